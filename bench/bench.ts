@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: prints StateLab's speed and memory figures next to their targets. Figures
+ * are measured, not asserted: machines here are noisy, so tests never fail on a timing.
+ */
+import { existsSync } from 'node:fs';
+import { engineBench, type Figure } from './engine';
+
+function print(group: string, figures: Figure[]): void {
+  console.log(`\n${group}`);
+  for (const f of figures) {
+    const v = `${f.value.toLocaleString('en')} ${f.unit}`.trim();
+    console.log(`  ${f.name.padEnd(70)} ${v.padStart(14)}${f.target ? `   (target ${f.target})` : ''}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'engine') print('Engine', engineBench());
+  if ((!only || only === 'checker') && existsSync(new URL('./checker.ts', import.meta.url))) {
+    const { checkerBench } = (await import('./checker')) as { checkerBench: () => Figure[] | Promise<Figure[]> };
+    print('History checker', await checkerBench());
+  }
+  if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
+    if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
+    else {
+      const { appBench } = (await import('./app')) as { appBench: () => Promise<Figure[]> };
+      print('App (built, in Chromium)', await appBench());
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The headless runner: the same engine as the app, in Node. One JSON object on stdout per
+ * command, errors on stderr with exit code 2, so scripts and CI can use it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseScenarioText, formatErrors, worldAt, runReport, ScenarioSchema } from '../src/sim/index';
+import { z } from 'zod';
+
+const HELP = `Usage: npm run sim -- <command> [options]
+
+Commands:
+  run <scenario.json> [--tick N] [--no-ops]
+        Run a scenario to its end (or to tick N) and print one JSON report:
+        hash (the world hash), each agent's operations and outcomes, and metrics.
+  check <history-file> [--max-steps N]
+        Check a history (StateLab JSON, Jepsen etcd log, or Porcupine kv log) for
+        linearizability, anomalies and session guarantees; print one JSON object.
+  schema [--out FILE]
+        Print the JSON Schema of the scenario format (generated from the validator).
+  help  This text.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`sim: ${message}\n`);
+  process.exit(2);
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined) fail(`${name} needs a value`);
+  args.splice(i, 2);
+  return v;
+}
+
+function readText(path: string | undefined): string {
+  if (!path) fail('a file is required (see --help)');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  const cmd = args.shift();
+  switch (cmd) {
+    case 'run': {
+      const tickArg = flag(args, '--tick');
+      const noOps = args.includes('--no-ops');
+      const file = args.filter((a) => a !== '--no-ops')[0];
+      const parsed = parseScenarioText(readText(file));
+      if (!parsed.ok) fail(`${file} is not a valid scenario:\n${formatErrors(parsed.errors)}`);
+      const tick = tickArg === undefined ? parsed.scenario.duration : Number(tickArg);
+      if (!Number.isInteger(tick) || tick < 0) fail('--tick must be a whole number ≥ 0');
+      const w = worldAt(parsed.scenario, tick);
+      process.stdout.write(JSON.stringify(runReport(parsed.scenario, w, { ops: !noOps }), null, 2) + '\n');
+      return;
+    }
+    case 'check': {
+      const maxSteps = flag(args, '--max-steps');
+      const file = args[0];
+      if (!file) fail('check needs a history file');
+      const { checkCommand } = await import('./check');
+      const opts = maxSteps === undefined ? {} : { maxSteps: Number(maxSteps) };
+      process.stdout.write(JSON.stringify(checkCommand(file, opts), null, 2) + '\n');
+      return;
+    }
+    case 'schema': {
+      const out = flag(args, '--out');
+      const schema = JSON.stringify(z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }), null, 2) + '\n';
+      if (out) writeFileSync(out, schema);
+      else process.stdout.write(schema);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    default:
+      fail(`unknown command "${cmd}"\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => fail((e as Error).stack ?? String(e)));

@@ -1,0 +1,104 @@
+import type { JsonValue } from '../core/json';
+import type { ArchitectureConfig } from '../scenario/schema';
+
+/** One operation an architecture offers: the registry the UI, the workloads and the CLI read. */
+export interface OperationSpec {
+  name: string;
+  /** What a person reads on the button. */
+  label: string;
+  /** Argument names, in the order a form asks for them. */
+  args: readonly string[];
+  /** Result fields, as documented in src/sim/history/types.ts. */
+  result: readonly string[];
+  /** read: observes state; write: changes it; admin: neither reads nor writes user keys. */
+  kind: 'read' | 'write' | 'admin';
+  description: string;
+}
+
+export interface HandlerCtx {
+  now: number;
+  self: string;
+  /** A draw from this node's own random stream. */
+  draw(from: number, to: number): number;
+}
+
+/** Payloads are plain JSON data (the world's contract); typed loosely so interfaces fit. */
+export type Payload = unknown;
+
+export interface Send {
+  to: string;
+  payload: Payload;
+}
+
+export interface SetTimer {
+  /** Ticks from now; at least 1 (nothing happens twice in one tick). */
+  delay: number;
+  payload: Payload;
+}
+
+/**
+ * What a handler returns. Handlers are deterministic functions of (state, input, ctx); they
+ * never send or schedule anything themselves: the runner enqueues `send` and `timers`.
+ * They may return the state they were given, updated in place: the engine owns a private
+ * working copy of the world (checkpoints are separate copies), and appending to a long
+ * version history in place keeps a write O(1) instead of O(history).
+ */
+export interface Effects<S> {
+  state: S;
+  send: Send[];
+  timers: SetTimer[];
+}
+
+/** The request and reply every architecture speaks with agents. */
+export interface Request {
+  t: 'req';
+  /** The operation's id in the history: also the deduplication key. */
+  id: number;
+  op: string;
+  args: { [k: string]: JsonValue };
+}
+
+export interface Reply {
+  t: 'res';
+  id: number;
+  outcome: 'ok' | 'fail';
+  result: JsonValue;
+  reason: string | null;
+}
+
+export function isRecord(p: unknown): p is { [k: string]: unknown } {
+  return typeof p === 'object' && p !== null && !Array.isArray(p);
+}
+
+export function isRequest(p: unknown): p is Request {
+  return isRecord(p) && p['t'] === 'req' && typeof p['id'] === 'number' && typeof p['op'] === 'string' && isRecord(p['args']);
+}
+
+export function isReply(p: unknown): p is Reply {
+  return isRecord(p) && p['t'] === 'res' && typeof p['id'] === 'number';
+}
+
+/**
+ * An architecture: its servers, their handlers, and the promise it makes (checked by the
+ * conformance suite with the history checker as oracle).
+ */
+export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig, S = unknown> {
+  kind: C['kind'];
+  label: string;
+  /** The promise, in words; docs/engine.md states it precisely. */
+  promise: string;
+  operations: readonly OperationSpec[];
+  serverIds(config: C): string[];
+  initServer(id: string, config: C): S;
+  /** Which server an agent sends an operation to. */
+  route(config: C, agent: string, op: string, args: { [k: string]: JsonValue }): string;
+  onMessage(state: S, from: string, payload: Payload, config: C, ctx: HandlerCtx): Effects<S>;
+  onTimer(state: S, payload: Payload, config: C, ctx: HandlerCtx): Effects<S>;
+  /** A crash loses what is volatile (queues, work in progress); storage stays. */
+  onCrash(state: S, config: C): S;
+  onRecover(state: S, config: C, ctx: HandlerCtx): Effects<S>;
+  /** A configuration change at a tick (an action): may adjust server state. */
+  onConfigure(state: S, from: C, to: C, ctx: HandlerCtx): Effects<S>;
+  /** Validates an agent's request arguments before it is sent; a message means "rejected". */
+  checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
+}

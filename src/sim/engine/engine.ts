@@ -1,0 +1,440 @@
+import type { JsonValue } from '../core/json';
+import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../core/dict';
+import { draw as drawStream, chance } from '../core/rng';
+import { deepFreeze, hashValue } from '../core/hash';
+import type { Action, Scenario } from '../scenario/schema';
+import type { OpRecord } from '../history/types';
+import { getArchitecture } from '../architectures/registry';
+import type { Effects, HandlerCtx } from '../architectures/types';
+import { isReply, isRequest } from '../architectures/types';
+import type { AgentEnv, AgentState } from '../agents/agent';
+import { abandon, enqueueUserOp, initAgent, kick, onAgentMessage, onAgentTimer, setWorkload } from '../agents/agent';
+import {
+  enqueueMessage,
+  initNet,
+  isCrashed,
+  isCut,
+  linkKey,
+  linkSettings,
+  recordDrop,
+  setCrashed,
+  setCut,
+  unreachableBecause,
+} from '../net/network';
+import type { DroppedMessage } from '../net/network';
+import type { Message, Timer, World } from './types';
+
+/**
+ * The engine: a fold of the scenario's action log over time. `advance` processes one busy
+ * tick after another; within a tick the order is fixed (docs/engine.md): the log's actions
+ * for that tick in log order, then deliveries in (deliverAt, id) order, then timers in
+ * (at, id) order. Anything those create happens at a later tick.
+ *
+ * The world passed in is the caller's private working copy and is updated in place.
+ */
+
+export function initWorld(s: Scenario): World {
+  const arch = getArchitecture(s.architecture.kind);
+  const w: World = {
+    seed: s.seed,
+    now: -1,
+    nextId: 1,
+    actionsApplied: 0,
+    rng: {},
+    arch: s.architecture,
+    net: initNet(s.network),
+    servers: {},
+    agents: {},
+    timers: [],
+    history: [],
+    actionErrors: [],
+    metrics: {
+      messagesSent: 0,
+      messagesDelivered: 0,
+      droppedLost: 0,
+      droppedCut: 0,
+      droppedCrashed: 0,
+      droppedByHand: 0,
+      duplicated: 0,
+      timersFired: 0,
+      busyTicks: 0,
+    },
+  };
+  for (const id of arch.serverIds(s.architecture)) dictSet(w.servers, id, { id, state: arch.initServer(id, s.architecture) });
+  for (const spec of s.agents) addAgent(w, spec);
+  return w;
+}
+
+function addAgent(w: World, spec: Scenario['agents'][number]): void {
+  const a = initAgent(spec, (from, to) => drawStream(w.rng, w.seed, `agent:${spec.id}`, from, to));
+  dictSet(w.agents, spec.id, a);
+  kick(a, agentEnv(w, a));
+}
+
+// ---------------------------------------------------------------- effects
+
+function newId(w: World): number {
+  return w.nextId++;
+}
+
+function nodeExists(w: World, id: string): boolean {
+  return dictHas(w.servers, id) || dictHas(w.agents, id);
+}
+
+function setTimer(w: World, node: string, delay: number, payload: unknown): void {
+  const t: Timer = { id: newId(w), node, at: w.now + Math.max(1, Math.floor(delay)), payload };
+  const q = w.timers;
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = q[mid]!;
+    if (x.at < t.at || (x.at === t.at && x.id < t.id)) lo = mid + 1;
+    else hi = mid;
+  }
+  q.splice(lo, 0, t);
+}
+
+function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
+  recordDrop(w.net, m, w.now, why);
+  if (why === 'lost') w.metrics.droppedLost += 1;
+  else if (why === 'cut') w.metrics.droppedCut += 1;
+  else if (why === 'crashed') w.metrics.droppedCrashed += 1;
+  else w.metrics.droppedByHand += 1;
+  // Tell the agent whose operation this was, so its timeout can say why.
+  const text =
+    why === 'lost' ? `the network lost the ${isRequest(m.payload) ? 'request' : 'reply'}`
+    : why === 'cut' ? `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped: the link ${m.from} → ${m.to} is cut`
+    : why === 'crashed' ? `the ${isRequest(m.payload) ? 'request' : 'reply'} reached ${m.to} while it was down`
+    : `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped by hand`;
+  const owner = isRequest(m.payload) ? m.from : isReply(m.payload) ? m.to : null;
+  const opId = isRequest(m.payload) || isReply(m.payload) ? (m.payload as { id: number }).id : null;
+  const a = owner === null ? undefined : dictGet(w.agents, owner);
+  if (a?.pending && a.pending.opId === opId) a.pending.note = text;
+}
+
+function send(w: World, from: string, to: string, payload: unknown): void {
+  w.metrics.messagesSent += 1;
+  const link = linkSettings(w.net, from, to);
+  const stream = `net:${linkKey(from, to)}`;
+  const jitter = w.net.config.jitter;
+  const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
+  const m: Message = { id: newId(w), from, to, sentAt: w.now, deliverAt: w.now + Math.max(1, latency), payload, duplicate: false };
+  if (isCut(w.net, from, to)) return noteDrop(w, m, 'cut');
+  if (chance(w.rng, w.seed, stream, link.loss)) return noteDrop(w, m, 'lost');
+  enqueueMessage(w.net, m);
+  if (chance(w.rng, w.seed, stream, link.duplication)) {
+    w.metrics.duplicated += 1;
+    const extra = drawStream(w.rng, w.seed, stream, 1, Math.max(1, link.latency));
+    enqueueMessage(w.net, { ...m, id: newId(w), deliverAt: m.deliverAt + extra, duplicate: true });
+  }
+}
+
+function applyEffects(w: World, node: string, e: Effects<unknown>): void {
+  const srv = dictGet(w.servers, node);
+  if (srv) srv.state = e.state;
+  for (const m of e.send) send(w, node, m.to, m.payload);
+  for (const t of e.timers) setTimer(w, node, t.delay, t.payload);
+}
+
+function serverCtx(w: World, node: string): HandlerCtx {
+  return new EngineServerCtx(w, node);
+}
+
+function findOp(w: World, id: number): OpRecord | undefined {
+  const h = w.history;
+  let lo = 0;
+  let hi = h.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = h[mid]!;
+    if (r.id === id) return r;
+    if (r.id < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/**
+ * What an agent may do to the world. A class rather than a literal of closures: one is made
+ * per event, and the engine's hot loop should not allocate eight functions each time.
+ */
+class EngineAgentEnv implements AgentEnv {
+  constructor(
+    private readonly w: World,
+    private readonly a: AgentState,
+  ) {}
+  get now(): number {
+    return this.w.now;
+  }
+  send(to: string, payload: unknown): void {
+    send(this.w, this.a.id, to, payload);
+  }
+  setTimer(delay: number, payload: unknown): void {
+    setTimer(this.w, this.a.id, delay, payload);
+  }
+  invoke(op: string, args: { [k: string]: JsonValue }): number {
+    const id = newId(this.w);
+    this.w.history.push({ id, agent: this.a.id, op, args, invokedAt: this.w.now, completedAt: null, outcome: null, result: null, reason: null });
+    return id;
+  }
+  complete(opId: number, outcome: 'ok' | 'fail' | 'info', result: JsonValue | null, reason: string | null): void {
+    const r = findOp(this.w, opId);
+    if (!r || r.outcome !== null) return;
+    r.completedAt = this.w.now;
+    r.outcome = outcome;
+    r.result = result;
+    r.reason = reason;
+    // A completed record never changes again: frozen, it is shared by every later copy.
+    deepFreeze(r);
+  }
+  route(op: string, args: { [k: string]: JsonValue }): string {
+    return getArchitecture(this.w.arch.kind).route(this.w.arch, this.a.id, op, args);
+  }
+  unreachable(server: string): string | null {
+    return unreachableBecause(this.w.net, this.a.id, server) ?? unreachableBecause(this.w.net, server, this.a.id);
+  }
+  draw(from: number, to: number): number {
+    return drawStream(this.w.rng, this.w.seed, `agent:${this.a.id}`, from, to);
+  }
+}
+
+function agentEnv(w: World, a: AgentState): AgentEnv {
+  return new EngineAgentEnv(w, a);
+}
+
+class EngineServerCtx implements HandlerCtx {
+  constructor(
+    private readonly w: World,
+    readonly self: string,
+  ) {}
+  get now(): number {
+    return this.w.now;
+  }
+  draw(from: number, to: number): number {
+    return drawStream(this.w.rng, this.w.seed, `node:${this.self}`, from, to);
+  }
+}
+
+// ---------------------------------------------------------------- deliveries and timers
+
+function deliver(w: World, m: Message): void {
+  if (!nodeExists(w, m.to) || isCrashed(w.net, m.to)) return noteDrop(w, m, 'crashed');
+  if (isCut(w.net, m.from, m.to)) return noteDrop(w, m, 'cut');
+  w.metrics.messagesDelivered += 1;
+  const srv = dictGet(w.servers, m.to);
+  if (srv) {
+    const arch = getArchitecture(w.arch.kind);
+    applyEffects(w, m.to, arch.onMessage(srv.state, m.from, m.payload, w.arch, serverCtx(w, m.to)));
+    return;
+  }
+  const a = dictGet(w.agents, m.to)!;
+  onAgentMessage(a, agentEnv(w, a), m.payload);
+}
+
+function fire(w: World, t: Timer): void {
+  if (!nodeExists(w, t.node) || isCrashed(w.net, t.node)) return;
+  w.metrics.timersFired += 1;
+  const srv = dictGet(w.servers, t.node);
+  if (srv) {
+    const arch = getArchitecture(w.arch.kind);
+    applyEffects(w, t.node, arch.onTimer(srv.state, t.payload, w.arch, serverCtx(w, t.node)));
+    return;
+  }
+  const a = dictGet(w.agents, t.node)!;
+  onAgentTimer(a, agentEnv(w, a), t.payload);
+}
+
+// ---------------------------------------------------------------- actions
+
+function allNodes(w: World): string[] {
+  return [...dictKeys(w.servers), ...dictKeys(w.agents)];
+}
+
+function crash(w: World, node: string): void {
+  setCrashed(w.net, node, true);
+  w.timers = w.timers.filter((t) => t.node !== node);
+  const srv = dictGet(w.servers, node);
+  if (srv) {
+    const arch = getArchitecture(w.arch.kind);
+    srv.state = arch.onCrash(srv.state, w.arch);
+    for (const id of dictKeys(w.agents)) {
+      const p = w.agents[id]!.pending;
+      if (p && p.to === node && p.note === null) p.note = `${node} crashed while the request was pending`;
+    }
+    return;
+  }
+  const a = dictGet(w.agents, node)!;
+  abandon(a, agentEnv(w, a), `${node} crashed`);
+}
+
+function recover(w: World, node: string): void {
+  setCrashed(w.net, node, false);
+  const srv = dictGet(w.servers, node);
+  if (srv) {
+    const arch = getArchitecture(w.arch.kind);
+    applyEffects(w, node, arch.onRecover(srv.state, w.arch, serverCtx(w, node)));
+    return;
+  }
+  const a = dictGet(w.agents, node)!;
+  kick(a, agentEnv(w, a));
+}
+
+/** Applies one action of the log; returns why it could not be applied, or null. */
+function applyAction(w: World, act: Action): string | null {
+  const missing = (id: string): string | null => (nodeExists(w, id) ? null : `there is no node "${id}"`);
+  switch (act.type) {
+    case 'op': {
+      const a = dictGet(w.agents, act.agent);
+      if (!a) return `there is no agent "${act.agent}"`;
+      if (isCrashed(w.net, act.agent)) return `${act.agent} is crashed and cannot issue operations`;
+      const arch = getArchitecture(w.arch.kind);
+      const bad = arch.checkArgs(act.op, act.args);
+      if (bad) return `${act.op} was not sent: ${bad}`;
+      enqueueUserOp(a, agentEnv(w, a), act.op, act.args);
+      return null;
+    }
+    case 'spawn-agent':
+      if (nodeExists(w, act.agent.id)) return `a node called "${act.agent.id}" already exists`;
+      addAgent(w, act.agent);
+      return null;
+    case 'remove-agent': {
+      const a = dictGet(w.agents, act.agent);
+      if (!a) return `there is no agent "${act.agent}"`;
+      abandon(a, agentEnv(w, a), `${act.agent} was removed`);
+      dictDelete(w.agents, act.agent);
+      dictDelete(w.net.crashed, act.agent);
+      w.timers = w.timers.filter((t) => t.node !== act.agent);
+      for (const k of Object.keys(w.net.cut)) {
+        const [from, to] = k.split('>');
+        if (from === act.agent || to === act.agent) dictDelete(w.net.cut, k);
+      }
+      for (const k of Object.keys(w.net.overrides)) {
+        const [from, to] = k.split('>');
+        if (from === act.agent || to === act.agent) dictDelete(w.net.overrides, k);
+      }
+      return null;
+    }
+    case 'set-workload': {
+      const a = dictGet(w.agents, act.agent);
+      if (!a) return `there is no agent "${act.agent}"`;
+      setWorkload(a, agentEnv(w, a), act.workload);
+      return null;
+    }
+    case 'cut-link':
+    case 'heal-link': {
+      const bad = missing(act.from) ?? missing(act.to);
+      if (bad) return bad;
+      setCut(w.net, act.from, act.to, act.type === 'cut-link');
+      return null;
+    }
+    case 'set-link': {
+      const bad = missing(act.from) ?? missing(act.to);
+      if (bad) return bad;
+      const key = linkKey(act.from, act.to);
+      const o = { ...(dictGet(w.net.overrides, key) ?? {}) };
+      if (act.latency !== undefined) o.latency = act.latency;
+      if (act.loss !== undefined) o.loss = act.loss;
+      if (act.duplication !== undefined) o.duplication = act.duplication;
+      dictSet(w.net.overrides, key, o);
+      return null;
+    }
+    case 'partition': {
+      const unknown = act.groups.flat().filter((id) => !nodeExists(w, id));
+      const groupOf = new Map<string, number>();
+      act.groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
+      const nodes = allNodes(w).filter((id) => groupOf.has(id));
+      for (const a of nodes) for (const b of nodes) if (groupOf.get(a) !== groupOf.get(b)) setCut(w.net, a, b, true);
+      return unknown.length ? `partitioned, but there is no node ${unknown.map((u) => `"${u}"`).join(', ')}` : null;
+    }
+    case 'heal-all':
+      w.net.cut = {};
+      return null;
+    case 'crash':
+      if (missing(act.node)) return missing(act.node);
+      if (isCrashed(w.net, act.node)) return `${act.node} is already crashed`;
+      crash(w, act.node);
+      return null;
+    case 'recover':
+      if (missing(act.node)) return missing(act.node);
+      if (!isCrashed(w.net, act.node)) return `${act.node} is not crashed`;
+      recover(w, act.node);
+      return null;
+    case 'drop-message':
+    case 'deliver-message': {
+      const i = w.net.inFlight.findIndex((m) => m.id === act.message);
+      if (i < 0) return `message ${act.message} is not in flight`;
+      const [m] = w.net.inFlight.splice(i, 1);
+      if (act.type === 'drop-message') noteDrop(w, m!, 'by-hand');
+      else deliver(w, m!);
+      return null;
+    }
+    case 'configure': {
+      if (act.config.kind !== w.arch.kind) return `a scenario runs one architecture; start a new scenario to use ${act.config.kind}`;
+      const arch = getArchitecture(w.arch.kind);
+      const from = w.arch;
+      w.arch = act.config;
+      for (const id of dictKeys(w.servers)) {
+        const srv = w.servers[id]!;
+        applyEffects(w, id, arch.onConfigure(srv.state, from, act.config, serverCtx(w, id)));
+      }
+      return null;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the fold
+
+/** The next tick after `w.now` at which anything happens, or null if nothing ever will. */
+export function nextEventTick(w: World, s: Scenario): number | null {
+  let t = Infinity;
+  const act = s.actions[w.actionsApplied];
+  if (act) t = Math.min(t, act.tick);
+  const m = w.net.inFlight[0];
+  if (m) t = Math.min(t, m.deliverAt);
+  const tm = w.timers[0];
+  if (tm) t = Math.min(t, tm.at);
+  return t === Infinity ? null : t;
+}
+
+function processTick(w: World, s: Scenario, t: number): void {
+  w.now = t;
+  w.metrics.busyTicks += 1;
+  for (let act = s.actions[w.actionsApplied]; act && act.tick === t; act = s.actions[w.actionsApplied]) {
+    const err = applyAction(w, act);
+    if (err) w.actionErrors.push({ index: w.actionsApplied, tick: t, reason: err });
+    w.actionsApplied += 1;
+  }
+  while (w.net.inFlight.length > 0 && w.net.inFlight[0]!.deliverAt === t) deliver(w, w.net.inFlight.shift()!);
+  while (w.timers.length > 0 && w.timers[0]!.at === t) fire(w, w.timers.shift()!);
+}
+
+/**
+ * Advances the world to tick `to` (inclusive), in place. Calls `onBusy` with each tick at
+ * which something happened, so a timeline can step between them.
+ */
+export function advance(w: World, s: Scenario, to: number, onBusy?: (tick: number) => void): void {
+  if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
+  for (;;) {
+    const next = nextEventTick(w, s);
+    if (next === null || next > to) break;
+    if (next <= w.now) throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
+    processTick(w, s, next);
+    onBusy?.(next);
+  }
+  w.now = to;
+}
+
+/** The world at tick t, folded from the initial world (the definition; timelines cache it). */
+export function worldAt(s: Scenario, t: number): World {
+  const w = initWorld(s);
+  advance(w, s, t);
+  return w;
+}
+
+/** The world hash: SHA-256 over the canonical serialisation of all of it. */
+export function worldHash(w: World): string {
+  return hashValue(w);
+}
+
+export type { JsonValue };

@@ -1,0 +1,78 @@
+import type { AgentSpec, Scenario, Workload } from './schema';
+import { FORMAT_VERSION } from './schema';
+
+/** Scenarios that ship with StateLab: the default one a newcomer sees, and the examples. */
+
+const randomWork = (keys: string[], interval: number): Workload => ({
+  kind: 'random',
+  keys,
+  interval,
+  mix: { get: 5, set: 4, delete: 1, update: 1 },
+});
+
+export function agent(id: string, workload: Workload, timeout = 20): AgentSpec {
+  return { id, workload, timeout, retryEvery: 0 };
+}
+
+/** The first thing anyone sees: a centralized store with three agents writing and reading. */
+export function defaultScenario(): Scenario {
+  return {
+    format: FORMAT_VERSION,
+    name: 'Centralized store, three agents',
+    seed: 42,
+    duration: 600,
+    architecture: { kind: 'centralized', serviceTime: 1 },
+    network: { latency: 3, jitter: 1, loss: 0, duplication: 0 },
+    agents: ['agent1', 'agent2', 'agent3'].map((id) => agent(id, randomWork(['x', 'y', 'z'], 12))),
+    actions: [],
+  };
+}
+
+/** The reference's usage, as robots publishing agentN.position and agentN.status. */
+export function robotsScenario(): Scenario {
+  const ids = ['agent1', 'agent2', 'agent3', 'agent4'];
+  return {
+    format: FORMAT_VERSION,
+    name: 'Robots publish their positions',
+    seed: 7,
+    duration: 400,
+    architecture: { kind: 'centralized', serviceTime: 2 },
+    network: { latency: 4, jitter: 2, loss: 0, duplication: 0 },
+    agents: ids.map((id) => agent(id, { kind: 'robot', interval: 10, neighbours: ids.filter((n) => n !== id) })),
+    actions: [],
+  };
+}
+
+/** Faults: a cut link, a crash and recovery, loss and duplication, a late partition. */
+export function faultsScenario(): Scenario {
+  return {
+    format: FORMAT_VERSION,
+    name: 'Store under faults',
+    seed: 2026,
+    duration: 800,
+    architecture: { kind: 'centralized', serviceTime: 1 },
+    network: { latency: 3, jitter: 2, loss: 0.05, duplication: 0.1 },
+    agents: [
+      { ...agent('agent1', randomWork(['a', 'b'], 8), 25), retryEvery: 8 },
+      agent('agent2', randomWork(['a', 'b'], 10), 25),
+      agent('agent3', randomWork(['a', 'b', 'c'], 9), 25),
+    ],
+    actions: [
+      { tick: 100, type: 'cut-link', from: 'agent2', to: 'store' },
+      { tick: 180, type: 'heal-link', from: 'agent2', to: 'store' },
+      { tick: 250, type: 'crash', node: 'store' },
+      { tick: 320, type: 'recover', node: 'store' },
+      { tick: 400, type: 'op', agent: 'agent3', op: 'update', args: { updates: { a: 'batch', b: 'batch', c: 'batch' } } },
+      { tick: 450, type: 'partition', groups: [['agent1', 'store'], ['agent2', 'agent3']] },
+      { tick: 520, type: 'heal-all' },
+      { tick: 600, type: 'spawn-agent', agent: agent('agent4', randomWork(['a', 'c'], 6), 25) },
+      { tick: 700, type: 'remove-agent', agent: 'agent1' },
+    ],
+  };
+}
+
+export const builtinScenarios: { id: string; make: () => Scenario }[] = [
+  { id: 'default', make: defaultScenario },
+  { id: 'robots', make: robotsScenario },
+  { id: 'faults', make: faultsScenario },
+];

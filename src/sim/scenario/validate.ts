@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { getArchitecture } from '../architectures/registry';
+import type { Scenario } from './schema';
+import { ScenarioSchema } from './schema';
+
+/**
+ * Any input becomes either a scenario or a list of clear, typed errors: never a crash, a
+ * hang or a polluted prototype. Stages: size cap, JSON parse, strict schema, semantic checks.
+ */
+
+export type ParseError = {
+  stage: 'size' | 'json' | 'schema' | 'semantic';
+  /** Where in the document, as a path ("actions.3.tick"), or "" for the whole. */
+  path: string;
+  message: string;
+};
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ParseError[] };
+
+export const MAX_SCENARIO_CHARS = 2_000_000;
+
+export function parseScenarioText(text: string): ParseResult {
+  if (text.length > MAX_SCENARIO_CHARS) {
+    return { ok: false, errors: [{ stage: 'size', path: '', message: `the scenario is larger than ${MAX_SCENARIO_CHARS.toLocaleString('en')} characters` }] };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [{ stage: 'json', path: '', message: `not valid JSON: ${(e as Error).message}` }] };
+  }
+  return parseScenario(data);
+}
+
+export function parseScenario(data: unknown): ParseResult {
+  const r = ScenarioSchema.safeParse(data);
+  if (!r.success) {
+    const errors = r.error.issues.slice(0, 20).map((i: z.core.$ZodIssue) => ({
+      stage: 'schema' as const,
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
+    return { ok: false, errors };
+  }
+  const errors = semanticErrors(r.data);
+  return errors.length ? { ok: false, errors } : { ok: true, scenario: r.data };
+}
+
+/** What the schema cannot say: order, references, names that must not collide. */
+export function semanticErrors(s: Scenario): ParseError[] {
+  const errors: ParseError[] = [];
+  const err = (path: string, message: string): void => {
+    if (errors.length < 20) errors.push({ stage: 'semantic', path, message });
+  };
+  const servers = new Set(getArchitecture(s.architecture.kind).serverIds(s.architecture));
+  const everAgents = new Set<string>();
+  s.agents.forEach((a, i) => {
+    if (servers.has(a.id)) err(`agents.${i}.id`, `"${a.id}" is the name of a server`);
+    if (everAgents.has(a.id)) err(`agents.${i}.id`, `two agents are called "${a.id}"`);
+    everAgents.add(a.id);
+  });
+  let last = 0;
+  s.actions.forEach((a, i) => {
+    if (a.tick < last) err(`actions.${i}.tick`, `actions must be in tick order (tick ${a.tick} comes after tick ${last})`);
+    last = Math.max(last, a.tick);
+    if (a.tick > s.duration) err(`actions.${i}.tick`, `tick ${a.tick} is after the scenario's end (${s.duration})`);
+    if (a.type === 'spawn-agent') {
+      if (servers.has(a.agent.id)) err(`actions.${i}.agent.id`, `"${a.agent.id}" is the name of a server`);
+      everAgents.add(a.agent.id);
+    }
+    if (a.type === 'configure' && a.config.kind !== s.architecture.kind) {
+      err(`actions.${i}.config.kind`, `a scenario runs one architecture (${s.architecture.kind}), not ${a.config.kind}`);
+    }
+  });
+  const known = (id: string): boolean => servers.has(id) || everAgents.has(id);
+  s.actions.forEach((a, i) => {
+    const refs: [string, string][] = [];
+    if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload') refs.push(['agent', a.agent]);
+    if (a.type === 'cut-link' || a.type === 'heal-link' || a.type === 'set-link') refs.push(['from', a.from], ['to', a.to]);
+    if (a.type === 'crash' || a.type === 'recover') refs.push(['node', a.node]);
+    if (a.type === 'partition') a.groups.forEach((g, gi) => g.forEach((id, j) => refs.push([`groups.${gi}.${j}`, id])));
+    for (const [field, id] of refs) if (!known(id)) err(`actions.${i}.${field}`, `no node in this scenario is called "${id}"`);
+  });
+  return errors;
+}
+
+export function formatErrors(errors: ParseError[]): string {
+  return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('\n');
+}

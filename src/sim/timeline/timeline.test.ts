@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Timeline } from './timeline';
+import { worldAt, worldHash } from '../engine/engine';
+import { defaultScenario, faultsScenario } from '../scenario/builtins';
+import { scenarioArb } from '../scenario/arbitrary.testkit';
+import { deepFreeze } from '../core/hash';
+
+describe('seeking through checkpoints', () => {
+  it('at 100 random ticks, seeking gives the same world as folding from tick 0', () => {
+    const s = faultsScenario();
+    const tl = new Timeline(s, { interval: 64 });
+    tl.worldAt(s.duration); // fill the checkpoints first, so seeks go through them
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: s.duration }), (t) => {
+        expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('holds for random scenarios and random seek orders, backwards included', () => {
+    fc.assert(
+      fc.property(scenarioArb({ maxDuration: 200 }), fc.array(fc.nat({ max: 220 }), { minLength: 1, maxLength: 8 }), (s, ticks) => {
+        const tl = new Timeline(s, { interval: 16 });
+        for (const t of ticks) expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never lets a caller mutate a checkpoint', () => {
+    const s = defaultScenario();
+    const tl = new Timeline(s, { interval: 50 });
+    const w = tl.worldAt(120);
+    deepFreeze(w);
+    const again = tl.worldAt(120);
+    again.history.length = 0;
+    expect(worldHash(tl.worldAt(120))).toBe(worldHash(w));
+  });
+});
+
+describe('the cursor', () => {
+  it('steps to the next busy tick and back to the previous one', () => {
+    const s = defaultScenario();
+    const tl = new Timeline(s);
+    const stops: number[] = [];
+    for (let t = 0, n = tl.nextStop(0); n !== null && stops.length < 30; t = n, n = tl.nextStop(t)) stops.push(n);
+    expect(stops.length).toBe(30);
+    for (let i = 1; i < stops.length; i++) {
+      expect(stops[i]!).toBeGreaterThan(stops[i - 1]!);
+      expect(tl.prevStop(stops[i]!)).toBe(stops[i - 1]);
+      // Between two stops, nothing happens: the worlds differ only in the clock.
+      const a = tl.worldAt(stops[i - 1]!);
+      const b = tl.worldAt(stops[i]! - 1);
+      expect(worldHash({ ...a, now: 0 })).toBe(worldHash({ ...b, now: 0 }));
+    }
+  });
+
+  it('stops at the end', () => {
+    const s = { ...defaultScenario(), duration: 50 };
+    const tl = new Timeline(s);
+    let t = 0;
+    for (let n = tl.nextStop(t); n !== null; n = tl.nextStop(t)) t = n;
+    expect(t).toBeLessThanOrEqual(50);
+    expect(tl.nextStop(50)).toBeNull();
+  });
+});
+
+describe('acting in the past forks the timeline', () => {
+  it('drops the log after the tick, returns it for undo, and changes only the future', () => {
+    const s = faultsScenario();
+    const tl = new Timeline(s, { interval: 50 });
+    tl.worldAt(s.duration);
+    const { timeline, dropped } = tl.act(200, { type: 'crash', node: 'agent3' });
+    expect(dropped.every((a) => a.tick > 200)).toBe(true);
+    expect(dropped.length).toBe(s.actions.filter((a) => a.tick > 200).length);
+    expect(timeline.scenario.actions.at(-1)).toEqual({ tick: 200, type: 'crash', node: 'agent3' });
+    expect(worldHash(timeline.worldAt(199))).toBe(worldHash(tl.worldAt(199)));
+    expect(worldHash(timeline.worldAt(200))).not.toBe(worldHash(tl.worldAt(200)));
+    expect(worldHash(timeline.worldAt(500))).toBe(worldHash(worldAt(timeline.scenario, 500)));
+    // Undo: the old log, with the checkpoints that are still good.
+    const undone = timeline.derive(s);
+    expect(worldHash(undone.worldAt(700))).toBe(worldHash(worldAt(s, 700)));
+  });
+
+  it('acting at the cursor shows the action in the world at that tick', () => {
+    const s = defaultScenario();
+    const tl = new Timeline(s);
+    const { timeline } = tl.act(100, { type: 'crash', node: 'store' });
+    expect(timeline.worldAt(100).net.crashed['store']).toBe(true);
+    expect(tl.worldAt(100).net.crashed['store']).toBeUndefined();
+  });
+});
