@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { deflateSync } from 'fflate';
+import {
+  decodeLink,
+  decodeEnvelopeText,
+  encodeEnvelope,
+  fromBase64Url,
+  inflateCapped,
+  makeEnvelope,
+  toBase64Url,
+  verifyReplay,
+  MAX_INFLATED_BYTES,
+  CODEC,
+} from './codec';
+import { defaultScenario, faultsScenario } from './builtins';
+import { scenarioArb } from './arbitrary.testkit';
+import { worldAt, worldHash } from '../engine/engine';
+
+const pack = (text: string): string => `${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(text)))}`;
+
+describe('base64url', () => {
+  it('round-trips any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(fromBase64Url(toBase64Url(b))).toEqual(b);
+      }),
+    );
+  });
+  it('refuses characters outside the alphabet', () => {
+    expect(fromBase64Url('ab+c')).toBeNull();
+    expect(fromBase64Url('ab=c')).toBeNull();
+    expect(fromBase64Url('abcd\u00e9')).toBeNull();
+  });
+});
+
+describe('links round-trip', () => {
+  it('a scenario and tick come back byte for byte, and the replay matches the hash', () => {
+    fc.assert(
+      fc.property(scenarioArb({ maxDuration: 120 }), fc.nat({ max: 120 }), (s, t) => {
+        const e = makeEnvelope(s, t);
+        const d = decodeLink(`https://example.test/statelab/#s=${encodeEnvelope(e)}`);
+        expect(d.ok).toBe(true);
+        if (!d.ok) return;
+        expect(JSON.stringify(d.envelope.scenario)).toBe(JSON.stringify(s));
+        expect(d.envelope.tick).toBe(e.tick);
+        expect(verifyReplay(d.envelope).mismatch).toBeNull();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a link made by another engine that replays differently says so', () => {
+    const e = { ...makeEnvelope(defaultScenario(), 100), engine: '0.9.0', hash: '0'.repeat(64) };
+    const d = decodeLink(encodeEnvelope(e));
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    const v = verifyReplay(d.envelope);
+    expect(v.mismatch).toEqual({ recorded: '0'.repeat(64), replayed: worldHash(worldAt(defaultScenario(), 100)), recordedEngine: '0.9.0' });
+  });
+
+  it('stays short enough for a QR code for the default scenario with some actions', () => {
+    const s = { ...faultsScenario() };
+    const link = encodeEnvelope(makeEnvelope(s, 300));
+    expect(link.length).toBeLessThan(2000);
+  });
+});
+
+describe('hostile links are refused at the right stage, quickly, never thrown', () => {
+  const good = encodeEnvelope(makeEnvelope(defaultScenario(), 50));
+
+  it('any string at all gives a result, never an exception', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => { decodeLink(s); decodeLink(`z:${s}`); }), { numRuns: 500 });
+  });
+
+  it('truncated links', () => {
+    for (const cut of [5, 20, good.length / 2, good.length - 3]) {
+      const d = decodeLink(good.slice(0, Math.floor(cut)));
+      expect(d.ok).toBe(false);
+      if (!d.ok) expect(['base64', 'inflate', 'utf8', 'json', 'link']).toContain(d.error.stage);
+    }
+  });
+
+  it('corrupted compression', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (pos, x) => {
+        const bytes = fromBase64Url(good.slice(2))!;
+        const i = pos % bytes.length;
+        bytes[i] = bytes[i]! ^ x;
+        const d = decodeLink(`${CODEC}:${toBase64Url(bytes)}`);
+        // A flipped byte is caught by some stage, or (rarely) still decodes to a valid scenario.
+        if (!d.ok) expect(d.error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a decompression bomb stops at the cap', () => {
+    const bomb = deflateSync(new Uint8Array(50_000_000), { level: 9 });
+    expect(bomb.length).toBeLessThan(100_000);
+    const r = inflateCapped(bomb, MAX_INFLATED_BYTES);
+    expect(r).toBe('too-big');
+    const d = decodeLink(`${CODEC}:${toBase64Url(bomb)}`);
+    expect(d).toMatchObject({ ok: false, error: { stage: 'inflate' } });
+  });
+
+  it('invalid JSON, wrong shapes, hostile numbers and absurd sizes', () => {
+    const env = JSON.parse(JSON.stringify(makeEnvelope(defaultScenario(), 10))) as Record<string, unknown>;
+    const scen = env['scenario'] as Record<string, unknown>;
+    const cases: [string, string][] = [
+      ['{"v":1,', 'json'],
+      ['[]', 'schema'],
+      ['"hello"', 'schema'],
+      [JSON.stringify({ ...env, v: 99 }), 'migrate'],
+      [JSON.stringify({ ...env, tick: 1e12 }), 'schema'],
+      [JSON.stringify({ ...env, extra: true }), 'schema'],
+      [JSON.stringify({ ...env, hash: 'abc' }), 'schema'],
+      [JSON.stringify({ ...env, scenario: { ...scen, seed: 2 ** 60 } }), 'schema'],
+      [JSON.stringify({ ...env, scenario: { ...scen, duration: 1e12 } }), 'schema'],
+      [JSON.stringify({ ...env, scenario: { ...scen, seed: -0.5 } }), 'schema'],
+      [JSON.stringify(env).replace('"seed":42', '"seed":1e400'), 'schema'],
+      [JSON.stringify({ ...env, scenario: { ...scen, agents: Array.from({ length: 300 }, (_, i) => ({ id: `a${i}`, workload: { kind: 'idle' }, timeout: 1, retryEvery: 0 })) } }), 'schema'],
+      [JSON.stringify({ ...env, scenario: { ...scen, actions: [{ tick: 1, type: 'crash', node: 'ghost' }] } }), 'semantic'],
+      [JSON.stringify({ ...env, tick: 601 }), 'semantic'],
+      [JSON.stringify({ ...env, scenario: { ...scen, duration: 1_000_000, agents: Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, workload: { kind: 'idle' }, timeout: 1, retryEvery: 0 })) }, tick: 5 }), 'size'],
+      [JSON.stringify(env).replace('{"v":1', '{"__proto__":{"polluted":1},"v":1'), 'schema'],
+      ['{"__proto__":{"polluted":1},"v":1}', 'schema'],
+      [JSON.stringify({ ...env, constructor: { prototype: { polluted: 1 } } }), 'schema'],
+    ];
+    for (const [text, stage] of cases) {
+      const d = decodeLink(pack(text));
+      expect(d.ok, text.slice(0, 80)).toBe(false);
+      if (!d.ok) expect(d.error.stage, text.slice(0, 80)).toBe(stage);
+    }
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('-0 and HTML in names are data, not a problem', () => {
+    const s = { ...defaultScenario(), name: '<img src=x onerror=alert(1)><script>alert(1)</script>' };
+    const text = JSON.stringify(makeEnvelope(s, 0)).replace('"tick":0', '"tick":-0');
+    const d = decodeEnvelopeText(text);
+    expect(d.ok).toBe(true);
+    if (d.ok) expect(d.envelope.scenario.name).toBe(s.name);
+  });
+
+  it('refuses an overlong link before decoding it', () => {
+    const t0 = Date.now();
+    const d = decodeLink(`z:${'A'.repeat(5_000_000)}`);
+    expect(d).toMatchObject({ ok: false, error: { stage: 'link' } });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
