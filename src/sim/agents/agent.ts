@@ -115,11 +115,11 @@ function nextWorkloadOp(a: AgentState, env: AgentEnv): { op: string; args: { [k:
   if (w.kind === 'idle') return null;
   if (w.kind === 'random') {
     const total = w.mix.get + w.mix.set + w.mix.delete + w.mix.update;
-    let r = env.draw(0, total - 1);
+    const r = env.draw(0, total - 1);
     const pick = (): string => w.keys[env.draw(0, w.keys.length - 1)]!;
-    if ((r -= w.mix.get) < 0) return { op: 'get', args: { key: pick() } };
-    if ((r -= w.mix.set) < 0) return { op: 'set', args: { key: pick(), value: `${a.id}:${++a.seq}` } };
-    if ((r -= w.mix.delete) < 0) return { op: 'delete', args: { key: pick() } };
+    if (r < w.mix.get) return { op: 'get', args: { key: pick() } };
+    if (r < w.mix.get + w.mix.set) return { op: 'set', args: { key: pick(), value: `${a.id}:${++a.seq}` } };
+    if (r < w.mix.get + w.mix.set + w.mix.delete) return { op: 'delete', args: { key: pick() } };
     const n = Math.min(w.keys.length, env.draw(2, 3));
     const updates: { [k: string]: JsonValue } = {};
     const value = `${a.id}:${++a.seq}`;

@@ -45,7 +45,7 @@ describe('the cursor', () => {
     const s = defaultScenario();
     const tl = new Timeline(s);
     const stops: number[] = [];
-    for (let t = 0, n = tl.nextStop(0); n !== null && stops.length < 30; t = n, n = tl.nextStop(t)) stops.push(n);
+    for (let n = tl.nextStop(0); n !== null && stops.length < 30; n = tl.nextStop(n)) stops.push(n);
     expect(stops.length).toBe(30);
     for (let i = 1; i < stops.length; i++) {
       expect(stops[i]!).toBeGreaterThan(stops[i - 1]!);
