@@ -5,6 +5,7 @@ import { worldAt, worldHash } from '../engine/engine';
 import { defaultScenario, faultsScenario } from '../scenario/builtins';
 import { scenarioArb } from '../scenario/arbitrary.testkit';
 import { deepFreeze } from '../core/hash';
+import type { World } from '../engine/types';
 
 describe('seeking through checkpoints', () => {
   it('at 100 random ticks, seeking gives the same world as folding from tick 0', () => {
@@ -90,5 +91,31 @@ describe('acting in the past forks the timeline', () => {
     const { timeline } = tl.act(100, { type: 'crash', node: 'store' });
     expect(timeline.worldAt(100).net.crashed['store']).toBe(true);
     expect(tl.worldAt(100).net.crashed['store']).toBeUndefined();
+  });
+});
+
+describe('handing work between timelines (a worker and the page)', () => {
+  it('a timeline that adopts another one\'s far computation gives the same worlds and stops', () => {
+    const s = faultsScenario();
+    const page = new Timeline(s, { interval: 50 });
+    page.seek(120);
+    const worker = new Timeline(s, { interval: 50 });
+    worker.seek(700);
+    page.adopt(worker.exportAfter(page.computedTo));
+    expect(page.tick).toBe(700);
+    expect(worldHash(page.current as World)).toBe(worldHash(worldAt(s, 700)));
+    for (const t of [130, 333, 650, 799]) expect(worldHash(page.worldAt(t))).toBe(worldHash(worldAt(s, t)));
+    expect(page.prevStop(700)).toBe(worker.prevStop(700));
+    expect(page.stopsBetween(0, 700)).toEqual(worker.stopsBetween(0, 700));
+  });
+
+  it('forward moves at most the given number of busy ticks', () => {
+    const s = defaultScenario();
+    const tl = new Timeline(s);
+    tl.seek(0);
+    const stops = tl.stopsBetween(1, 600).slice(0, 5);
+    tl.seek(0);
+    expect(tl.forward(600, 5)).toBe(stops[4]);
+    expect(worldHash(tl.current as World)).toBe(worldHash(worldAt(s, stops[4]!)));
   });
 });
