@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Action, AgentSpec, Scenario, Workload } from './schema';
-import { FORMAT_VERSION } from './schema';
+import { FORMAT_VERSION } from './limits';
 
 /**
  * fast-check generators of valid scenarios, for property tests only (never bundled: only

@@ -1,5 +1,5 @@
 import type { AgentSpec, Scenario, Workload } from './schema';
-import { FORMAT_VERSION } from './schema';
+import { FORMAT_VERSION } from './limits';
 
 /** Scenarios that ship with StateLab: the default one a newcomer sees, and the examples. */
 

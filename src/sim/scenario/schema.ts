@@ -9,19 +9,8 @@ import { z } from 'zod';
  * is capped, because scenarios arrive from links and files written by anyone.
  */
 
-export const FORMAT_VERSION = 1;
-
-export const LIMITS = {
-  agents: 200,
-  actions: 20_000,
-  ticks: 1_000_000,
-  keys: 64,
-  keyLength: 128,
-  valueBytes: 4_096,
-  idLength: 32,
-  nameLength: 120,
-  latency: 10_000,
-} as const;
+import { FORMAT_VERSION, LIMITS } from './limits';
+export { FORMAT_VERSION, LIMITS };
 
 export const NodeId = z
   .string()

@@ -2,7 +2,7 @@ import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../../core/dict';
 import { canonicalJson, deepFreeze } from '../../core/hash';
-import { LIMITS } from '../../scenario/schema';
+import { LIMITS } from '../../scenario/limits';
 import type { Architecture, Effects, OperationSpec, Reply, Request } from '../types';
 import { isRecord, isRequest } from '../types';
 
