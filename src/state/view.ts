@@ -1,0 +1,421 @@
+import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '../sim/index';
+import { isReply, isRequest } from '../sim/architectures/types';
+import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
+import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
+
+/**
+ * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
+ * move. The world itself is the store's private working copy, advanced in place (a copy per
+ * frame would cost more than the frame), so nothing the UI holds may point into it: every
+ * field here is copied out as plain numbers and strings.
+ *
+ * Nothing is computed here that the engine did not decide: outcomes, reasons, versions and
+ * queues are read, only reshaped for display.
+ */
+
+export type Selection =
+  | { kind: 'server'; id: string }
+  | { kind: 'agent'; id: string }
+  | { kind: 'key'; key: string }
+  | { kind: 'link'; agent: string; server: string };
+
+export interface OpView {
+  id: number;
+  agent: string;
+  op: string;
+  summary: string;
+  invokedAt: number;
+  completedAt: number | null;
+  outcome: Outcome | null;
+  /** "ok", "failed", "timed out", or "pending". */
+  outcomeText: string;
+  result: string;
+  reason: string | null;
+}
+
+export interface PendingView {
+  opId: number;
+  summary: string;
+  to: string;
+  sentAt: number;
+  timeout: number;
+  note: string | null;
+}
+
+export interface AgentView {
+  id: string;
+  crashed: boolean;
+  workload: 'idle' | 'random' | 'robot';
+  pending: PendingView | null;
+  queued: number;
+  stats: { issued: number; ok: number; fail: number; info: number; lateReplies: number; retries: number };
+  last: OpView | null;
+}
+
+export interface QueueItemView {
+  from: string;
+  opId: number;
+  summary: string;
+  arrivedAt: number;
+}
+
+export interface ServerView {
+  id: string;
+  crashed: boolean;
+  version: number;
+  queue: QueueItemView[];
+  queueLength: number;
+  inService: QueueItemView | null;
+  stats: StoreStats | null;
+  keyCount: number;
+}
+
+export interface LinkView {
+  agent: string;
+  server: string;
+  /** agent → server is cut. */
+  cutOut: boolean;
+  /** server → agent is cut. */
+  cutIn: boolean;
+}
+
+export interface MessageView {
+  id: number;
+  from: string;
+  to: string;
+  sentAt: number;
+  deliverAt: number;
+  kind: 'request' | 'reply' | 'other';
+  /** The agent whose operation this is (for its colour). */
+  owner: string | null;
+  duplicate: boolean;
+}
+
+export interface DropView {
+  id: number;
+  from: string;
+  to: string;
+  sentAt: number;
+  at: number;
+  why: 'lost' | 'cut' | 'crashed' | 'by-hand';
+}
+
+export interface KeyView {
+  key: string;
+  label: string;
+  value: string;
+  version: number;
+  writtenAt: number;
+}
+
+export interface KeyVersionView {
+  version: number;
+  value: string | null;
+  tick: number;
+}
+
+export interface ActionErrorView {
+  tick: number;
+  index: number;
+  reason: string;
+  action: string;
+}
+
+export type InspectView =
+  | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
+  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; link: LinkView | null; exists: true }
+  | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
+  | { kind: 'key'; key: string; label: string; current: KeyView | null; history: KeyVersionView[]; totalVersions: number }
+  | { kind: 'link'; link: LinkView | null; agent: string; server: string };
+
+export interface WorldView {
+  tick: number;
+  end: number;
+  servers: ServerView[];
+  agents: AgentView[];
+  links: LinkView[];
+  messages: MessageView[];
+  drops: DropView[];
+  keys: KeyView[];
+  actionErrors: ActionErrorView[];
+  operations: number;
+  metrics: World['metrics'];
+  inspect: InspectView | null;
+}
+
+/** How many operations the op log shows (newest first); the total is shown beside it. */
+export const OP_LOG_LIMIT = 80;
+const KEY_HISTORY_LIMIT = 60;
+const QUEUE_LIMIT = 60;
+
+function isCentral(s: unknown): s is CentralState {
+  return typeof s === 'object' && s !== null && 'data' in s && 'keyHistory' in s && 'queue' in s;
+}
+
+function own<T>(d: { [k: string]: T }, k: string): T | undefined {
+  return Object.hasOwn(d, k) ? d[k] : undefined;
+}
+
+export function opView(r: OpRecord): OpView {
+  return {
+    id: r.id,
+    agent: r.agent,
+    op: r.op,
+    summary: opSummary(r.op, r.args),
+    invokedAt: r.invokedAt,
+    completedAt: r.completedAt,
+    outcome: r.outcome,
+    outcomeText: r.outcome === null ? 'pending' : OUTCOME_TEXT[r.outcome],
+    result: r.outcome === 'ok' ? resultSummary(r.op, r.result) : '',
+    reason: r.reason,
+  };
+}
+
+function queued(q: Queued): QueueItemView {
+  return { from: q.from, opId: q.req.id, summary: opSummary(q.req.op, q.req.args), arrivedAt: q.arrivedAt };
+}
+
+/** A user's action in words, for errors and undo labels. */
+export function describeAction(a: Action | ActionInput): string {
+  switch (a.type) {
+    case 'op':
+      return `${a.agent}: ${opSummary(a.op, a.args)}`;
+    case 'spawn-agent':
+      return `spawn ${a.agent.id}`;
+    case 'remove-agent':
+      return `remove ${a.agent}`;
+    case 'set-workload':
+      return `${a.agent}: workload ${a.workload.kind}`;
+    case 'cut-link':
+      return `cut ${a.from} → ${a.to}`;
+    case 'heal-link':
+      return `heal ${a.from} → ${a.to}`;
+    case 'set-link':
+      return `set link ${a.from} → ${a.to}`;
+    case 'partition':
+      return `partition ${a.groups.map((g) => g.join('+')).join(' | ')}`;
+    case 'heal-all':
+      return 'heal all links';
+    case 'crash':
+      return `crash ${a.node}`;
+    case 'recover':
+      return `recover ${a.node}`;
+    case 'drop-message':
+      return `drop message ${a.message}`;
+    case 'deliver-message':
+      return `deliver message ${a.message}`;
+    case 'configure':
+      return `configure ${a.config.kind}`;
+  }
+}
+
+function serverView(id: string, state: unknown, crashed: boolean): ServerView {
+  if (!isCentral(state)) {
+    return { id, crashed, version: 0, queue: [], queueLength: 0, inService: null, stats: null, keyCount: 0 };
+  }
+  return {
+    id,
+    crashed,
+    version: state.version,
+    queue: state.queue.slice(0, QUEUE_LIMIT).map(queued),
+    queueLength: state.queue.length,
+    inService: state.inService ? queued(state.inService) : null,
+    stats: { ...state.stats },
+    keyCount: Object.keys(state.data).length,
+  };
+}
+
+/** The latest completed operation of each agent, scanning the history from its end. */
+function lastOps(w: World, agents: string[]): Map<string, OpView> {
+  const want = new Set(agents);
+  const out = new Map<string, OpView>();
+  const h = w.history;
+  // Bounded: agents that have not completed anything recently show nothing rather than
+  // costing a scan of the whole history every frame.
+  for (let i = h.length - 1; i >= 0 && i >= h.length - 4000 && out.size < want.size; i--) {
+    const r = h[i]!;
+    if (r.outcome !== null && want.has(r.agent) && !out.has(r.agent)) out.set(r.agent, opView(r));
+  }
+  return out;
+}
+
+function agentOps(w: World, agent: string): { ops: OpView[]; total: number } {
+  const ops: OpView[] = [];
+  let total = 0;
+  for (let i = w.history.length - 1; i >= 0; i--) {
+    const r = w.history[i]!;
+    if (r.agent !== agent) continue;
+    total++;
+    if (ops.length < OP_LOG_LIMIT) ops.push(opView(r));
+  }
+  return { ops, total };
+}
+
+export function buildView(w: World, s: Scenario, selection: Selection | null): WorldView {
+  const serverIds = Object.keys(w.servers).sort();
+  const agentIds = Object.keys(w.agents).sort(naturalCompare);
+  const crashed = w.net.crashed;
+  const cut = w.net.cut;
+  const last = lastOps(w, agentIds);
+
+  const servers = serverIds.map((id) => serverView(id, w.servers[id]!.state, Object.hasOwn(crashed, id)));
+  const agents: AgentView[] = agentIds.map((id) => {
+    const a = w.agents[id]!;
+    const p = a.pending;
+    return {
+      id,
+      crashed: Object.hasOwn(crashed, id),
+      workload: a.workload.kind,
+      pending: p ? { opId: p.opId, summary: opSummary(p.op, p.args), to: p.to, sentAt: p.sentAt, timeout: a.timeout, note: p.note } : null,
+      queued: a.queue.length,
+      stats: { ...a.stats },
+      last: last.get(id) ?? null,
+    };
+  });
+  const links: LinkView[] = [];
+  for (const a of agentIds)
+    for (const srv of serverIds)
+      links.push({ agent: a, server: srv, cutOut: Object.hasOwn(cut, `${a}>${srv}`), cutIn: Object.hasOwn(cut, `${srv}>${a}`) });
+
+  const messages: MessageView[] = w.net.inFlight.map((m) => {
+    const req = isRequest(m.payload);
+    const rep = !req && isReply(m.payload);
+    return {
+      id: m.id,
+      from: m.from,
+      to: m.to,
+      sentAt: m.sentAt,
+      deliverAt: m.deliverAt,
+      kind: req ? 'request' : rep ? 'reply' : 'other',
+      owner: req ? m.from : rep ? m.to : null,
+      duplicate: m.duplicate,
+    };
+  });
+  const drops: DropView[] = w.net.recentDrops
+    .filter((d) => w.now - d.at <= 4)
+    .map((d) => ({ id: d.id, from: d.from, to: d.to, sentAt: d.sentAt, at: d.at, why: d.why }));
+
+  const keys: KeyView[] = [];
+  for (const id of serverIds) {
+    const st = w.servers[id]!.state;
+    if (!isCentral(st)) continue;
+    for (const k of Object.keys(st.data).sort()) {
+      const e = st.data[k]!;
+      keys.push({ key: k, label: keyText(k), value: shortJson(e.value, 48), version: e.version, writtenAt: e.writtenAt });
+    }
+  }
+
+  const actionErrors = w.actionErrors.slice(-8).map((e) => {
+    const a = s.actions[e.index];
+    return { tick: e.tick, index: e.index, reason: e.reason, action: a ? describeAction(a) : 'an action' };
+  });
+
+  return {
+    tick: w.now,
+    end: s.duration,
+    servers,
+    agents,
+    links,
+    messages,
+    drops,
+    keys,
+    actionErrors,
+    operations: w.history.length,
+    metrics: { ...w.metrics },
+    inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
+  };
+}
+
+function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentView[], links: LinkView[], keys: KeyView[]): InspectView | null {
+  switch (sel.kind) {
+    case 'server': {
+      const server = servers.find((x) => x.id === sel.id);
+      if (!server) return null;
+      const st = w.servers[sel.id]?.state;
+      return { kind: 'server', server, queue: isCentral(st) ? st.queue.slice(0, QUEUE_LIMIT).map(queued) : [] };
+    }
+    case 'agent': {
+      const agent = agents.find((x) => x.id === sel.id);
+      const { ops, total } = agentOps(w, sel.id);
+      if (!agent) return { kind: 'agent-gone', id: sel.id, ops, totalOps: total };
+      const link = links.find((l) => l.agent === sel.id) ?? null;
+      return { kind: 'agent', agent, ops, totalOps: total, link, exists: true };
+    }
+    case 'key': {
+      let hist: [number, unknown, number][] = [];
+      for (const id of Object.keys(w.servers)) {
+        const st = w.servers[id]!.state;
+        if (isCentral(st)) hist = own(st.keyHistory, sel.key) ?? hist;
+      }
+      const history = hist
+        .slice(-KEY_HISTORY_LIMIT)
+        .reverse()
+        .map(([version, value, tick]) => ({ version, value: value === null ? null : shortJson(value, 48), tick }));
+      return {
+        kind: 'key',
+        key: sel.key,
+        label: keyText(sel.key, 64),
+        current: keys.find((k) => k.key === sel.key) ?? null,
+        history,
+        totalVersions: hist.length,
+      };
+    }
+    case 'link':
+      return {
+        kind: 'link',
+        agent: sel.agent,
+        server: sel.server,
+        link: links.find((l) => l.agent === sel.agent && l.server === sel.server) ?? null,
+      };
+  }
+}
+
+/** Deep equality for the small plain objects of a view (numbers, strings, nulls, arrays, records). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** Reuses the previous array (and items) wherever nothing changed, so memoised rows skip. */
+function shareList<T>(prev: readonly T[] | undefined, next: T[], key: (x: T) => string | number): T[] {
+  if (!prev) return next;
+  const old = new Map<string | number, T>();
+  for (const p of prev) old.set(key(p), p);
+  let allSame = prev.length === next.length;
+  const out = next.map((n, i) => {
+    const p = old.get(key(n));
+    if (p !== undefined && same(p, n)) {
+      if (prev[i] !== p) allSame = false;
+      return p;
+    }
+    allSame = false;
+    return n;
+  });
+  return allSame ? (prev as T[]) : out;
+}
+
+/**
+ * Structural sharing between consecutive views: unchanged agents, links, keys and messages
+ * keep their identity, so React skips them. Playing 50 agents changes a few per frame.
+ */
+export function shareView(prev: WorldView | null, next: WorldView): WorldView {
+  if (!prev) return next;
+  return {
+    ...next,
+    servers: shareList(prev.servers, next.servers, (s) => s.id),
+    agents: shareList(prev.agents, next.agents, (a) => a.id),
+    links: shareList(prev.links, next.links, (l) => `${l.agent}>${l.server}`),
+    keys: shareList(prev.keys, next.keys, (k) => k.key),
+    messages: shareList(prev.messages, next.messages, (m) => m.id),
+    drops: shareList(prev.drops, next.drops, (d) => d.id),
+    actionErrors: same(prev.actionErrors, next.actionErrors) ? prev.actionErrors : next.actionErrors,
+    metrics: same(prev.metrics, next.metrics) ? prev.metrics : next.metrics,
+    inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
+  };
+}

@@ -1,0 +1,52 @@
+import { SimJobs } from './jobs';
+import type { FromWorker, ToWorker } from './protocol';
+
+/** What the store needs of a worker: a browser Worker fits, and so does the in-process fake. */
+export interface WorkerPort {
+  postMessage(m: ToWorker): void;
+  onmessage: ((e: { data: FromWorker }) => void) | null;
+  terminate(): void;
+}
+
+/** The real one: the engine in a module worker (Vite bundles it as a separate file). */
+export function browserWorker(): WorkerPort | null {
+  if (typeof Worker === 'undefined') return null;
+  try {
+    return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'statelab-sim' }) as unknown as WorkerPort;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The same jobs in this thread, sliced with setTimeout: for tests, and as the fallback
+ * where workers are unavailable (slower, but it still answers).
+ */
+export function inProcessWorker(schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0)): WorkerPort {
+  let scheduled = false;
+  let dead = false;
+  const port: WorkerPort = {
+    onmessage: null,
+    postMessage(m) {
+      if (dead) return;
+      jobs.handle(structuredClone(m));
+      kick();
+    },
+    terminate() {
+      dead = true;
+    },
+  };
+  const jobs = new SimJobs((m) => {
+    if (!dead) port.onmessage?.({ data: m });
+  });
+  const run = (): void => {
+    scheduled = false;
+    if (!dead && jobs.work(8, () => Date.now())) kick();
+  };
+  const kick = (): void => {
+    if (scheduled || dead) return;
+    scheduled = true;
+    schedule(run);
+  };
+  return port;
+}

@@ -1,0 +1,219 @@
+import { useEffect, useRef, useState } from 'react';
+import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
+import { ActPanel, NoticeBar } from './ActPanel';
+import { Diagram, DiagramLegend, DiagramText } from './Diagram';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Header } from './Header';
+import { HelpDialog } from './HelpDialog';
+import { InspectPanel } from './InspectPanel';
+import { TimelineBar } from './TimelineBar';
+import { useLab, useLabStore, useMediaQuery } from './context';
+import { SPEEDS } from '../playback/machine';
+
+type Tab = 'act' | 'inspect' | 'timeline';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'act', label: 'Act' },
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'timeline', label: 'Timeline' },
+];
+
+const THEME_KEY = 'statelab-theme';
+
+function readTheme(): 'light' | 'dark' | null {
+  try {
+    const t = localStorage.getItem(THEME_KEY);
+    return t === 'light' || t === 'dark' ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+function isTyping(el: Element | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+}
+
+function isPressable(el: Element | null): boolean {
+  if (!(el instanceof Element)) return false;
+  const tag = el.tagName;
+  const role = el.getAttribute('role');
+  return tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || role === 'button' || role === 'tab';
+}
+
+/** Space, arrows, Home/End, [ ], Ctrl+Z and ? — except where a control needs the key itself. */
+function useShortcuts(openHelp: () => void, helpOpen: boolean): void {
+  const store = useLabStore();
+  useEffect(() => {
+    function onKey(e: KeyboardEvent): void {
+      if (helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
+      const target = e.target instanceof Element ? e.target : null;
+      const s = store.getState();
+      if (isTyping(target) && !(e.key === 'Escape' && s.seek)) return;
+      const a = s.actions;
+      if (e.ctrlKey) {
+        if (e.key === 'z' || e.key === 'Z') {
+          e.preventDefault();
+          a.undo();
+        }
+        return;
+      }
+      const onTab = target?.getAttribute('role') === 'tab';
+      switch (e.key) {
+        case 'Escape':
+          if (s.seek) {
+            e.preventDefault();
+            a.cancelSeek();
+          }
+          return;
+        case '?':
+          e.preventDefault();
+          openHelp();
+          return;
+        case ' ':
+          if (isPressable(target)) return;
+          e.preventDefault();
+          a.toggle();
+          return;
+        case 'ArrowRight':
+          if (onTab) return;
+          e.preventDefault();
+          if (e.shiftKey) a.seekTo(s.cursor + 10);
+          else a.step();
+          return;
+        case 'ArrowLeft':
+          if (onTab) return;
+          e.preventDefault();
+          if (e.shiftKey) a.seekTo(s.cursor - 10);
+          else a.stepBack();
+          return;
+        case 'Home':
+          e.preventDefault();
+          a.toStart();
+          return;
+        case 'End':
+          e.preventDefault();
+          a.toEnd();
+          return;
+        case '[':
+        case ']': {
+          const i = SPEEDS.findIndex((x) => x >= s.speed);
+          const j = Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? SPEEDS.length - 1 : i) + (e.key === ']' ? 1 : -1)));
+          a.setSpeed(SPEEDS[j]!);
+          return;
+        }
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, openHelp, helpOpen]);
+}
+
+function useTheme(): [boolean, () => void] {
+  const systemDark = useMediaQuery('(prefers-color-scheme: dark)');
+  const [theme, setTheme] = useState<'light' | 'dark' | null>(readTheme);
+  const dark = theme ? theme === 'dark' : systemDark;
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = dark ? 'dark' : 'light';
+  }, [dark]);
+  const toggle = (): void => {
+    const next = dark ? 'light' : 'dark';
+    setTheme(next);
+    try {
+      localStorage.setItem(THEME_KEY, next);
+    } catch {
+      // Private mode: the choice lasts for this visit only.
+    }
+  };
+  return [dark, toggle];
+}
+
+function PhoneTabs({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  function onKey(e: ReactKeyboardEvent, i: number): void {
+    const k = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!k) return;
+    e.preventDefault();
+    const j = (i + k + TABS.length) % TABS.length;
+    setTab(TABS[j]!.id);
+    refs.current[j]?.focus();
+  }
+  return (
+    <div role="tablist" aria-label="Panels" className="phone-tabs">
+      {TABS.map((t, i) => (
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={tab === t.id}
+          aria-controls={`panel-${t.id}`}
+          tabIndex={tab === t.id ? 0 : -1}
+          onClick={() => setTab(t.id)}
+          onKeyDown={(e) => onKey(e, i)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function App() {
+  const [help, setHelp] = useState(false);
+  const [dark, toggleTheme] = useTheme();
+  const phone = useMediaQuery('(max-width: 760px)');
+  const [tab, setTab] = useState<Tab>('act');
+  const actions = useLab((s) => s.actions);
+  const openHelp = useRef(() => setHelp(true)).current;
+  useShortcuts(openHelp, help);
+  useEffect(() => {
+    // The first committed screen with working controls: what `npm run bench` times.
+    performance.mark('statelab:interactive');
+  }, []);
+
+  const region = (id: Tab, node: ReactNode, area: string) =>
+    phone ? (
+      <div role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={tab !== id} className={`region region-${id}`}>
+        <ErrorBoundary area={area} onUndo={() => actions.undo()}>
+          {node}
+        </ErrorBoundary>
+      </div>
+    ) : (
+      <div className={`region region-${id}`}>
+        <ErrorBoundary area={area} onUndo={() => actions.undo()}>
+          {node}
+        </ErrorBoundary>
+      </div>
+    );
+
+  return (
+    <div className={`app${phone ? ' is-phone' : ''}`}>
+      <a className="skip" href="#main-diagram">
+        Skip to the diagram
+      </a>
+      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} />
+      <main className="stage">
+        <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
+          <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
+            <h2 className="sr-only">Diagram</h2>
+            <Diagram />
+            <div className="diagram-foot">
+              <DiagramLegend />
+              <DiagramText />
+            </div>
+          </ErrorBoundary>
+        </div>
+        <NoticeBar />
+        {region('act', <ActPanel />, 'the Act panel')}
+        {region('inspect', <InspectPanel />, 'the Inspect panel')}
+        {region('timeline', <TimelineBar />, 'the timeline')}
+        {phone && <PhoneTabs tab={tab} setTab={setTab} />}
+      </main>
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,416 @@
+import { memo, useDeferredValue, useMemo, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView } from '../state/view';
+import type { LabActions } from '../state/store';
+import type { NodeLayout, TopologyLayout } from '../viz/topology';
+import { layoutTopology, shortLabel } from '../viz/topology';
+import { arcPath, dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
+import { agentColour } from '../viz/palette';
+import { useElementSize, useLab, useReducedMotion } from './context';
+
+/**
+ * The topology: the store as a rounded square, agents as circles, links between them, and
+ * messages as dots travelling along their links. React renders every element from the view
+ * and the layout (src/viz); nothing here decides what happened.
+ */
+
+function activate(e: KeyboardEvent, fn: () => void): void {
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    e.stopPropagation();
+    fn();
+  }
+}
+
+function linkState(l: LinkView): string {
+  if (l.cutOut && l.cutIn) return 'cut both ways';
+  if (l.cutOut) return `cut from ${l.agent} to ${l.server}`;
+  if (l.cutIn) return `cut from ${l.server} to ${l.agent}`;
+  return 'up';
+}
+
+export function agentStatus(a: AgentView): string {
+  if (a.crashed) return 'crashed';
+  if (a.pending) return `waiting for ${a.pending.summary}`;
+  return 'idle';
+}
+
+const Link = memo(function Link(props: { link: LinkView; a: NodeLayout; b: NodeLayout; selected: boolean; actions: LabActions }) {
+  const { link, a, b, selected, actions } = props;
+  const cutNow = link.cutOut || link.cutIn;
+  const onToggle = (): void => actions.setLink(link.agent, link.server, !cutNow);
+  const onSelect = (): void => actions.select({ kind: 'link', agent: link.agent, server: link.server });
+  const seg = linkSegment(a, b);
+  const cut = link.cutOut || link.cutIn;
+  const [p, q] = splitWithGap(seg, 26);
+  const mid = lerp(seg, 0.5);
+  const label = `Link ${link.agent} – ${link.server}: ${linkState(link)}. Press to ${cut ? 'heal' : 'cut'} it.`;
+  return (
+    <g
+      className={`link${cut ? ' link-cut' : ''}${selected ? ' is-selected' : ''}`}
+      role="button"
+      tabIndex={0}
+      aria-label={label}
+      aria-pressed={cut}
+      onClick={onToggle}
+      onKeyDown={(e) => activate(e, onToggle)}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        onSelect();
+      }}
+    >
+      <line className="link-hit" x1={seg.x1} y1={seg.y1} x2={seg.x2} y2={seg.y2} />
+      {cut ? (
+        <>
+          <line className="link-line" x1={p.x1} y1={p.y1} x2={p.x2} y2={p.y2} />
+          <line className="link-line" x1={q.x1} y1={q.y1} x2={q.x2} y2={q.y2} />
+          <g className="link-cut-mark" transform={`translate(${mid.x} ${mid.y})`}>
+            <line x1={-5} y1={-5} x2={5} y2={5} />
+            <line x1={-5} y1={5} x2={5} y2={-5} />
+          </g>
+        </>
+      ) : (
+        <line className="link-line" x1={seg.x1} y1={seg.y1} x2={seg.x2} y2={seg.y2} />
+      )}
+      <line className="focus-ring" x1={seg.x1} y1={seg.y1} x2={seg.x2} y2={seg.y2} />
+    </g>
+  );
+});
+
+function Cross({ x, y, r }: { x: number; y: number; r: number }) {
+  const k = r * 0.75;
+  return (
+    <g className="crash-cross">
+      <line x1={x - k} y1={y - k} x2={x + k} y2={y + k} />
+      <line x1={x - k} y1={y + k} x2={x + k} y2={y - k} />
+    </g>
+  );
+}
+
+const ServerNode = memo(function ServerNode(props: { server: ServerView; at: NodeLayout; selected: boolean; actions: LabActions }) {
+  const { server, at, selected, actions } = props;
+  const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
+  const r = at.r;
+  const queued = server.queueLength + (server.inService ? 1 : 0);
+  const label = `${server.id}: ${server.crashed ? 'crashed' : 'up'}, version ${server.version}, ${server.queueLength} waiting in its queue. Select to inspect.`;
+  return (
+    <g
+      className={`node server${server.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
+      role="button"
+      tabIndex={0}
+      aria-label={label}
+      aria-pressed={selected}
+      onClick={onSelect}
+      onKeyDown={(e) => activate(e, onSelect)}
+    >
+      {selected && <rect className="select-ring" x={at.x - r - 7} y={at.y - r - 7} width={2 * r + 14} height={2 * r + 14} rx={12} />}
+      <rect className="shape" x={at.x - r} y={at.y - r} width={2 * r} height={2 * r} rx={9} />
+      {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
+      <text className="node-label" x={at.x} y={at.y - 3} textAnchor="middle">
+        {server.id}
+      </text>
+      <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
+        v{server.version}
+      </text>
+      <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
+        {server.crashed ? 'crashed' : `queue ${queued}`}
+      </text>
+      <rect className="focus-ring" x={at.x - r - 4} y={at.y - r - 4} width={2 * r + 8} height={2 * r + 8} rx={11} />
+    </g>
+  );
+});
+
+/**
+ * An agent's node takes only what it draws (id, crashed, place, selection), so it renders
+ * again only when one of those changes, not on every operation the agent completes; its
+ * counts and outcomes are in the Inspect panel and the diagram's text version.
+ */
+const AgentNode = memo(function AgentNode(props: { id: string; crashed: boolean; at: NodeLayout; crowded: boolean; labelAbove: boolean; selected: boolean; actions: LabActions }) {
+  const { id, crashed, at, crowded, selected, actions } = props;
+  const agent = { id, crashed };
+  const onSelect = (): void => actions.select({ kind: 'agent', id });
+  const label = `${id}${crashed ? ', crashed' : ''}. Select to inspect its operations.`;
+  return (
+    <g
+      className={`node agent${agent.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
+      role="button"
+      tabIndex={0}
+      aria-label={label}
+      aria-pressed={selected}
+      onClick={onSelect}
+      onKeyDown={(e) => activate(e, onSelect)}
+    >
+      {selected && <circle className="select-ring" cx={at.x} cy={at.y} r={at.r + 8} />}
+      <circle className="shape" cx={at.x} cy={at.y} r={at.r} style={{ fill: agent.crashed ? undefined : agentColour(agent.id) }} />
+      {agent.crashed && <Cross x={at.x} y={at.y} r={at.r} />}
+      {/* Labels sit on the outer side of the ring, away from the links to the store. */}
+      <text className="node-label" x={at.x} y={props.labelAbove ? at.y - at.r - 7 : at.y + at.r + 16} textAnchor="middle">
+        {crowded ? shortLabel(agent.id) : agent.id}
+      </text>
+      <circle className="focus-ring" cx={at.x} cy={at.y} r={at.r + 4} />
+    </g>
+  );
+});
+
+/** A circle as a path fragment, so many dots of one style are one element. */
+function dot(x: number, y: number, r: number): string {
+  return `M${(x - r).toFixed(1)} ${y.toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`;
+}
+
+/** How long each waiting agent has waited, as arcs filling towards its timeout (one path). */
+function WaitArcs({ agents, layout, tick }: { agents: AgentView[]; layout: TopologyLayout; tick: number }) {
+  let d = '';
+  for (const a of agents) {
+    const p = a.pending;
+    const at = layout.nodes.get(a.id);
+    if (!p || a.crashed || !at) continue;
+    d += arcPath(at.x, at.y, at.r + 4, (tick - p.sentAt) / Math.max(1, p.timeout));
+  }
+  return d ? <path className="wait-arc" d={d} /> : null;
+}
+
+/**
+ * Messages move every frame (the fractional tick); everything else changes per tick. They
+ * live in their own SVG layer above the diagram, drawn as one path per colour and kind, so
+ * a frame redraws a handful of elements, not a hundred.
+ */
+function Messages({ messages, drops, layout }: { messages: MessageView[]; drops: DropView[]; layout: TopologyLayout }) {
+  const frac = useLab((s) => s.frac);
+  const reduced = useReducedMotion();
+  const groups = new Map<string, { colour: string; kind: 'request' | 'reply' | 'dup'; d: string }>();
+  for (const m of messages) {
+    const a = layout.nodes.get(m.from);
+    const b = layout.nodes.get(m.to);
+    if (!a || !b) continue;
+    const seg = offsetSegment(linkSegment(a, b), m.kind === 'reply' ? 5 : -5);
+    const pt = lerp(seg, messageProgress(m.sentAt, m.deliverAt, frac, reduced));
+    const colour = m.owner ? agentColour(m.owner) : 'var(--ink-2)';
+    const kind = m.kind === 'reply' ? 'reply' : m.duplicate ? 'dup' : 'request';
+    const key = `${kind}${colour}`;
+    const g = groups.get(key) ?? { colour, kind, d: '' };
+    g.d += dot(pt.x, pt.y, kind === 'reply' ? 5.5 : 6);
+    groups.set(key, g);
+  }
+  let drop = '';
+  let dropOp = 0;
+  for (const x of drops) {
+    const a = layout.nodes.get(x.from);
+    const b = layout.nodes.get(x.to);
+    if (!a || !b) continue;
+    const op = dropOpacity(x.at, frac, 3, reduced);
+    if (op <= 0) continue;
+    dropOp = Math.max(dropOp, op);
+    const pt = lerp(linkSegment(a, b), dropProgress(x.why, x.sentAt, x.at));
+    drop += `M${pt.x - 6} ${pt.y - 6}l12 12M${pt.x - 6} ${pt.y + 6}l12 -12`;
+  }
+  return (
+    <>
+      {[...groups.entries()].map(([key, g]) =>
+        g.kind === 'reply' ? (
+          <path key={key} className="msg msg-reply" d={g.d} style={{ stroke: g.colour }} />
+        ) : (
+          <path key={key} className={`msg msg-request${g.kind === 'dup' ? ' msg-dup' : ''}`} d={g.d} style={{ fill: g.colour }} />
+        ),
+      )}
+      {drop && <path className="drop" d={drop} opacity={dropOp} />}
+    </>
+  );
+}
+
+export function describeTopology(view: WorldView): string[] {
+  const lines: string[] = [];
+  for (const s of view.servers) {
+    lines.push(`${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`);
+  }
+  for (const l of view.links) {
+    const a = view.agents.find((x) => x.id === l.agent);
+    lines.push(`${l.agent} — ${l.server}: link ${linkState(l)}; ${l.agent} ${a ? agentStatus(a) : ''}.`);
+  }
+  lines.push(`${view.messages.length} message${view.messages.length === 1 ? '' : 's'} in flight.`);
+  return lines;
+}
+
+/** A string that changes only when an agent appears, goes, crashes or recovers. */
+function agentShapes(agents: AgentView[]): string {
+  let k = '';
+  for (const a of agents) k += `${a.id}${a.crashed ? '!' : ''}|`;
+  return k;
+}
+
+const LinksLayer = memo(function LinksLayer(props: { links: LinkView[]; layout: TopologyLayout; selKey: string; actions: LabActions }) {
+  const { links, layout, selKey, actions } = props;
+  return (
+    <g className="links">
+      {links.map((l) => {
+        const a = layout.nodes.get(l.agent);
+        const b = layout.nodes.get(l.server);
+        if (!a || !b) return null;
+        const selected = selKey === JSON.stringify({ kind: 'link', agent: l.agent, server: l.server });
+        return <Link key={`${l.agent}>${l.server}`} link={l} a={a} b={b} selected={selected} actions={actions} />;
+      })}
+    </g>
+  );
+});
+
+/** Agents re-render only when the set of agents or who is crashed changes. */
+const AgentsLayer = memo(function AgentsLayer(props: { shapes: string; layout: TopologyLayout; selKey: string; actions: LabActions }) {
+  const { shapes, layout, selKey, actions } = props;
+  const list = shapes
+    .split('|')
+    .filter(Boolean)
+    .map((x) => ({ id: x.replace(/!$/, ''), crashed: x.endsWith('!') }));
+  return (
+    <>
+      {list.map((a) => {
+        const at = layout.nodes.get(a.id);
+        return at ? (
+          <AgentNode
+            key={a.id}
+            id={a.id}
+            crashed={a.crashed}
+            at={at}
+            crowded={layout.crowded}
+            labelAbove={at.y < layout.height / 2 - 1}
+            selected={selKey === JSON.stringify({ kind: 'agent', id: a.id })}
+            actions={actions}
+          />
+        ) : null;
+      })}
+    </>
+  );
+});
+
+/** The moving layer: messages every frame, waiting arcs every tick. */
+function Overlay({ layout }: { layout: TopologyLayout }) {
+  const agents = useLab((s) => s.view.agents);
+  const tick = useLab((s) => s.view.tick);
+  const messages = useLab((s) => s.view.messages);
+  const drops = useLab((s) => s.view.drops);
+  return (
+    <svg className="diagram-overlay" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} aria-hidden="true">
+      <WaitArcs agents={agents} layout={layout} tick={tick} />
+      <Messages messages={messages} drops={drops} layout={layout} />
+    </svg>
+  );
+}
+
+export function Diagram() {
+  const servers = useLab((s) => s.view.servers);
+  const links = useLab((s) => s.view.links);
+  const shapes = useLab((s) => agentShapes(s.view.agents));
+  const selection = useLab((s) => s.selection);
+  const actions = useLab((s) => s.actions);
+  const [ref, size] = useElementSize<HTMLDivElement>();
+  const prev = useRef<TopologyLayout | undefined>(undefined);
+
+  const serverKey = servers.map((s) => s.id).join('|');
+  const agentKey = shapes
+    .split('|')
+    .filter(Boolean)
+    .map((x) => x.replace(/!$/, ''))
+    .join('|');
+  const layout = useMemo(() => {
+    const l = layoutTopology(serverKey ? serverKey.split('|') : [], agentKey ? agentKey.split('|') : [], size.width, size.height, prev.current);
+    prev.current = l;
+    return l;
+  }, [serverKey, agentKey, size.width, size.height]);
+
+  const down = servers
+    .filter((s) => s.crashed)
+    .map((s) => s.id)
+    .concat(shapes.split('|').filter((x) => x.endsWith('!')).map((x) => x.slice(0, -1)));
+  const cutCount = links.filter((l) => l.cutIn || l.cutOut).length;
+  const agentCount = agentKey ? agentKey.split('|').length : 0;
+  const summary = `${servers.length} store, ${agentCount} agents. ${cutCount === 0 ? 'Every link is up.' : `${cutCount} link${cutCount === 1 ? '' : 's'} cut.`} ${down.length === 0 ? 'Nothing is down.' : `Down: ${down.join(', ')}.`}`;
+  const selKey = selection ? JSON.stringify(selection) : '';
+
+  return (
+    <div className="diagram" ref={ref}>
+      {size.width > 0 && (
+        <svg
+          className="diagram-base"
+          width={layout.width}
+          height={layout.height}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          role="group"
+          aria-label="Topology diagram"
+          aria-describedby="topology-summary"
+        >
+          <LinksLayer links={links} layout={layout} selKey={selKey} actions={actions} />
+          <g className="nodes">
+            {servers.map((s) => {
+              const at = layout.nodes.get(s.id);
+              return at ? <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} /> : null;
+            })}
+            <AgentsLayer shapes={shapes} layout={layout} selKey={selKey} actions={actions} />
+          </g>
+        </svg>
+      )}
+      {size.width > 0 && <Overlay layout={layout} />}
+      <p id="topology-summary" className="sr-only">
+        {summary}
+      </p>
+    </div>
+  );
+}
+
+export function DiagramText() {
+  const view = useDeferredValue(useLab((s) => s.panelView));
+  return (
+    <details className="diagram-text">
+      <summary>Diagram as text</summary>
+      {/* Focusable: with many agents the list scrolls, and a keyboard must reach it. */}
+      <ul tabIndex={0} aria-label="The diagram, as text">
+        {describeTopology(view).map((line, i) => (
+          <li key={i}>{line}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function DiagramLegend() {
+  return (
+    <ul className="legend" aria-label="Legend">
+      <li>
+        <svg width="18" height="18" aria-hidden="true">
+          <rect x="2" y="2" width="14" height="14" rx="3" className="legend-store" />
+        </svg>
+        store
+      </li>
+      <li>
+        <svg width="18" height="18" aria-hidden="true">
+          <circle cx="9" cy="9" r="7" className="legend-agent" />
+        </svg>
+        agent
+      </li>
+      <li>
+        <svg width="18" height="18" aria-hidden="true">
+          <circle cx="9" cy="9" r="5" className="legend-req" />
+        </svg>
+        request
+      </li>
+      <li>
+        <svg width="18" height="18" aria-hidden="true">
+          <circle cx="9" cy="9" r="5" className="legend-rep" />
+        </svg>
+        reply
+      </li>
+      <li>
+        <svg width="30" height="18" aria-hidden="true">
+          <line x1="1" y1="9" x2="11" y2="9" className="legend-cut" />
+          <line x1="19" y1="9" x2="29" y2="9" className="legend-cut" />
+        </svg>
+        cut link (click a link to cut or heal it)
+      </li>
+      <li>
+        <svg width="18" height="18" aria-hidden="true">
+          <circle cx="9" cy="9" r="7" className="legend-crashed" />
+          <line x1="4" y1="4" x2="14" y2="14" className="legend-x" />
+          <line x1="4" y1="14" x2="14" y2="4" className="legend-x" />
+        </svg>
+        crashed
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,73 @@
+import { useId } from 'react';
+import { architectures } from '../sim/index';
+import { scenarioMenu } from '../state/scenarios';
+import { useLab } from './context';
+
+/**
+ * The architectures the reference describes. Only those in the engine's registry can be
+ * chosen; the rest are listed as coming, so the map of the four is visible without
+ * pretending they run.
+ */
+const REFERENCE_ARCHITECTURES = [
+  { kind: 'centralized', label: 'Centralized' },
+  { kind: 'event-sourcing', label: 'Event sourcing' },
+  { kind: 'partitioned', label: 'Partitioned' },
+  { kind: 'gossip', label: 'Gossip (CRDTs)' },
+];
+
+export function ArchitectureSwitcher() {
+  const current = useLab((s) => s.scenario.architecture.kind);
+  const available = new Map(Object.values(architectures).map((a) => [a.kind as string, a.label]));
+  const extra = [...available.keys()].filter((k) => !REFERENCE_ARCHITECTURES.some((r) => r.kind === k));
+  const items = [...REFERENCE_ARCHITECTURES, ...extra.map((k) => ({ kind: k, label: available.get(k) ?? k }))];
+  const ready = items.filter((it) => available.has(it.kind));
+  const coming = items.filter((it) => !available.has(it.kind));
+  return (
+    <nav aria-label="Architecture" className="arch-switcher">
+      <ul>
+        {ready.map((it) => (
+          <li key={it.kind}>
+            <button type="button" aria-pressed={current === it.kind} className="arch">
+              {available.get(it.kind)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {coming.length > 0 && (
+        <p className="arch-coming">
+          <span className="soon">Coming:</span> {coming.map((c) => c.label).join(' · ')}
+        </p>
+      )}
+    </nav>
+  );
+}
+
+export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: boolean; onTheme: () => void }) {
+  const scenarioId = useLab((s) => s.scenarioId);
+  const actions = useLab((s) => s.actions);
+  const ids = useId();
+  return (
+    <header className="top">
+      <h1>
+        State<span>Lab</span>
+      </h1>
+      <ArchitectureSwitcher />
+      <div className="top-tools">
+        <label htmlFor={`${ids}-sc`}>Scenario</label>
+        <select id={`${ids}-sc`} value={scenarioId} onChange={(e) => actions.loadScenario(e.target.value)}>
+          {scenarioMenu.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={onTheme} aria-pressed={dark}>
+          Dark theme
+        </button>
+        <button type="button" onClick={onHelp} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,56 @@
+import { useEffect, useRef } from 'react';
+
+export const SHORTCUTS: [string, string][] = [
+  ['Space', 'Play or pause'],
+  ['→', 'Step to the next tick where something happens'],
+  ['←', 'Step back'],
+  ['Shift + → / ←', 'Jump 10 ticks forward or back'],
+  ['Home / End', 'To the start / to the end'],
+  ['[ / ]', 'Slower / faster'],
+  ['Ctrl + Z', 'Undo the last action'],
+  ['Enter or Space on a link', 'Cut or heal it'],
+  ['Enter or Space on a node', 'Inspect it'],
+  ['Esc', 'Cancel a long seek'],
+  ['?', 'This help'],
+  ['Esc (in this help)', 'Close this help'],
+];
+
+/** The keyboard help, in a native modal dialog (focus is trapped and Esc closes it). */
+export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="help" aria-labelledby="help-h" onClose={onClose} onCancel={onClose}>
+      <h2 id="help-h">Keyboard shortcuts</h2>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Does</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SHORTCUTS.map(([k, what]) => (
+            <tr key={k}>
+              <td>
+                <kbd>{k}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>Every control is also reachable with Tab. The diagram has a text version below it.</p>
+      <form method="dialog">
+        <button type="submit" autoFocus>
+          Close
+        </button>
+      </form>
+    </dialog>
+  );
+}

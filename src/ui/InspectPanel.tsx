@@ -1,0 +1,407 @@
+import { memo, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
+import type { AgentView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
+import type { LabActions } from '../state/store';
+import { agentColour } from '../viz/palette';
+import { useLab } from './context';
+import { agentStatus } from './Diagram';
+
+/**
+ * Inspect: the selected node, agent or key, then the store's state (keys, values,
+ * versions), every agent's counts, the store's queue, and the world hash of this tick.
+ * Everything shown is read from the engine's world; outcomes and reasons are the engine's.
+ */
+
+function Outcome({ op }: { op: OpView }) {
+  const cls = op.outcome === null ? 'pending' : op.outcome;
+  const mark = op.outcome === 'ok' ? '✓' : op.outcome === 'fail' ? '✗' : op.outcome === 'info' ? '?' : '…';
+  return (
+    <span className={`badge badge-${cls}`}>
+      <span aria-hidden="true">{mark} </span>
+      {op.outcomeText}
+    </span>
+  );
+}
+
+function OpLog({ ops, total }: { ops: OpView[]; total: number }) {
+  if (ops.length === 0) return <p className="hint">No operations yet.</p>;
+  return (
+    <>
+      <p className="hint">
+        {total > ops.length ? `Newest ${ops.length} of ${total} operations.` : `${total} operation${total === 1 ? '' : 's'}, newest first.`}
+      </p>
+      <ol className="op-log" aria-label="Operation log">
+        {ops.map((op) => (
+          <li key={op.id} className={`op op-${op.outcome ?? 'pending'}`}>
+            <div className="op-head">
+              <Outcome op={op} /> <code className="op-summary">{op.summary}</code>
+              {op.result && <span className="op-result"> → {op.result}</span>}
+            </div>
+            <div className="op-time">
+              #{op.id} · tick {op.invokedAt}
+              {op.completedAt !== null ? ` → ${op.completedAt}` : ''}
+            </div>
+            {op.reason && <div className="op-reason">{op.reason}</div>}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function Queue({ items, label }: { items: QueueItemView[]; label: string }) {
+  if (items.length === 0) return <p className="hint">The queue is empty.</p>;
+  return (
+    <ol className="queue" aria-label={label}>
+      {items.map((q) => (
+        <li key={`${q.from}#${q.opId}`}>
+          <span className="dot" style={{ background: agentColour(q.from) }} aria-hidden="true" /> {q.from}: <code>{q.summary}</code>{' '}
+          <span className="hint">since tick {q.arrivedAt}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Selected({ inspect }: { inspect: InspectView }) {
+  const actions = useLab((s) => s.actions);
+  const seeking = useLab((s) => s.status === 'seeking');
+  switch (inspect.kind) {
+    case 'server': {
+      const s = inspect.server;
+      const st = s.stats;
+      return (
+        <>
+          <h3>
+            {s.id} <span className="hint">({s.crashed ? 'crashed' : 'up'})</span>
+          </h3>
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd>{s.version}</dd>
+            <dt>In service</dt>
+            <dd>{s.inService ? `${s.inService.from}: ${s.inService.summary}` : 'nothing'}</dd>
+            {st && (
+              <>
+                <dt>Served</dt>
+                <dd>{st.served}</dd>
+                <dt>Mean wait</dt>
+                <dd>{st.served ? (st.totalWait / st.served).toFixed(1) : '0'} ticks</dd>
+                <dt>Longest queue</dt>
+                <dd>{st.maxQueue}</dd>
+                <dt>Lost on crash</dt>
+                <dd>{st.lostOnCrash}</dd>
+              </>
+            )}
+          </dl>
+          <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
+            {s.crashed ? 'Recover store' : 'Crash store'}
+          </button>
+          <h4>Queue ({s.queueLength})</h4>
+          <Queue items={inspect.queue} label={`${s.id} queue`} />
+        </>
+      );
+    }
+    case 'agent': {
+      const a = inspect.agent;
+      const l = inspect.link;
+      const cut = !!l && (l.cutIn || l.cutOut);
+      return (
+        <>
+          <h3>
+            <span className="dot" style={{ background: agentColour(a.id) }} aria-hidden="true" /> {a.id}{' '}
+            <span className="hint">({agentStatus(a)})</span>
+          </h3>
+          <p className="counts">
+            <span>{a.stats.ok} ok</span> · <span>{a.stats.fail} failed</span> · <span>{a.stats.info} timed out</span>
+            {a.queued > 0 && <> · {a.queued} queued</>}
+          </p>
+          {a.pending && (
+            <p className="pending">
+              Waiting since tick {a.pending.sentAt} for <code>{a.pending.summary}</code> (times out after {a.pending.timeout} ticks)
+              {a.pending.note ? `: ${a.pending.note}` : ''}.
+            </p>
+          )}
+          {l && (
+            <p>
+              Link to {l.server}: {cut ? (l.cutOut && l.cutIn ? 'cut both ways' : l.cutOut ? `cut ${a.id} → ${l.server}` : `cut ${l.server} → ${a.id}`) : 'up'}.
+            </p>
+          )}
+          <div className="button-row">
+            {l && (
+              <button type="button" onClick={() => actions.setLink(a.id, l.server, !cut)} disabled={seeking}>
+                {cut ? 'Heal link' : 'Cut link'}
+              </button>
+            )}
+            <button type="button" onClick={() => actions.toggleCrash(a.id)} disabled={seeking}>
+              {a.crashed ? `Recover ${a.id}` : `Crash ${a.id}`}
+            </button>
+          </div>
+          <h4>Operation log</h4>
+          <OpLog ops={inspect.ops} total={inspect.totalOps} />
+        </>
+      );
+    }
+    case 'agent-gone':
+      return (
+        <>
+          <h3>
+            {inspect.id} <span className="hint">(not in the world at this tick)</span>
+          </h3>
+          <OpLog ops={inspect.ops} total={inspect.totalOps} />
+        </>
+      );
+    case 'key':
+      return (
+        <>
+          <h3>
+            Key <code>{inspect.label}</code>
+          </h3>
+          <p>{inspect.current ? <>Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}).</> : 'Absent at this tick.'}</p>
+          <h4>Version history</h4>
+          {inspect.history.length === 0 ? (
+            <p className="hint">Never written.</p>
+          ) : (
+            <table className="grid">
+              <caption className="sr-only">Versions of {inspect.label}, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Tick</th>
+                </tr>
+              </thead>
+              <tbody>
+                {inspect.history.map((h) => (
+                  <tr key={h.version}>
+                    <td className="num">{h.version}</td>
+                    <td>{h.value === null ? <em>deleted</em> : <code>{h.value}</code>}</td>
+                    <td className="num">{h.tick}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {inspect.totalVersions > inspect.history.length && <p className="hint">Newest {inspect.history.length} of {inspect.totalVersions}.</p>}
+        </>
+      );
+    case 'link': {
+      const l = inspect.link;
+      if (!l) return <p>That link is gone at this tick.</p>;
+      return (
+        <>
+          <h3>
+            Link {l.agent} – {l.server}
+          </h3>
+          <p>
+            {l.agent} → {l.server}: {l.cutOut ? 'cut' : 'up'}. {l.server} → {l.agent}: {l.cutIn ? 'cut' : 'up'}.
+          </p>
+          <button type="button" onClick={() => actions.setLink(l.agent, l.server, !(l.cutIn || l.cutOut))} disabled={seeking}>
+            {l.cutIn || l.cutOut ? 'Heal link' : 'Cut link'}
+          </button>
+        </>
+      );
+    }
+  }
+}
+
+function StateTable({ view }: { view: WorldView }) {
+  const actions = useLab((s) => s.actions);
+  const store = view.servers[0];
+  return (
+    <section aria-labelledby="state-h" className="block">
+      <h3 id="state-h">State</h3>
+      <p className="hint">
+        {store ? `${store.id} at version ${store.version}, ${view.keys.length} key${view.keys.length === 1 ? '' : 's'}.` : ''} Click a key for its
+        history.
+      </p>
+      {view.keys.length > 0 && (
+        <table className="grid state-table" aria-labelledby="state-h">
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col">Version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.keys.map((k) => (
+              <KeyRow key={k.key} k={k} actions={actions} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const AgentRow = memo(function AgentRow({ a, actions }: { a: AgentView; actions: LabActions }) {
+  return (
+    <tr>
+      <th scope="row">
+        <button type="button" className="linklike" onClick={() => actions.select({ kind: 'agent', id: a.id })}>
+          <span className="dot" style={{ background: agentColour(a.id) }} aria-hidden="true" /> <span className="name">{a.id}</span>
+        </button>
+      </th>
+      <td className="num">{a.stats.ok}</td>
+      <td className="num">{a.stats.fail}</td>
+      <td className="num">{a.stats.info}</td>
+      <td className="last">{a.crashed ? 'crashed' : a.last ? <Outcome op={a.last} /> : '—'}</td>
+    </tr>
+  );
+});
+
+const KeyRow = memo(function KeyRow({ k, actions }: { k: KeyView; actions: LabActions }) {
+  return (
+    <tr>
+      <th scope="row">
+        <button type="button" className="linklike" onClick={() => actions.select({ kind: 'key', key: k.key })}>
+          {k.label}
+        </button>
+      </th>
+      <td>
+        <code>{k.value}</code>
+      </td>
+      <td className="num">{k.version}</td>
+    </tr>
+  );
+});
+
+function AgentsTable({ view }: { view: WorldView }) {
+  const actions = useLab((s) => s.actions);
+  return (
+    <section aria-labelledby="agents-h" className="block">
+      <h3 id="agents-h">Agents</h3>
+      {view.agents.length === 0 ? (
+        <p className="hint">No agents. Spawn one in Act.</p>
+      ) : (
+        <table className="grid agents-table" aria-labelledby="agents-h">
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col" className="num">Ok</th>
+              <th scope="col" className="num">Failed</th>
+              <th scope="col" className="num">Timed out</th>
+              <th scope="col" className="last">Last</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.agents.map((a) => (
+              <AgentRow key={a.id} a={a} actions={actions} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function StoreQueue({ view }: { view: WorldView }) {
+  const store = view.servers[0];
+  if (!store) return null;
+  return (
+    <section aria-labelledby="queue-h" className="block">
+      <h3 id="queue-h">Store queue ({store.queueLength})</h3>
+      {store.inService && (
+        <p>
+          In service: {store.inService.from}: <code>{store.inService.summary}</code>
+        </p>
+      )}
+      <Queue items={store.queue.slice(0, 12)} label="Store queue" />
+      {store.queueLength > 12 && <p className="hint">and {store.queueLength - 12} more.</p>}
+    </section>
+  );
+}
+
+/** The hash's first 12 hex digits, always in view: what a class reads aloud to compare. */
+export function ShortHash() {
+  const hash = useLab((s) => s.hash);
+  const rev = useLab((s) => s.rev);
+  const current = hash && hash.rev === rev ? hash : null;
+  return (
+    <p className="short-hash">
+      <span className="hint">World hash</span>{' '}
+      <code className="hash" aria-describedby="full-hash-where">
+        {current ? current.hash.slice(0, 12) : '…'}
+      </code>
+      <span id="full-hash-where" className="sr-only">
+        {current ? `at tick ${current.tick}; the full hash is in the Inspect panel` : 'computing'}
+      </span>
+    </p>
+  );
+}
+
+export function WorldHash() {
+  const hash = useLab((s) => s.hash);
+  const cursor = useLab((s) => s.cursor);
+  const rev = useLab((s) => s.rev);
+  const [copied, setCopied] = useState(false);
+  const current = hash && hash.rev === rev ? hash : null;
+  const fresh = current && current.tick === cursor;
+  return (
+    <section aria-labelledby="hash-h" className="block hash-block">
+      <h3 id="hash-h">World hash</h3>
+      {current ? (
+        <>
+          <p>
+            At tick <span className="num">{current.tick}</span>: <code className="hash">{current.hash.slice(0, 12)}</code>
+            {!fresh && <span className="hint"> (updating…)</span>}
+          </p>
+          <details>
+            <summary>Full hash</summary>
+            <code className="hash-full">{current.hash}</code>
+            <button
+              type="button"
+              onClick={() => {
+                void navigator.clipboard?.writeText(current.hash).then(() => setCopied(true));
+              }}
+            >
+              {copied ? 'Copied' : 'Copy hash'}
+            </button>
+          </details>
+        </>
+      ) : (
+        <p className="hint">Computing…</p>
+      )}
+    </section>
+  );
+}
+
+export function InspectPanel() {
+  // Deferred: React renders the panel's new numbers in time slices that yield to the
+  // browser, so a refresh of 50 agents' rows never holds a frame (no long task).
+  const view = useDeferredValue(useLab((s) => s.panelView));
+  return <InspectBody view={view} />;
+}
+
+const InspectBody = memo(function InspectBody({ view }: { view: WorldView }) {
+  const actions = useLab((s) => s.actions);
+  const selection = useLab((s) => s.selection);
+  const ids = useId();
+  const selectedRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // A click on a key or an agent lower down brings its details into view.
+    if (selection) selectedRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [selection]);
+  return (
+    <section className="panel inspect" aria-labelledby={`${ids}-h`}>
+      <div className="panel-head">
+        <h2 id={`${ids}-h`}>Inspect</h2>
+        {view.inspect && (
+          <button type="button" className="quiet" onClick={() => actions.select(null)}>
+            Clear selection
+          </button>
+        )}
+      </div>
+      {view.inspect ? (
+        <section className="block selected" aria-label="Selected" ref={selectedRef}>
+          <Selected inspect={view.inspect} />
+        </section>
+      ) : (
+        <p className="hint">Click a node, an agent or a key to inspect it.</p>
+      )}
+      <StateTable view={view} />
+      <AgentsTable view={view} />
+      <StoreQueue view={view} />
+      <WorldHash />
+    </section>
+  );
+});

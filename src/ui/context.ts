@@ -1,0 +1,48 @@
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { useStore } from 'zustand';
+import type { LabState, LabStore } from '../state/store';
+
+/** The one store, handed down by context so tests and the harness can pass their own. */
+export const LabContext = createContext<LabStore | null>(null);
+
+export function useLabStore(): LabStore {
+  const s = useContext(LabContext);
+  if (!s) throw new Error('LabContext is missing: render inside <LabContext.Provider>');
+  return s;
+}
+
+/** Reads a slice of the store; pick stable references (a field, not a new object). */
+export function useLab<T>(selector: (s: LabState) => T): T {
+  return useStore(useLabStore(), selector);
+}
+
+export function useMediaQuery(query: string): boolean {
+  const subscribe = (cb: () => void): (() => void) => {
+    const m = window.matchMedia(query);
+    m.addEventListener('change', cb);
+    return () => m.removeEventListener('change', cb);
+  };
+  return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches, () => false);
+}
+
+export function useReducedMotion(): boolean {
+  return useMediaQuery('(prefers-reduced-motion: reduce)');
+}
+
+/** The element's content size, kept current with a ResizeObserver. */
+export function useElementSize<T extends HTMLElement>(): [(el: T | null) => void, { width: number; height: number }] {
+  const [el, setEl] = useState<T | null>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    if (!el) return;
+    const measure = (): void => {
+      const r = el.getBoundingClientRect();
+      setSize((s) => (Math.abs(s.width - r.width) < 1 && Math.abs(s.height - r.height) < 1 ? s : { width: Math.round(r.width), height: Math.round(r.height) }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return [setEl, size];
+}

@@ -1,0 +1,110 @@
+import { forceCollide, forceSimulation, forceX, forceY } from 'd3';
+import type { SimulationNodeDatum } from 'd3';
+
+/**
+ * Where the nodes of a hub-and-spoke topology sit: servers in the middle, agents on one or
+ * two elliptical rings around them. d3-force runs headless (no DOM, a fixed number of
+ * ticks), pulling each agent to its place on the ring while keeping agents apart, so the
+ * same nodes always get the same positions; positions from the previous layout are the
+ * starting point, so a spawn moves everyone a little instead of reshuffling them.
+ */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface NodeLayout extends Point {
+  id: string;
+  kind: 'server' | 'agent';
+  /** Radius for agents; half the side for servers. */
+  r: number;
+}
+
+export interface TopologyLayout {
+  width: number;
+  height: number;
+  nodes: Map<string, NodeLayout>;
+  /** Whether labels must be short (many agents on the ring). */
+  crowded: boolean;
+}
+
+interface SimNode extends SimulationNodeDatum {
+  id: string;
+  ring: number;
+}
+
+/** Natural order, so agent10 comes after agent9 around the ring. */
+export function naturalCompare(a: string, b: string): number {
+  const ma = /^(.*?)(\d+)$/.exec(a);
+  const mb = /^(.*?)(\d+)$/.exec(b);
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function layoutTopology(
+  servers: readonly string[],
+  agents: readonly string[],
+  width: number,
+  height: number,
+  previous?: TopologyLayout,
+): TopologyLayout {
+  const w = Math.max(200, width);
+  const h = Math.max(200, height);
+  const cx = w / 2;
+  const cy = h / 2;
+  const crowded = agents.length > 12;
+  const agentR = crowded ? 13 : 20;
+  const serverHalf = 30;
+  // Rings are ellipses that fill the box (diagrams are wider than tall), leaving room for
+  // the label under each agent.
+  const labelRoom = crowded ? 20 : 24;
+  const rx = Math.max(70, w / 2 - agentR - 12);
+  const ry = Math.max(60, h / 2 - agentR - labelRoom);
+  const perimeter = 2 * Math.PI * Math.sqrt((rx * rx + ry * ry) / 2);
+  const spacing = agentR * 2 + (crowded ? 26 : 40);
+  const twoRings = agents.length * spacing > perimeter;
+  const inner = 0.64;
+
+  const sorted = [...agents].sort(naturalCompare);
+  const sameBox = previous?.width === w && previous.height === h;
+  const simNodes: (SimNode & { tx: number; ty: number })[] = sorted.map((id, i) => {
+    const ring = twoRings ? i % 2 : 0;
+    const k = ring === 0 ? 1 : inner;
+    // On two rings, the inner ring is turned half a step so its agents sit between the outer ones.
+    const angle = (2 * Math.PI * i) / Math.max(1, sorted.length) - Math.PI / 2;
+    const tx = cx + rx * k * Math.cos(angle);
+    const ty = cy + ry * k * Math.sin(angle);
+    const prev = sameBox ? previous?.nodes.get(id) : undefined;
+    return { id, ring, tx, ty, x: prev ? prev.x : tx, y: prev ? prev.y : ty };
+  });
+
+  if (simNodes.length > 1) {
+    type N = (typeof simNodes)[number];
+    const sim = forceSimulation(simNodes)
+      .force('x', forceX<N>((d) => d.tx).strength(0.6))
+      .force('y', forceY<N>((d) => d.ty).strength(0.6))
+      .force('collide', forceCollide<N>(agentR + (crowded ? 5 : 16)).strength(0.7))
+      .stop();
+    sim.tick(60);
+  }
+
+  const nodes = new Map<string, NodeLayout>();
+  servers.forEach((id, i) => {
+    const dx = (i - (servers.length - 1) / 2) * (serverHalf * 2 + 20);
+    nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
+  });
+  for (const n of simNodes) {
+    const x = Math.min(w - agentR - 4, Math.max(agentR + 4, n.x ?? cx));
+    // Room for the label above agents in the upper half and below those in the lower half.
+    const y = Math.min(h - agentR - 20, Math.max(agentR + 20, n.y ?? cy));
+    nodes.set(n.id, { id: n.id, kind: 'agent', x, y, r: agentR });
+  }
+  return { width: w, height: h, nodes, crowded };
+}
+
+/** A short label for crowded rings: the trailing number, or the first three characters. */
+export function shortLabel(id: string): string {
+  const m = /(\d+)$/.exec(id);
+  return m ? m[1]! : id.slice(0, 3);
+}
