@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommand } from './check';
 import { corpusDir } from '../src/sim/history/corpus.testkit';
+import { faultsScenario, runReport, worldAt } from '../src/sim/index';
 
 describe('sim check', () => {
   it('checks a corpus log and says why it is not linearizable', () => {
@@ -28,6 +29,22 @@ describe('sim check', () => {
       expect(r.linearizable).toBe(true);
       expect(r.linearization).toEqual({ x: [1, 2] });
       expect(r.sessions?.violations).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks the report `sim run` prints, operation for operation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'statelab-check-'));
+    try {
+      const s = faultsScenario();
+      const w = worldAt(s, s.duration);
+      const file = join(dir, 'report.json');
+      writeFileSync(file, JSON.stringify(runReport(s, w)));
+      const r = checkCommand(file, {});
+      expect(r.format).toBe('statelab');
+      expect(r.ops).toBe(w.history.length);
+      expect(r.linearizable).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -87,4 +87,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => fail((e as Error).stack ?? String(e)));
+// A bad file is a message, not a stack trace; STATELAB_DEBUG=1 shows the stack.
+main(process.argv.slice(2)).catch((e: unknown) => fail(process.env['STATELAB_DEBUG'] ? ((e as Error).stack ?? String(e)) : e instanceof Error ? e.message : String(e)));

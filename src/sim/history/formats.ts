@@ -51,8 +51,8 @@ export function detectFormat(text: string): Format {
     } catch {
       throw new Error('the file starts like JSON but is not valid JSON');
     }
-    if (isObject(parsed) && Array.isArray(parsed['ops'])) return 'statelab';
-    throw new Error('a JSON file must be a StateLab history: an object with an "ops" array');
+    if (isObject(parsed) && (Array.isArray(parsed['ops']) || isRunReport(parsed))) return 'statelab';
+    throw new Error('a JSON file must be a StateLab history (an object with an "ops" array) or a report of `sim run`');
   }
   for (const line of body.split('\n')) {
     const l = line.trim();
@@ -77,9 +77,22 @@ export function parseHistory(text: string): ParsedHistory {
 // ---------------------------------------------------------------------------------------
 // StateLab
 
-/** Checks the shape of a StateLab history without trusting the file. */
+/** A report printed by `sim run`: its agents' operations, each list without the agent. */
+function isRunReport(v: JsonObject): boolean {
+  return Array.isArray(v['agents']) && v['agents'].every((a) => isObject(a) && typeof a['id'] === 'string' && Array.isArray(a['ops']));
+}
+
+/** The run report's operations as one history, in id (invocation) order. */
+function runReportOps(v: JsonObject): unknown[] {
+  const ops: JsonObject[] = [];
+  for (const a of v['agents'] as JsonObject[]) for (const r of a['ops'] as unknown[]) if (isObject(r)) ops.push({ ...r, agent: a['id']! });
+  return ops.sort((x, y) => (x['id'] as number) - (y['id'] as number));
+}
+
+/** Checks the shape of a StateLab history (or a `sim run` report) without trusting the file. */
 export function parseStateLabJson(text: string): History {
-  const raw: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+  const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+  const raw = isObject(parsed) && !Array.isArray(parsed['ops']) && isRunReport(parsed) ? { ops: runReportOps(parsed) } : parsed;
   if (!isObject(raw) || !Array.isArray(raw['ops'])) throw new Error('not a StateLab history: no "ops" array');
   const ops: OpRecord[] = [];
   raw['ops'].forEach((r: unknown, i: number) => {
