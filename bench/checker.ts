@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../src/sim/history/corpus.testkit';
+import { rng } from '../src/sim/history/history.testkit';
 import { checkHistory, checkHistoryText } from '../src/sim/history/check';
 import { checkLinearizability } from '../src/sim/history/linearizability';
 import { readStateLab } from '../src/sim/history/formats';
@@ -14,15 +15,7 @@ import type { Figure } from './engine';
  * About 2% time out (`info`); half of those took effect anyway. Deterministic (xorshift32).
  */
 export function generateHistory(opCount = 10_000, keyCount = 10, clients = 5, seed = 42): History {
-  let s = seed >>> 0 || 1;
-  const rand = (n: number): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
+  const rand = rng(seed);
   interface Planned {
     agent: string;
     op: string;

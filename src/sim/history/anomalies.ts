@@ -1,4 +1,5 @@
 import { compareStrings, dictGet } from '../core/dict';
+import { partitionByKey } from './linearizability';
 import { formatInterval } from './explain';
 import { isObject, keysOf, regValue, type TimeUnit } from './formats';
 import type { KvInput, KvOutput } from './kv-model';
@@ -82,7 +83,7 @@ function idsOf(ops: readonly { id: number; call: number }[]): number[] {
  */
 export function registerAnomalies(ops: readonly RegOp[], opts: AnomalyOptions): AnomalyReport {
   const out = new Collector(opts.maxPerType ?? 20);
-  const byKey = groupByKey(ops);
+  const byKey = partitionByKey(ops);
   const t = (op: RegOp): string => formatInterval(op.call, op.ret, opts.timeUnit);
   const say = (op: RegOp): string => `${op.agent} ${reg.describeOp(op)} (${t(op)})`;
 
@@ -258,7 +259,7 @@ export function kvAnomalies(ops: readonly KvOp[], opts: AnomalyOptions): Anomaly
     return `${input.f === 'put' ? 'put' : 'appended'} ${JSON.stringify(input.value)}`;
   };
   const say = (op: KvOp): string => `${op.agent} ${describe(op)} (${t(op)})`;
-  const byKey = groupByKey(ops);
+  const byKey = partitionByKey(ops);
   for (const key of [...byKey.keys()].sort(compareStrings)) {
     const kops = [...(byKey.get(key) ?? [])].sort(byCall);
     const gets = kops.filter((o) => o.input.f === 'get' && o.output !== UNKNOWN && o.output.f === 'get');
@@ -392,16 +393,6 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
     }
   }
   return out.report();
-}
-
-function groupByKey<T extends { readonly key: string }>(ops: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const op of ops) {
-    const list = out.get(op.key);
-    if (list === undefined) out.set(op.key, [op]);
-    else list.push(op);
-  }
-  return out;
 }
 
 export function mergeReports(...reports: AnomalyReport[]): AnomalyReport {
