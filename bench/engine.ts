@@ -77,7 +77,7 @@ export function engineBench(): Figure[] {
   figures.push({ name: 'seek: to a random tick of a 10,000-tick scenario (median of 100)', value: +median(times).toFixed(1), unit: 'ms', target: '< 50 ms' });
   figures.push({ name: 'seek: slowest of those 100', value: +Math.max(...times).toFixed(1), unit: 'ms', target: '< 50 ms' });
   figures.push({ name: 'checkpoints: count', value: tl.checkpointCount, unit: '' });
-  figures.push({ name: 'checkpoints: size as JSON', value: +(tl.checkpointBytes() / 1e6).toFixed(1), unit: 'MB' });
+  figures.push({ name: 'checkpoints: size if nothing were shared (JSON, an upper bound)', value: +(tl.checkpointBytes() / 1e6).toFixed(1), unit: 'MB' });
   figures.push({ name: 'checkpoints: heap growth (run with --expose-gc for precision)', value: +((heapAfter - heapBefore) / 1e6).toFixed(1), unit: 'MB' });
   return figures;
 }
