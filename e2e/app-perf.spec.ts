@@ -1,17 +1,14 @@
 import { test, expect } from '@playwright/test';
 
 /**
- * The main thread never blocks for more than 50 ms while the 50-agent crowd plays its
- * 1,000 ticks at 100 ticks a second.
+ * The issue's check, as it states it: no long task over 50 ms while the 50-agent crowd plays
+ * its 1,000 ticks (here at 100 ticks a second), as PerformanceObserver('longtask') reports
+ * it in the page, the way a user's browser would.
  *
- * Two measures, because a long task is wall time: on a two-core machine shared with other
- * browsers (Playwright runs two workers) and other jobs, a task that needs 10 ms of CPU can
- * take 60 ms of wall time while the thread waits for a core.
- * - PerformanceObserver('longtask'), as a user's browser would report it.
- * - The renderer main thread's own CPU time per task, from a Chromium trace: what the app
- *   itself costs, whatever else runs on the machine.
- * The test fails when a task's CPU time passes 50 ms. Long tasks that only wall time shows
- * are attached to the report; STRICT_LONG_TASKS=1 (a quiet machine) fails on those too.
+ * A long task is wall time, so a machine loaded by other work can produce one that the app
+ * did not cause. As extra information (never asserted), the report also carries the
+ * renderer main thread's own CPU time per task from a Chromium trace: what the app itself
+ * costs, whatever else runs on the machine. Run this on a quiet machine.
  */
 
 declare global {
@@ -52,27 +49,38 @@ test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async (
     }).observe({ type: 'longtask' });
   });
 
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+  // PERF_TRACE=0 leaves the trace (and its own load on the machine) out.
+  const tracing = process.env['PERF_TRACE'] !== '0';
+  if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.locator('.tick-readout')).toContainText('tick 1000 / 1000', { timeout: 90_000 });
   await page.waitForTimeout(300);
-  const trace = await browser.stopTracing();
+  const trace = tracing ? await browser.stopTracing() : null;
   const wallLong = await page.evaluate(() => window.__longTasks ?? []);
+  test.info().annotations.push({ type: 'long tasks (PerformanceObserver, wall time)', description: JSON.stringify(wallLong) });
+  if (trace) traceFigures(trace);
+  expect(wallLong, `long tasks (PerformanceObserver): ${JSON.stringify(wallLong)}`).toEqual([]);
+});
+
+/** The renderer main thread's CPU time per task, attached to the report (never asserted). */
+function traceFigures(trace: Buffer): void {
 
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   // The page's main thread: the renderer main thread that ran the animation frames.
   const frames = new Map<string, number>();
   for (const e of events) if (e.name === 'FireAnimationFrame') frames.set(`${e.pid}:${e.tid}`, (frames.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
   const main = [...frames.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  expect(main, 'the trace shows the page playing').toBeTruthy();
+  if (!main) return;
   const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && `${e.pid}:${e.tid}` === main);
   const cpuLong = tasks.filter((e) => (e.tdur ?? 0) > 50_000).map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
   const maxCpu = Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000));
 
+  const longest = [...tasks]
+    .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+    .slice(0, 3)
+    .map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
   test.info().annotations.push(
-    { type: 'main-thread tasks', description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms` },
-    { type: 'long tasks (PerformanceObserver, wall time)', description: JSON.stringify(wallLong) },
+    { type: 'main-thread tasks', description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms; longest by wall time ${JSON.stringify(longest)}` },
+    { type: 'tasks over 50 ms of main-thread CPU (trace)', description: JSON.stringify(cpuLong) },
   );
-  expect(cpuLong, `tasks over 50 ms of main-thread CPU: ${JSON.stringify(cpuLong)}`).toEqual([]);
-  if (process.env['STRICT_LONG_TASKS'] === '1') expect(wallLong, `long tasks: ${JSON.stringify(wallLong)}`).toEqual([]);
-});
+}

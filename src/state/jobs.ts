@@ -1,13 +1,19 @@
-import type { Scenario, World } from '../sim/index';
-import { Timeline, advance, initWorld, nextEventTick, worldHash } from '../sim/index';
+import { Timeline } from '../sim/timeline/timeline';
+import type { TimelineExport } from '../sim/timeline/timeline';
+import { worldHash } from '../sim/engine/engine';
+import { CHECKPOINT_EVERY, SEEK_CHECKPOINTS } from './protocol';
 import type { FromWorker, ToWorker } from './protocol';
-import { MARK_EVERY, freeze } from './cache';
 
 /**
  * The worker's work, without the worker: a small scheduler of sliced jobs (a far seek with
- * progress and cancel, world hashes, the failure markers of a whole run). The worker shell
- * calls `work()` in short slices and yields to its event loop in between, which is how a
- * Cancel message gets in. Runs in Node tests as it is.
+ * progress and cancel, world hashes, the failure markers of a whole run), all on one engine
+ * Timeline per scenario. The worker shell calls `work()` in short slices and yields to its
+ * event loop in between, which is how a Cancel message gets in. Runs in Node tests as it is.
+ *
+ * The jobs share the timeline's cursor, so each step first puts the cursor where it needs
+ * it; that is cheap below `computedTo` (a checkpoint is never more than an interval away).
+ * The summary job runs the timeline to the end in the background, which leaves
+ * checkpoints behind for every later seek.
  */
 
 interface Job {
@@ -24,7 +30,6 @@ const SUMMARY = 2;
 
 export class SimJobs {
   private rev = -1;
-  private scenario: Scenario | null = null;
   private timeline: Timeline | null = null;
   private jobs: Job[] = [];
 
@@ -34,26 +39,26 @@ export class SimJobs {
     switch (m.type) {
       case 'scenario':
         this.rev = m.rev;
-        this.scenario = m.scenario;
-        this.timeline = new Timeline(m.scenario, { interval: 500 });
+        // Checkpoints before the first changed tick stay good for the new log.
+        this.timeline = this.timeline ? this.timeline.derive(m.scenario) : new Timeline(m.scenario, { interval: CHECKPOINT_EVERY });
         // Work for an older scenario is moot; seeks report themselves cancelled.
         for (const j of this.jobs) if (j.priority === SEEK && j.id !== null) this.post({ type: 'seek-cancelled', id: j.id });
         this.jobs = [];
-        this.jobs.push(this.summaryJob(m.rev, m.scenario));
+        this.jobs.push(this.summaryJob(m.rev, this.timeline));
         return;
       case 'hash': {
         if (m.rev !== this.rev || !this.timeline) return;
         // Only the newest hash request matters: the cursor has moved on from older ones.
         this.jobs = this.jobs.filter((j) => j.priority !== HASH);
-        this.jobs.push(this.hashJob(m.id, m.rev, m.tick));
+        this.jobs.push(this.hashJob(m.id, m.rev, this.timeline, m.tick));
         return;
       }
       case 'seek':
-        if (m.rev !== this.rev || !this.scenario) {
+        if (m.rev !== this.rev || !this.timeline) {
           this.post({ type: 'seek-cancelled', id: m.id });
           return;
         }
-        this.jobs.push(this.seekJob(m.id, m.rev, this.scenario, m.tick));
+        this.jobs.push(this.seekJob(m.id, m.rev, this.timeline, m.tick, m.after));
         return;
       case 'cancel': {
         const had = this.jobs.some((j) => j.id === m.id && j.priority === SEEK);
@@ -86,59 +91,56 @@ export class SimJobs {
     return this.jobs.length > 0;
   }
 
-  private hashJob(id: number, rev: number, tick: number): Job {
+  private hashJob(id: number, rev: number, tl: Timeline, tick: number): Job {
     return {
       priority: HASH,
       id,
       step: () => {
-        const w = this.timeline!.worldAt(tick);
-        this.post({ type: 'hash', id, rev, tick, hash: worldHash(w) });
+        tl.seek(tick);
+        this.post({ type: 'hash', id, rev, tick, hash: worldHash(tl.current) });
         return true;
       },
     };
   }
 
-  private seekJob(id: number, rev: number, s: Scenario, tick: number): Job {
-    const w = initWorld(s);
-    const busy: number[] = [];
-    const target = Math.min(s.duration, tick);
-    // Marks at the last few boundaries before the target travel with the world, so that
-    // stepping back from the target does not recompute from the start on the main thread.
-    const marks: [number, string][] = [];
-    const markFrom = target - 4 * MARK_EVERY;
+  private seekJob(id: number, rev: number, tl: Timeline, tick: number, after: number): Job {
+    const target = Math.min(tl.end, Math.max(0, Math.floor(tick)));
     let steps = 0;
     return {
       priority: SEEK,
       id,
       step: () => {
-        const before = w.now;
-        stepTo(w, s, target, busy);
-        if (w.now >= markFrom && w.now < target && Math.floor(w.now / MARK_EVERY) > Math.floor(before / MARK_EVERY)) marks.push([w.now, freeze(w)]);
-        if (++steps % 64 === 0 || w.now >= target) this.post({ type: 'progress', id, done: Math.max(0, w.now), total: target });
-        if (w.now < target) return false;
-        this.post({ type: 'seek-done', id, rev, tick: target, world: freeze(w), busy, marks });
+        if (tl.computedTo >= target || tl.tick > target) tl.seek(target);
+        else {
+          // Resume from the furthest computed tick (another job may have moved the cursor).
+          if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
+          tl.forward(target, 1);
+        }
+        if (++steps % 64 === 0 || tl.tick >= target) this.post({ type: 'progress', id, done: Math.max(0, tl.tick), total: target });
+        if (tl.tick < target) return false;
+        this.post({ type: 'seek-done', id, rev, tick: target, timeline: trimExport(tl.exportAfter(after), target) });
         return true;
       },
     };
   }
 
-  private summaryJob(rev: number, s: Scenario): Job {
-    const w = initWorld(s);
+  private summaryJob(rev: number, tl: Timeline): Job {
     let lastPost = 0;
     const failures = (): number[] => {
       const out: number[] = [];
-      for (const r of w.history) if ((r.outcome === 'fail' || r.outcome === 'info') && r.completedAt !== null) out.push(r.completedAt);
+      for (const r of tl.current.history) if ((r.outcome === 'fail' || r.outcome === 'info') && r.completedAt !== null) out.push(r.completedAt);
       return out.sort((a, b) => a - b);
     };
     return {
       priority: SUMMARY,
       id: null,
       step: () => {
-        stepTo(w, s, s.duration, null);
-        const complete = w.now >= s.duration;
-        if (complete || w.now - lastPost >= 2000) {
-          lastPost = w.now;
-          this.post({ type: 'summary', rev, failures: failures(), upTo: w.now, complete });
+        if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
+        tl.forward(tl.end, 1);
+        const complete = tl.tick >= tl.end;
+        if (complete || tl.tick - lastPost >= 2000) {
+          lastPost = tl.tick;
+          this.post({ type: 'summary', rev, failures: failures(), upTo: tl.tick, complete });
         }
         return complete;
       },
@@ -146,9 +148,18 @@ export class SimJobs {
   }
 }
 
-/** Advances to the next busy tick (or the target), recording busy ticks. */
-function stepTo(w: World, s: Scenario, target: number, busy: number[] | null): void {
-  const next = nextEventTick(w, s);
-  const stop = next === null || next > target ? target : next;
-  advance(w, s, stop, busy ? (t) => busy.push(t) : undefined);
+/**
+ * Of the worker's work, what a seek to `target` hands the page: the world there, the busy
+ * ticks up to it, and the last few checkpoints before it (so stepping back stays local).
+ * Not every checkpoint: the page pays for the structured clone on its main thread, and 200
+ * checkpoints of the long scenario take ~240 ms to clone; nor anything past the target.
+ */
+export function trimExport(x: TimelineExport, target: number): TimelineExport {
+  const from = target - SEEK_CHECKPOINTS * CHECKPOINT_EVERY;
+  return {
+    checkpoints: x.checkpoints.filter((w) => w.now >= from && w.now <= target),
+    busy: x.busy.filter((t) => t <= target),
+    busyTo: Math.min(x.busyTo, Math.max(target, x.world.now)),
+    world: x.world,
+  };
 }

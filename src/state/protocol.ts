@@ -1,4 +1,5 @@
-import type { Scenario } from '../sim/index';
+import type { Scenario } from '../sim/scenario/schema';
+import type { TimelineExport } from '../sim/timeline/timeline';
 
 /**
  * Messages between the store and the simulation worker. The worker runs the same engine
@@ -10,15 +11,21 @@ export type ToWorker =
   /** The scenario every later request with this revision refers to. */
   | { type: 'scenario'; rev: number; scenario: Scenario }
   | { type: 'hash'; id: number; rev: number; tick: number }
-  | { type: 'seek'; id: number; rev: number; tick: number }
+  /** `after`: how far the page's timeline is computed; the answer carries what lies beyond. */
+  | { type: 'seek'; id: number; rev: number; tick: number; after: number }
   | { type: 'cancel'; id: number };
 
 export type FromWorker =
   | { type: 'hash'; id: number; rev: number; tick: number; hash: string }
   | { type: 'progress'; id: number; done: number; total: number }
-  /** The world as JSON text: parsing text is cheaper on the receiving thread than a structured clone. */
-  | { type: 'seek-done'; id: number; rev: number; tick: number; world: string; busy: number[]; marks: [number, string][] }
+  /** The worker timeline's work beyond the page's (`exportAfter`), for the page to `adopt`. */
+  | { type: 'seek-done'; id: number; rev: number; tick: number; timeline: TimelineExport }
   | { type: 'seek-cancelled'; id: number }
   /** Ticks at which operations failed or timed out, final up to `upTo`. */
   | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean }
   | { type: 'error'; id: number | null; message: string };
+
+/** Ticks between checkpoints, the same on both sides so adopted checkpoints fall in step. */
+export const CHECKPOINT_EVERY = 100;
+/** Checkpoints a far seek's answer carries, the last ones before its target (see `trimExport`). */
+export const SEEK_CHECKPOINTS = 4;

@@ -1,5 +1,5 @@
 import type { Scenario } from '../sim/index';
-import { agent, builtinScenarios, defaultScenario } from '../sim/index';
+import { agent, builtinScenarios, defaultScenario } from '../sim/scenario/builtins';
 
 /**
  * The scenario menu: the engine's built-in scenarios, plus two the app adds for scale —

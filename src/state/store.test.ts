@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Timeline, worldHash } from '../sim/index';
+import { Timeline, worldAt, worldHash } from '../sim/index';
 import { createLabStore, firstDiffTick } from './store';
-import type { LabHost } from './store';
+import type { LabHost, LabStore } from './store';
 import { inProcessWorker } from './workerPort';
 
 function fakeHost(): LabHost {
@@ -18,7 +18,87 @@ function fakeHost(): LabHost {
   };
 }
 
+/** A host whose animation frames run when the test says, `ms` of wall time apart. */
+function frameHost(): { host: LabHost; frames(n: number, ms: number): void } {
+  let wall = 0;
+  let pending: ((w: number) => void)[] = [];
+  const host: LabHost = {
+    ...fakeHost(),
+    frames: {
+      now: () => wall,
+      requestFrame: (cb) => pending.push(cb),
+      cancelFrame: () => {
+        pending = [];
+      },
+    },
+    now: () => wall,
+  };
+  const frames = (n: number, ms: number): void => {
+    for (let i = 0; i < n; i++) {
+      wall += ms;
+      const run = pending;
+      pending = [];
+      for (const cb of run) cb(wall);
+    }
+  };
+  return { host, frames };
+}
+
+/** The store's world at its cursor is the engine's world at that tick, computed from scratch. */
+function expectEngineWorld(store: LabStore, why: string): void {
+  const s = store.getState();
+  expect(s.timeline.tick, why).toBe(s.cursor);
+  expect(s.timeline.scenario, why).toBe(s.scenario);
+  expect(worldHash(s.timeline.current), why).toBe(worldHash(worldAt(s.scenario, s.cursor)));
+}
+
 describe('the lab store', () => {
+  it('holds the engine world after playing, seeking back, acting in the past and undoing', () => {
+    const { host, frames } = frameHost();
+    const store = createLabStore(host, { scenarioId: 'default', speed: 100 });
+    const a = store.getState().actions;
+    a.play();
+    frames(40, 50);
+    a.pause();
+    expect(store.getState().cursor).toBeGreaterThan(150);
+    expectEngineWorld(store, 'after playing');
+    const played = store.getState().cursor;
+    a.seekTo(37);
+    expectEngineWorld(store, 'after seeking back');
+    a.step();
+    expectEngineWorld(store, 'after a step');
+    a.seekTo(played);
+    a.stepBack();
+    expectEngineWorld(store, 'after a step back');
+    a.seekTo(120);
+    a.toggleCrash('store');
+    a.seekTo(60);
+    a.toggleCrash('store');
+    expect(store.getState().scenario.actions.map((x) => x.tick)).toEqual([60]);
+    expectEngineWorld(store, 'after acting in the past');
+    a.seekTo(played);
+    expectEngineWorld(store, 'playing on from the act');
+    a.undo();
+    expectEngineWorld(store, 'after undo');
+    a.seekTo(10);
+    expectEngineWorld(store, 'back from the undo');
+    a.play();
+    frames(10, 50);
+    a.pause();
+    expectEngineWorld(store, 'playing after the undo');
+    a.dispose();
+  });
+
+  it('plays at least one busy tick a frame however slow the frame, and keeps up with the clock', () => {
+    const { host, frames } = frameHost();
+    const store = createLabStore(host, { scenarioId: 'crowd', speed: 100 });
+    store.getState().actions.play();
+    frames(5, 16);
+    expect(store.getState().cursor).toBeGreaterThan(0);
+    expectEngineWorld(store, 'crowd after a few frames');
+    store.getState().actions.dispose();
+  });
+
   it('acts at the cursor through Timeline.act and undoes through derive', () => {
     const store = createLabStore(fakeHost());
     const a = store.getState().actions;
@@ -82,9 +162,16 @@ describe('the lab store', () => {
     });
     const s = store.getState();
     expect(s.cursor).toBe(5000);
-    expect(worldHash(new Timeline(s.scenario).worldAt(5000))).toBeTruthy();
+    expect(s.timeline.computedTo).toBeGreaterThanOrEqual(5000);
+    expectEngineWorld(store, 'after adopting the worker result');
     store.getState().actions.stepBack();
     expect(store.getState().cursor).toBeLessThan(5000);
+    expectEngineWorld(store, 'stepping back from the adopted world');
+    store.getState().actions.seekTo(4801);
+    expectEngineWorld(store, 'seeking back among adopted checkpoints');
+    store.getState().actions.toggleCrash('store');
+    store.getState().actions.seekTo(4900);
+    expectEngineWorld(store, 'acting after adopting');
     store.getState().actions.dispose();
   });
 

@@ -1,18 +1,22 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { createActor } from 'xstate';
-import type { Action, ActionInput, JsonValue, Scenario, Workload } from '../sim/index';
-import { Timeline, getArchitecture, worldHash } from '../sim/index';
+import type { Action, ActionInput, JsonValue, Scenario, Workload, World } from '../sim/index';
+// Straight from the modules, not '../sim/index': the index also re-exports the scenario
+// schema (zod), which the first load does not need.
+import { Timeline } from '../sim/timeline/timeline';
+import { worldHash } from '../sim/engine/engine';
+import { getArchitecture } from '../sim/architectures/registry';
 import { canonicalJson } from '../sim/core/hash';
 import { DEFAULT_SPEED, playbackMachine } from '../playback/machine';
 import type { PlaybackStatus } from '../playback/machine';
 import { Driver } from '../playback/driver';
 import type { FrameHost } from '../playback/driver';
-import { WorldCache, thaw } from './cache';
 import { buildView, describeAction, shareView } from './view';
 import type { Selection, WorldView } from './view';
 import { opSummary } from './format';
 import { findScenario } from './scenarios';
+import { CHECKPOINT_EVERY } from './protocol';
 import type { FromWorker } from './protocol';
 import type { WorkerPort } from './workerPort';
 
@@ -24,9 +28,13 @@ import type { WorkerPort } from './workerPort';
  * through Timeline.derive), the cursor tick, the view of the world at the cursor, and an
  * undo stack of earlier scenarios. It never decides an outcome: it asks the engine for the
  * world at a tick and reshapes it for display (view.ts).
+ *
+ * The Timeline is also the store's only cache of worlds: its cursor is the store's cursor
+ * (playback advances it in place, a bounded number of busy ticks per frame), it checkpoints
+ * as it goes, and a far seek is computed by the worker's own Timeline and adopted here.
  */
 
-/** Seeks further than this many ticks from the nearest computed world go to the worker. */
+/** Seeks further than this many ticks beyond the computed part of the timeline go to the worker. */
 export const FAR_TICKS = 2000;
 /** Main-thread time a frame may spend advancing the world; the clock waits if it must. */
 const FRAME_BUDGET_MS = 10;
@@ -85,6 +93,11 @@ export interface LabActions {
   healAll(): void;
   undo(): void;
   loadScenario(id: string): void;
+  /**
+   * Opens a given scenario (a share link, an imported file, the autosave), paused at `tick`
+   * (far ticks go to the worker like any seek); one undo step back to the previous one.
+   */
+  openScenario(scenario: Scenario, tick: number, scenarioId?: string): void;
   dismissNotice(): void;
   dispose(): void;
 }
@@ -92,6 +105,7 @@ export interface LabActions {
 export interface LabState {
   scenarioId: string;
   scenario: Scenario;
+  /** The scenario's Timeline: the worlds around the cursor. Its `current` is the cursor's world. */
   timeline: Timeline;
   /** Bumped whenever the scenario changes; worker answers for older revisions are ignored. */
   rev: number;
@@ -153,25 +167,34 @@ export function firstDiffTick(a: Scenario, b: Scenario): number {
 export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   const entry = findScenario(opts.scenarioId ?? 'default');
   const scenario0 = entry.make();
-  let cache = new WorldCache(scenario0);
+  let tl = new Timeline(scenario0, { interval: CHECKPOINT_EVERY });
   let worker: WorkerPort | null | undefined;
   let noticeSeq = 0;
   let reqSeq = 0;
   let seekId: number | null = null;
+  /** How far the timeline was computed when the pending far seek was asked for. */
+  let seekAfter = -1;
+  /**
+   * Stretches (from, to) of ticks below `computedTo` without checkpoints: a far seek's
+   * answer brings only the last few checkpoints before its target (jobs.ts, trimExport).
+   */
+  let gaps: { from: number; to: number }[] = [];
   let hashTimer = false;
-  let markQueued = false;
   let disposed = false;
   let panelAt = -Infinity;
   let panelTimer = false;
 
-  const initialView = buildView(cache.world, scenario0, null);
+  /** The cursor's world, lent by the timeline: read it at once, keep nothing of it. */
+  const world = (): World => tl.current as World;
+
+  const initialView = buildView(world(), scenario0, null);
 
   const store = createStore<LabState>()(() => ({
     scenarioId: entry.id,
     scenario: scenario0,
-    timeline: new Timeline(scenario0),
+    timeline: tl,
     rev: 0,
-    cursor: cache.tick < 0 ? 0 : cache.tick,
+    cursor: tl.tick < 0 ? 0 : tl.tick,
     frac: 0,
     view: initialView,
     panelView: initialView,
@@ -214,25 +237,24 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     }, PANEL_EVERY_MS);
   }
 
-  /** Publishes the cache's world as the view at `tick`. */
+  /** Publishes the timeline's world as the view at its cursor. */
   function commit(frac?: number): void {
     const s = get();
-    const tick = Math.max(0, cache.tick);
-    const view = shareView(s.view, buildView(cache.world, s.scenario, s.selection));
+    const tick = Math.max(0, tl.tick);
+    const view = shareView(s.view, buildView(world(), s.scenario, s.selection));
     set({ cursor: tick, frac: frac ?? tick, view, error: null });
     schedulePanels();
     const status = get().status;
     if (tick >= s.scenario.duration && (status === 'playing' || status === 'paused')) actor.send({ type: 'END' });
     else if (tick < s.scenario.duration && status === 'ended') actor.send({ type: 'LEFT_END' });
     scheduleHash();
-    scheduleMark();
   }
 
   function moveTo(t: number): void {
     const s = get();
     const target = Math.max(0, Math.min(s.scenario.duration, Math.floor(t)));
     try {
-      cache.seek(target);
+      tl.seek(target);
     } catch (e) {
       fail(e);
       return;
@@ -241,14 +263,16 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     if (get().status === 'playing') driver.start(get().cursor, get().speed);
   }
 
-  function scheduleMark(): void {
-    if (markQueued || !cache.markDue()) return;
-    markQueued = true;
-    const c = cache;
-    host.idle(() => {
-      markQueued = false;
-      if (c === cache && !disposed) c.markNow();
-    });
+  /**
+   * Ticks the main thread would compute to put the cursor at t: below computedTo a
+   * checkpoint is at most an interval away (except in a gap); beyond it, the work starts
+   * from computedTo (the cursor never runs ahead of it) or the cursor.
+   */
+  function ticksToCompute(t: number): number {
+    let from = Math.min(t, tl.computedTo);
+    for (const g of gaps) if (t > g.from && t < g.to) from = g.from;
+    if (t >= tl.tick) from = Math.max(from, tl.tick);
+    return t - from;
   }
 
   // ------------------------------------------------------------------ the worker
@@ -284,7 +308,13 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
           actor.send({ type: 'SEEK_CANCEL' });
           return;
         }
-        cache.adopt(thaw(m.world), m.busy, m.marks);
+        try {
+          const first = m.timeline.checkpoints[0]?.now ?? m.tick;
+          if (first - seekAfter > CHECKPOINT_EVERY) gaps.push({ from: seekAfter, to: first });
+          tl.adopt(m.timeline);
+        } catch (e) {
+          fail(e);
+        }
         set({ seek: null });
         actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
         commit();
@@ -312,7 +342,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     const s = get();
     const p = port();
     if (p) p.postMessage({ type: 'hash', id: ++reqSeq, rev: s.rev, tick: s.cursor });
-    else set({ hash: { tick: s.cursor, rev: s.rev, hash: worldHash(cache.world) } });
+    else set({ hash: { tick: s.cursor, rev: s.rev, hash: worldHash(world()) } });
   }
 
   function scheduleHash(): void {
@@ -327,11 +357,14 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
 
   // ------------------------------------------------------------------ scenario changes
 
+  /** Switches to `timeline` (a derive of the current one where it could be: its checkpoints before `validBefore` are kept). */
   function replaceScenario(next: Scenario, timeline: Timeline, validBefore: number, scenarioId: string): void {
     const s = get();
+    tl = timeline;
+    // The timeline keeps checkpoints before validBefore only; so do the gaps.
+    gaps = gaps.filter((g) => g.from < validBefore).map((g) => ({ from: g.from, to: Math.min(g.to, validBefore) }));
     try {
-      cache = new WorldCache(next, cache, validBefore);
-      cache.seek(Math.min(s.cursor, next.duration));
+      tl.seek(Math.min(s.cursor, next.duration));
     } catch (e) {
       fail(e);
       return;
@@ -372,9 +405,15 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   const driver = new Driver(host.frames, (f) => {
     const s = get();
     const target = Math.min(s.scenario.duration, Math.floor(f));
-    let reached = cache.tick;
+    let reached = tl.tick;
     try {
-      if (target > cache.tick) reached = cache.forward(target, FRAME_BUDGET_MS, host.now);
+      // At least one busy tick per frame, then more while the frame budget lasts.
+      const start = host.now();
+      while (tl.tick < target) {
+        tl.forward(target, 1);
+        if (host.now() - start >= FRAME_BUDGET_MS) break;
+      }
+      reached = tl.tick;
     } catch (e) {
       fail(e);
       return reached;
@@ -419,14 +458,14 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     step() {
       if (get().status === 'seeking') return;
       pauseIfPlaying();
-      const n = cache.nextStop();
+      const n = tl.nextStop(get().cursor);
       if (n !== null) moveTo(n);
     },
     stepBack() {
       if (get().status === 'seeking') return;
       pauseIfPlaying();
       const t = get().cursor;
-      if (t > 0) moveTo(cache.prevStop(t));
+      if (t > 0) moveTo(tl.prevStop(t));
     },
     toStart() {
       actions.seekTo(0);
@@ -438,7 +477,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       if (s.status === 'seeking') return;
       const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
-      const p = cache.distanceTo(t) > FAR_TICKS ? port() : null;
+      const p = ticksToCompute(t) > FAR_TICKS ? port() : null;
       if (!p) {
         moveTo(t);
         return;
@@ -446,7 +485,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       seekId = ++reqSeq;
       set({ seek: { target: t, done: 0, total: t } });
       actor.send({ type: 'SEEK' });
-      p.postMessage({ type: 'seek', id: seekId, rev: s.rev, tick: t });
+      seekAfter = tl.computedTo;
+      p.postMessage({ type: 'seek', id: seekId, rev: s.rev, tick: t, after: seekAfter });
     },
     cancelSeek() {
       if (seekId === null) return;
@@ -463,7 +503,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     select(sel) {
       const s = get();
       const acting = sel?.kind === 'agent' ? sel.id : sel?.kind === 'link' ? sel.agent : s.actingAgent;
-      set({ selection: sel, actingAgent: acting, view: shareView(s.view, buildView(cache.world, s.scenario, sel)) });
+      set({ selection: sel, actingAgent: acting, view: shareView(s.view, buildView(world(), s.scenario, sel)) });
       refreshPanels();
     },
     setActingAgent(id) {
@@ -478,7 +518,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       }
       if (inputs.length === 0) return false;
       const t = s.cursor;
-      let timeline = s.timeline;
+      let timeline = tl;
       const dropped: Action[] = [];
       try {
         for (const input of inputs) {
@@ -493,7 +533,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const firstNew = s.scenario.actions.filter((a) => a.tick <= t).length;
       set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label }) });
       replaceScenario(timeline.scenario, timeline, t, s.scenarioId);
-      const errs = cache.world.actionErrors.filter((e) => e.index >= firstNew && e.tick === t);
+      const errs = world().actionErrors.filter((e) => e.index >= firstNew && e.tick === t);
       if (errs.length > 0) notify('error', `At tick ${t}, ${errs.map((e) => e.reason).join('; ')}.`, true);
       else if (dropped.length > 0) {
         notify(
@@ -563,7 +603,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       if (!u || s.status === 'seeking') return;
       const validBefore = firstDiffTick(s.scenario, u.scenario);
       set({ undo: s.undo.slice(0, -1) });
-      replaceScenario(u.scenario, s.timeline.derive(u.scenario), validBefore, u.scenarioId);
+      replaceScenario(u.scenario, tl.derive(u.scenario), validBefore, u.scenarioId);
       notify('info', `Undid: ${u.label}.`);
     },
 
@@ -574,9 +614,20 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const next = e.make();
       set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }), selection: null });
       set({ cursor: 0 });
-      replaceScenario(next, new Timeline(next), -1, e.id);
+      replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, e.id);
       set({ actingAgent: firstAgent(get().view) });
       notify('info', `Opened “${next.name}”.`);
+    },
+
+    openScenario(next, tick, scenarioId = 'custom') {
+      const s = get();
+      if (s.status === 'seeking') actions.cancelSeek();
+      pauseIfPlaying();
+      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }), selection: null });
+      set({ cursor: 0 });
+      replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);
+      set({ actingAgent: firstAgent(get().view) });
+      actions.seekTo(tick);
     },
 
     dismissNotice() {
@@ -594,7 +645,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   set({ actions });
   actor.start();
   try {
-    cache.seek(0);
+    tl.seek(0);
   } catch (e) {
     fail(e);
   }

@@ -36,8 +36,9 @@ export function inProcessWorker(schedule: (cb: () => void) => void = (cb) => set
       dead = true;
     },
   };
+  // Answers are copied as a real worker's would be: the jobs' timeline keeps its own worlds.
   const jobs = new SimJobs((m) => {
-    if (!dead) port.onmessage?.({ data: m });
+    if (!dead) port.onmessage?.({ data: structuredClone(m) });
   });
   const run = (): void => {
     scheduled = false;

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { getArchitecture } from '../sim/index';
+import { getArchitecture } from '../sim/architectures/registry';
 import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { architectures } from '../sim/index';
+import { architectures } from '../sim/architectures/registry';
 import { scenarioMenu } from '../state/scenarios';
 import { useLab } from './context';
 
