@@ -99,6 +99,11 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
   onRecover(state: S, config: C, ctx: HandlerCtx): Effects<S>;
   /** A configuration change at a tick (an action): may adjust server state. */
   onConfigure(state: S, from: C, to: C, ctx: HandlerCtx): Effects<S>;
+  /**
+   * Freezes the parts of a server's state that can no longer change (as the handlers do when
+   * they write them), for a world that lost its frozen marks on the way (a worker's message).
+   */
+  settle(state: S): void;
   /** Validates an agent's request arguments before it is sent; a message means "rejected". */
   checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
 }

@@ -432,6 +432,17 @@ export function worldAt(s: Scenario, t: number): World {
   return w;
 }
 
+/**
+ * Freezes what can no longer change in a world that arrived as a plain copy (from a worker):
+ * completed history records and what each architecture settles. Copies of it then share
+ * those parts again, as copies of a world computed here do.
+ */
+export function settleWorld(w: World): void {
+  for (const r of w.history) if (r.outcome !== null) deepFreeze(r);
+  const arch = getArchitecture(w.arch.kind);
+  for (const id of Object.keys(w.servers)) arch.settle(w.servers[id]!.state);
+}
+
 /** The world hash: SHA-256 over the canonical serialisation of all of it. */
 export function worldHash(w: World): string {
   return hashValue(w);

@@ -119,3 +119,19 @@ describe('handing work between timelines (a worker and the page)', () => {
     expect(worldHash(tl.current as World)).toBe(worldHash(worldAt(s, stops[4]!)));
   });
 });
+
+describe('adopted worlds share like local ones', () => {
+  it('re-freezes what can no longer change after a structured clone', () => {
+    const s = faultsScenario();
+    const worker = new Timeline(s, { interval: 50 });
+    worker.seek(600);
+    const x = structuredClone(worker.exportAfter(-1));
+    expect(Object.isFrozen(x.world.history[0])).toBe(false);
+    const page = new Timeline(s, { interval: 50 });
+    page.adopt(x);
+    const w = page.current as World;
+    expect(w.history.filter((r) => r.outcome !== null).every((r) => Object.isFrozen(r))).toBe(true);
+    expect(w.history.filter((r) => r.outcome === null).every((r) => !Object.isFrozen(r))).toBe(true);
+    expect(worldHash(page.worldAt(650))).toBe(worldHash(worldAt(s, 650)));
+  });
+});

@@ -1,6 +1,6 @@
 import { cloneShared, canonicalJson } from '../core/hash';
 import type { Action, ActionInput, Scenario } from '../scenario/schema';
-import { advance, initWorld, nextEventTick } from '../engine/engine';
+import { advance, initWorld, nextEventTick, settleWorld } from '../engine/engine';
 import type { World } from '../engine/types';
 
 /**
@@ -186,6 +186,9 @@ export class Timeline {
 
   /** Takes over another timeline's work on the same scenario; the cursor moves to its world. */
   adopt(x: TimelineExport): void {
+    // A structured clone drops the frozen marks that let copies share; put them back.
+    for (const w of x.checkpoints) settleWorld(w);
+    settleWorld(x.world);
     if (x.busyTo > this.busyTo) {
       for (const t of x.busy) if (t > this.busyTo) this.busy.push(t);
       this.busyTo = x.busyTo;

@@ -327,4 +327,9 @@ export const centralized: Architecture<CentralizedConfig, CentralState> = {
   onConfigure(state) {
     return { state, send: [], timers: [] };
   },
+
+  settle(state) {
+    for (const k of Object.keys(state.data)) deepFreeze(state.data[k]);
+    for (const k of Object.keys(state.keyHistory)) for (const e of state.keyHistory[k]!) deepFreeze(e);
+  },
 };
