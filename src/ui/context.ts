@@ -16,13 +16,25 @@ export function useLab<T>(selector: (s: LabState) => T): T {
   return useStore(useLabStore(), selector);
 }
 
+// One MediaQueryList per query: getSnapshot runs on every render, and while playing that is
+// every frame; matchMedia() each time showed up in profiles.
+const queries = new Map<string, MediaQueryList>();
+function mediaQuery(query: string): MediaQueryList {
+  let m = queries.get(query);
+  if (!m) {
+    m = window.matchMedia(query);
+    queries.set(query, m);
+  }
+  return m;
+}
+
 export function useMediaQuery(query: string): boolean {
   const subscribe = (cb: () => void): (() => void) => {
-    const m = window.matchMedia(query);
+    const m = mediaQuery(query);
     m.addEventListener('change', cb);
     return () => m.removeEventListener('change', cb);
   };
-  return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches, () => false);
+  return useSyncExternalStore(subscribe, () => mediaQuery(query).matches, () => false);
 }
 
 export function useReducedMotion(): boolean {
