@@ -104,7 +104,7 @@ function longestCpuMs(trace: Buffer): number {
 
 async function playFor(page: Page, scenario: string, speed: string, ms: number, browser?: Browser): Promise<{ fps: number; longTasks: number[]; maxCpuMs: number | null }> {
   await page.goto(BASE);
-  await page.getByLabel('Scenario').selectOption(scenario);
+  await page.getByLabel('Scenario', { exact: true }).selectOption(scenario);
   const pause = page.getByRole('button', { name: 'Pause' });
   if (await pause.isVisible()) await pause.click();
   await page.getByRole('slider', { name: 'Tick' }).focus();

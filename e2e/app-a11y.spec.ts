@@ -70,7 +70,7 @@ test('no axe violations with the dark toggle and the crowd', async ({ page }) =>
   await page.goto('/');
   await page.getByRole('button', { name: 'Dark theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await page.getByLabel('Scenario').selectOption('crowd');
+  await page.getByLabel('Scenario', { exact: true }).selectOption('crowd');
   await settle(page);
   await page.getByRole('slider', { name: 'Tick' }).focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');

@@ -36,7 +36,7 @@ test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async (
   test.skip(process.env['STATELAB_STRICT_PERF'] !== '1', 'open: long tasks of 50-69 ms on 2-core machines; run with STATELAB_STRICT_PERF=1');
   test.setTimeout(120_000);
   await page.goto('/');
-  await page.getByLabel('Scenario').selectOption('crowd');
+  await page.getByLabel('Scenario', { exact: true }).selectOption('crowd');
   const pause = page.getByRole('button', { name: 'Pause' });
   if (await pause.isVisible()) await pause.click();
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();

@@ -245,7 +245,7 @@ test('acting in the past drops the later log and Undo restores it', async ({ pag
 
 test('a far seek runs in the worker with a progress bar and Cancel', async ({ page }) => {
   await open(page);
-  await page.getByLabel('Scenario').selectOption('long');
+  await page.getByLabel('Scenario', { exact: true }).selectOption('long');
   await pause(page);
   await expect(tickText(page)).toContainText('/ 50000');
   const before = await currentTick(page);
@@ -285,7 +285,7 @@ test('a far seek runs in the worker with a progress bar and Cancel', async ({ pa
 
 test('Cancel stops a far seek', async ({ page }) => {
   await open(page);
-  await page.getByLabel('Scenario').selectOption('long');
+  await page.getByLabel('Scenario', { exact: true }).selectOption('long');
   await pause(page);
   const before = await currentTick(page);
   await page.getByRole('slider', { name: 'Tick' }).focus();

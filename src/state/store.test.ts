@@ -3,6 +3,7 @@ import { Timeline, worldAt, worldHash } from '../sim/index';
 import { createLabStore, firstDiffTick } from './store';
 import type { LabHost, LabStore } from './store';
 import { inProcessWorker } from './workerPort';
+import { faultsScenario } from '../sim/scenario/builtins';
 
 function fakeHost(): LabHost {
   let t = 0;
@@ -181,5 +182,21 @@ describe('the lab store', () => {
     const t = new Timeline(s).act(40, { type: 'heal-all' }).timeline.scenario;
     expect(firstDiffTick(s, t)).toBe(40);
     expect(firstDiffTick(s, { ...s, seed: 1 })).toBe(-1);
+  });
+  it('opens a given scenario paused at a tick, hashes it, and undoes back', () => {
+    const store = createLabStore(fakeHost(), { autoplay: true });
+    const before = store.getState().scenario;
+    const next = faultsScenario();
+    store.getState().actions.openScenario(next, 250, 'custom');
+    const s = store.getState();
+    expect(s.status).not.toBe('playing');
+    expect(s.scenario).toBe(next);
+    expect(s.scenarioId).toBe('custom');
+    expect(s.cursor).toBe(250);
+    expectEngineWorld(store, 'after opening');
+    expect(s.hash).toEqual({ tick: 250, rev: s.rev, hash: worldHash(worldAt(next, 250)) });
+    s.actions.undo();
+    expect(store.getState().scenario).toBe(before);
+    store.getState().actions.dispose();
   });
 });

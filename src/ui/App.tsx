@@ -6,6 +6,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
 import { HelpDialog } from './HelpDialog';
 import { InspectPanel } from './InspectPanel';
+import { ShareNotices } from './ShareControls';
 import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
@@ -196,6 +197,9 @@ export function App() {
         Skip to the diagram
       </a>
       <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} />
+      <div className="share-notices">
+        <ShareNotices />
+      </div>
       <main className="stage">
         <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
           <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { architectures } from '../sim/architectures/registry';
 import { scenarioMenu } from '../state/scenarios';
 import { useLab } from './context';
+import { ShareControls } from './ShareControls';
 
 /**
  * The architectures the reference describes. Only those in the engine's registry can be
@@ -44,6 +45,7 @@ export function ArchitectureSwitcher() {
 
 export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: boolean; onTheme: () => void }) {
   const scenarioId = useLab((s) => s.scenarioId);
+  const scenarioName = useLab((s) => s.scenario.name);
   const actions = useLab((s) => s.actions);
   const ids = useId();
   return (
@@ -60,7 +62,13 @@ export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: bo
               {e.label}
             </option>
           ))}
+          {!scenarioMenu.some((e) => e.id === scenarioId) && (
+            <option value={scenarioId} disabled>
+              {scenarioName}
+            </option>
+          )}
         </select>
+        <ShareControls />
         <button type="button" onClick={onTheme} aria-pressed={dark}>
           Dark theme
         </button>

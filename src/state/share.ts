@@ -1,0 +1,275 @@
+import type { Scenario } from '../sim/index';
+import { canonicalJson } from '../sim/core/hash';
+import { decodeEnvelopeText, decodeLink, encodeEnvelope, envelopeJson, makeEnvelope, ENVELOPE_VERSION } from '../sim/scenario/codec';
+import type { DecodeError, Decoded, Envelope } from '../sim/scenario/codec';
+import { ENGINE_VERSION } from '../sim/version';
+import { scenarioMenu } from './scenarios';
+
+/**
+ * Share links, files and autosave: pure functions over the engine's codec
+ * (src/sim/scenario/codec.ts). Nothing here touches the DOM or the real localStorage: the
+ * storage is passed in (anything with getItem/setItem/removeItem), so it all runs in Node.
+ *
+ * - A link is `<page url without fragment>#s=z:<payload>`; the envelope in it carries the
+ *   scenario, the tick and the world hash at that tick.
+ * - A file is the envelope's JSON (pretty-printed); importing goes through the same
+ *   decoding pipeline as a link (decodeEnvelopeText).
+ * - Autosave keeps the envelope JSON of the work in progress under AUTOSAVE_KEY. Opening a
+ *   link never silently replaces it: when it differs from the link's scenario, the user is
+ *   asked, and if they open the link the autosave is moved to PREVIOUS_KEY first.
+ */
+
+export type { Decoded, DecodeError, Envelope };
+export type DecodedOk = Extract<Decoded, { ok: true }>;
+export type Mismatch = NonNullable<DecodedOk['mismatch']>;
+
+export const AUTOSAVE_KEY = 'statelab-autosave';
+export const PREVIOUS_KEY = 'statelab-previous-work';
+/** The autosave waits this long after the last change before writing. */
+export const AUTOSAVE_DEBOUNCE_MS = 500;
+
+/** The part of the Web Storage API this module uses (localStorage, or a Map in tests). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** An in-memory KeyValueStorage, for tests and for browsers that refuse localStorage. */
+export function memoryStorage(): KeyValueStorage & { readonly size: number } {
+  const m = new Map<string, string>();
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, String(v)),
+    removeItem: (k) => void m.delete(k),
+    get size() {
+      return m.size;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ envelopes and links
+
+/**
+ * The envelope of a scenario at a tick. With the world hash at that tick already known (the
+ * app computes it in the worker), nothing is replayed; without it, the engine replays to
+ * the tick (makeEnvelope).
+ */
+export function envelopeFor(scenario: Scenario, tick: number, hash?: string): Envelope {
+  const t = Math.max(0, Math.min(Math.floor(tick), scenario.duration));
+  if (hash !== undefined && /^[0-9a-f]{64}$/.test(hash) && t === tick) {
+    return { v: ENVELOPE_VERSION, engine: ENGINE_VERSION, scenario, tick: t, hash };
+  }
+  return makeEnvelope(scenario, t);
+}
+
+/** The page's address without its fragment. */
+export function pageUrl(baseUrl: string): string {
+  const i = baseUrl.indexOf('#');
+  return i < 0 ? baseUrl : baseUrl.slice(0, i);
+}
+
+export function linkForEnvelope(envelope: Envelope, baseUrl: string): string {
+  return `${pageUrl(baseUrl)}#s=${encodeEnvelope(envelope)}`;
+}
+
+/** The share link of a scenario at a tick, on the page at baseUrl (any fragment is replaced). */
+export function linkFor(scenario: Scenario, tick: number, baseUrl: string, hash?: string): string {
+  return linkForEnvelope(envelopeFor(scenario, tick, hash), baseUrl);
+}
+
+/**
+ * What the page's fragment (location.hash, with or without '#') holds: null when it is not
+ * a share link at all (empty, or some other anchor such as '#main-diagram'), else the
+ * decoded envelope or a typed error. The replay check (verifyReplay) is the caller's, once
+ * it has replayed to the envelope's tick.
+ */
+export function readLocation(hash: string): Decoded | null {
+  const h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!h.startsWith('s=')) return null;
+  return decodeLink(h);
+}
+
+// ------------------------------------------------------------------ messages
+
+/** A decoding error as one plain sentence (plus the first few details), for the page. */
+export function describeError(error: DecodeError, what: 'link' | 'file' | 'autosave' = 'link'): string {
+  const head =
+    what === 'link' ? 'This link could not be opened' : what === 'file' ? 'This file could not be imported' : 'The saved work could not be restored';
+  const details = error.details
+    .slice(0, 3)
+    .map((d) => (d.path ? `${d.path}: ${d.message}` : d.message))
+    .join('; ');
+  const more = error.details.length > 3 ? ` (and ${error.details.length - 3} more)` : '';
+  return `${head}: ${error.message}${details ? ` (${details}${more})` : ''}.`;
+}
+
+/** The replay-mismatch notice: plain words, both hashes, and which engine made the link. */
+export function describeMismatch(m: Mismatch, engineNow: string = ENGINE_VERSION): string {
+  const engines =
+    m.recordedEngine === engineNow
+      ? `It was made with this same engine version (${engineNow}), so this should not happen; please report it.`
+      : `It was made with engine ${m.recordedEngine}; this is engine ${engineNow}, which replays it differently.`;
+  return (
+    `The replay does not match the link: the world hash recorded in it is ${m.recorded.slice(0, 12)}, ` +
+    `but replaying the scenario here gives ${m.replayed.slice(0, 12)}. ${engines} What you see is this engine's replay.`
+  );
+}
+
+// ------------------------------------------------------------------ files
+
+/** A file name for the scenario at a tick: letters, digits and dashes only. */
+export function exportFilename(scenario: Scenario, tick: number): string {
+  const slug = scenario.name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/g, '');
+  return `statelab-${slug || 'scenario'}-t${Math.max(0, Math.floor(tick))}.json`;
+}
+
+/** The file's content: the envelope's JSON, indented for people who open it. */
+export function exportContent(envelope: Envelope): string {
+  return `${JSON.stringify(envelope, null, 2)}\n`;
+}
+
+/**
+ * A file's text (or a pasted link) → an envelope or a typed error, through the codec's
+ * pipeline. JSON goes to decodeEnvelopeText; anything else is tried as a link.
+ */
+export function importText(text: string): Decoded {
+  const t = text.replace(/^\uFEFF/, '').trim();
+  if (t.startsWith('{') || t.startsWith('[') || t === '') return decodeEnvelopeText(t);
+  return decodeLink(t);
+}
+
+// ------------------------------------------------------------------ autosave
+
+/** Whether two scenarios are the same, field for field (names included). */
+export function sameScenario(a: Scenario, b: Scenario): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** A scenario straight from the menu, untouched: nothing of the user's to lose. */
+export function isPristine(scenario: Scenario): boolean {
+  const c = canonicalJson(scenario);
+  return scenarioMenu.some((e) => canonicalJson(e.make()) === c);
+}
+
+function safeGet(storage: KeyValueStorage, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function safeSet(storage: KeyValueStorage, key: string, value: string): boolean {
+  try {
+    storage.setItem(key, value);
+    return true;
+  } catch {
+    // Private mode or a full quota: the work stays in the page, unsaved.
+    return false;
+  }
+}
+
+/** Writes the autosave (the envelope JSON). False if the storage refused it. */
+export function writeAutosave(storage: KeyValueStorage, envelope: Envelope, key = AUTOSAVE_KEY): boolean {
+  return safeSet(storage, key, envelopeJson(envelope));
+}
+
+/** The autosave: null when there is none, else decoded (or the error, when it is damaged). */
+export function readAutosave(storage: KeyValueStorage, key = AUTOSAVE_KEY): Decoded | null {
+  const text = safeGet(storage, key);
+  if (text === null || text === '') return null;
+  return decodeEnvelopeText(text);
+}
+
+export function readPrevious(storage: KeyValueStorage): Decoded | null {
+  return readAutosave(storage, PREVIOUS_KEY);
+}
+
+/**
+ * What to do with a link opened over an autosave: 'open' it at once when there is no
+ * saved work, or the saved work is the link's scenario, or an untouched menu scenario (or
+ * damaged beyond reading); otherwise 'ask' (open the link, keeping the autosave as previous
+ * work, or keep working).
+ */
+export function linkDecision(link: Envelope, autosave: Decoded | null): 'open' | 'ask' {
+  if (!autosave || !autosave.ok) return 'open';
+  const saved = autosave.envelope.scenario;
+  if (sameScenario(saved, link.scenario) || isPristine(saved)) return 'open';
+  return 'ask';
+}
+
+/**
+ * The user chose to open the link over their saved work: the autosave becomes "previous
+ * work" (restorable), untouched. Returns whether there was anything to keep.
+ */
+export function keepAsPrevious(storage: KeyValueStorage): boolean {
+  const text = safeGet(storage, AUTOSAVE_KEY);
+  if (text === null || text === '') return false;
+  return safeSet(storage, PREVIOUS_KEY, text);
+}
+
+/** Restores "previous work": returns it decoded and swaps it with the current autosave. */
+export function restorePrevious(storage: KeyValueStorage): Decoded | null {
+  const prev = safeGet(storage, PREVIOUS_KEY);
+  if (prev === null || prev === '') return null;
+  const decoded = decodeEnvelopeText(prev);
+  if (!decoded.ok) return decoded;
+  const current = safeGet(storage, AUTOSAVE_KEY);
+  if (current !== null && current !== '' && current !== prev) safeSet(storage, PREVIOUS_KEY, current);
+  else {
+    try {
+      storage.removeItem(PREVIOUS_KEY);
+    } catch {
+      // nothing to do
+    }
+  }
+  safeSet(storage, AUTOSAVE_KEY, prev);
+  return decoded;
+}
+
+/**
+ * A debounced autosave: `schedule(envelopeThunk)` after every change; the thunk runs (and
+ * the storage is written) once the changes have paused for `ms`. `flush()` writes now (on
+ * pagehide). The timer functions are injected so tests run it without a clock.
+ */
+export function createAutosaver(
+  storage: KeyValueStorage,
+  timers: { set(cb: () => void, ms: number): unknown; clear(handle: unknown): void },
+  ms = AUTOSAVE_DEBOUNCE_MS,
+): { schedule(make: () => Envelope): void; flush(): void; cancel(): void } {
+  let pending: (() => Envelope) | null = null;
+  let handle: unknown = null;
+  let last: string | null = null;
+  const write = (): void => {
+    const make = pending;
+    pending = null;
+    handle = null;
+    if (!make) return;
+    const json = envelopeJson(make());
+    if (json === last) return;
+    if (safeSet(storage, AUTOSAVE_KEY, json)) last = json;
+  };
+  return {
+    schedule(make) {
+      pending = make;
+      if (handle !== null) timers.clear(handle);
+      handle = timers.set(write, ms);
+    },
+    flush() {
+      if (handle !== null) timers.clear(handle);
+      write();
+    },
+    cancel() {
+      if (handle !== null) timers.clear(handle);
+      handle = null;
+      pending = null;
+    },
+  };
+}
