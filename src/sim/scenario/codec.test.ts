@@ -16,6 +16,7 @@ import {
 import { defaultScenario, faultsScenario } from './builtins';
 import { scenarioArb } from './arbitrary.testkit';
 import { worldAt, worldHash } from '../engine/engine';
+import golden from './golden-links.v1.json';
 
 const pack = (text: string): string => `${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(text)))}`;
 
@@ -148,5 +149,19 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
     const d = decodeLink(`z:${'A'.repeat(5_000_000)}`);
     expect(d).toMatchObject({ ok: false, error: { stage: 'link' } });
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('old links keep working', () => {
+  // One golden link per released format version: it must still open and replay to the world
+  // it recorded. A change that breaks this needs a migration (MIGRATIONS) or a new engine
+  // version that the page reports as a mismatch, never a silent difference.
+  it('format 1 (engine 1.0.0): the faults scenario at tick 420', () => {
+    const d = decodeLink(golden.link);
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.envelope.tick).toBe(golden.tick);
+    expect(d.envelope.hash).toBe(golden.hash);
+    expect(verifyReplay(d.envelope).mismatch).toBeNull();
   });
 });
