@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModal } from './useModal';
 
 export const SHORTCUTS: [string, string][] = [
   ['Space', 'Play or pause'],
@@ -17,13 +17,7 @@ export const SHORTCUTS: [string, string][] = [
 
 /** The keyboard help, in a native modal dialog (focus is trapped and Esc closes it). */
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-h" onClose={onClose} onCancel={onClose}>
       <h2 id="help-h">Keyboard shortcuts</h2>

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { encode } from 'uqr';
+import { useModal } from './useModal';
 
 /** The most bytes a QR code holds (version 40, error correction L, byte mode). */
 export const QR_MAX_BYTES = 2953;
@@ -66,13 +67,7 @@ export function QrCode({ text, label }: { text: string; label: string }) {
 
 /** "Show QR code": the current link, as large as the screen allows, in a native modal dialog. */
 export function QrDialog({ open, link, onClose }: { open: boolean; link: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="share-dialog qr-dialog" aria-labelledby="qr-h" onClose={onClose} onCancel={onClose}>
       <h2 id="qr-h">QR code of this link</h2>

@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { ChangeEvent } from 'react';
 import { MAX_INFLATED_BYTES } from '../sim/scenario/codec';
 import { describeError, describeMismatch, exportContent, exportFilename, importText, linkForEnvelope } from '../state/share';
 import type { Envelope, Mismatch } from '../state/share';
 import { QrDialog } from './QrDialog';
 import './share.css';
+import { useModal } from './useModal';
 
 /**
  * Sharing, in the header: "Copy link", "Show QR code", "Export", "Import". Presentational:
@@ -221,13 +222,7 @@ export function LinkConflictDialog({
   onOpenLink: () => void;
   onKeepWorking: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="share-dialog" aria-labelledby="conflict-h" aria-describedby="conflict-d" onCancel={(e) => {
       e.preventDefault();
