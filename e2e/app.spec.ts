@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
+import { currentTick, open, pause, tickText } from './helpers';
 
 /**
  * The app, driven as a user drives it: by roles and accessible names. Each test opens the
@@ -7,27 +8,9 @@ import type { Locator, Page } from '@playwright/test';
  * still picture, acts, and reads the outcome the engine decided from the panels.
  */
 
-async function open(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Inspect' })).toBeVisible();
-}
 
-async function pause(page: Page): Promise<void> {
-  const pauseButton = page.getByRole('button', { name: 'Pause' });
-  if (await pauseButton.isVisible()) await pauseButton.click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-}
 
-function tickText(page: Page): Locator {
-  return page.locator('.tick-readout');
-}
 
-async function currentTick(page: Page): Promise<number> {
-  const t = (await tickText(page).textContent()) ?? '';
-  const m = /tick\s+(\d+)/.exec(t);
-  if (!m) throw new Error(`no tick in "${t}"`);
-  return Number(m[1]);
-}
 
 async function fastPlay(page: Page): Promise<void> {
   await page.getByLabel('Speed').selectOption('50');

@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { encodeEnvelope, makeEnvelope } from '../src/sim/scenario/codec';
 import { defaultScenario, faultsScenario } from '../src/sim/scenario/builtins';
+import { currentTick, open, pause, tickText } from './helpers';
 
 /**
  * Sharing, driven by roles and accessible names: a copied link reproduces the scenario at
@@ -9,26 +10,9 @@ import { defaultScenario, faultsScenario } from '../src/sim/scenario/builtins';
  * usable, work in progress survives a reload, files export and import, and names are text.
  */
 
-async function open(page: Page, path = '/'): Promise<void> {
-  await page.goto(path);
-  await expect(page.getByRole('heading', { name: 'Inspect' })).toBeVisible();
-}
 
-async function pause(page: Page): Promise<void> {
-  const pauseButton = page.getByRole('button', { name: 'Pause' });
-  if (await pauseButton.isVisible()) await pauseButton.click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-}
 
-function tickText(page: Page): Locator {
-  return page.locator('.tick-readout');
-}
 
-async function currentTick(page: Page): Promise<number> {
-  const m = /tick\s+(\d+)/.exec((await tickText(page).textContent()) ?? '');
-  if (!m) throw new Error('no tick');
-  return Number(m[1]);
-}
 
 /** The world hash's short form, once it is computed for the cursor. */
 async function shortHash(page: Page): Promise<string> {
