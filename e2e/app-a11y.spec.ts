@@ -40,9 +40,10 @@ for (const mode of MODES) {
       const phone = size.width < 700;
       if (phone) await page.getByRole('tab', { name: 'Timeline' }).click();
       await settle(page);
+      // A fixed tick, not wherever autoplay stopped: at the end every agent has operations.
       await page.getByRole('slider', { name: 'Tick' }).focus();
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('End');
+      await expect(page.locator('.tick-readout')).toContainText('tick 600 / 600');
       await scan(page, 'first screen');
 
       if (phone) await page.getByRole('tab', { name: 'Inspect' }).click();
