@@ -29,11 +29,11 @@ interface TraceEvent {
 }
 
 test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async ({ page, browser }) => {
-  // Known failing on this project's 2-core machines (5 passes in 14 runs: 1-3 tasks of 50-69
-  // ms wall time, 9-35 ms of main-thread CPU each; most of a frame is style, layout and paint
-  // of the SVG). Not weakened: it runs, unchanged, with STATELAB_STRICT_PERF=1; until the
-  // rendering is cheaper it does not gate npm test, and the skip says why in every run.
-  test.skip(process.env['STATELAB_STRICT_PERF'] !== '1', 'open: long tasks of 50-69 ms on 2-core machines; run with STATELAB_STRICT_PERF=1');
+  // Known failing on this project's 2-core machines (6 passes in 20 runs: 1-2 tasks of 51-78
+  // ms wall time; a trace of the worst shows a 52 ms V8 major GC inside one frame). Not
+  // weakened: it runs, unchanged, with STATELAB_STRICT_PERF=1; until playback allocates and
+  // retains less, it does not gate npm test, and the skip says why in every run.
+  test.skip(process.env['STATELAB_STRICT_PERF'] !== '1', 'open: a 50-78 ms long task (a major GC) in most runs on 2-core machines; run with STATELAB_STRICT_PERF=1');
   test.setTimeout(120_000);
   await page.goto('/');
   await page.getByLabel('Scenario', { exact: true }).selectOption('crowd');
