@@ -1,6 +1,7 @@
 import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '../sim/index';
 import { isReply, isRequest } from '../sim/architectures/types';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
+import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
 
 /**
@@ -91,14 +92,8 @@ export interface MessageView {
   duplicate: boolean;
 }
 
-export interface DropView {
-  id: number;
-  from: string;
-  to: string;
-  sentAt: number;
-  at: number;
-  why: 'lost' | 'cut' | 'crashed' | 'by-hand';
-}
+/** A dropped message, as the engine records it (the diagram fades it where it died). */
+export type DropView = DroppedMessage;
 
 export interface KeyView {
   key: string;
@@ -292,8 +287,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     };
   });
   const drops: DropView[] = w.net.recentDrops
-    .filter((d) => w.now - d.at <= 4)
-    .map((d) => ({ id: d.id, from: d.from, to: d.to, sentAt: d.sentAt, at: d.at, why: d.why }));
+    .filter((d) => w.now - d.at <= 4);
 
   const keys: KeyView[] = [];
   for (const id of serverIds) {
