@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { exampleFiles, goldenHashes } from './examples';
 
 /**
  * The Node side of the determinism contract, each example in a fresh process through the
@@ -9,13 +9,8 @@ import { describe, expect, it } from 'vitest';
  * e2e/determinism.spec.ts checks the same files in Chromium and a Web Worker.
  */
 const run = promisify(execFile);
-const golden = JSON.parse(readFileSync('examples/golden-hashes.json', 'utf8')) as {
-  engine: string;
-  hashes: Record<string, string>;
-};
-const files = readdirSync('examples')
-  .filter((f) => f.endsWith('.scenario.json'))
-  .sort();
+const golden = goldenHashes();
+const files = exampleFiles();
 
 describe('golden hashes of examples/*.scenario.json (npx tsx cli/sim.ts run --no-ops)', () => {
   it('has one golden hash per example, and no stale ones', () => {

@@ -1,18 +1,13 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
+import { exampleFiles, goldenHashes } from '../cli/examples';
 
 /**
  * The determinism contract of shared/design.md: the same scenario gives the same world hash
  * in Node (examples/golden-hashes.json, written by scripts/gen-examples.ts), on Chromium's
  * main thread and in a module Web Worker.
  */
-const golden = JSON.parse(readFileSync('examples/golden-hashes.json', 'utf8')) as {
-  engine: string;
-  hashes: Record<string, string>;
-};
-const files = readdirSync('examples')
-  .filter((f) => f.endsWith('.scenario.json'))
-  .sort();
+const golden = goldenHashes();
+const files = exampleFiles();
 
 test('every example hashes the same on the main thread, in a Worker and in Node', async ({ page }) => {
   expect(files.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { useModal } from './useModal';
+import { ModalDialog } from './useModal';
 
 export const SHORTCUTS: [string, string][] = [
   ['Space', 'Play or pause'],
@@ -17,10 +17,8 @@ export const SHORTCUTS: [string, string][] = [
 
 /** The keyboard help, in a native modal dialog (focus is trapped and Esc closes it). */
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useModal(open);
   return (
-    <dialog ref={ref} className="help" aria-labelledby="help-h" onClose={onClose} onCancel={onClose}>
-      <h2 id="help-h">Keyboard shortcuts</h2>
+    <ModalDialog open={open} onClose={onClose} className="help" title="Keyboard shortcuts">
       <table className="grid">
         <thead>
           <tr>
@@ -40,11 +38,6 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
         </tbody>
       </table>
       <p>Every control is also reachable with Tab. The diagram has a text version below it.</p>
-      <form method="dialog">
-        <button type="submit" autoFocus>
-          Close
-        </button>
-      </form>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { encode } from 'uqr';
-import { useModal } from './useModal';
+import { ModalDialog } from './useModal';
 
 /** The most bytes a QR code holds (version 40, error correction L, byte mode). */
 export const QR_MAX_BYTES = 2953;
@@ -67,17 +67,10 @@ export function QrCode({ text, label }: { text: string; label: string }) {
 
 /** "Show QR code": the current link, as large as the screen allows, in a native modal dialog. */
 export function QrDialog({ open, link, onClose }: { open: boolean; link: string; onClose: () => void }) {
-  const ref = useModal(open);
   return (
-    <dialog ref={ref} className="share-dialog qr-dialog" aria-labelledby="qr-h" onClose={onClose} onCancel={onClose}>
-      <h2 id="qr-h">QR code of this link</h2>
+    <ModalDialog open={open} onClose={onClose} className="share-dialog qr-dialog" title="QR code of this link">
       {open && link && <QrCode text={link} label="QR code of the share link" />}
       <p className="hint">Scan it with a phone camera to open this scenario at this tick.</p>
-      <form method="dialog">
-        <button type="submit" autoFocus>
-          Close
-        </button>
-      </form>
-    </dialog>
+    </ModalDialog>
   );
 }

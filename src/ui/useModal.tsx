@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import type { RefObject } from 'react';
+import { useEffect, useId, useRef } from 'react';
+import type { ReactNode, RefObject } from 'react';
 
 /**
  * Keeps a native <dialog> shown as a modal exactly while `open` is true. Native modals trap
@@ -14,4 +14,33 @@ export function useModal(open: boolean): RefObject<HTMLDialogElement | null> {
     if (!open && d.open) d.close();
   }, [open]);
   return ref;
+}
+
+/** A native modal dialog with a heading and a Close button (Esc closes it too). */
+export function ModalDialog({
+  open,
+  onClose,
+  className,
+  title,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  className: string;
+  title: string;
+  children: ReactNode;
+}) {
+  const ref = useModal(open);
+  const titleId = useId();
+  return (
+    <dialog ref={ref} className={className} aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+      <h2 id={titleId}>{title}</h2>
+      {children}
+      <form method="dialog">
+        <button type="submit" autoFocus>
+          Close
+        </button>
+      </form>
+    </dialog>
+  );
 }
