@@ -100,6 +100,17 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
   /** A configuration change at a tick (an action): may adjust server state. */
   onConfigure(state: S, from: C, to: C, ctx: HandlerCtx): Effects<S>;
   /**
+   * Called once for each server when it comes into being: at tick -1 for the scenario's
+   * servers (a timer with delay 1 fires at tick 0), or at the tick of the `configure` that
+   * added it. Periodic work (gossip rounds, projection pulls) starts here. Optional.
+   */
+  onStart?(state: S, config: C, ctx: HandlerCtx): Effects<S>;
+  /**
+   * The links the diagram draws and lets a user cut, as unordered pairs of node ids
+   * (agent–server and server–server). Absent: every agent with every server.
+   */
+  links?(config: C, agents: readonly string[]): [string, string][];
+  /**
    * Freezes the parts of a server's state that can no longer change (as the handlers do when
    * they write them), for a world that lost its frozen marks on the way (a worker's message).
    */

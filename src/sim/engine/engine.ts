@@ -60,9 +60,26 @@ export function initWorld(s: Scenario): World {
       busyTicks: 0,
     },
   };
-  for (const id of arch.serverIds(s.architecture)) dictSet(w.servers, id, { id, state: arch.initServer(id, s.architecture) });
+  for (const id of arch.serverIds(s.architecture)) addServer(w, id);
   for (const spec of s.agents) addAgent(w, spec);
   return w;
+}
+
+/** A server comes into being: its initial state, then its `onStart` effects (its timers). */
+function addServer(w: World, id: string): void {
+  const arch = getArchitecture(w.arch.kind);
+  dictSet(w.servers, id, { id, state: arch.initServer(id, w.arch) });
+  if (arch.onStart) applyEffects(w, id, arch.onStart(w.servers[id]!.state, w.arch, serverCtx(w, id)));
+}
+
+/**
+ * A server leaves the world: its timers go, messages to it are dropped as to a node that is
+ * gone (at their delivery tick), and its crash mark, if any, is cleared.
+ */
+function removeServer(w: World, id: string): void {
+  dictDelete(w.servers, id);
+  w.timers = w.timers.filter((t) => t.node !== id);
+  if (isCrashed(w.net, id)) setCrashed(w.net, id, false);
 }
 
 function addAgent(w: World, spec: Scenario['agents'][number]): void {
@@ -374,10 +391,16 @@ function applyAction(w: World, act: Action): string | null {
       const arch = getArchitecture(w.arch.kind);
       const from = w.arch;
       w.arch = act.config;
+      // Servers the new configuration lists come into being first (so handoffs can reach
+      // them); every server then sees the change; servers it no longer lists leave last,
+      // after their own onConfigure (their last messages are still sent).
+      const wanted = arch.serverIds(act.config);
+      for (const id of wanted) if (!dictHas(w.servers, id)) addServer(w, id);
       for (const id of dictKeys(w.servers)) {
         const srv = w.servers[id]!;
         applyEffects(w, id, arch.onConfigure(srv.state, from, act.config, serverCtx(w, id)));
       }
+      for (const id of dictKeys(w.servers)) if (!wanted.includes(id)) removeServer(w, id);
       return null;
     }
   }
