@@ -13,7 +13,7 @@ import type { PlaybackStatus } from '../playback/machine';
 import { Driver } from '../playback/driver';
 import type { FrameHost } from '../playback/driver';
 import { buildView, describeAction, shareView } from './view';
-import type { Selection, WorldView } from './view';
+import type { LinkView, Selection, WorldView } from './view';
 import { opSummary } from './format';
 import { findScenario } from './scenarios';
 import { CHECKPOINT_EVERY } from './protocol';
@@ -88,7 +88,10 @@ export interface LabActions {
   operate(agent: string, op: string, args: { [k: string]: JsonValue }): boolean;
   spawnAgent(workload: 'random' | 'idle'): string | null;
   removeAgent(id: string): void;
-  setLink(agent: string, server: string, cut: boolean): void;
+  /** Cuts or heals both directions of the link between two nodes. */
+  setLink(a: string, b: string, cut: boolean): void;
+  /** Cuts or heals every link the diagram draws to a node (an agent cut off from all). */
+  setNodeLinks(node: string, cut: boolean): void;
   toggleCrash(node: string): void;
   healAll(): void;
   undo(): void;
@@ -162,6 +165,17 @@ export function firstDiffTick(a: Scenario, b: Scenario): number {
   let i = 0;
   while (i < xa.length && i < xb.length && canonicalJson(xa[i]) === canonicalJson(xb[i])) i++;
   return Math.min(xa[i]?.tick ?? Infinity, xb[i]?.tick ?? Infinity);
+}
+
+/** The cut or heal actions that bring each direction of these links to `cut`. */
+function linkInputs(links: readonly LinkView[], cut: boolean): ActionInput[] {
+  const type = cut ? 'cut-link' : 'heal-link';
+  const inputs: ActionInput[] = [];
+  for (const l of links) {
+    if (l.cutAB !== cut) inputs.push({ type, from: l.a, to: l.b });
+    if (l.cutBA !== cut) inputs.push({ type, from: l.b, to: l.a });
+  }
+  return inputs;
 }
 
 export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
@@ -502,7 +516,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
 
     select(sel) {
       const s = get();
-      const acting = sel?.kind === 'agent' ? sel.id : sel?.kind === 'link' ? sel.agent : s.actingAgent;
+      const linkAgent = sel?.kind === 'link' ? [sel.a, sel.b].find((n) => s.view.agents.some((a) => a.id === n)) : undefined;
+      const acting = sel?.kind === 'agent' ? sel.id : (linkAgent ?? s.actingAgent);
       set({ selection: sel, actingAgent: acting, view: shareView(s.view, buildView(world(), s.scenario, sel)) });
       refreshPanels();
     },
@@ -578,14 +593,15 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       set({ actingAgent: next });
       if (s.selection?.kind === 'agent' && s.selection.id === id) actions.select(next ? { kind: 'agent', id: next } : null);
     },
-    setLink(agent, server, cut) {
-      const link = get().view.links.find((l) => l.agent === agent && l.server === server);
+    setLink(a, b, cut) {
+      const link = get().view.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
       if (!link) return;
-      const inputs: ActionInput[] = [];
-      const type = cut ? 'cut-link' : 'heal-link';
-      if (link.cutOut !== cut) inputs.push({ type, from: agent, to: server });
-      if (link.cutIn !== cut) inputs.push({ type, from: server, to: agent });
-      actions.act(inputs, `${cut ? 'Cut' : 'Healed'} the link ${agent} – ${server}`);
+      actions.act(linkInputs([link], cut), `${cut ? 'Cut' : 'Healed'} the link ${a} – ${b}`);
+    },
+    setNodeLinks(node, cut) {
+      const links = get().view.links.filter((l) => l.a === node || l.b === node);
+      if (links.length === 0) return;
+      actions.act(linkInputs(links, cut), `${cut ? 'Cut' : 'Healed'} ${node}'s link${links.length === 1 ? '' : 's'}`);
     },
     toggleCrash(node) {
       const v = get().view;

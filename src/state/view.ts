@@ -1,5 +1,7 @@
 import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '../sim/index';
 import { isReply, isRequest } from '../sim/architectures/types';
+import { getArchitecture } from '../sim/architectures/registry';
+import { buildArchView, type ArchView } from './arch/index';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
@@ -18,7 +20,7 @@ export type Selection =
   | { kind: 'server'; id: string }
   | { kind: 'agent'; id: string }
   | { kind: 'key'; key: string }
-  | { kind: 'link'; agent: string; server: string };
+  | { kind: 'link'; a: string; b: string };
 
 export interface OpView {
   id: number;
@@ -63,6 +65,10 @@ export interface QueueItemView {
 export interface ServerView {
   id: string;
   crashed: boolean;
+  /** What the server is ("store", "shard", "replica", ...), and a few words under its name. */
+  role: string;
+  detail: string;
+  facts: [string, string][];
   version: number;
   queue: QueueItemView[];
   queueLength: number;
@@ -71,13 +77,17 @@ export interface ServerView {
   keyCount: number;
 }
 
+/**
+ * A link the diagram draws: an unordered pair of nodes (agent–server or server–server, as the
+ * architecture's `links` says), with each direction's state.
+ */
 export interface LinkView {
-  agent: string;
-  server: string;
-  /** agent → server is cut. */
-  cutOut: boolean;
-  /** server → agent is cut. */
-  cutIn: boolean;
+  a: string;
+  b: string;
+  /** a → b is cut. */
+  cutAB: boolean;
+  /** b → a is cut. */
+  cutBA: boolean;
 }
 
 export interface MessageView {
@@ -118,10 +128,10 @@ export interface ActionErrorView {
 
 export type InspectView =
   | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
-  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; link: LinkView | null; exists: true }
+  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true }
   | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
   | { kind: 'key'; key: string; label: string; current: KeyView | null; history: KeyVersionView[]; totalVersions: number }
-  | { kind: 'link'; link: LinkView | null; agent: string; server: string };
+  | { kind: 'link'; link: LinkView | null; a: string; b: string };
 
 export interface WorldView {
   tick: number;
@@ -136,6 +146,8 @@ export interface WorldView {
   operations: number;
   metrics: World['metrics'];
   inspect: InspectView | null;
+  /** The architecture's own view (event tape, shards, version vectors); null for the store. */
+  arch: ArchView | null;
 }
 
 /** How many operations the op log shows (newest first); the total is shown beside it. */
@@ -204,13 +216,30 @@ export function describeAction(a: Action | ActionInput): string {
   }
 }
 
-function serverView(id: string, state: unknown, crashed: boolean): ServerView {
+function serverView(w: World, id: string, state: unknown, crashed: boolean): ServerView {
   if (!isCentral(state)) {
-    return { id, crashed, version: 0, queue: [], queueLength: 0, inService: null, stats: null, keyCount: 0 };
+    const sum = getArchitecture(w.arch.kind).summary?.(state, w.arch);
+    return {
+      id,
+      crashed,
+      role: sum?.role ?? 'server',
+      detail: sum?.detail ?? '',
+      facts: sum ? sum.facts.map(([k, v]): [string, string] => [k, v]) : [],
+      version: sum?.version ?? 0,
+      queue: [],
+      queueLength: 0,
+      inService: null,
+      stats: null,
+      keyCount: 0,
+    };
   }
+  const queuedNow = state.queue.length + (state.inService ? 1 : 0);
   return {
     id,
     crashed,
+    role: 'store',
+    detail: `queue ${queuedNow}`,
+    facts: [],
     version: state.version,
     queue: state.queue.slice(0, QUEUE_LIMIT).map(queued),
     queueLength: state.queue.length,
@@ -253,7 +282,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
   const cut = w.net.cut;
   const last = lastOps(w, agentIds);
 
-  const servers = serverIds.map((id) => serverView(id, w.servers[id]!.state, Object.hasOwn(crashed, id)));
+  const servers = serverIds.map((id) => serverView(w, id, w.servers[id]!.state, Object.hasOwn(crashed, id)));
   const agents: AgentView[] = agentIds.map((id) => {
     const a = w.agents[id]!;
     const p = a.pending;
@@ -267,10 +296,11 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
       last: last.get(id) ?? null,
     };
   });
-  const links: LinkView[] = [];
-  for (const a of agentIds)
-    for (const srv of serverIds)
-      links.push({ agent: a, server: srv, cutOut: Object.hasOwn(cut, `${a}>${srv}`), cutIn: Object.hasOwn(cut, `${srv}>${a}`) });
+  const arch = getArchitecture(w.arch.kind);
+  const pairs: [string, string][] = arch.links
+    ? arch.links(w.arch, agentIds).filter(([a, b]) => (Object.hasOwn(w.servers, a) || Object.hasOwn(w.agents, a)) && (Object.hasOwn(w.servers, b) || Object.hasOwn(w.agents, b)))
+    : agentIds.flatMap((a) => serverIds.map((srv): [string, string] => [a, srv]));
+  const links: LinkView[] = pairs.map(([a, b]) => ({ a, b, cutAB: Object.hasOwn(cut, `${a}>${b}`), cutBA: Object.hasOwn(cut, `${b}>${a}`) }));
 
   const messages: MessageView[] = w.net.inFlight.map((m) => {
     const req = isRequest(m.payload);
@@ -317,6 +347,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     operations: w.history.length,
     metrics: { ...w.metrics },
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
+    arch: buildArchView(w, s),
   };
 }
 
@@ -332,8 +363,8 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
       const agent = agents.find((x) => x.id === sel.id);
       const { ops, total } = agentOps(w, sel.id);
       if (!agent) return { kind: 'agent-gone', id: sel.id, ops, totalOps: total };
-      const link = links.find((l) => l.agent === sel.id) ?? null;
-      return { kind: 'agent', agent, ops, totalOps: total, link, exists: true };
+      const own = links.filter((l) => l.a === sel.id || l.b === sel.id);
+      return { kind: 'agent', agent, ops, totalOps: total, links: own, exists: true };
     }
     case 'key': {
       let hist: [number, unknown, number][] = [];
@@ -357,9 +388,9 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
     case 'link':
       return {
         kind: 'link',
-        agent: sel.agent,
-        server: sel.server,
-        link: links.find((l) => l.agent === sel.agent && l.server === sel.server) ?? null,
+        a: sel.a,
+        b: sel.b,
+        link: links.find((l) => (l.a === sel.a && l.b === sel.b) || (l.a === sel.b && l.b === sel.a)) ?? null,
       };
   }
 }
@@ -404,12 +435,13 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     ...next,
     servers: shareList(prev.servers, next.servers, (s) => s.id),
     agents: shareList(prev.agents, next.agents, (a) => a.id),
-    links: shareList(prev.links, next.links, (l) => `${l.agent}>${l.server}`),
+    links: shareList(prev.links, next.links, (l) => `${l.a}>${l.b}`),
     keys: shareList(prev.keys, next.keys, (k) => k.key),
     messages: shareList(prev.messages, next.messages, (m) => m.id),
     drops: shareList(prev.drops, next.drops, (d) => d.id),
     actionErrors: same(prev.actionErrors, next.actionErrors) ? prev.actionErrors : next.actionErrors,
     metrics: same(prev.metrics, next.metrics) ? prev.metrics : next.metrics,
     inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
+    arch: same(prev.arch, next.arch) ? prev.arch : next.arch,
   };
 }

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { getArchitecture } from '../sim/architectures/registry';
 import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
+import { ArchControlsHost } from './arch/ArchPanels';
 
 /**
  * Act: everything a user does is an action appended at the cursor tick. The buttons read
@@ -16,15 +17,16 @@ function useActFacts() {
       const v = s.panelView;
       const acting = s.actingAgent && v.agents.some((a) => a.id === s.actingAgent) ? s.actingAgent : (v.agents[0]?.id ?? null);
       const agent = v.agents.find((a) => a.id === acting);
-      const link = v.links.find((l) => l.agent === acting);
-      const store = v.servers[0];
+      const own = v.links.filter((l) => l.a === acting || l.b === acting);
+      const store = v.servers.length === 1 ? v.servers[0] : undefined;
       return {
         agentIds: v.agents.map((a) => `${a.id}${a.crashed ? ' (crashed)' : ''}`).join('|'),
         acting,
         agentCrashed: agent?.crashed ?? false,
-        linkServer: link?.server ?? null,
-        linkCut: !!link && (link.cutIn || link.cutOut),
-        anyCut: v.links.some((l) => l.cutIn || l.cutOut),
+        linkCount: own.length,
+        linkCut: own.length > 0 && own.every((l) => l.cutAB || l.cutBA),
+        anyCut: v.links.some((l) => l.cutAB || l.cutBA),
+        serverIds: v.servers.map((x) => `${x.id}${x.crashed ? '!' : ''}`).join('|'),
         storeId: store?.id ?? null,
         storeCrashed: store?.crashed ?? false,
         tick: v.tick,
@@ -173,16 +175,44 @@ export function ActPanel() {
             {facts.storeCrashed ? 'Recover store' : 'Crash store'}
           </button>
         )}
-        {agent && facts.linkServer && (
-          <button type="button" onClick={() => facts.linkServer && actions.setLink(agent, facts.linkServer, !linkCut)} disabled={seeking}>
-            {linkCut ? `Heal ${agent}'s link` : `Cut ${agent}'s link`}
+        {!facts.storeId && <ServerCrash servers={facts.serverIds} disabled={seeking} />}
+        {agent && facts.linkCount > 0 && (
+          <button type="button" onClick={() => actions.setNodeLinks(agent, !linkCut)} disabled={seeking}>
+            {`${linkCut ? 'Heal' : 'Cut'} ${agent}'s link${facts.linkCount === 1 ? '' : 's'}`}
           </button>
         )}
         <button type="button" onClick={() => actions.healAll()} disabled={seeking || !facts.anyCut}>
           Heal all links
         </button>
       </div>
+      <ArchControlsHost disabled={seeking} />
     </section>
+  );
+}
+
+/** Several servers: pick one, then crash or recover it. */
+function ServerCrash({ servers, disabled }: { servers: string; disabled: boolean }) {
+  const actions = useLab((s) => s.actions);
+  const list = servers ? servers.split('|').map((x) => ({ id: x.replace(/!$/, ''), crashed: x.endsWith('!') })) : [];
+  const [picked, setPicked] = useState('');
+  const id = useId();
+  const node = list.find((x) => x.id === picked) ?? list[0];
+  if (!node) return null;
+  return (
+    <span className="inline-field">
+      <label htmlFor={id}>Server</label>
+      <select id={id} value={node.id} onChange={(e) => setPicked(e.target.value)}>
+        {list.map((x) => (
+          <option key={x.id} value={x.id}>
+            {x.id}
+            {x.crashed ? ' (crashed)' : ''}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={() => actions.toggleCrash(node.id)} disabled={disabled}>
+        {node.crashed ? `Recover ${node.id}` : `Crash ${node.id}`}
+      </button>
+    </span>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
 import { ActPanel, NoticeBar } from './ActPanel';
 import { Diagram, DiagramLegend, DiagramText } from './Diagram';
+import { ArchDiagramHost } from './arch/ArchPanels';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
 import { HelpDialog } from './HelpDialog';
@@ -205,6 +206,7 @@ export function App() {
           <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
             <h2 className="sr-only">Diagram</h2>
             <Diagram />
+            <ArchDiagramHost />
             <div className="diagram-foot">
               <DiagramLegend />
               <DiagramText />

@@ -22,10 +22,10 @@ function activate(e: KeyboardEvent, fn: () => void): void {
   }
 }
 
-function linkState(l: LinkView): string {
-  if (l.cutOut && l.cutIn) return 'cut both ways';
-  if (l.cutOut) return `cut from ${l.agent} to ${l.server}`;
-  if (l.cutIn) return `cut from ${l.server} to ${l.agent}`;
+export function linkState(l: LinkView): string {
+  if (l.cutAB && l.cutBA) return 'cut both ways';
+  if (l.cutAB) return `cut from ${l.a} to ${l.b}`;
+  if (l.cutBA) return `cut from ${l.b} to ${l.a}`;
   return 'up';
 }
 
@@ -37,14 +37,13 @@ export function agentStatus(a: AgentView): string {
 
 const Link = memo(function Link(props: { link: LinkView; a: NodeLayout; b: NodeLayout; selected: boolean; actions: LabActions }) {
   const { link, a, b, selected, actions } = props;
-  const cutNow = link.cutOut || link.cutIn;
-  const onToggle = (): void => actions.setLink(link.agent, link.server, !cutNow);
-  const onSelect = (): void => actions.select({ kind: 'link', agent: link.agent, server: link.server });
+  const cut = link.cutAB || link.cutBA;
+  const onToggle = (): void => actions.setLink(link.a, link.b, !cut);
+  const onSelect = (): void => actions.select({ kind: 'link', a: link.a, b: link.b });
   const seg = linkSegment(a, b);
-  const cut = link.cutOut || link.cutIn;
   const [p, q] = splitWithGap(seg, 26);
   const mid = lerp(seg, 0.5);
-  const label = `Link ${link.agent} – ${link.server}: ${linkState(link)}. Press to ${cut ? 'heal' : 'cut'} it.`;
+  const label = `Link ${link.a} – ${link.b}: ${linkState(link)}. Press to ${cut ? 'heal' : 'cut'} it.`;
   return (
     <g
       className={`link${cut ? ' link-cut' : ''}${selected ? ' is-selected' : ''}`}
@@ -91,8 +90,9 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
   const { server, at, selected, actions } = props;
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
-  const queued = server.queueLength + (server.inService ? 1 : 0);
-  const label = `${server.id}: ${server.crashed ? 'crashed' : 'up'}, version ${server.version}, ${server.queueLength} waiting in its queue. Select to inspect.`;
+  const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
+  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}, version ${server.version}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
+  const small = r < 26;
   return (
     <g
       className={`node server${server.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
@@ -106,14 +106,16 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       {selected && <rect className="select-ring" x={at.x - r - 7} y={at.y - r - 7} width={2 * r + 14} height={2 * r + 14} rx={12} />}
       <rect className="shape" x={at.x - r} y={at.y - r} width={2 * r} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
-      <text className="node-label" x={at.x} y={at.y - 3} textAnchor="middle">
-        {server.id}
+      <text className="node-label" x={at.x} y={small ? at.y + 5 : at.y - 3} textAnchor="middle">
+        {small ? shortLabel(server.id) : server.id}
       </text>
-      <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
-        v{server.version}
-      </text>
+      {!small && (
+        <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
+          v{server.version}
+        </text>
+      )}
       <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
-        {server.crashed ? 'crashed' : `queue ${queued}`}
+        {server.crashed ? 'crashed' : server.detail}
       </text>
       <rect className="focus-ring" x={at.x - r - 4} y={at.y - r - 4} width={2 * r + 8} height={2 * r + 8} rx={11} />
     </g>
@@ -220,11 +222,15 @@ function Messages({ messages, drops, layout }: { messages: MessageView[]; drops:
 export function describeTopology(view: WorldView): string[] {
   const lines: string[] = [];
   for (const s of view.servers) {
-    lines.push(`${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`);
+    lines.push(
+      s.role === 'store'
+        ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`
+        : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
+    );
   }
   for (const l of view.links) {
-    const a = view.agents.find((x) => x.id === l.agent);
-    lines.push(`${l.agent} — ${l.server}: link ${linkState(l)}; ${l.agent} ${a ? agentStatus(a) : ''}.`);
+    const a = view.agents.find((x) => x.id === l.a);
+    lines.push(`${l.a} — ${l.b}: link ${linkState(l)}${a ? `; ${l.a} ${agentStatus(a)}` : ''}.`);
   }
   lines.push(`${view.messages.length} message${view.messages.length === 1 ? '' : 's'} in flight.`);
   return lines;
@@ -242,11 +248,11 @@ const LinksLayer = memo(function LinksLayer(props: { links: LinkView[]; layout: 
   return (
     <g className="links">
       {links.map((l) => {
-        const a = layout.nodes.get(l.agent);
-        const b = layout.nodes.get(l.server);
+        const a = layout.nodes.get(l.a);
+        const b = layout.nodes.get(l.b);
         if (!a || !b) return null;
-        const selected = selKey === JSON.stringify({ kind: 'link', agent: l.agent, server: l.server });
-        return <Link key={`${l.agent}>${l.server}`} link={l} a={a} b={b} selected={selected} actions={actions} />;
+        const selected = selKey === JSON.stringify({ kind: 'link', a: l.a, b: l.b });
+        return <Link key={`${l.a}>${l.b}`} link={l} a={a} b={b} selected={selected} actions={actions} />;
       })}
     </g>
   );
@@ -319,9 +325,10 @@ export function Diagram() {
     .filter((s) => s.crashed)
     .map((s) => s.id)
     .concat(shapes.split('|').filter((x) => x.endsWith('!')).map((x) => x.slice(0, -1)));
-  const cutCount = links.filter((l) => l.cutIn || l.cutOut).length;
+  const cutCount = links.filter((l) => l.cutAB || l.cutBA).length;
   const agentCount = agentKey ? agentKey.split('|').length : 0;
-  const summary = `${servers.length} store, ${agentCount} agents. ${cutCount === 0 ? 'Every link is up.' : `${cutCount} link${cutCount === 1 ? '' : 's'} cut.`} ${down.length === 0 ? 'Nothing is down.' : `Down: ${down.join(', ')}.`}`;
+  const serverWord = servers.length === 1 && servers[0]?.role === 'store' ? '1 store' : `${servers.length} server${servers.length === 1 ? '' : 's'}`;
+  const summary = `${serverWord}, ${agentCount} agents. ${cutCount === 0 ? 'Every link is up.' : `${cutCount} link${cutCount === 1 ? '' : 's'} cut.`} ${down.length === 0 ? 'Nothing is down.' : `Down: ${down.join(', ')}.`}`;
   const selKey = selection ? JSON.stringify(selection) : '';
 
   return (

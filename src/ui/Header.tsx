@@ -18,6 +18,7 @@ const REFERENCE_ARCHITECTURES = [
 
 export function ArchitectureSwitcher() {
   const current = useLab((s) => s.scenario.architecture.kind);
+  const actions = useLab((s) => s.actions);
   const available = new Map(Object.values(architectures).map((a) => [a.kind as string, a.label]));
   const extra = [...available.keys()].filter((k) => !REFERENCE_ARCHITECTURES.some((r) => r.kind === k));
   const items = [...REFERENCE_ARCHITECTURES, ...extra.map((k) => ({ kind: k, label: available.get(k) ?? k }))];
@@ -28,7 +29,12 @@ export function ArchitectureSwitcher() {
       <ul>
         {ready.map((it) => (
           <li key={it.kind}>
-            <button type="button" aria-pressed={current === it.kind} className="arch">
+            <button
+              type="button"
+              aria-pressed={current === it.kind}
+              className="arch"
+              onClick={() => current !== it.kind && actions.loadScenario(it.kind)}
+            >
               {available.get(it.kind)}
             </button>
           </li>

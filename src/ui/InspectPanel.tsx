@@ -1,9 +1,9 @@
-import { memo, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
+import { Fragment, memo, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
 import type { AgentView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
 import { agentColour } from '../viz/palette';
 import { useLab } from './context';
-import { agentStatus } from './Diagram';
+import { agentStatus, linkState } from './Diagram';
 
 /**
  * Inspect: the selected node, agent or key, then the store's state (keys, values,
@@ -77,8 +77,18 @@ function Selected({ inspect }: { inspect: InspectView }) {
           <dl className="facts">
             <dt>Version</dt>
             <dd>{s.version}</dd>
-            <dt>In service</dt>
-            <dd>{s.inService ? `${s.inService.from}: ${s.inService.summary}` : 'nothing'}</dd>
+            {s.facts.map(([k, v]) => (
+              <Fragment key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </Fragment>
+            ))}
+            {s.role === 'store' && (
+              <>
+                <dt>In service</dt>
+                <dd>{s.inService ? `${s.inService.from}: ${s.inService.summary}` : 'nothing'}</dd>
+              </>
+            )}
             {st && (
               <>
                 <dt>Served</dt>
@@ -93,17 +103,21 @@ function Selected({ inspect }: { inspect: InspectView }) {
             )}
           </dl>
           <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
-            {s.crashed ? 'Recover store' : 'Crash store'}
+            {s.role === 'store' ? (s.crashed ? 'Recover store' : 'Crash store') : s.crashed ? `Recover ${s.id}` : `Crash ${s.id}`}
           </button>
-          <h4>Queue ({s.queueLength})</h4>
-          <Queue items={inspect.queue} label={`${s.id} queue`} />
+          {s.role === 'store' && (
+            <>
+              <h4>Queue ({s.queueLength})</h4>
+              <Queue items={inspect.queue} label={`${s.id} queue`} />
+            </>
+          )}
         </>
       );
     }
     case 'agent': {
       const a = inspect.agent;
-      const l = inspect.link;
-      const cut = !!l && (l.cutIn || l.cutOut);
+      const own = inspect.links;
+      const cut = own.length > 0 && own.every((l) => l.cutAB || l.cutBA);
       return (
         <>
           <h3>
@@ -120,15 +134,18 @@ function Selected({ inspect }: { inspect: InspectView }) {
               {a.pending.note ? `: ${a.pending.note}` : ''}.
             </p>
           )}
-          {l && (
-            <p>
-              Link to {l.server}: {cut ? (l.cutOut && l.cutIn ? 'cut both ways' : l.cutOut ? `cut ${a.id} → ${l.server}` : `cut ${l.server} → ${a.id}`) : 'up'}.
-            </p>
-          )}
+          {own.map((l) => {
+            const other = l.a === a.id ? l.b : l.a;
+            return (
+              <p key={other}>
+                Link to {other}: {linkState(l)}.
+              </p>
+            );
+          })}
           <div className="button-row">
-            {l && (
-              <button type="button" onClick={() => actions.setLink(a.id, l.server, !cut)} disabled={seeking}>
-                {cut ? 'Heal link' : 'Cut link'}
+            {own.length > 0 && (
+              <button type="button" onClick={() => actions.setNodeLinks(a.id, !cut)} disabled={seeking}>
+                {cut ? `Heal link${own.length === 1 ? '' : 's'}` : `Cut link${own.length === 1 ? '' : 's'}`}
               </button>
             )}
             <button type="button" onClick={() => actions.toggleCrash(a.id)} disabled={seeking}>
@@ -189,13 +206,13 @@ function Selected({ inspect }: { inspect: InspectView }) {
       return (
         <>
           <h3>
-            Link {l.agent} – {l.server}
+            Link {l.a} – {l.b}
           </h3>
           <p>
-            {l.agent} → {l.server}: {l.cutOut ? 'cut' : 'up'}. {l.server} → {l.agent}: {l.cutIn ? 'cut' : 'up'}.
+            {l.a} → {l.b}: {l.cutAB ? 'cut' : 'up'}. {l.b} → {l.a}: {l.cutBA ? 'cut' : 'up'}.
           </p>
-          <button type="button" onClick={() => actions.setLink(l.agent, l.server, !(l.cutIn || l.cutOut))} disabled={seeking}>
-            {l.cutIn || l.cutOut ? 'Heal link' : 'Cut link'}
+          <button type="button" onClick={() => actions.setLink(l.a, l.b, !(l.cutAB || l.cutBA))} disabled={seeking}>
+            {l.cutAB || l.cutBA ? 'Heal link' : 'Cut link'}
           </button>
         </>
       );

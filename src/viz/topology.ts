@@ -90,9 +90,19 @@ export function layoutTopology(
   }
 
   const nodes = new Map<string, NodeLayout>();
+  // Up to three servers sit in a row in the middle; more (shards, replicas) on an inner ring,
+  // turned like the agents' ring, so agent i and server i tend to face each other.
+  const rowFits = servers.length <= 3 || servers.length * (serverHalf * 2 + 20) < rx * 0.9;
+  const half = rowFits ? serverHalf : Math.max(16, Math.min(serverHalf, Math.floor((Math.PI * rx * 0.8) / servers.length) - 6));
   servers.forEach((id, i) => {
-    const dx = (i - (servers.length - 1) / 2) * (serverHalf * 2 + 20);
-    nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
+    if (rowFits) {
+      const dx = (i - (servers.length - 1) / 2) * (serverHalf * 2 + 20);
+      nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
+      return;
+    }
+    const angle = (2 * Math.PI * i) / servers.length - Math.PI / 2;
+    const k = twoRings ? 0.36 : 0.48;
+    nodes.set(id, { id, kind: 'server', x: cx + rx * k * Math.cos(angle), y: cy + ry * k * Math.sin(angle), r: half });
   });
   for (const n of simNodes) {
     const x = Math.min(w - agentR - 4, Math.max(agentR + 4, n.x ?? cx));

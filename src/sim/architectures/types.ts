@@ -22,6 +22,13 @@ export interface HandlerCtx {
   draw(from: number, to: number): number;
 }
 
+export interface ServerSummary {
+  role: string;
+  detail: string;
+  version: number | null;
+  facts: [label: string, value: string][];
+}
+
 /** Payloads are plain JSON data (the world's contract); typed loosely so interfaces fit. */
 export type Payload = unknown;
 
@@ -110,6 +117,12 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * (agent–server and server–server). Absent: every agent with every server.
    */
   links?(config: C, agents: readonly string[]): [string, string][];
+  /**
+   * A server at a glance, for the diagram and the Inspect panel: its role ("log",
+   * "projection", "shard", "replica"), a short detail under its name ("v12 · lag 3"), the
+   * version it is at (or null), and a few labelled facts. Plain text, bounded. Optional.
+   */
+  summary?(state: S, config: C): ServerSummary;
   /**
    * Freezes the parts of a server's state that can no longer change (as the handlers do when
    * they write them), for a world that lost its frozen marks on the way (a worker's message).

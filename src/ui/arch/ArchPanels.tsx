@@ -1,8 +1,23 @@
 import type { ArchView } from '../../state/arch/index';
 import type { LabActions } from '../../state/store';
+import { useLab } from '../context';
 import { EventSourcingControls, EventSourcingDiagram } from './EventSourcingPanels';
 import { PartitionedControls, PartitionedDiagram } from './PartitionedPanels';
 import { GossipControls, GossipDiagram } from './GossipPanels';
+
+/** The diagram region's architecture part: read every frame, as the topology is. */
+export function ArchDiagramHost() {
+  const view = useLab((s) => s.view.arch);
+  const actions = useLab((s) => s.actions);
+  return <ArchDiagram view={view} actions={actions} />;
+}
+
+/** The Act panel's architecture part: read from the panels' view, like the other panels. */
+export function ArchControlsHost({ disabled }: { disabled: boolean }) {
+  const view = useLab((s) => s.panelView.arch);
+  const actions = useLab((s) => s.actions);
+  return <ArchControls view={view} actions={actions} disabled={disabled} />;
+}
 
 /** The architecture's own diagram, under the topology (none for the centralized store). */
 export function ArchDiagram({ view, actions }: { view: ArchView | null; actions: LabActions }) {
