@@ -4,6 +4,7 @@ import { decodeEnvelopeText, decodeLink, encodeEnvelope, envelopeJson, makeEnvel
 import type { DecodeError, Decoded, Envelope } from '../sim/scenario/codec';
 import { ENGINE_VERSION } from '../sim/version';
 import { scenarioMenu } from './scenarios';
+import { AUTOSAVE_KEY, PREVIOUS_KEY } from './shareKeys';
 
 /**
  * Share links, files and autosave: pure functions over the engine's codec
@@ -23,8 +24,7 @@ export type { Decoded, DecodeError, Envelope };
 export type DecodedOk = Extract<Decoded, { ok: true }>;
 export type Mismatch = NonNullable<DecodedOk['mismatch']>;
 
-export const AUTOSAVE_KEY = 'statelab-autosave';
-export const PREVIOUS_KEY = 'statelab-previous-work';
+export { AUTOSAVE_KEY, PREVIOUS_KEY };
 /** The autosave waits this long after the last change before writing. */
 export const AUTOSAVE_DEBOUNCE_MS = 500;
 

@@ -4,32 +4,61 @@ import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LabContext } from './context';
 import { ShareContext } from './ShareControls';
-import { browserShareEnv, connectShare, pageStartup } from './shareSetup';
+import type { ShareStore, Startup } from '../state/shareSession';
+import { AUTOSAVE_KEY, LINK_PREFIX } from '../state/shareKeys';
 import { createLabStore } from '../state/store';
+import type { LabStore } from '../state/store';
 import { browserHost } from '../state/host';
 import { registerServiceWorker } from './registerSw';
 import './styles.css';
 
-// What the page opens with: a share link in the fragment, the autosaved work, or neither.
-const shareEnv = browserShareEnv();
-const startup = pageStartup(shareEnv);
-// With neither, a scenario is already running when the page opens: the default one, playing.
-const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' });
-const share = connectShare(store, (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id), shareEnv, startup);
+const rootEl = document.getElementById('root');
+if (!rootEl) throw new Error('index.html has no #root');
+const root = createRoot(rootEl);
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <ErrorBoundary area="StateLab" onUndo={() => store.getState().actions.undo()}>
-      <LabContext.Provider value={store}>
-        <ShareContext.Provider value={share}>
-          <App />
-        </ShareContext.Provider>
-      </LabContext.Provider>
-    </ErrorBoundary>
-  </StrictMode>,
-);
+function render(store: LabStore, share: ShareStore | null): void {
+  root.render(
+    <StrictMode>
+      <ErrorBoundary area="StateLab" onUndo={() => store.getState().actions.undo()}>
+        <LabContext.Provider value={store}>
+          <ShareContext.Provider value={share}>
+            <App />
+          </ShareContext.Provider>
+        </LabContext.Provider>
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+}
+
+function hasSavedWork(): boolean {
+  try {
+    return !!window.localStorage.getItem(AUTOSAVE_KEY);
+  } catch {
+    return false;
+  }
+}
+
+async function boot(): Promise<void> {
+  // What the page opens with: a share link in the fragment, the autosaved work, or neither.
+  // Only the first two need the decoder before the first screen; a newcomer's page renders
+  // the default scenario at once and loads sharing after.
+  const needsDecoder = window.location.hash.startsWith(LINK_PREFIX) || hasSavedWork();
+  const early = needsDecoder ? await import('./shareSetup') : null;
+  const env = early?.browserShareEnv();
+  const startup: Startup = early && env ? early.pageStartup(env) : { kind: 'none', error: null };
+  // With neither, a scenario is already running when the page opens: the default one, playing.
+  const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' });
+  render(store, null);
+
+  const setup = early ?? (await import('./shareSetup'));
+  const shareEnv = env ?? setup.browserShareEnv();
+  const share = setup.connectShare(store, (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id), shareEnv, startup);
+  render(store, share);
+}
+
+boot().catch((e: unknown) => {
+  rootEl.textContent = `StateLab could not start: ${e instanceof Error ? e.message : String(e)}. Reload the page to try again.`;
+});
 
 // Production builds keep a copy of the site for offline use (see registerSw.ts).
 registerServiceWorker();
