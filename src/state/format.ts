@@ -56,21 +56,23 @@ export function opSummary(op: string, args: unknown): string {
 /** The result of an ok operation, in a few words. */
 export function resultSummary(op: string, result: unknown): string {
   if (!isObj(result)) return result === null || result === undefined ? '' : shortJson(result, 30);
+  // Not every architecture numbers versions (a gossip replica has a version vector instead).
   const v = result['version'];
+  const at = v === undefined ? '' : ` (v${shortJson(v)})`;
   switch (op) {
     case 'get': {
       const value = result['value'];
-      return value === null ? 'absent' : `${shortJson(value, 24)} (v${shortJson(v)})`;
+      return value === null ? 'absent' : `${shortJson(value, 24)}${at}`;
     }
     case 'set':
     case 'update':
     case 'restore':
-      return `now v${shortJson(v)}`;
+      return v === undefined ? 'done' : `now v${shortJson(v)}`;
     case 'delete':
-      return result['existed'] === false ? 'was absent' : `now v${shortJson(v)}`;
+      return result['existed'] === false ? 'was absent' : v === undefined ? 'done' : `now v${shortJson(v)}`;
     case 'get_all': {
       const st = result['state'];
-      return `${isObj(st) ? Object.keys(st).length : 0} keys at v${shortJson(v)}`;
+      return `${isObj(st) ? Object.keys(st).length : 0} keys${v === undefined ? '' : ` at v${shortJson(v)}`}`;
     }
     case 'get_versioned':
       return result['value'] === null ? 'absent' : shortJson(result['value'], 24);

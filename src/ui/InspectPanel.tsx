@@ -223,6 +223,17 @@ function Selected({ inspect }: { inspect: InspectView }) {
 function StateTable({ view }: { view: WorldView }) {
   const actions = useLab((s) => s.actions);
   const store = view.servers[0];
+  if (store?.role !== 'store') {
+    return (
+      <section aria-labelledby="state-h" className="block">
+        <h3 id="state-h">State</h3>
+        <p className="hint">
+          State lives on {view.servers.length} servers here: the diagram under the topology shows what each holds; select a server for its
+          figures.
+        </p>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="state-h" className="block">
       <h3 id="state-h">State</h3>
@@ -313,7 +324,7 @@ function AgentsTable({ view }: { view: WorldView }) {
 
 function StoreQueue({ view }: { view: WorldView }) {
   const store = view.servers[0];
-  if (!store) return null;
+  if (store?.role !== 'store') return null;
   return (
     <section aria-labelledby="queue-h" className="block">
       <h3 id="queue-h">Store queue ({store.queueLength})</h3>
