@@ -236,6 +236,17 @@ export function describeTopology(view: WorldView): string[] {
   return lines;
 }
 
+/** "agent>server|…" for each agent linked to exactly one server (its home, for the layout). */
+function homesOf(links: LinkView[], servers: ServerView[]): string {
+  const isServer = new Set(servers.map((s) => s.id));
+  const count = new Map<string, string[]>();
+  for (const l of links) {
+    const [agent, server] = isServer.has(l.b) && !isServer.has(l.a) ? [l.a, l.b] : isServer.has(l.a) && !isServer.has(l.b) ? [l.b, l.a] : [null, null];
+    if (agent && server) count.set(agent, [...(count.get(agent) ?? []), server]);
+  }
+  return [...count].filter(([, s]) => s.length === 1).map(([a, s]) => `${a}>${s[0]}`).join('|');
+}
+
 /** A string that changes only when an agent appears, goes, crashes or recovers. */
 function agentShapes(agents: AgentView[]): string {
   let k = '';
@@ -315,11 +326,13 @@ export function Diagram() {
     .filter(Boolean)
     .map((x) => x.replace(/!$/, ''))
     .join('|');
+  const homeKey = homesOf(links, servers);
   const layout = useMemo(() => {
-    const l = layoutTopology(serverKey ? serverKey.split('|') : [], agentKey ? agentKey.split('|') : [], size.width, size.height, prev.current);
+    const homes = new Map(homeKey ? homeKey.split('|').map((x) => x.split('>') as [string, string]) : []);
+    const l = layoutTopology(serverKey ? serverKey.split('|') : [], agentKey ? agentKey.split('|') : [], size.width, size.height, prev.current, homes);
     prev.current = l;
     return l;
-  }, [serverKey, agentKey, size.width, size.height]);
+  }, [serverKey, agentKey, homeKey, size.width, size.height]);
 
   const down = servers
     .filter((s) => s.crashed)
@@ -377,13 +390,14 @@ export function DiagramText() {
 }
 
 export function DiagramLegend() {
+  const roles = useLab((s) => [...new Set(s.view.servers.map((x) => x.role))].join(', ') || 'server');
   return (
     <ul className="legend" aria-label="Legend">
       <li>
         <svg width="18" height="18" aria-hidden="true">
           <rect x="2" y="2" width="14" height="14" rx="3" className="legend-store" />
         </svg>
-        store
+        {roles}
       </li>
       <li>
         <svg width="18" height="18" aria-hidden="true">

@@ -48,6 +48,8 @@ export function layoutTopology(
   width: number,
   height: number,
   previous?: TopologyLayout,
+  /** Each agent's one server, where it has one: agents sit by it. */
+  homes?: ReadonlyMap<string, string>,
 ): TopologyLayout {
   const w = Math.max(200, width);
   const h = Math.max(200, height);
@@ -66,13 +68,52 @@ export function layoutTopology(
   const twoRings = agents.length * spacing > perimeter;
   const inner = 0.64;
 
+  const nodes = new Map<string, NodeLayout>();
+  // One to three servers sit in a row in the middle. More (shards, replicas) go on an inner
+  // ring, turned like the agents' ring so agent i faces server i, when the box is tall enough
+  // for an agent to sit outside its server; in a short box they zigzag along the middle, so a
+  // link between two servers that are not neighbours does not run through a third.
+  const nServers = servers.length;
+  const ringK = 0.45;
+  const ringFits = ry * (1 - ringK) >= serverHalf + agentR + 6;
+  const rowStep = nServers > 1 ? Math.min(150, (rx * 1.1) / (nServers - 1)) : 0;
+  const half = nServers <= 3 ? serverHalf : Math.max(16, Math.min(serverHalf, Math.floor((ringFits ? (Math.PI * rx * ringK * 0.9) / nServers : rowStep * 0.8) / 2)));
+  servers.forEach((id, i) => {
+    if (nServers <= 3) {
+      const dx = (i - (nServers - 1) / 2) * (serverHalf * 2 + 20);
+      nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
+    } else if (ringFits) {
+      const angle = (2 * Math.PI * i) / nServers - Math.PI / 2;
+      nodes.set(id, { id, kind: 'server', x: cx + rx * ringK * Math.cos(angle), y: cy + ry * ringK * Math.sin(angle), r: half });
+    } else {
+      const zig = i % 2 === 0 ? -1 : 1;
+      nodes.set(id, { id, kind: 'server', x: cx + (i - (nServers - 1) / 2) * rowStep, y: cy + zig * Math.min(half * 1.2, ry * 0.3), r: half });
+    }
+  });
+
+  // An agent with one home server (its replica, its coordinator) sits on the ring at that
+  // server's bearing, beside the others of the same home; the rest spread evenly.
   const sorted = [...agents].sort(naturalCompare);
+  const bearing = new Map<string, number>();
+  if (homes && servers.length > 1) {
+    const byHome = new Map<string, string[]>();
+    for (const id of sorted) {
+      const home = homes.get(id);
+      if (home && nodes.has(home)) byHome.set(home, [...(byHome.get(home) ?? []), id]);
+    }
+    const step = spacing / Math.max(1, (rx + ry) / 2);
+    for (const [home, list] of byHome) {
+      const at = nodes.get(home)!;
+      const base = Math.atan2((at.y - cy) / ry, (at.x - cx) / rx);
+      list.forEach((id, k) => bearing.set(id, base + (k - (list.length - 1) / 2) * step));
+    }
+  }
   const sameBox = previous?.width === w && previous.height === h;
   const simNodes: (SimNode & { tx: number; ty: number })[] = sorted.map((id, i) => {
     const ring = twoRings ? i % 2 : 0;
     const k = ring === 0 ? 1 : inner;
     // On two rings, the inner ring is turned half a step so its agents sit between the outer ones.
-    const angle = (2 * Math.PI * i) / Math.max(1, sorted.length) - Math.PI / 2;
+    const angle = bearing.get(id) ?? (2 * Math.PI * i) / Math.max(1, sorted.length) - Math.PI / 2;
     const tx = cx + rx * k * Math.cos(angle);
     const ty = cy + ry * k * Math.sin(angle);
     const prev = sameBox ? previous?.nodes.get(id) : undefined;
@@ -89,21 +130,6 @@ export function layoutTopology(
     sim.tick(60);
   }
 
-  const nodes = new Map<string, NodeLayout>();
-  // Up to three servers sit in a row in the middle; more (shards, replicas) on an inner ring,
-  // turned like the agents' ring, so agent i and server i tend to face each other.
-  const rowFits = servers.length <= 3 || servers.length * (serverHalf * 2 + 20) < rx * 0.9;
-  const half = rowFits ? serverHalf : Math.max(16, Math.min(serverHalf, Math.floor((Math.PI * rx * 0.8) / servers.length) - 6));
-  servers.forEach((id, i) => {
-    if (rowFits) {
-      const dx = (i - (servers.length - 1) / 2) * (serverHalf * 2 + 20);
-      nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
-      return;
-    }
-    const angle = (2 * Math.PI * i) / servers.length - Math.PI / 2;
-    const k = twoRings ? 0.36 : 0.48;
-    nodes.set(id, { id, kind: 'server', x: cx + rx * k * Math.cos(angle), y: cy + ry * k * Math.sin(angle), r: half });
-  });
   for (const n of simNodes) {
     const x = Math.min(w - agentR - 4, Math.max(agentR + 4, n.x ?? cx));
     // Room for the label above agents in the upper half and below those in the lower half.

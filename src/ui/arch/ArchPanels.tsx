@@ -19,7 +19,12 @@ const GossipControls = lazy(() => import('./GossipPanels').then((m) => ({ defaul
 export function ArchDiagramHost() {
   const view = useLab((s) => s.view.arch);
   const actions = useLab((s) => s.actions);
-  return <ArchDiagram view={view} actions={actions} />;
+  if (!view) return null;
+  return (
+    <div className="arch-pane">
+      <ArchDiagram view={view} actions={actions} />
+    </div>
+  );
 }
 
 /** The Act panel's architecture part: read from the panels' view, like the other panels. */
