@@ -206,11 +206,14 @@ export function App() {
           <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
             <h2 className="sr-only">Diagram</h2>
             <Diagram />
-            <ArchDiagramHost />
-            <div className="diagram-foot">
-              <DiagramLegend />
-              <DiagramText />
-            </div>
+            <ArchDiagramHost
+              foot={
+                <div className="diagram-foot">
+                  <DiagramLegend />
+                  <DiagramText />
+                </div>
+              }
+            />
           </ErrorBoundary>
         </div>
         <NoticeBar />

@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import type { ReactNode } from 'react';
 import type { ArchView } from '../../state/arch/index';
 import type { LabActions } from '../../state/store';
 import { useLab } from '../context';
@@ -15,14 +16,18 @@ const PartitionedControls = lazy(() => import('./PartitionedPanels').then((m) =>
 const GossipDiagram = lazy(() => import('./GossipPanels').then((m) => ({ default: m.GossipDiagram })));
 const GossipControls = lazy(() => import('./GossipPanels').then((m) => ({ default: m.GossipControls })));
 
-/** The diagram region's architecture part: read every frame, as the topology is. */
-export function ArchDiagramHost() {
+/**
+ * The diagram region's architecture part, read every frame as the topology is. With one, the
+ * legend and the text version scroll with it (a 720 px projector has no room for both).
+ */
+export function ArchDiagramHost({ foot }: { foot: ReactNode }) {
   const view = useLab((s) => s.view.arch);
   const actions = useLab((s) => s.actions);
-  if (!view) return null;
+  if (!view) return foot;
   return (
     <div className="arch-pane">
       <ArchDiagram view={view} actions={actions} />
+      {foot}
     </div>
   );
 }
