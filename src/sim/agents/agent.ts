@@ -120,7 +120,9 @@ function nextWorkloadOp(a: AgentState, env: AgentEnv): { op: string; args: { [k:
     if (r < w.mix.get) return { op: 'get', args: { key: pick() } };
     if (r < w.mix.get + w.mix.set) return { op: 'set', args: { key: pick(), value: `${a.id}:${++a.seq}` } };
     if (r < w.mix.get + w.mix.set + w.mix.delete) return { op: 'delete', args: { key: pick() } };
-    const n = Math.min(w.keys.length, env.draw(2, 3));
+    // A key listed twice is drawn twice as often (a hot key), so count distinct keys here:
+    // asking for more distinct keys than exist would never finish.
+    const n = Math.min(new Set(w.keys).size, env.draw(2, 3));
     const updates: { [k: string]: JsonValue } = {};
     const value = `${a.id}:${++a.seq}`;
     const chosen = new Set<string>();

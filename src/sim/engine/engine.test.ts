@@ -133,3 +133,18 @@ describe('time and order', () => {
     expect(w.history[0]!.outcome).toBe('ok');
   });
 });
+
+describe('hostile workloads', () => {
+  it('a key list with repeats (a hot key) runs multi-key updates instead of hanging', () => {
+    const s: Scenario = {
+      ...defaultScenario(),
+      duration: 300,
+      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['hot', 'hot', 'hot'], interval: 3, mix: { get: 0, set: 0, delete: 0, update: 1 } }, timeout: 20, retryEvery: 0 }],
+    };
+    expect(parseScenario(s).ok).toBe(true);
+    const w = worldAt(s, s.duration);
+    const updates = w.history.filter((r) => r.op === 'update' && r.outcome === 'ok');
+    expect(updates.length).toBeGreaterThan(10);
+    expect(updates.every((r) => JSON.stringify(r.args).includes('"hot"'))).toBe(true);
+  });
+});
