@@ -239,6 +239,44 @@ export default tseslint.config(
     },
   })),
 
+  // --- the schema validator stays off the first page load -------------------------------
+  // zod is for scenarios arriving from outside (links, files, the autosave): its modules are
+  // the scenario schema, the validator, the link codec and each architecture's config.ts.
+  // The engine and the app import their types only; values (names, limits, defaults) come
+  // from zod-free modules (limits.ts, each architecture's constants.ts), so the first page
+  // and the worker's engine load without the validator.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: [
+      ...TEST_FILES,
+      'src/sim/index.ts',
+      'src/sim/scenario/schema.ts',
+      'src/sim/scenario/validate.ts',
+      'src/sim/scenario/codec.ts',
+      'src/sim/architectures/*/config.ts',
+      'src/harness/**',
+      // The sharing session and its panel: loaded after the first screen (src/ui/main.tsx).
+      'src/state/share.ts',
+      'src/state/shareSession.ts',
+      'src/ui/SharePanel.tsx',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod$|/scenario/(schema|validate|codec)$|^\\./(schema|validate|codec)$|/config$|^\\./config$',
+              allowTypeImports: true,
+              message:
+                'This module loads zod: import its types only (`import type`), and values from a zod-free module (scenario/limits, the architecture\'s constants.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // --- determinism in src/sim -------------------------------------------------------------
   {
     files: under('src/sim'),

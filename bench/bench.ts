@@ -20,6 +20,18 @@ async function main(): Promise<void> {
     const { checkerBench } = (await import('./checker')) as { checkerBench: () => Figure[] | Promise<Figure[]> };
     print('History checker', await checkerBench());
   }
+  if (!only || only === 'gossip') {
+    const { gossipBench } = await import('./gossip');
+    print('Gossip (CRDTs)', gossipBench());
+  }
+  if (!only || only === 'event-sourcing') {
+    const { eventSourcingBench } = await import('./eventSourcing');
+    print('Event sourcing', eventSourcingBench());
+  }
+  if (!only || only === 'partitioned') {
+    const { partitionedBench } = await import('./partitioned');
+    print('Partitioned state', partitionedBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {

@@ -18,6 +18,15 @@ Commands:
         linearizability, anomalies and session guarantees; print one JSON object.
   schema [--out FILE]
         Print the JSON Schema of the scenario format (generated from the validator).
+  sweep gossip [--replicas 10,100,1000] [--modes push,pull,push-pull] [--fanout 1]
+        [--trials 200] [--seed 1] [--sequential]
+        Rounds until one write reaches every replica (up to 10,000), many seeded trials,
+        as CSV with the literature's expectation beside it (docs/gossip.md).
+        --sequential: the reference's in-place loop (theory_rounds stays the
+        synchronous expectation, so the gap shows how much faster it spreads).
+  route [--strategy md5-mod|ranges|consistent] [--shards N] [--vnodes V] [--from N --to M]
+        Keys on stdin, one a line: print "key<TAB>shard index" for each (md5-mod is the
+        reference's int(md5(key), 16) % N); --from/--to prints the fraction that moves.
   help  This text.
 `;
 
@@ -74,6 +83,16 @@ export async function main(argv: string[]): Promise<void> {
       const schema = JSON.stringify(z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }), null, 2) + '\n';
       if (out) writeFileSync(out, schema);
       else process.stdout.write(schema);
+      return;
+    }
+    case 'route': {
+      const { routeCommand } = await import('./route');
+      routeCommand(args, readFileSync(0, 'utf8'), (t) => process.stdout.write(t));
+      return;
+    }
+    case 'sweep': {
+      const { sweepCommand } = await import('./sweep');
+      sweepCommand(args, (t) => process.stdout.write(t));
       return;
     }
     case undefined:

@@ -69,7 +69,8 @@ export interface ServerView {
   role: string;
   detail: string;
   facts: [string, string][];
-  version: number;
+  /** The version it is at, where the architecture numbers versions (a replica has a vector). */
+  version: number | null;
   queue: QueueItemView[];
   queueLength: number;
   inService: QueueItemView | null;
@@ -225,7 +226,7 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
       role: sum?.role ?? 'server',
       detail: sum?.detail ?? '',
       facts: sum ? sum.facts.map(([k, v]): [string, string] => [k, v]) : [],
-      version: sum?.version ?? 0,
+      version: sum ? sum.version : null,
       queue: [],
       queueLength: 0,
       inService: null,

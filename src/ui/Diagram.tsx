@@ -91,7 +91,7 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
-  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}, version ${server.version}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
+  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
   const small = r < 26;
   return (
     <g
@@ -106,10 +106,10 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       {selected && <rect className="select-ring" x={at.x - r - 7} y={at.y - r - 7} width={2 * r + 14} height={2 * r + 14} rx={12} />}
       <rect className="shape" x={at.x - r} y={at.y - r} width={2 * r} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
-      <text className="node-label" x={at.x} y={small ? at.y + 5 : at.y - 3} textAnchor="middle">
+      <text className="node-label" x={at.x} y={small || server.version === null ? at.y + 5 : at.y - 3} textAnchor="middle">
         {small ? shortLabel(server.id) : server.id}
       </text>
-      {!small && (
+      {!small && server.version !== null && (
         <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
           v{server.version}
         </text>

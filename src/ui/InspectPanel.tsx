@@ -75,8 +75,12 @@ function Selected({ inspect }: { inspect: InspectView }) {
             {s.id} <span className="hint">({s.crashed ? 'crashed' : 'up'})</span>
           </h3>
           <dl className="facts">
-            <dt>Version</dt>
-            <dd>{s.version}</dd>
+            {s.version !== null && (
+              <>
+                <dt>Version</dt>
+                <dd>{s.version}</dd>
+              </>
+            )}
             {s.facts.map(([k, v]) => (
               <Fragment key={k}>
                 <dt>{k}</dt>

@@ -3,10 +3,13 @@ import fc from 'fast-check';
 import { architectures } from './registry';
 import type { Conformance } from './conformance.testkit';
 import { centralizedConformance } from './centralized/conformance.testkit';
+import { eventSourcingConformance } from './event-sourcing/conformance.testkit';
+import { partitionedConformance } from './partitioned/conformance.testkit';
+import { gossipConformance } from './gossip/conformance.testkit';
 import { worldAt } from '../engine/engine';
 
 /** Each architecture's promise, checked with the history checker as the oracle. */
-const suites: Conformance[] = [centralizedConformance];
+const suites: Conformance[] = [centralizedConformance, eventSourcingConformance, partitionedConformance, gossipConformance];
 
 describe('conformance', () => {
   it('every architecture in the registry registers its promise', () => {

@@ -1,6 +1,9 @@
 import type { ArchitectureConfig } from '../scenario/schema';
 import type { Architecture } from './types';
 import { centralized } from './centralized/store';
+import { eventSourcing } from './event-sourcing/log';
+import { partitioned } from './partitioned/partitioned';
+import { gossip } from './gossip/gossip';
 
 /**
  * Every architecture the engine can run, by kind. Adding one is adding it here (and to the
@@ -10,6 +13,9 @@ import { centralized } from './centralized/store';
 // between the architecture's own handlers, which is what makes the cast sound.
 export const architectures: { [K in ArchitectureConfig['kind']]: Architecture } = {
   centralized: centralized as unknown as Architecture,
+  'event-sourcing': eventSourcing as unknown as Architecture,
+  partitioned: partitioned as unknown as Architecture,
+  gossip: gossip as unknown as Architecture,
 };
 
 export function getArchitecture(kind: ArchitectureConfig['kind']): Architecture {

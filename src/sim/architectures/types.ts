@@ -1,5 +1,5 @@
 import type { JsonValue } from '../core/json';
-import type { ArchitectureConfig } from '../scenario/schema';
+import type { ArchitectureConfig, NetworkConfig } from '../scenario/schema';
 
 /** One operation an architecture offers: the registry the UI, the workloads and the CLI read. */
 export interface OperationSpec {
@@ -128,6 +128,11 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * they write them), for a world that lost its frozen marks on the way (a worker's message).
    */
   settle(state: S): void;
+  /**
+   * What a configuration's schema cannot say because it needs the scenario's network (a
+   * gossip period shorter than the link latency): a message, or null. Optional.
+   */
+  checkConfig?(config: C, network: NetworkConfig): string | null;
   /** Validates an agent's request arguments before it is sent; a message means "rejected". */
   checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
 }

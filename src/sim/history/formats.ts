@@ -207,6 +207,18 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         ops.push(mk(key, { f: 'delete' }, output));
         break;
       }
+      case 'append': {
+        // Event sourcing's typed append: a write or a delete of one key.
+        const e = appendEffect(r.args);
+        if (e === 'counter') {
+          unsupported ??= `op ${r.id} (${r.agent}) appends counter_incremented, whose value depends on the state before it`;
+          break;
+        }
+        if (e === null) break;
+        if (e.write === null) ops.push(mk(e.key, { f: 'delete' }, known ? { f: 'delete' } : UNKNOWN));
+        else ops.push(mk(e.key, { f: 'write', value: regValue(e.write) }, known ? { f: 'write' } : UNKNOWN));
+        break;
+      }
       case 'cas': {
         const key = args['key'];
         if (typeof key !== 'string') break;
@@ -273,7 +285,44 @@ export function keysOf(r: OpRecord): string[] {
     const snap = snapshotState(args['snapshot'] ?? null);
     if (snap !== null) out.push(...Object.keys(snap));
   }
+  if (r.op === 'append') {
+    const e = appendEffect(r.args);
+    if (e !== null && e !== 'counter') out.push(e.key);
+  }
   return out;
+}
+
+/**
+ * What an event-sourcing `append {type, data, schema?}` does to one key, as a register sees
+ * it (the event types of src/sim/architectures/event-sourcing/events.ts, v1 schemas read as
+ * their upcaster does): a write of a value, a delete, or 'counter' for an increment, whose
+ * value depends on the state before it (a register model cannot check it). Null: not an
+ * append this reader knows.
+ */
+export function appendEffect(args: JsonValue): { key: string; write: JsonValue | null } | 'counter' | null {
+  if (!isObject(args)) return null;
+  const data = args['data'];
+  if (!isObject(data)) return null;
+  const key = typeof data['key'] === 'string' ? data['key'] : null;
+  const legacy = args['schema'] === 1;
+  switch (args['type']) {
+    case 'key_set':
+      return key === null ? null : { key, write: dictGet(data, 'value') ?? null };
+    case 'key_deleted':
+      return key === null ? null : { key, write: null };
+    case 'update_position': {
+      const k = legacy ? 'position' : key;
+      return k === null ? null : { key: k, write: { x: dictGet(data, 'x') ?? 0, y: dictGet(data, 'y') ?? 0 } };
+    }
+    case 'change_status': {
+      const k = legacy ? 'status' : key;
+      return k === null ? null : { key: k, write: dictGet(data, 'status') ?? '' };
+    }
+    case 'counter_incremented':
+      return 'counter';
+    default:
+      return null;
+  }
 }
 
 /** The `state` object of a snapshot's text (see the centralized store), or null. */

@@ -1,6 +1,6 @@
 import { compareStrings, dictGet } from '../core/dict';
 import { formatInterval } from './explain';
-import { isObject, keysOf, regValue, snapshotState } from './formats';
+import { appendEffect, isObject, keysOf, regValue, snapshotState } from './formats';
 import { showValue, type RegValue } from './register-model';
 import type { History, OpRecord } from './types';
 
@@ -339,6 +339,11 @@ function writesOf(r: OpRecord, allKeys: readonly string[], maybe: boolean): Map<
       // Deleting an absent key changes nothing, not even the version.
       if (typeof key === 'string' && (maybe || dictGet(result, 'existed') !== false)) out.set(key, null);
       break;
+    case 'append': {
+      const e = appendEffect(r.args);
+      if (e !== null && e !== 'counter') out.set(e.key, regValue(e.write));
+      break;
+    }
     case 'cas': {
       const swapped = dictGet(result, 'swapped') ?? dictGet(result, 'ok') ?? dictGet(result, 'success');
       if (typeof key === 'string' && (swapped === true || (maybe && r.outcome !== 'ok'))) {

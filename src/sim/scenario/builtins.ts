@@ -1,5 +1,7 @@
 import type { AgentSpec, Scenario, Workload } from './schema';
 import { FORMAT_VERSION } from './limits';
+import { defaultEventSourcingConfig } from '../architectures/event-sourcing/constants';
+import { defaultPartitionedConfig } from '../architectures/partitioned/constants';
 
 /** Scenarios that ship with StateLab: the default one a newcomer sees, and the examples. */
 
@@ -71,8 +73,73 @@ export function faultsScenario(): Scenario {
   };
 }
 
+/** Event sourcing: agents append to a log and read from projections; one falls behind for a while. */
+export function eventSourcingScenario(): Scenario {
+  return {
+    format: FORMAT_VERSION,
+    name: 'Event sourcing: a log and two projections',
+    seed: 6,
+    duration: 600,
+    architecture: defaultEventSourcingConfig(),
+    network: { latency: 3, jitter: 1, loss: 0, duplication: 0 },
+    agents: ['agent1', 'agent2', 'agent3'].map((id) => agent(id, randomWork(['x', 'y', 'z'], 12))),
+    actions: [
+      { tick: 250, type: 'cut-link', from: 'log', to: 'proj1' },
+      { tick: 350, type: 'heal-link', from: 'log', to: 'proj1' },
+    ],
+  };
+}
+
+/**
+ * Gossip: four replicas, an agent at each; the cluster splits in two while everyone writes,
+ * heals, and the writing stops, so the rounds that bring the replicas together can be stepped.
+ */
+export function gossipScenario(): Scenario {
+  const ids = ['agent1', 'agent2', 'agent3', 'agent4'];
+  return {
+    format: FORMAT_VERSION,
+    name: 'Gossip: four replicas split, write, heal and converge',
+    seed: 8,
+    duration: 600,
+    architecture: { kind: 'gossip', replicas: ['r1', 'r2', 'r3', 'r4'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+    network: { latency: 2, jitter: 1, loss: 0, duplication: 0 },
+    agents: ids.map((id) => agent(id, randomWork(['x', 'y', 'z'], 25))),
+    actions: [
+      { tick: 60, type: 'partition', groups: [['r1', 'r2'], ['r3', 'r4']] },
+      { tick: 120, type: 'heal-all' },
+      ...ids.map((id) => ({ tick: 160, type: 'set-workload' as const, agent: id, workload: { kind: 'idle' as const } })),
+    ],
+  };
+}
+
+/**
+ * Partitioned state: the reference's three shards behind a coordinator (md5 % 3). agent1
+ * hammers one hot key, so the load bars show one shard as the bottleneck (the random
+ * workload with a skewed key list: there is no separate hot-key workload).
+ */
+export function partitionedScenario(): Scenario {
+  const spread = ['apple', 'grape', 'mango', 'quince', 'zebra', 'kiwi', 'lemon', 'cherry'];
+  return {
+    format: FORMAT_VERSION,
+    name: 'Partitioned: a coordinator, three shards and a hot key',
+    seed: 7,
+    duration: 600,
+    architecture: { ...defaultPartitionedConfig(3), opTimeout: 20 },
+    network: { latency: 2, jitter: 1, loss: 0, duplication: 0 },
+    agents: [
+      agent('agent1', { kind: 'random', keys: ['hot'], interval: 4, mix: { get: 3, set: 3, delete: 0, update: 0 } }, 40),
+      agent('agent2', randomWork(['hot', ...spread.slice(0, 4)], 10), 40),
+      agent('agent3', randomWork(spread, 10), 40),
+    ],
+    actions: [],
+  };
+}
+
 export const builtinScenarios: { id: string; make: () => Scenario }[] = [
   { id: 'default', make: defaultScenario },
   { id: 'robots', make: robotsScenario },
   { id: 'faults', make: faultsScenario },
+  { id: 'event-sourcing', make: eventSourcingScenario },
+  { id: 'gossip', make: gossipScenario },
+  { id: 'partitioned', make: partitionedScenario },
 ];

@@ -10,6 +10,9 @@ import { z } from 'zod';
  */
 
 import { FORMAT_VERSION, LIMITS } from './limits';
+import { EventSourcingConfigSchema } from '../architectures/event-sourcing/config';
+import { PartitionedConfigSchema } from '../architectures/partitioned/config';
+import { GossipConfigSchema } from '../architectures/gossip/config';
 export { FORMAT_VERSION, LIMITS };
 
 export const NodeId = z
@@ -78,6 +81,7 @@ export const WorkloadSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('idle') }),
   z.strictObject({
     kind: z.literal('random'),
+    /** Keys drawn uniformly; a key listed twice is drawn twice as often (a hot key). */
     keys: z.array(Key).min(1).max(LIMITS.keys),
     /** Mean ticks between an operation's completion and the next invocation. */
     interval: z.number().int().min(1).max(10_000),
@@ -115,7 +119,7 @@ export const CentralizedConfigSchema = z.strictObject({
   /** Ticks the store spends on each request; requests wait in its queue meanwhile. */
   serviceTime: z.number().int().min(1).max(1_000),
 });
-export const ArchitectureConfigSchema = z.discriminatedUnion('kind', [CentralizedConfigSchema]);
+export const ArchitectureConfigSchema = z.discriminatedUnion('kind', [CentralizedConfigSchema, EventSourcingConfigSchema, PartitionedConfigSchema, GossipConfigSchema]);
 export type ArchitectureConfig = z.infer<typeof ArchitectureConfigSchema>;
 
 export const NetworkConfigSchema = z.strictObject({

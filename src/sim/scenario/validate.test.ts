@@ -76,3 +76,27 @@ describe('parsing scenarios', () => {
     expect(w.history[0]!.outcome).toBe('ok');
   });
 });
+
+describe('configurations over time', () => {
+  const gossip = builtinScenarios.find((b) => b.id === 'gossip')!.make;
+
+  it('knows the servers a later configure adds, so actions may name them', () => {
+    const s = gossip();
+    if (s.architecture.kind !== 'gossip') throw new Error('the gossip builtin is not gossip');
+    const more = { ...s.architecture, replicas: [...s.architecture.replicas, 'r5'] };
+    const ok = parseScenario({ ...s, actions: [{ tick: 10, type: 'configure', config: more }, { tick: 20, type: 'crash', node: 'r5' }] });
+    expect(ok.ok).toBe(true);
+    const bad = parseScenario({ ...s, actions: [{ tick: 20, type: 'crash', node: 'r5' }] });
+    expect(bad.ok).toBe(false);
+  });
+
+  it("asks the architecture about what its schema cannot see (a gossip period under the link latency)", () => {
+    const s = gossip();
+    if (s.architecture.kind !== 'gossip') throw new Error('the gossip builtin is not gossip');
+    const r = parseScenario({ ...s, architecture: { ...s.architecture, period: 1 }, network: { ...s.network, latency: 3 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.message).join(' ')).toMatch(/period \(1 ticks\) must be at least the link latency \(3 ticks\)/);
+    const later = parseScenario({ ...s, actions: [{ tick: 5, type: 'configure', config: { ...s.architecture, period: 1 } }] });
+    expect(later.ok).toBe(false);
+  });
+});

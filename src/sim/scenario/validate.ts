@@ -52,7 +52,18 @@ export function semanticErrors(s: Scenario): ParseError[] {
   const err = (path: string, message: string): void => {
     if (errors.length < 20) errors.push({ stage: 'semantic', path, message });
   };
-  const servers = new Set(getArchitecture(s.architecture.kind).serverIds(s.architecture));
+  const arch = getArchitecture(s.architecture.kind);
+  // Every server the scenario ever has: the first configuration's and those later
+  // `configure` actions add (a shard, a projection, a replica).
+  const servers = new Set(arch.serverIds(s.architecture));
+  const configProblem = arch.checkConfig?.(s.architecture, s.network);
+  if (configProblem) err('architecture', configProblem);
+  s.actions.forEach((a, i) => {
+    if (a.type !== 'configure' || a.config.kind !== s.architecture.kind) return;
+    for (const id of arch.serverIds(a.config)) servers.add(id);
+    const problem = arch.checkConfig?.(a.config, s.network);
+    if (problem) err(`actions.${i}.config`, problem);
+  });
   const everAgents = new Set<string>();
   s.agents.forEach((a, i) => {
     if (servers.has(a.id)) err(`agents.${i}.id`, `"${a.id}" is the name of a server`);

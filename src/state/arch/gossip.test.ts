@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { worldAt } from '../../sim/engine/engine';
+import { gossipScenario } from '../../sim/scenario/builtins';
+import type { Scenario } from '../../sim/scenario/schema';
+import { buildGossipView, theoryCurve } from './gossip';
+
+describe('the gossip view', () => {
+  it('the builtin scenario converges after its heal, and the view says when', () => {
+    const s = gossipScenario();
+    const v = buildGossipView(worldAt(s, 300), s);
+    expect(v.converged).toBe(true);
+    expect(v.healedAt).toBe(120);
+    expect(v.roundsToConverge).toBeGreaterThan(0);
+    expect(v.replicas.map((r) => r.id)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(v.curves.length).toBeGreaterThan(0);
+    expect(v.curves[0]!.holders.at(-1)).toBe(4);
+    expect(v.rounds.length).toBeGreaterThan(0);
+    // Nothing in the view points into the world: it survives a JSON round trip unchanged.
+    expect(JSON.parse(JSON.stringify(v))).toEqual(v);
+  });
+
+  it("names the reference mode's flaw when counters tie", () => {
+    const base = gossipScenario();
+    const s: Scenario = {
+      ...base,
+      architecture: { ...base.architecture, mode: 'reference' } as Scenario['architecture'],
+      agents: base.agents.map((a) => ({ ...a, workload: { kind: 'idle' as const } })),
+      actions: [
+        { tick: 0, type: 'partition', groups: [['r1', 'r2'], ['r3', 'r4']] },
+        { tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 'left' } },
+        { tick: 1, type: 'op', agent: 'agent3', op: 'set', args: { key: 'k', value: 'right' } },
+        { tick: 20, type: 'heal-all' },
+      ],
+    };
+    const v = buildGossipView(worldAt(s, 120), s);
+    expect(v.converged).toBe(false);
+    expect(v.flaws.some((f) => f.kind === 'tie' && /Never converges/.test(f.text))).toBe(true);
+  });
+
+  it('the theory curve grows to n and push-pull is fastest', () => {
+    const pp = theoryCurve(100, 'push-pull', 1, 12);
+    const push = theoryCurve(100, 'push', 1, 12);
+    expect(pp[0]).toBe(1);
+    expect(pp.at(-1)).toBeCloseTo(100, 0);
+    expect(pp[4]!).toBeGreaterThan(push[4]!);
+  });
+});
