@@ -38,6 +38,20 @@ function hasSavedWork(): boolean {
   }
 }
 
+/** Resolves when App has committed its first screen (the `statelab:interactive` mark). */
+function firstScreen(): Promise<void> {
+  const mark = 'statelab:interactive';
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName(mark).length > 0) return resolve();
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntriesByName(mark).length === 0) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe({ type: 'mark' });
+  });
+}
+
 async function boot(): Promise<void> {
   // What the page opens with: a share link in the fragment, the autosaved work, or neither.
   // Only the first two need the decoder before the first screen; a newcomer's page renders
@@ -50,7 +64,12 @@ async function boot(): Promise<void> {
   const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' });
   render(store, null);
 
-  const setup = early ?? (await import('./shareSetup'));
+  // The decoder loads once the first screen is up (App marks it), not while React renders.
+  let setup = early;
+  if (!setup) {
+    await firstScreen();
+    setup = await import('./shareSetup');
+  }
   const shareEnv = env ?? setup.browserShareEnv();
   const share = setup.connectShare(store, (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id), shareEnv, startup);
   render(store, share);
