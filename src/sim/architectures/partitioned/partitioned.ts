@@ -95,6 +95,10 @@ export interface Move {
   from: string;
   to: string;
   startedAt: number;
+  /** Installs were sent to the new replicas. Durable, unlike the move's volatile operation: a
+   * move resumed after a coordinator crash starts over from the copy, yet copies installed
+   * before the crash are still out there and an abort must drop them. */
+  installed: boolean;
 }
 
 export interface Drop {
@@ -686,7 +690,7 @@ function onOpTimeout(s: CoordState, rid: number, at: unknown, c: PartitionedConf
       break;
     case 'move': {
       const key = o.keys[0]!;
-      abortMove(s, o, key, ctx.now, 'timed out', out);
+      abortMove(s, key, ctx.now, 'timed out', out);
       break;
     }
   }
@@ -707,7 +711,7 @@ function retryBlocked(s: CoordState, c: PartitionedConfig, ctx: HandlerCtx, out:
 
 function startMove(s: CoordState, key: string, c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
   const from = dictGet(s.keys, key)!;
-  dictSet(s.moves, key, { from, to: s.target, startedAt: ctx.now });
+  dictSet(s.moves, key, { from, to: s.target, startedAt: ctx.now, installed: false });
   beginCopy(s, key, c, ctx, out);
 }
 
@@ -733,6 +737,7 @@ function onCopyAck(s: CoordState, o: Op, from: string, entries: Triple[], c: Par
   const mv = dictGet(s.moves, key);
   if (!mv) return;
   const [v, ver] = latest(got);
+  mv.installed = true;
   o.phase = 'install';
   armDeadline(o, c, ctx, out);
   dictSet(o.chosen, key, [v, ver]);
@@ -761,13 +766,14 @@ function completeMove(s: CoordState, o: Op, key: string, mv: Move, c: Partitione
   armHouse(s, out);
 }
 
-function abortMove(s: CoordState, o: Op, key: string, now: number, why: string, out: Out): void {
+function abortMove(s: CoordState, key: string, now: number, why: string, out: Out): void {
   const mv = dictGet(s.moves, key);
   if (!mv) return;
   dictDelete(s.moves, key);
   dictSet(s.backoff, key, now + 2 * HOUSE_EVERY + 4);
-  if (o.phase === 'install') {
-    // Copies may have landed on the new replicas: drop them, visibly, like any handoff.
+  if (mv.installed) {
+    // Copies may have landed on the new replicas (in this attempt or one cut short by a
+    // coordinator crash): drop them, visibly, like any handoff.
     const old = replicasOf(key, s.placements[mv.from]!);
     const stamp = ++s.clock;
     for (const r of replicasOf(key, s.placements[mv.to]!)) {
@@ -1085,6 +1091,39 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
     const out = new Out();
     if (state.role === 'coordinator') configureCoordinator(state, from, to, ctx, out, false);
     return effects(state, out);
+  },
+
+  summary(state) {
+    if (state.role === 'coordinator') {
+      const moving = Object.keys(state.moves).length;
+      const txns = Object.keys(state.txns).length;
+      const keys = Object.keys(state.keys).length;
+      const busy = [moving ? `${moving} moving` : '', txns ? `${txns} in 2PC` : ''].filter(Boolean).join(' · ');
+      return {
+        role: 'coordinator',
+        detail: busy || `${keys} key${keys === 1 ? '' : 's'} routed`,
+        version: null,
+        facts: [
+          ['Keys in the directory', String(keys)],
+          ['Keys moved by rebalancing', String(state.stats.moved)],
+          ['Writes short of W (unknown)', String(state.stats.unknownWrites)],
+          ['Transactions committed / aborted', `${state.stats.committed} / ${state.stats.aborted}`],
+        ],
+      };
+    }
+    const keys = Object.keys(state.data).filter((k) => state.data[k]!.v !== null).length;
+    const locked = Object.keys(state.locks).length;
+    return {
+      role: 'shard',
+      detail: `${keys} key${keys === 1 ? '' : 's'}${locked ? ` · ${locked} locked` : ''}`,
+      version: null,
+      facts: [
+        ['Reads / writes served', `${state.stats.reads} / ${state.stats.writes}`],
+        ['Keys installed / dropped (handoffs)', `${state.stats.installs} / ${state.stats.drops}`],
+        ['Prepared transactions', String(Object.keys(state.prepared).length)],
+        ['Requests waiting for a lock', String(state.deferred.length)],
+      ],
+    };
   },
 
   settle() {
