@@ -93,6 +93,8 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
   const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
   const small = r < 26;
+  // Wide enough for its name ("coordinator"): a box is half its width either side.
+  const hx = small ? r : Math.max(r, Math.ceil(server.id.length * 4.4) + 8);
   return (
     <g
       className={`node server${server.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
@@ -103,8 +105,8 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       onClick={onSelect}
       onKeyDown={(e) => activate(e, onSelect)}
     >
-      {selected && <rect className="select-ring" x={at.x - r - 7} y={at.y - r - 7} width={2 * r + 14} height={2 * r + 14} rx={12} />}
-      <rect className="shape" x={at.x - r} y={at.y - r} width={2 * r} height={2 * r} rx={9} />
+      {selected && <rect className="select-ring" x={at.x - hx - 7} y={at.y - r - 7} width={2 * hx + 14} height={2 * r + 14} rx={12} />}
+      <rect className="shape" x={at.x - hx} y={at.y - r} width={2 * hx} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
       <text className="node-label" x={at.x} y={small || server.version === null ? at.y + 5 : at.y - 3} textAnchor="middle">
         {small ? shortLabel(server.id) : server.id}
@@ -117,7 +119,7 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
         {server.crashed ? 'crashed' : server.detail}
       </text>
-      <rect className="focus-ring" x={at.x - r - 4} y={at.y - r - 4} width={2 * r + 8} height={2 * r + 8} rx={11} />
+      <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
   );
 });

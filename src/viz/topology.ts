@@ -101,6 +101,9 @@ export function layoutTopology(
       const home = homes.get(id);
       if (home && nodes.has(home)) byHome.set(home, [...(byHome.get(home) ?? []), id]);
     }
+    // Everyone at one hub (a coordinator) says nothing about where each agent belongs:
+    // crowding them at its side would only hide the hub. They spread round the ring instead.
+    if (byHome.size === 1 && sorted.length > 1) byHome.clear();
     const step = spacing / Math.max(1, (rx + ry) / 2);
     for (const [home, list] of byHome) {
       const at = nodes.get(home)!;
