@@ -2,9 +2,9 @@ import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../../core/dict';
 import { canonicalJson, deepFreeze } from '../../core/hash';
-import { LIMITS } from '../../scenario/limits';
 import type { Architecture, Effects, OperationSpec, Reply, Request } from '../types';
 import { isRecord, isRequest } from '../types';
+import { checkKey, checkUpdates, checkValue } from '../args';
 
 /**
  * The reference's CentralizedStateStore, in full, as a node on the simulated network: one
@@ -87,22 +87,6 @@ export function initStore(): CentralState {
   return { data: {}, version: 0, keyHistory: {}, queue: [], inService: null, sessions: {}, stats: emptyStats() };
 }
 
-function isObject(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkKey(k: JsonValue | undefined): string | null {
-  if (typeof k !== 'string' || k.length === 0) return 'the key must be non-empty text';
-  if (k.length > LIMITS.keyLength) return `the key is longer than ${LIMITS.keyLength} characters`;
-  return null;
-}
-
-function checkValue(v: JsonValue | undefined): string | null {
-  if (v === undefined) return 'a value is required';
-  if (canonicalJson(v).length > LIMITS.valueBytes) return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
-  return null;
-}
-
 export function checkStoreArgs(op: string, args: { [k: string]: JsonValue }): string | null {
   switch (op) {
     case 'get':
@@ -110,18 +94,8 @@ export function checkStoreArgs(op: string, args: { [k: string]: JsonValue }): st
       return checkKey(args['key']);
     case 'set':
       return checkKey(args['key']) ?? checkValue(args['value']);
-    case 'update': {
-      const u = args['updates'];
-      if (!isObject(u)) return 'updates must be an object of key → value';
-      const keys = Object.keys(u);
-      if (keys.length === 0) return 'updates must name at least one key';
-      if (keys.length > LIMITS.keys) return `updates may name at most ${LIMITS.keys} keys`;
-      for (const k of keys) {
-        const e = checkKey(k) ?? checkValue(u[k]);
-        if (e) return e;
-      }
-      return null;
-    }
+    case 'update':
+      return checkUpdates(args['updates']);
     case 'get_all':
     case 'get_version':
     case 'snapshot':

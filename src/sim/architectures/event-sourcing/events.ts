@@ -1,9 +1,11 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { dictDelete, dictGet, dictKeys, dictSet } from '../../core/dict';
-import { canonicalJson, deepFreeze } from '../../core/hash';
+import { deepFreeze } from '../../core/hash';
 import { LIMITS } from '../../scenario/limits';
 import { EVENT_TYPES, type EventType } from './constants';
+import { checkKey, checkValue, isObject } from '../args';
+export { checkKey, checkValue };
 
 /**
  * Events, their schema, and the pure functions over a log: apply, replay (optionally by
@@ -63,22 +65,6 @@ export const EVENT_SCHEMAS: Readonly<Record<EventType, EventSchema>> = {
 
 export function isEventType(t: unknown): t is EventType {
   return typeof t === 'string' && (EVENT_TYPES as readonly string[]).includes(t);
-}
-
-function isObject(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function checkKey(k: JsonValue | undefined): string | null {
-  if (typeof k !== 'string' || k.length === 0) return 'the key must be non-empty text';
-  if (k.length > LIMITS.keyLength) return `the key is longer than ${LIMITS.keyLength} characters`;
-  return null;
-}
-
-export function checkValue(v: JsonValue | undefined): string | null {
-  if (v === undefined) return 'a value is required';
-  if (canonicalJson(v).length > LIMITS.valueBytes) return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
-  return null;
 }
 
 /** Why `data` does not fit `type`'s schema `schema`, or null. Extra fields are refused too. */

@@ -27,6 +27,7 @@ import {
   type StoredEvent,
   type ViewState,
 } from './events';
+import { checkUpdates } from '../args';
 
 /**
  * Event sourcing on the simulated network: one log node (the reference's EventStore) that
@@ -158,10 +159,6 @@ const READS_AT_PROJECTION = new Set(['get', 'get_all']);
 
 // ---------------------------------------------------------------- arguments
 
-function isObject(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function optVersion(v: JsonValue | undefined, name: string): string | null {
   if (v === undefined || v === null) return null;
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? null : `${name} must be a whole number ≥ 0`;
@@ -183,18 +180,8 @@ export function checkEsArgs(op: string, args: Args): string | null {
       return checkKey(args['key']) ?? checkValue(args['value']) ?? ev();
     case 'delete':
       return checkKey(args['key']) ?? ev();
-    case 'update': {
-      const u = args['updates'];
-      if (!isObject(u)) return 'updates must be an object of key → value';
-      const keys = Object.keys(u);
-      if (keys.length === 0) return 'updates must name at least one key';
-      if (keys.length > LIMITS.keys) return `updates may name at most ${LIMITS.keys} keys`;
-      for (const k of keys) {
-        const e = checkKey(k) ?? checkValue(u[k]);
-        if (e) return e;
-      }
-      return ev();
-    }
+    case 'update':
+      return checkUpdates(args['updates']) ?? ev();
     case 'append': {
       const s = args['schema'];
       if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) return 'the schema version must be a whole number';

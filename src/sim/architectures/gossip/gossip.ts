@@ -31,6 +31,7 @@ import {
 } from './crdt';
 import type { RefFlaw, RefStore } from './reference';
 import { refAccept, refWrite } from './reference';
+import { checkKey, checkUpdates, checkValue } from '../args';
 
 /**
  * Gossip replication on the simulated network. Every replica holds the whole data set and
@@ -127,22 +128,6 @@ export const gossipOperations: readonly OperationSpec[] = [
 
 const REFERENCE_OPS = new Set(['get', 'set', 'update', 'delete', 'get_all', 'version_vector']);
 
-function isObject(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkKey(k: JsonValue | undefined): string | null {
-  if (typeof k !== 'string' || k.length === 0) return 'the key must be non-empty text';
-  if (k.length > LIMITS.keyLength) return `the key is longer than ${LIMITS.keyLength} characters`;
-  return null;
-}
-
-function checkValue(v: JsonValue | undefined): string | null {
-  if (v === undefined) return 'a value is required';
-  if (canonicalJson(v).length > LIMITS.valueBytes) return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
-  return null;
-}
-
 function checkReplica(r: JsonValue | undefined): string | null {
   if (r === undefined || r === null || r === '') return null;
   return typeof r === 'string' && r.length <= LIMITS.idLength ? null : 'the replica must be a replica id';
@@ -163,18 +148,8 @@ export function checkGossipArgs(op: string, args: { [k: string]: JsonValue }): s
       return checkKey(args['key']);
     case 'set':
       return checkKey(args['key']) ?? checkValue(args['value']);
-    case 'update': {
-      const u = args['updates'];
-      if (!isObject(u)) return 'updates must be an object of key → value';
-      const keys = Object.keys(u);
-      if (keys.length === 0) return 'updates must name at least one key';
-      if (keys.length > LIMITS.keys) return `updates may name at most ${LIMITS.keys} keys`;
-      for (const k of keys) {
-        const e = checkKey(k) ?? checkValue(u[k]);
-        if (e) return e;
-      }
-      return null;
-    }
+    case 'update':
+      return checkUpdates(args['updates']);
     case 'get_all':
     case 'version_vector':
       return checkReplica(args['replica']);

@@ -1,12 +1,12 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { compareStrings, dictDelete, dictGet, dictHas, dictKeys, dictSet } from '../../core/dict';
-import { canonicalJson } from '../../core/hash';
 import { LIMITS } from '../../scenario/limits';
 import type { Architecture, Effects, HandlerCtx, OperationSpec, Reply, Request, Send, SetTimer } from '../types';
 import { isRecord, isRequest } from '../types';
 import type { PartitionedConfig } from './config';
 import { keysMoved, replicasOf, sameSet, samePlacement, STRATEGIES, type Placement } from './placement';
+import { checkKey, checkUpdates, checkValue, isObject } from '../args';
 
 /**
  * Partitioned state: a coordinator in front of shards (see README.md and docs/engine.md).
@@ -203,22 +203,6 @@ export const partitionedOperations: readonly OperationSpec[] = [
   { name: 'where', label: 'Where is a key', args: ['key'], result: ['shard', 'replicas', 'handoff'], kind: 'admin', description: "The key's owner and replicas under the current placement." },
 ];
 
-function checkKey(k: JsonValue | undefined): string | null {
-  if (typeof k !== 'string' || k.length === 0) return 'the key must be non-empty text';
-  if (k.length > LIMITS.keyLength) return `the key is longer than ${LIMITS.keyLength} characters`;
-  return null;
-}
-
-function checkValue(v: JsonValue | undefined): string | null {
-  if (v === undefined) return 'a value is required';
-  if (canonicalJson(v).length > LIMITS.valueBytes) return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
-  return null;
-}
-
-function isObj(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 export function checkPartitionedArgs(op: string, args: { [k: string]: JsonValue }): string | null {
   switch (op) {
     case 'get':
@@ -227,18 +211,8 @@ export function checkPartitionedArgs(op: string, args: { [k: string]: JsonValue 
       return checkKey(args['key']);
     case 'set':
       return checkKey(args['key']) ?? checkValue(args['value']);
-    case 'update': {
-      const u = args['updates'];
-      if (!isObj(u)) return 'updates must be an object of key → value';
-      const keys = Object.keys(u);
-      if (keys.length === 0) return 'updates must name at least one key';
-      if (keys.length > LIMITS.keys) return `updates may name at most ${LIMITS.keys} keys`;
-      for (const k of keys) {
-        const e = checkKey(k) ?? checkValue(u[k]);
-        if (e) return e;
-      }
-      return null;
-    }
+    case 'update':
+      return checkUpdates(args['updates']);
     case 'get_all':
       return null;
     default:
@@ -361,7 +335,7 @@ function replyTo(s: CoordState, out: Out, agent: string, reqId: number, outcome:
 }
 
 function opKeys(op: string, args: { [k: string]: JsonValue }): string[] {
-  if (op === 'update' && isObj(args['updates'])) return Object.keys(args['updates']).sort(compareStrings);
+  if (op === 'update' && isObject(args['updates'])) return Object.keys(args['updates']).sort(compareStrings);
   if (typeof args['key'] === 'string' && op !== 'where') return [args['key']];
   return [];
 }
