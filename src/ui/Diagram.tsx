@@ -117,7 +117,8 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
         </text>
       )}
       <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
-        {server.crashed ? 'crashed' : server.detail}
+        {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
+        {server.crashed ? 'crashed' : small ? '' : server.detail}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
