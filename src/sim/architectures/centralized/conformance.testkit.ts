@@ -1,19 +1,10 @@
 import fc from 'fast-check';
-import type { Conformance, Run } from '../conformance.testkit';
-import { checkHistory } from '../../history/check';
+import type { Conformance } from '../conformance.testkit';
+import { linearizable } from '../conformance.testkit';
 import { scenarioArb, workloadArb } from '../../scenario/arbitrary.testkit';
 import type { Action, Scenario } from '../../scenario/schema';
 import { FORMAT_VERSION } from '../../scenario/schema';
 import { STORE } from './store';
-
-function linearizable(run: Run): string | null {
-  const r = checkHistory({ ops: run.world.history }, { sequentialMaxSteps: 0 });
-  if (r.linearizable === true && r.anomalyCounts['fractured-read'] === 0) return null;
-  if (r.linearizable === 'unknown') return `the checker could not decide within its budget (${r.steps} steps)`;
-  const why = r.witness ? `${r.witness.explanation} (ops ${r.witness.opIds.join(', ')})` : '';
-  const fractured = r.anomalies.filter((a) => a.type === 'fractured-read').map((a) => a.explanation);
-  return `not linearizable: ${why} ${fractured.join('; ')}`.trim();
-}
 
 /**
  * Runs on a lossless network where some agents are cut off from the store (both ways) from
@@ -60,7 +51,7 @@ export const centralizedConformance: Conformance = {
       name: 'linearizable (update included: no fractured reads) under loss, duplication, retries, partitions and crashes',
       runs: scenarioArb({ maxAgents: 4, maxDuration: 250 }).map((scenario) => ({ scenario, isolated: [] })),
       numRuns: 150,
-      check: linearizable,
+      check: (run) => linearizable(run, { fracturedReads: true }),
     },
     {
       name: 'reachable agents complete every operation; cut-off agents time out (info)',
@@ -76,7 +67,7 @@ export const centralizedConformance: Conformance = {
         if (run.world.history.filter((r) => !run.isolated.has(r.agent) && r.outcome === 'ok').length === 0 && run.scenario.agents.some((a) => !run.isolated.has(a.id) && a.workload.kind !== 'idle')) {
           problems.push('no reachable agent completed anything');
         }
-        return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run);
+        return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run, { fracturedReads: true });
       },
     },
   ],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Conformance, Run } from '../conformance.testkit';
-import { checkHistory } from '../../history/check';
+import { linearizable } from '../conformance.testkit';
 import { workloadArb } from '../../scenario/arbitrary.testkit';
 import type { Action, AgentSpec, Scenario } from '../../scenario/schema';
 import { FORMAT_VERSION } from '../../scenario/limits';
@@ -132,13 +132,6 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
     });
 }
 
-export function linearizable(run: Run): string | null {
-  const r = checkHistory({ ops: run.world.history }, { sequentialMaxSteps: 0 });
-  if (r.linearizable === true) return null;
-  if (r.linearizable === 'unknown') return `the checker could not decide within its budget (${r.steps} steps)`;
-  return `not linearizable: ${r.witness ? `${r.witness.explanation} (ops ${r.witness.opIds.join(', ')})` : ''}`;
-}
-
 /**
  * Two-phase commit all or nothing, once everything has recovered: no transaction left open,
  * no participant still prepared, participants' logs agree, and no update is half applied
@@ -252,7 +245,7 @@ function faultIsolation(run: Run): string | null {
     if (touches && r.outcome === 'ok') problems.push(`op ${r.id} (${r.op} ${keys.join(', ')}) ended ok although ${cut} is cut off`);
     if (!touches && r.outcome !== 'ok') problems.push(`op ${r.id} (${r.op} ${keys.join(', ')}) needs only reachable shards but ended ${r.outcome}: ${r.reason}`);
   }
-  return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run);
+  return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run, { fracturedReads: false });
 }
 
 export const partitionedConformance: Conformance = {
@@ -268,7 +261,7 @@ export const partitionedConformance: Conformance = {
       name: 'without replication: linearizable per key under loss, duplication, retries, partitions, crashes and rebalancing',
       runs: partitionedRunArb({ replicated: false, crossShard: 'naive', settle: false }),
       numRuns: 150,
-      check: linearizable,
+      check: (run) => linearizable(run, { fracturedReads: false }),
     },
     {
       name: 'replicated with strict quorums and read write-back (ABD): linearizable per key under the same faults',
@@ -277,19 +270,19 @@ export const partitionedConformance: Conformance = {
         return a.readQuorum + a.writeQuorum > a.replication;
       }),
       numRuns: 100,
-      check: linearizable,
+      check: (run) => linearizable(run, { fracturedReads: false }),
     },
     {
       name: 'two-phase commit: all or nothing once everyone recovers, and linearizable per key',
       runs: partitionedRunArb({ replicated: false, crossShard: '2pc', settle: true }),
       numRuns: 100,
-      check: (run) => atomicCommit(run) ?? linearizable(run),
+      check: (run) => atomicCommit(run) ?? linearizable(run, { fracturedReads: false }),
     },
     {
       name: 'two-phase commit with replication and ABD: all or nothing once everyone recovers, and linearizable per key',
       runs: partitionedRunArb({ replicated: true, crossShard: '2pc', settle: true }),
       numRuns: 60,
-      check: (run) => atomicCommit(run) ?? linearizable(run),
+      check: (run) => atomicCommit(run) ?? linearizable(run, { fracturedReads: false }),
     },
   ],
 };
