@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { scaleLinear } from 'd3';
 import type { PartitionedConfig } from '../../sim/architectures/partitioned/config';
-import { MAX_SHARDS } from '../../sim/architectures/partitioned/constants';
+import { MAX_SHARDS, withShardAdded, withShardRetired } from '../../sim/architectures/partitioned/constants';
 import type { PartitionedView, ShardColumnView, ShardKeyView } from '../../state/arch/partitioned';
 import { KEYS_SHOWN } from '../../state/arch/partitioned';
 import type { LabActions } from '../../state/store';
@@ -238,13 +238,7 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
     setProblem(null);
     if (!actions.act([{ type: 'configure', config: next }], label)) setProblem('The change was refused (see the log).');
   };
-  const used = new Set([...c.shards, ...c.retired]);
-  const nextId = (): string => {
-    let i = 0;
-    while (used.has(`shard${i}`)) i++;
-    return `shard${i}`;
-  };
-  const canAdd = used.size < MAX_SHARDS;
+  const canAdd = c.shards.length + c.retired.length < MAX_SHARDS;
   const canRemove = c.shards.length > Math.max(1, c.replication);
   const drained = view.shards.filter((s) => s.drain !== null && s.drain.entries === 0 && s.drain.placed === 0).map((s) => s.id);
   const setQuorum = (n: number, r: number, w: number, label: string): void =>
@@ -255,7 +249,10 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
     <fieldset className="pt-controls" disabled={disabled}>
       <legend>Shards and placement</legend>
       <div className="pt-row">
-        <button type="button" disabled={!canAdd} onClick={() => configure({ ...c, shards: [...c.shards, nextId()] }, `Add ${nextId()}`)}>
+        <button type="button" disabled={!canAdd} onClick={() => {
+            const next = withShardAdded(c);
+            configure(next, `Add ${next.shards[next.shards.length - 1]!}`);
+          }}>
           Add shard
         </button>
         <button
@@ -263,7 +260,7 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           disabled={!canRemove}
           onClick={() => {
             const gone = c.shards[c.shards.length - 1]!;
-            configure({ ...c, shards: c.shards.slice(0, -1), retired: [...c.retired, gone] }, `Remove ${gone}`);
+            configure(withShardRetired(c, gone), `Remove ${gone}`);
           }}
         >
           Remove shard

@@ -6,7 +6,7 @@ import type { Action, AgentSpec, Scenario } from '../../scenario/schema';
 import { FORMAT_VERSION } from '../../scenario/limits';
 import { dictKeys } from '../../core/dict';
 import type { PartitionedConfig } from './config';
-import { defaultPartitionedConfig } from './constants';
+import { defaultPartitionedConfig, withShardAdded, withShardRetired } from './constants';
 import { COORDINATOR, placementOf } from './partitioned';
 import { replicasOf } from './placement';
 import { coord, shards, storedValue } from './partitioned.testkit';
@@ -87,10 +87,7 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
           case 8: {
             // Add a shard.
             if (config.shards.length + config.retired.length >= 6) break;
-            const used = new Set([...config.shards, ...config.retired]);
-            let i = 0;
-            while (used.has(`shard${i}`)) i++;
-            config = { ...config, shards: [...config.shards, `shard${i}`] };
+            config = withShardAdded(config);
             actions.push({ tick, type: 'configure', config });
             break;
           }
@@ -98,7 +95,7 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
             // Retire a shard (it stays until its keys are handed off).
             if (config.shards.length <= Math.max(1, config.replication)) break;
             const gone = config.shards[a % config.shards.length]!;
-            config = { ...config, shards: config.shards.filter((s) => s !== gone), retired: [...config.retired, gone] };
+            config = withShardRetired(config, gone);
             actions.push({ tick, type: 'configure', config });
             break;
           }

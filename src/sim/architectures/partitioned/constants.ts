@@ -25,3 +25,19 @@ export function defaultPartitionedConfig(shards = 3): PartitionedConfig {
     rebalanceBatch: 4,
   };
 }
+
+/**
+ * The configuration with one more shard, named `shardN` for the lowest N no current or
+ * retired shard uses (a name is never reused while its old shard may still hold keys).
+ */
+export function withShardAdded(c: PartitionedConfig): PartitionedConfig {
+  const used = new Set([...c.shards, ...c.retired]);
+  let i = 0;
+  while (used.has(`shard${i}`)) i++;
+  return { ...c, shards: [...c.shards, `shard${i}`] };
+}
+
+/** The configuration with `shard` retired: it stays, draining, until its keys have moved. */
+export function withShardRetired(c: PartitionedConfig, shard: string): PartitionedConfig {
+  return { ...c, shards: c.shards.filter((s) => s !== shard), retired: [...c.retired, shard] };
+}

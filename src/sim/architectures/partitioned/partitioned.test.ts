@@ -1,3 +1,4 @@
+import { withShardAdded, withShardRetired } from './constants';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -122,17 +123,14 @@ const rebalanceRuns = fc
         case 0:
         case 1: {
           if (config.shards.length + config.retired.length >= 7) break;
-          const used = new Set([...config.shards, ...config.retired]);
-          let i = 0;
-          while (used.has(`shard${i}`)) i++;
-          config = { ...config, shards: [...config.shards, `shard${i}`] };
+          config = withShardAdded(config);
           actions.push({ tick, type: 'configure', config });
           break;
         }
         case 2: {
           if (config.shards.length <= config.replication) break;
           const gone = config.shards[a % config.shards.length]!;
-          config = { ...config, shards: config.shards.filter((x) => x !== gone), retired: [...config.retired, gone] };
+          config = withShardRetired(config, gone);
           actions.push({ tick, type: 'configure', config });
           break;
         }
