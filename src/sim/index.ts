@@ -4,6 +4,7 @@ export * from './scenario/validate';
 export * from './scenario/builtins';
 export * from './engine/types';
 export { initWorld, advance, worldAt, worldHash, nextEventTick } from './engine/engine';
+export type { EngineObserver } from './engine/observer';
 export { Timeline } from './timeline/timeline';
 export { architectures, getArchitecture } from './architectures/registry';
 export type { Architecture, OperationSpec } from './architectures/types';

@@ -35,6 +35,34 @@ describe('determinism', () => {
   });
 });
 
+describe('the observer', () => {
+  it('sees every message and action, and observing changes nothing', () => {
+    fc.assert(
+      fc.property(scenarioArb(), (s) => {
+        const seen = { sent: 0, dup: 0, delivered: 0, lost: 0, cut: 0, crashed: 0, hand: 0, actions: 0, errors: 0 };
+        const w = initWorld(s);
+        advance(w, s, s.duration, undefined, {
+          send: (m) => { seen.sent += 1; if (m.duplicate) seen.dup += 1; },
+          deliver: () => { seen.delivered += 1; },
+          drop: (_m, why) => { if (why === 'lost') seen.lost += 1; else if (why === 'cut') seen.cut += 1; else if (why === 'crashed') seen.crashed += 1; else seen.hand += 1; },
+          action: (_a, _i, err) => { seen.actions += 1; if (err !== null) seen.errors += 1; },
+        });
+        expect(worldHash(w)).toBe(worldHash(worldAt(s, s.duration)));
+        // Metrics count a duplicate copy under `duplicated`, not under `messagesSent`.
+        expect(seen.sent - seen.dup).toBe(w.metrics.messagesSent);
+        expect(seen.dup).toBe(w.metrics.duplicated);
+        expect(seen.delivered).toBe(w.metrics.messagesDelivered);
+        expect([seen.lost, seen.cut, seen.crashed, seen.hand]).toEqual([
+          w.metrics.droppedLost, w.metrics.droppedCut, w.metrics.droppedCrashed, w.metrics.droppedByHand,
+        ]);
+        expect(seen.actions).toBe(w.actionsApplied);
+        expect(seen.errors).toBe(w.actionErrors.length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('the world hash covers everything', () => {
   const base = (): World => worldAt(faultsScenario(), 300);
   const h0 = worldHash(base());

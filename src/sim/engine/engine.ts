@@ -23,6 +23,7 @@ import {
 } from '../net/network';
 import type { DroppedMessage } from '../net/network';
 import type { Message, Timer, World } from './types';
+import type { EngineObserver } from './observer';
 
 /**
  * The engine: a fold of the scenario's action log over time. `advance` processes one busy
@@ -112,7 +113,14 @@ function setTimer(w: World, node: string, delay: number, payload: unknown): void
   q.splice(lo, 0, t);
 }
 
+/**
+ * The observer of the `advance` call now running on each world, if any. Outside the world,
+ * so observing never changes it (or its hash); a WeakMap, so a world never keeps it alive.
+ */
+const observers = new WeakMap<World, EngineObserver>();
+
 function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
+  observers.get(w)?.drop?.(m, why, w.now);
   recordDrop(w.net, m, w.now, why);
   if (why === 'lost') w.metrics.droppedLost += 1;
   else if (why === 'cut') w.metrics.droppedCut += 1;
@@ -137,13 +145,17 @@ function send(w: World, from: string, to: string, payload: unknown): void {
   const jitter = w.net.config.jitter;
   const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
   const m: Message = { id: newId(w), from, to, sentAt: w.now, deliverAt: w.now + Math.max(1, latency), payload, duplicate: false };
+  const obs = observers.get(w);
+  obs?.send?.(m);
   if (isCut(w.net, from, to)) return noteDrop(w, m, 'cut');
   if (chance(w.rng, w.seed, stream, link.loss)) return noteDrop(w, m, 'lost');
   enqueueMessage(w.net, m);
   if (chance(w.rng, w.seed, stream, link.duplication)) {
     w.metrics.duplicated += 1;
     const extra = drawStream(w.rng, w.seed, stream, 1, Math.max(1, link.latency));
-    enqueueMessage(w.net, { ...m, id: newId(w), deliverAt: m.deliverAt + extra, duplicate: true });
+    const copy: Message = { ...m, id: newId(w), deliverAt: m.deliverAt + extra, duplicate: true };
+    obs?.send?.(copy);
+    enqueueMessage(w.net, copy);
   }
 }
 
@@ -239,6 +251,7 @@ function deliver(w: World, m: Message): void {
   if (!nodeExists(w, m.to) || isCrashed(w.net, m.to)) return noteDrop(w, m, 'crashed');
   if (isCut(w.net, m.from, m.to)) return noteDrop(w, m, 'cut');
   w.metrics.messagesDelivered += 1;
+  observers.get(w)?.deliver?.(m, w.now);
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
@@ -425,6 +438,7 @@ function processTick(w: World, s: Scenario, t: number): void {
   w.metrics.busyTicks += 1;
   for (let act = s.actions[w.actionsApplied]; act && act.tick === t; act = s.actions[w.actionsApplied]) {
     const err = applyAction(w, act);
+    observers.get(w)?.action?.(act, w.actionsApplied, err, t);
     if (err) w.actionErrors.push({ index: w.actionsApplied, tick: t, reason: err });
     w.actionsApplied += 1;
   }
@@ -434,18 +448,25 @@ function processTick(w: World, s: Scenario, t: number): void {
 
 /**
  * Advances the world to tick `to` (inclusive), in place. Calls `onBusy` with each tick at
- * which something happened, so a timeline can step between them.
+ * which something happened, so a timeline can step between them, and tells `observer` of
+ * every message and action on the way (space-time diagrams, byte counts), without
+ * changing what happens.
  */
-export function advance(w: World, s: Scenario, to: number, onBusy?: (tick: number) => void): void {
+export function advance(w: World, s: Scenario, to: number, onBusy?: (tick: number) => void, observer?: EngineObserver): void {
   if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
-  for (;;) {
-    const next = nextEventTick(w, s);
-    if (next === null || next > to) break;
-    if (next <= w.now) throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
-    processTick(w, s, next);
-    onBusy?.(next);
+  if (observer) observers.set(w, observer);
+  try {
+    for (;;) {
+      const next = nextEventTick(w, s);
+      if (next === null || next > to) break;
+      if (next <= w.now) throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
+      processTick(w, s, next);
+      onBusy?.(next);
+    }
+    w.now = to;
+  } finally {
+    if (observer) observers.delete(w);
   }
-  w.now = to;
 }
 
 /** The world at tick t, folded from the initial world (the definition; timelines cache it). */
