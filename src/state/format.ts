@@ -121,11 +121,3 @@ export function parseUpdates(text: string): { updates: { [k: string]: JsonValue 
   if (n === 0) return { error: 'write at least one line: key = value' };
   return { updates };
 }
-
-/** Natural order, so agent10 comes after agent9. */
-export function naturalCompare(a: string, b: string): number {
-  const ma = /^(.*?)(\d+)$/.exec(a);
-  const mb = /^(.*?)(\d+)$/.exec(b);
-  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
-  return a < b ? -1 : a > b ? 1 : 0;
-}

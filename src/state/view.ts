@@ -1,10 +1,11 @@
 import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '../sim/index';
 import { isReply, isRequest } from '../sim/architectures/types';
+import { compareNatural } from '../sim/core/dict';
 import { getArchitecture } from '../sim/architectures/registry';
 import { buildArchView, type ArchView } from './arch/index';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
-import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
+import { OUTCOME_TEXT, keyText, opSummary, resultSummary, shortJson } from './format';
 
 /**
  * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
@@ -164,7 +165,24 @@ function own<T>(d: { [k: string]: T }, k: string): T | undefined {
   return Object.hasOwn(d, k) ? d[k] : undefined;
 }
 
+/**
+ * A completed record never changes (the engine freezes it), so its view is made once: the
+ * op logs of 50 agents are otherwise formatted again on every frame while playing, and
+ * that garbage is what made the collector pause playback.
+ */
+const completedViews = new WeakMap<OpRecord, OpView>();
+
 export function opView(r: OpRecord): OpView {
+  if (r.outcome === null) return makeOpView(r);
+  let v = completedViews.get(r);
+  if (v === undefined) {
+    v = makeOpView(r);
+    completedViews.set(r, v);
+  }
+  return v;
+}
+
+function makeOpView(r: OpRecord): OpView {
   return {
     id: r.id,
     agent: r.agent,
@@ -278,7 +296,7 @@ function agentOps(w: World, agent: string): { ops: OpView[]; total: number } {
 
 export function buildView(w: World, s: Scenario, selection: Selection | null): WorldView {
   const serverIds = Object.keys(w.servers).sort();
-  const agentIds = Object.keys(w.agents).sort(naturalCompare);
+  const agentIds = Object.keys(w.agents).sort(compareNatural);
   const crashed = w.net.crashed;
   const cut = w.net.cut;
   const last = lastOps(w, agentIds);
@@ -401,16 +419,36 @@ function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
+  // Runs over every row of the view on every frame: counting keys with for-in allocates
+  // nothing, where Object.keys would make two arrays per object compared.
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k)) continue;
+    if (!Object.hasOwn(rb, k) || !same(ra[k], rb[k])) return false;
+    n++;
+  }
+  for (const k in rb) if (Object.hasOwn(rb, k)) n--;
+  return n === 0;
 }
 
 /** Reuses the previous array (and items) wherever nothing changed, so memoised rows skip. */
 function shareList<T>(prev: readonly T[] | undefined, next: T[], key: (x: T) => string | number): T[] {
   if (!prev) return next;
+  // The common case while playing: the same rows in the same order, a few changed.
+  if (prev.length === next.length) {
+    let aligned = true;
+    let allSame = true;
+    for (let i = 0; i < next.length && aligned; i++) {
+      const p = prev[i]!;
+      const n = next[i]!;
+      if (key(p) !== key(n)) aligned = false;
+      else if (same(p, n)) next[i] = p;
+      else allSame = false;
+    }
+    if (aligned) return allSame ? (prev as T[]) : next;
+  }
   const old = new Map<string | number, T>();
   for (const p of prev) old.set(key(p), p);
   let allSame = prev.length === next.length;

@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useMemo, useRef } from 'react';
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
@@ -231,8 +231,9 @@ export function describeTopology(view: WorldView): string[] {
         : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
     );
   }
+  const agents = new Map(view.agents.map((x) => [x.id, x]));
   for (const l of view.links) {
-    const a = view.agents.find((x) => x.id === l.a);
+    const a = agents.get(l.a);
     lines.push(`${l.a} — ${l.b}: link ${linkState(l)}${a ? `; ${l.a} ${agentStatus(a)}` : ''}.`);
   }
   lines.push(`${view.messages.length} message${view.messages.length === 1 ? '' : 's'} in flight.`);
@@ -240,8 +241,8 @@ export function describeTopology(view: WorldView): string[] {
 }
 
 /** "agent>server|…" for each agent linked to exactly one server (its home, for the layout). */
-function homesOf(links: LinkView[], servers: ServerView[]): string {
-  const isServer = new Set(servers.map((s) => s.id));
+function homesOf(links: LinkView[], serverKey: string): string {
+  const isServer = new Set(serverKey.split('|'));
   const count = new Map<string, string[]>();
   for (const l of links) {
     const [agent, server] = isServer.has(l.b) && !isServer.has(l.a) ? [l.a, l.b] : isServer.has(l.a) && !isServer.has(l.b) ? [l.b, l.a] : [null, null];
@@ -250,10 +251,18 @@ function homesOf(links: LinkView[], servers: ServerView[]): string {
   return [...count].filter(([, s]) => s.length === 1).map(([a, s]) => `${a}>${s[0]}`).join('|');
 }
 
-/** A string that changes only when an agent appears, goes, crashes or recovers. */
+/**
+ * A string that changes only when an agent appears, goes, crashes or recovers. The
+ * selector runs on every store update while playing, so it compares against the last
+ * answer without building anything unless something did change.
+ */
+let shapesOf: { ids: string[]; crashed: boolean[]; key: string } = { ids: [], crashed: [], key: '' };
 function agentShapes(agents: AgentView[]): string {
+  const last = shapesOf;
+  if (agents.length === last.ids.length && agents.every((a, i) => a.id === last.ids[i] && a.crashed === last.crashed[i])) return last.key;
   let k = '';
   for (const a of agents) k += `${a.id}${a.crashed ? '!' : ''}|`;
+  shapesOf = { ids: agents.map((a) => a.id), crashed: agents.map((a) => a.crashed), key: k };
   return k;
 }
 
@@ -329,7 +338,8 @@ export function Diagram() {
     .filter(Boolean)
     .map((x) => x.replace(/!$/, ''))
     .join('|');
-  const homeKey = homesOf(links, servers);
+  // The servers' views change every tick (queues, versions), their ids and the links rarely.
+  const homeKey = useMemo(() => homesOf(links, serverKey), [links, serverKey]);
   const layout = useMemo(() => {
     const homes = new Map(homeKey ? homeKey.split('|').map((x) => x.split('>') as [string, string]) : []);
     const l = layoutTopology(serverKey ? serverKey.split('|') : [], agentKey ? agentKey.split('|') : [], size.width, size.height, prev.current, homes);
@@ -378,17 +388,25 @@ export function Diagram() {
 }
 
 export function DiagramText() {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="diagram-text" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Diagram as text</summary>
+      {/* Written only while open: 50 agents' lines on every frame cost the player frames. */}
+      {open && <DiagramTextList />}
+    </details>
+  );
+}
+
+function DiagramTextList() {
   const view = useDeferredValue(useLab((s) => s.panelView));
   return (
-    <details className="diagram-text">
-      <summary>Diagram as text</summary>
-      {/* Focusable: with many agents the list scrolls, and a keyboard must reach it. */}
-      <ul tabIndex={0} aria-label="The diagram, as text">
-        {describeTopology(view).map((line, i) => (
-          <li key={i}>{line}</li>
-        ))}
-      </ul>
-    </details>
+    // Focusable: with many agents the list scrolls, and a keyboard must reach it.
+    <ul tabIndex={0} aria-label="The diagram, as text">
+      {describeTopology(view).map((line, i) => (
+        <li key={i}>{line}</li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,3 +1,4 @@
+import { compareNatural } from '../sim/core/dict';
 import { forceCollide, forceSimulation, forceX, forceY } from 'd3';
 import type { SimulationNodeDatum } from 'd3';
 
@@ -32,14 +33,6 @@ export interface TopologyLayout {
 interface SimNode extends SimulationNodeDatum {
   id: string;
   ring: number;
-}
-
-/** Natural order, so agent10 comes after agent9 around the ring. */
-export function naturalCompare(a: string, b: string): number {
-  const ma = /^(.*?)(\d+)$/.exec(a);
-  const mb = /^(.*?)(\d+)$/.exec(b);
-  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function layoutTopology(
@@ -93,7 +86,7 @@ export function layoutTopology(
 
   // An agent with one home server (its replica, its coordinator) sits on the ring at that
   // server's bearing, beside the others of the same home; the rest spread evenly.
-  const sorted = [...agents].sort(naturalCompare);
+  const sorted = [...agents].sort(compareNatural);
   const bearing = new Map<string, number>();
   if (homes && servers.length > 1) {
     const byHome = new Map<string, string[]>();

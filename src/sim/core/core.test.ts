@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { canonicalJson, hashValue } from './hash';
 import { draw, drawInt, streamState } from './rng';
-import { dictGet, dictSet, dictKeys } from './dict';
+import { compareNatural, dictGet, dictSet, dictKeys } from './dict';
 
 describe('canonical JSON and hashing', () => {
   it('does not depend on key insertion order', () => {
@@ -82,5 +82,26 @@ describe('dictionaries of hostile keys', () => {
     expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
     expect(dictGet({}, 'toString')).toBeUndefined();
     expect(JSON.parse(canonicalJson(d))).toEqual(JSON.parse('{"__proto__":1,"constructor":1,"hasOwnProperty":1,"toString":1}'));
+  });
+});
+
+describe('natural order', () => {
+  it('puts agent9 before agent10, and orders names without numbers by code unit', () => {
+    expect(['agent10', 'agent9', 'agent1', 'store', 'agent', 'b2', 'a10'].sort(compareNatural)).toEqual([
+      'a10', 'agent', 'agent1', 'agent9', 'agent10', 'b2', 'store',
+    ]);
+    expect(compareNatural('r01', 'r1')).not.toBe(0);
+  });
+
+  it('orders names made of a prefix and a number totally: antisymmetric, transitive, 0 only for equal names', () => {
+    const name = fc.tuple(fc.constantFrom('agent', 'r', 'a', ''), fc.option(fc.nat({ max: 120 }), { nil: undefined }), fc.constantFrom('', '0'))
+      .map(([p, n, z]) => `${p}${n === undefined ? '' : `${z}${n}`}`);
+    fc.assert(
+      fc.property(name, name, name, (a, b, c) => {
+        expect(Math.sign(compareNatural(a, b))).toBe(-Math.sign(compareNatural(b, a)));
+        expect(compareNatural(a, b) === 0).toBe(a === b);
+        if (compareNatural(a, b) < 0 && compareNatural(b, c) < 0) expect(compareNatural(a, c)).toBeLessThan(0);
+      }),
+    );
   });
 });
