@@ -254,6 +254,7 @@ export default tseslint.config(
       'src/sim/scenario/validate.ts',
       'src/sim/scenario/codec.ts',
       'src/sim/architectures/*/config.ts',
+      'src/sim/lesson/schema.ts',
       'src/harness/**',
       // The sharing session and its panel: loaded after the first screen (src/ui/main.tsx).
       'src/state/share.ts',
@@ -266,7 +267,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^zod$|/scenario/(schema|validate|codec)$|^\\./(schema|validate|codec)$|/config$|^\\./config$',
+              regex: '^zod$|/scenario/(schema|validate|codec)$|/lesson/schema$|^\\./(schema|validate|codec)$|/config$|^\\./config$',
               allowTypeImports: true,
               message:
                 'This module loads zod: import its types only (`import type`), and values from a zod-free module (scenario/limits, the architecture\'s constants.ts).',

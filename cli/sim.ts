@@ -4,7 +4,7 @@
  * command, errors on stderr with exit code 2, so scripts and CI can use it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseScenarioText, formatErrors, worldAt, runReport, ScenarioSchema } from '../src/sim/index';
+import { parseScenarioText, formatErrors, worldAt, runReport, runLesson, ScenarioSchema } from '../src/sim/index';
 import { z } from 'zod';
 
 const HELP = `Usage: npm run sim -- <command> [options]
@@ -27,6 +27,10 @@ Commands:
   route [--strategy md5-mod|ranges|consistent] [--shards N] [--vnodes V] [--from N --to M]
         Keys on stdin, one a line: print "key<TAB>shard index" for each (md5-mod is the
         reference's int(md5(key), 16) % N); --from/--to prints the fraction that moves.
+  lesson <lesson.json>
+        Run a lesson (a scenario with a "lesson" field) from start to end and check
+        every claim at its step; print each step's claims and what was measured.
+        Exit code 1 when a claim does not hold.
   help  This text.
 `;
 
@@ -83,6 +87,21 @@ export async function main(argv: string[]): Promise<void> {
       const schema = JSON.stringify(z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }), null, 2) + '\n';
       if (out) writeFileSync(out, schema);
       else process.stdout.write(schema);
+      return;
+    }
+    case 'lesson': {
+      const file = args[0];
+      const parsed = parseScenarioText(readText(file));
+      if (!parsed.ok) fail(`${file} is not a valid lesson:\n${formatErrors(parsed.errors)}`);
+      if (!parsed.scenario.lesson) fail(`${file} is a scenario without a "lesson" field`);
+      const steps = runLesson(parsed.scenario).map((r) => ({
+        step: r.index + 1,
+        tick: r.step.tick,
+        title: r.step.title,
+        claims: r.claims.map((c) => ({ holds: c.holds, says: c.claim.says, measured: c.measured })),
+      }));
+      process.stdout.write(JSON.stringify({ lesson: parsed.scenario.lesson.id, steps }, null, 2) + '\n');
+      if (steps.some((s) => s.claims.some((c) => !c.holds))) process.exitCode = 1;
       return;
     }
     case 'route': {

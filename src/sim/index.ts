@@ -13,3 +13,8 @@ export { runReport } from './report';
 export type { RunReport } from './report';
 export { ENGINE_VERSION } from './version';
 export type { JsonValue, JsonObject } from './core/json';
+export { runLesson, stepAt } from './lesson/run';
+export type { StepReport } from './lesson/run';
+export { checkClaims } from './lesson/claims';
+export type { ClaimResult } from './lesson/claims';
+export type { Lesson, LessonStep, Claim, Question } from './lesson/schema';

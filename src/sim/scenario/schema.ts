@@ -13,6 +13,7 @@ import { FORMAT_VERSION, LIMITS } from './limits';
 import { EventSourcingConfigSchema } from '../architectures/event-sourcing/config';
 import { PartitionedConfigSchema } from '../architectures/partitioned/config';
 import { GossipConfigSchema } from '../architectures/gossip/config';
+import { LessonSchema } from '../lesson/schema';
 export { FORMAT_VERSION, LIMITS };
 
 export const NodeId = z
@@ -170,6 +171,8 @@ export const ScenarioSchema = z.strictObject({
   network: NetworkConfigSchema,
   agents: z.array(AgentSpecSchema).max(LIMITS.agents),
   actions: z.array(ActionSchema).max(LIMITS.actions),
+  /** Narration, questions and checked claims at ticks: a scenario with this is a lesson. */
+  lesson: LessonSchema.optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 

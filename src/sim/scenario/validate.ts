@@ -92,6 +92,13 @@ export function semanticErrors(s: Scenario): ParseError[] {
     if (a.type === 'partition') a.groups.forEach((g, gi) => g.forEach((id, j) => refs.push([`groups.${gi}.${j}`, id])));
     for (const [field, id] of refs) if (!known(id)) err(`actions.${i}.${field}`, `no node in this scenario is called "${id}"`);
   });
+  s.lesson?.steps.forEach((step, i) => {
+    if (step.tick > s.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the scenario's end (${s.duration})`);
+    step.claims?.forEach((c, j) => {
+      const refs = c.kind === 'outcome' || c.kind === 'count' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
+      for (const id of refs) if (id !== undefined && !known(id)) err(`lesson.steps.${i}.claims.${j}`, `no node in this scenario is called "${id}"`);
+    });
+  });
   return errors;
 }
 

@@ -1,0 +1,34 @@
+import { advance, initWorld } from '../engine/engine';
+import type { World } from '../engine/types';
+import type { Scenario } from '../scenario/schema';
+import { checkClaims, type ClaimResult } from './claims';
+import type { LessonStep } from './schema';
+
+export interface StepReport {
+  index: number;
+  step: LessonStep;
+  claims: ClaimResult[];
+}
+
+/**
+ * Runs a lesson headless from start to end and checks every claim at its step's tick: what
+ * `npm test` does for every lesson, and what the app shows beside the narration.
+ * `onWorld` sees the world at each step (read it there; it moves on).
+ */
+export function runLesson(s: Scenario, onWorld?: (w: World, step: number) => void): StepReport[] {
+  const lesson = s.lesson;
+  if (!lesson) return [];
+  const w = initWorld(s);
+  return lesson.steps.map((step, index) => {
+    if (step.tick > w.now) advance(w, s, step.tick);
+    onWorld?.(w, index);
+    return { index, step, claims: checkClaims(w, step.claims ?? []) };
+  });
+}
+
+/** The step a tick belongs to: the last step at or before it (0 before the first). */
+export function stepAt(steps: readonly { tick: number }[], tick: number): number {
+  let i = 0;
+  for (let j = 0; j < steps.length; j++) if (steps[j]!.tick <= tick) i = j;
+  return i;
+}
