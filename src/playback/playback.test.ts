@@ -3,6 +3,7 @@ import { createActor } from 'xstate';
 import { Driver, clockAt, tickAt } from './driver';
 import type { FrameHost } from './driver';
 import { playbackMachine } from './machine';
+import { lessonMachine } from './lesson';
 
 describe('the playback machine', () => {
   it('plays, pauses, ends, rewinds and seeks', () => {
@@ -65,5 +66,57 @@ describe('the driver', () => {
     expect(seen).toEqual([10, 20, 22]);
     d.stop();
     expect(pending).toBeNull();
+  });
+});
+
+describe('the lesson machine', () => {
+  const start = (steps: number, step?: number) => {
+    const moved: number[] = [];
+    const a = createActor(lessonMachine.provide({ actions: { moved: ({ context }) => void moved.push(context.step) } }));
+    a.start();
+    a.send(step === undefined ? { type: 'LOAD', steps } : { type: 'LOAD', steps, step });
+    return { a, moved };
+  };
+
+  it('steps forward and back within the lesson, moving the world each time', () => {
+    const { a, moved } = start(3);
+    a.send({ type: 'PREV' });
+    a.send({ type: 'NEXT' });
+    a.send({ type: 'NEXT' });
+    a.send({ type: 'NEXT' });
+    a.send({ type: 'PREV' });
+    expect(a.getSnapshot().context.step).toBe(1);
+    expect(moved).toEqual([1, 2, 1]);
+    a.send({ type: 'GOTO', step: 99 });
+    expect(a.getSnapshot().context.step).toBe(2);
+  });
+
+  it('follows the cursor without moving it, and opens at a deep-linked step', () => {
+    const { a, moved } = start(5, 3);
+    expect(a.getSnapshot().context.step).toBe(3);
+    a.send({ type: 'FOLLOW', step: 1 });
+    expect(a.getSnapshot().context.step).toBe(1);
+    expect(moved).toEqual([]);
+  });
+
+  it('keeps a prediction and a tally per step, never below zero, and toggles the blank screen', () => {
+    const { a } = start(2);
+    a.send({ type: 'ANSWER', choice: 2 });
+    a.send({ type: 'TALLY', choice: 1, delta: 1 });
+    a.send({ type: 'TALLY', choice: 1, delta: 1 });
+    a.send({ type: 'TALLY', choice: 0, delta: -1 });
+    a.send({ type: 'NEXT' });
+    a.send({ type: 'BLANK' });
+    const c = a.getSnapshot().context;
+    expect(c.answers).toEqual([2, null]);
+    expect(c.tally).toEqual([[0, 2], []]);
+    expect(c.blank).toBe(true);
+  });
+
+  it('a lesson of no steps is no lesson', () => {
+    const { a } = start(0);
+    expect(a.getSnapshot().value).toBe('none');
+    a.send({ type: 'NEXT' });
+    expect(a.getSnapshot().context.step).toBe(0);
   });
 });

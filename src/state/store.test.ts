@@ -100,6 +100,30 @@ describe('the lab store', () => {
     store.getState().actions.dispose();
   });
 
+  it('plays to a tick and pauses exactly there; a second playTo while on the way jumps', () => {
+    const { host, frames } = frameHost();
+    const store = createLabStore(host, { scenarioId: 'default', speed: 20 });
+    const a = store.getState().actions;
+    a.playTo(37);
+    expect(store.getState().status).toBe('playing');
+    frames(200, 100);
+    expect(store.getState().status).toBe('paused');
+    expect(store.getState().cursor).toBe(37);
+    expectEngineWorld(store, 'paused at the stop');
+    a.playTo(90);
+    frames(3, 100);
+    const mid = store.getState().cursor;
+    expect(mid).toBeGreaterThan(37);
+    expect(mid).toBeLessThan(90);
+    a.playTo(90);
+    expect(store.getState().status).toBe('paused');
+    expect(store.getState().cursor).toBe(90);
+    a.playTo(10);
+    expect(store.getState().cursor).toBe(10);
+    expectEngineWorld(store, 'back at 10');
+    store.getState().actions.dispose();
+  });
+
   it('acts at the cursor through Timeline.act and undoes through derive', () => {
     const store = createLabStore(fakeHost());
     const a = store.getState().actions;

@@ -79,6 +79,11 @@ export interface LabActions {
   toStart(): void;
   toEnd(): void;
   seekTo(tick: number): void;
+  /**
+   * Plays from the cursor and pauses exactly at `tick` (a lesson's Next: the class watches
+   * what happens on the way). Backwards, or while already playing to a stop, it jumps.
+   */
+  playTo(tick: number): void;
   cancelSeek(): void;
   setSpeed(speed: number): void;
   select(sel: Selection | null): void;
@@ -186,6 +191,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   let noticeSeq = 0;
   let reqSeq = 0;
   let seekId: number | null = null;
+  /** Where playTo pauses; null: play to the end. */
+  let stopAt: number | null = null;
   /** How far the timeline was computed when the pending far seek was asked for. */
   let seekAfter = -1;
   /**
@@ -418,7 +425,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
 
   const driver = new Driver(host.frames, (f) => {
     const s = get();
-    const target = Math.min(s.scenario.duration, Math.floor(f));
+    const target = Math.min(s.scenario.duration, stopAt ?? Infinity, Math.floor(f));
     let reached = tl.tick;
     try {
       // At least one busy tick per frame, then more while the frame budget lasts.
@@ -432,9 +439,13 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       fail(e);
       return reached;
     }
-    const frac = reached < target ? reached : Math.min(f, s.scenario.duration);
+    const frac = reached < target ? reached : Math.min(f, s.scenario.duration, stopAt ?? Infinity);
     if (reached !== s.cursor) commit(frac);
     else set({ frac });
+    if (stopAt !== null && reached >= stopAt) {
+      stopAt = null;
+      actor.send({ type: 'PAUSE' });
+    }
     return reached;
   });
 
@@ -443,6 +454,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       actions: {
         startClock: ({ context }) => driver.start(get().cursor, context.speed),
         stopClock: () => {
+          stopAt = null;
           driver.stop();
           set({ frac: get().cursor });
           refreshPanels();
@@ -501,6 +513,20 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       actor.send({ type: 'SEEK' });
       seekAfter = tl.computedTo;
       p.postMessage({ type: 'seek', id: seekId, rev: s.rev, tick: t, after: seekAfter });
+    },
+    playTo(tick) {
+      const s = get();
+      if (s.status === 'seeking') return;
+      const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
+      // A second Next while playing to a stop skips ahead; far or backwards goes straight there.
+      if (t <= s.cursor || stopAt !== null || ticksToCompute(t) > FAR_TICKS) {
+        pauseIfPlaying();
+        actions.seekTo(t);
+        return;
+      }
+      stopAt = t;
+      if (s.status === 'playing') return;
+      actor.send({ type: 'PLAY' });
     },
     cancelSeek() {
       if (seekId === null) return;
