@@ -31,20 +31,5 @@ export async function loadLesson(id: string): Promise<LoadedLesson> {
   return { ok: true, scenario: r.scenario };
 }
 
-/** `#lesson=<id>&step=<n>` (steps count from 1 in links, as people count them). */
-export interface LessonLink {
-  lesson: string;
-  step: number;
-}
-
-export function readLessonLink(hash: string): LessonLink | null {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const lesson = params.get('lesson');
-  if (!lesson) return null;
-  const n = Number(params.get('step') ?? '1');
-  return { lesson, step: Number.isInteger(n) && n >= 1 ? n - 1 : 0 };
-}
-
-export function lessonLink(base: string, id: string, step: number, extra = ''): string {
-  return `${base.replace(/#.*$/, '')}#lesson=${encodeURIComponent(id)}&step=${step + 1}${extra}`;
-}
+export { readLessonLink, lessonLink } from './shareKeys';
+export type { LessonLink } from './shareKeys';

@@ -87,7 +87,8 @@ export function linkFor(scenario: Scenario, tick: number, baseUrl: string, hash?
 export function readLocation(hash: string): Decoded | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (!h.startsWith('s=')) return null;
-  return decodeLink(h);
+  // Page flags may follow the link (`&embed`); a link's own characters never include '&'.
+  return decodeLink(h.split('&')[0]!);
 }
 
 // ------------------------------------------------------------------ messages

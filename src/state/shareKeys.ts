@@ -6,3 +6,38 @@
 export const AUTOSAVE_KEY = 'statelab-autosave';
 export const PREVIOUS_KEY = 'statelab-previous-work';
 export const LINK_PREFIX = '#s=';
+
+/**
+ * How the page shows itself, from flags after the fragment's link or lesson
+ * (`#s=…&embed`, `#lesson=cap&step=2&present`): `embed` for an iframe on a course page
+ * (minimal chrome), `present` for the projector, `audience` for a window that follows a
+ * presenter's window. Read before anything heavy loads.
+ */
+export interface PageFlags {
+  embed: boolean;
+  present: boolean;
+  audience: boolean;
+}
+
+export function readFlags(hash: string): PageFlags {
+  const tokens = new Set(hash.replace(/^#/, '').split('&'));
+  return { embed: tokens.has('embed'), present: tokens.has('present'), audience: tokens.has('audience') };
+}
+
+/** `#lesson=<id>&step=<n>` (steps count from 1 in links, as people count them). */
+export interface LessonLink {
+  lesson: string;
+  step: number;
+}
+
+export function readLessonLink(hash: string): LessonLink | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const lesson = params.get('lesson');
+  if (!lesson) return null;
+  const n = Number(params.get('step') ?? '1');
+  return { lesson, step: Number.isInteger(n) && n >= 1 ? n - 1 : 0 };
+}
+
+export function lessonLink(base: string, id: string, step: number, extra = ''): string {
+  return `${base.replace(/#.*$/, '')}#lesson=${encodeURIComponent(id)}&step=${step + 1}${extra}`;
+}

@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { Scenario } from '../sim/index';
 import { verifyReplay } from '../sim/scenario/codec';
 import { scenarioMenu } from './scenarios';
+import { readLessonLink } from './shareKeys';
 import { canonicalJson } from '../sim/core/hash';
 import {
   createAutosaver,
@@ -31,13 +32,20 @@ export type Startup =
   | { kind: 'none'; error: string | null }
   | { kind: 'restore'; envelope: Envelope; error: string | null }
   | { kind: 'link'; envelope: Envelope }
-  | { kind: 'ask'; link: Envelope; saved: Envelope };
+  | { kind: 'ask'; link: Envelope; saved: Envelope }
+  /** A lesson link (`#lesson=…`): the page opens the lesson; saved work becomes "previous work". */
+  | { kind: 'lesson'; error: string | null };
 
 /**
  * The page's fragment and the autosave → what to open. A bad link is reported and the
  * autosave (if any) restored: work in progress is never overwritten by a broken link.
  */
 export function planStartup(hash: string, storage: KeyValueStorage): Startup {
+  if (readLessonLink(hash)) {
+    // The lesson replaces the page's scenario; the saved work stays restorable, never lost.
+    const saved = readAutosave(storage);
+    return { kind: 'lesson', error: saved && !saved.ok ? describeError(saved.error, 'autosave') : null };
+  }
   const link = readLocation(hash);
   const saved = readAutosave(storage);
   const savedError = saved && !saved.ok ? describeError(saved.error, 'autosave') : null;
@@ -120,7 +128,7 @@ export function createShareStore(
   };
 
   const store = createStore<ShareState>()(() => ({
-    error: startup.kind === 'none' || startup.kind === 'restore' ? startup.error : null,
+    error: startup.kind === 'none' || startup.kind === 'restore' || startup.kind === 'lesson' ? startup.error : null,
     mismatch: null,
     conflict: startup.kind === 'ask' ? { link: startup.link, saved: startup.saved } : null,
     previous: previousName(),
@@ -242,6 +250,9 @@ export function createShareStore(
   if (startup.kind === 'link') {
     load(startup.envelope, true);
     env.clearLink();
+  } else if (startup.kind === 'lesson') {
+    // The lesson's scenario will be autosaved over the saved work: keep that as "previous work".
+    if (readAutosave(storage)?.ok && keepAsPrevious(storage)) set({ previous: previousName() });
   } else {
     if (startup.kind === 'restore') load(startup.envelope, false);
     // A broken link has been reported: a reload should not report it again.

@@ -106,6 +106,8 @@ export interface LabActions {
    * (far ticks go to the worker like any seek); one undo step back to the previous one.
    */
   openScenario(scenario: Scenario, tick: number, scenarioId?: string): void;
+  /** Says something in the notice bar (what a link or a lesson could not open, and why). */
+  notify(tone: Notice['tone'], text: string): void;
   dismissNotice(): void;
   dispose(): void;
 }
@@ -672,6 +674,9 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       actions.seekTo(tick);
     },
 
+    notify(tone, text) {
+      notify(tone, text);
+    },
     dismissNotice() {
       set({ notice: null });
     },

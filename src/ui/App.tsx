@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
 import { ActPanel, NoticeBar } from './ActPanel';
+import { LessonSlot } from './lesson/LessonSlot';
 import { Diagram, DiagramLegend, DiagramText } from './Diagram';
 import { ArchDiagramHost } from './arch/ArchPanels';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -132,6 +133,8 @@ function useTheme(): [boolean, () => void] {
 
 function PhoneTabs({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  // In a lesson, the first tab holds the narration above the Act panel.
+  const lesson = useLab((s) => s.scenario.lesson !== undefined);
   function onKey(e: ReactKeyboardEvent, i: number): void {
     const k = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!k) return;
@@ -157,7 +160,7 @@ function PhoneTabs({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           onClick={() => setTab(t.id)}
           onKeyDown={(e) => onKey(e, i)}
         >
-          {t.label}
+          {t.id === 'act' && lesson ? 'Lesson' : t.label}
         </button>
       ))}
     </div>
@@ -217,7 +220,14 @@ export function App() {
           </ErrorBoundary>
         </div>
         <NoticeBar />
-        {region('act', <ActPanel />, 'the Act panel')}
+        {region(
+          'act',
+          <>
+            <LessonSlot />
+            <ActPanel />
+          </>,
+          'the Act panel',
+        )}
         {region('inspect', <InspectPanel />, 'the Inspect panel')}
         {region('timeline', <TimelineBar />, 'the timeline')}
         {phone && <PhoneTabs tab={tab} setTab={setTab} />}

@@ -1,8 +1,11 @@
-import { useId } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { architectures } from '../sim/architectures/registry';
 import { scenarioMenu } from '../state/scenarios';
 import { useLab } from './context';
 import { ShareControls } from './ShareControls';
+import { usePageMode } from './lesson/pageMode';
+
+const LessonsDialog = lazy(() => import('./lesson/LessonsDialog'));
 
 /**
  * The architectures the reference describes. Only those in the engine's registry can be
@@ -54,6 +57,23 @@ export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: bo
   const scenarioName = useLab((s) => s.scenario.name);
   const actions = useLab((s) => s.actions);
   const ids = useId();
+  const [lessons, setLessons] = useState(false);
+  const { embed } = usePageMode();
+  if (embed) {
+    // On a course page: the name of what plays, and the way to the whole app.
+    const full = window.location.href.replace(/&embed\b/, '');
+    return (
+      <header className="top top-embed">
+        <h1>
+          State<span>Lab</span>
+        </h1>
+        <p className="embed-name">{scenarioName}</p>
+        <a href={full} target="_blank" rel="noopener">
+          Open in StateLab
+        </a>
+      </header>
+    );
+  }
   return (
     <header className="top">
       <h1>
@@ -61,6 +81,14 @@ export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: bo
       </h1>
       <ArchitectureSwitcher />
       <div className="top-tools">
+        <button type="button" onClick={() => setLessons(true)} aria-haspopup="dialog">
+          Lessons
+        </button>
+        {lessons && (
+          <Suspense fallback={null}>
+            <LessonsDialog open={lessons} onClose={() => setLessons(false)} />
+          </Suspense>
+        )}
         <label htmlFor={`${ids}-sc`}>Scenario</label>
         <select id={`${ids}-sc`} value={scenarioId} onChange={(e) => actions.loadScenario(e.target.value)}>
           {scenarioMenu.map((e) => (

@@ -5,7 +5,9 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LabContext } from './context';
 import { ShareContext } from './ShareControls';
 import type { ShareStore, Startup } from '../state/shareSession';
-import { AUTOSAVE_KEY, LINK_PREFIX } from '../state/shareKeys';
+import { AUTOSAVE_KEY, LINK_PREFIX, readFlags, readLessonLink } from '../state/shareKeys';
+import type { PageFlags } from '../state/shareKeys';
+import { PageModeContext } from './lesson/pageMode';
 import { createLabStore } from '../state/store';
 import type { LabStore } from '../state/store';
 import { browserHost } from '../state/host';
@@ -16,18 +18,39 @@ const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('index.html has no #root');
 const root = createRoot(rootEl);
 
+const flags: PageFlags = readFlags(window.location.hash);
+document.documentElement.classList.toggle('embedded', flags.embed);
+
 function render(store: LabStore, share: ShareStore | null): void {
   root.render(
     <StrictMode>
       <ErrorBoundary area="StateLab" onUndo={() => store.getState().actions.undo()}>
-        <LabContext.Provider value={store}>
-          <ShareContext.Provider value={share}>
-            <App />
-          </ShareContext.Provider>
-        </LabContext.Provider>
+        <PageModeContext.Provider value={flags}>
+          <LabContext.Provider value={store}>
+            <ShareContext.Provider value={share}>
+              <App />
+            </ShareContext.Provider>
+          </LabContext.Provider>
+        </PageModeContext.Provider>
       </ErrorBoundary>
     </StrictMode>,
   );
+}
+
+/** Opens a built-in lesson at a step (`#lesson=<id>&step=<n>`), or says why it cannot. */
+async function openLessonLink(store: LabStore, hash: string): Promise<void> {
+  const link = readLessonLink(hash);
+  if (!link) return;
+  const { loadLesson } = await import('../state/lessons');
+  const r = await loadLesson(link.lesson);
+  const a = store.getState().actions;
+  if (!r.ok) {
+    a.notify('error', `This lesson link could not be opened. ${r.error}`);
+    return;
+  }
+  const steps = r.scenario.lesson!.steps;
+  const step = Math.min(link.step, steps.length - 1);
+  a.openScenario(r.scenario, steps[step]!.tick, `lesson:${link.lesson}`);
 }
 
 function hasSavedWork(): boolean {
@@ -59,10 +82,13 @@ async function boot(): Promise<void> {
   const needsDecoder = window.location.hash.startsWith(LINK_PREFIX) || hasSavedWork();
   const early = needsDecoder ? await import('./shareSetup') : null;
   const env = early?.browserShareEnv();
-  const startup: Startup = early && env ? early.pageStartup(env) : { kind: 'none', error: null };
+  const startup: Startup = early && env ? early.pageStartup(env) : readLessonLink(window.location.hash) ? { kind: 'lesson', error: null } : { kind: 'none', error: null };
   // With neither, a scenario is already running when the page opens: the default one, playing.
-  const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' });
+  const lessonLink = readLessonLink(window.location.hash) !== null;
+  const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink });
   render(store, null);
+  if (lessonLink) await openLessonLink(store, window.location.hash);
+  window.addEventListener('hashchange', () => void openLessonLink(store, window.location.hash));
 
   // The decoder loads once the first screen is up (App marks it), not while React renders.
   let setup = early;
