@@ -25,7 +25,8 @@ export function checkClaims(w: World, claims: readonly Claim[]): ClaimResult[] {
   let report: CheckReport | undefined;
   let held: Holdings | null | undefined;
   const ctx: Ctx = {
-    checked: () => (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0 })),
+    // Every key's verdict (allKeys), not only up to the first failing one: claims may name a key.
+    checked: () => (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0, allKeys: true })),
     holdings: () => (held === undefined ? (held = holdingsOf(w)) : held),
   };
   return claims.map((claim) => checkClaim(w, claim, ctx));
@@ -115,9 +116,11 @@ function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
       return res(within(n, c, lo), `the checker finds ${n} ${c.type}${n === 1 ? '' : 's'} (the claim: ${boundsText(c, lo)})`);
     }
     case 'linearizable': {
-      const v = checked().linearizable;
+      const report = checked();
+      const v = c.key === undefined ? report.linearizable : (report.perKey.find((k) => k.key === c.key)?.linearizable ?? null);
+      if (v === null) return res(false, `no operation so far is on the key ${show(c.key)}`);
       const words = v === 'unknown' ? 'undecided: the checker ran out of budget' : v ? 'linearizable' : 'not linearizable';
-      return res(v !== 'unknown' && v === c.holds, `the history so far is ${words}`);
+      return res(v !== 'unknown' && v === c.holds, `the history so far${c.key === undefined ? '' : ` of ${show(c.key)}`} is ${words}`);
     }
     case 'down': {
       if (!Object.hasOwn(w.servers, c.node) && !Object.hasOwn(w.agents, c.node)) return res(false, `${c.node} does not exist at tick ${w.now}`);
