@@ -78,6 +78,16 @@ function opWords(r: OpRecord): string {
   return `${r.agent}'s ${r.op} (op ${r.id}, ticks ${r.invokedAt}–${r.completedAt ?? '…'}) ended ${how}${r.reason ? `: ${r.reason}` : ''}`;
 }
 
+/** A result's field by a dotted path (`state.alice`): own properties only, so hostile keys stay data. */
+function fieldAt(result: unknown, path: string): unknown {
+  let v: unknown = result;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined;
+    v = (v as { [k: string]: unknown })[part];
+  }
+  return v;
+}
+
 function latestCompleted(w: World, agent: string, op: string | undefined): OpRecord | undefined {
   let last: OpRecord | undefined;
   for (const r of w.history) {
@@ -171,8 +181,7 @@ function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
     case 'result': {
       const last = latestCompleted(w, c.agent, c.op);
       if (!last) return res(false, `${c.agent} has completed no ${c.op ?? 'operation'} by tick ${w.now}`);
-      const result = last.result;
-      const v = last.outcome === 'ok' && result !== null && typeof result === 'object' && !Array.isArray(result) && Object.hasOwn(result, c.field) ? result[c.field] : undefined;
+      const v = last.outcome === 'ok' ? fieldAt(last.result, c.field) : undefined;
       const prefix = `${opWords(last)}; its ${c.field} is ${show(v)}`;
       if (v === undefined) return res(false, prefix);
       let holds = true;

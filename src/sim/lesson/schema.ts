@@ -78,7 +78,7 @@ export const ClaimSchema = z.discriminatedUnion('kind', [
     kind: z.literal('result'),
     agent: NodeRef,
     op: z.string().min(1).max(40).optional(),
-    field: z.string().min(1).max(40),
+    field: z.string().min(1).max(200).meta({ description: 'A field of the result, or a dotted path into it (`state.alice`).' }),
     equals: ClaimValue.optional(),
     ...bounds,
     ...says,
