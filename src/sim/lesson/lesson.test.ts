@@ -115,6 +115,24 @@ describe('holdings, fact and result claims', () => {
     ]);
     expect(r.map(([h]) => h)).toEqual([false, false, true]);
   });
+  it('result: a dotted path reads into the result, own properties only', () => {
+    const r = at(280, [
+      { kind: 'result', agent: 'agent2', op: 'counter', field: 'value', atLeast: 5, atMost: 5, says: 'five' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: 'siblings.length', equals: 2, says: 'no array paths' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: '__proto__.value', equals: null, says: 'hostile path' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: 'value.constructor', equals: null, says: 'not into a string' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, false, false, false]);
+  });
+  it('linearizable of one key: a key nobody touched is not claimed either way', () => {
+    const r = at(99, [
+      { kind: 'linearizable', key: 'x', holds: false, says: 'x: a tie read two ways' },
+      { kind: 'linearizable', key: 'nothing', holds: true, says: 'untouched' },
+      { kind: 'linearizable', key: 'nothing', holds: false, says: 'untouched' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, false, false]);
+    expect(r[1]![1]).toContain('no operation');
+  });
 });
 
 describe('the lesson format refuses what would mislead', () => {
