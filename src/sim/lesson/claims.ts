@@ -2,6 +2,10 @@ import { checkHistory } from '../history/check';
 import type { CheckReport } from '../history/check';
 import type { OpRecord } from '../history/types';
 import { isCrashed, isCut } from '../net/network';
+import { getArchitecture } from '../architectures/registry';
+import type { Holdings } from '../architectures/types';
+import { canonicalJson } from '../core/hash';
+import { dictGet } from '../core/dict';
 import type { World } from '../engine/types';
 import type { Claim } from './schema';
 
@@ -19,8 +23,39 @@ export interface ClaimResult {
  */
 export function checkClaims(w: World, claims: readonly Claim[]): ClaimResult[] {
   let report: CheckReport | undefined;
-  const checked = (): CheckReport => (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0 }));
-  return claims.map((claim) => checkClaim(w, claim, checked));
+  let held: Holdings | null | undefined;
+  const ctx: Ctx = {
+    // Every key's verdict (allKeys), not only up to the first failing one: claims may name a key.
+    checked: () => (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0, allKeys: true })),
+    holdings: () => (held === undefined ? (held = holdingsOf(w)) : held),
+  };
+  return claims.map((claim) => checkClaim(w, claim, ctx));
+}
+
+interface Ctx {
+  checked(): CheckReport;
+  /** The architecture's holdings at this tick, or null when it has none. */
+  holdings(): Holdings | null;
+}
+
+function holdingsOf(w: World): Holdings | null {
+  const arch = getArchitecture(w.arch.kind);
+  if (!arch.holdings) return null;
+  const servers = Object.keys(w.servers).map((id) => ({ id, state: w.servers[id]!.state }));
+  return arch.holdings(servers, w.arch);
+}
+
+/** JSON for the measured text, cut short: values are bounded, but a sentence should stay one. */
+function show(v: unknown): string {
+  const t = v === undefined ? 'nothing' : canonicalJson(v);
+  return t.length > 80 ? `${t.slice(0, 77)}…` : t;
+}
+
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+
+/** The numbers in a fact's text ("3 / 1" → [3, 1]; "r1:2 r2:5" → [1, 2, 2, 5]). */
+function numbersIn(text: string): number[] {
+  return (text.match(/-?\d+(?:\.\d+)?/g) ?? []).map(Number);
 }
 
 interface Bounds {
@@ -43,15 +78,31 @@ function opWords(r: OpRecord): string {
   return `${r.agent}'s ${r.op} (op ${r.id}, ticks ${r.invokedAt}–${r.completedAt ?? '…'}) ended ${how}${r.reason ? `: ${r.reason}` : ''}`;
 }
 
-function checkClaim(w: World, c: Claim, checked: () => CheckReport): ClaimResult {
+/** A result's field by a dotted path (`state.alice`): own properties only, so hostile keys stay data. */
+function fieldAt(result: unknown, path: string): unknown {
+  let v: unknown = result;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined;
+    v = (v as { [k: string]: unknown })[part];
+  }
+  return v;
+}
+
+function latestCompleted(w: World, agent: string, op: string | undefined): OpRecord | undefined {
+  let last: OpRecord | undefined;
+  for (const r of w.history) {
+    if (r.agent !== agent || r.outcome === null || (op !== undefined && r.op !== op)) continue;
+    if (!last || r.completedAt! >= last.completedAt!) last = r;
+  }
+  return last;
+}
+
+function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
+  const checked = ctx.checked;
   const res = (holds: boolean, measured: string): ClaimResult => ({ claim: c, holds, measured });
   switch (c.kind) {
     case 'outcome': {
-      let last: OpRecord | undefined;
-      for (const r of w.history) {
-        if (r.agent !== c.agent || r.outcome === null || (c.op !== undefined && r.op !== c.op)) continue;
-        if (!last || r.completedAt! >= last.completedAt!) last = r;
-      }
+      const last = latestCompleted(w, c.agent, c.op);
       if (!last) return res(false, `${c.agent} has completed no ${c.op ?? 'operation'} by tick ${w.now}`);
       return res(last.outcome === c.outcome, opWords(last));
     }
@@ -75,9 +126,11 @@ function checkClaim(w: World, c: Claim, checked: () => CheckReport): ClaimResult
       return res(within(n, c, lo), `the checker finds ${n} ${c.type}${n === 1 ? '' : 's'} (the claim: ${boundsText(c, lo)})`);
     }
     case 'linearizable': {
-      const v = checked().linearizable;
+      const report = checked();
+      const v = c.key === undefined ? report.linearizable : (report.perKey.find((k) => k.key === c.key)?.linearizable ?? null);
+      if (v === null) return res(false, `no operation so far is on the key ${show(c.key)}`);
       const words = v === 'unknown' ? 'undecided: the checker ran out of budget' : v ? 'linearizable' : 'not linearizable';
-      return res(v !== 'unknown' && v === c.holds, `the history so far is ${words}`);
+      return res(v !== 'unknown' && v === c.holds, `the history so far${c.key === undefined ? '' : ` of ${show(c.key)}`} is ${words}`);
     }
     case 'down': {
       if (!Object.hasOwn(w.servers, c.node) && !Object.hasOwn(w.agents, c.node)) return res(false, `${c.node} does not exist at tick ${w.now}`);
@@ -91,6 +144,50 @@ function checkClaim(w: World, c: Claim, checked: () => CheckReport): ClaimResult
     case 'metric': {
       const n = w.metrics[c.metric];
       return res(within(n, c, 0), `${c.metric} = ${n} (the claim: ${boundsText(c, 0)})`);
+    }
+    case 'holdings': {
+      const h = ctx.holdings();
+      if (!h) return res(false, `the ${w.arch.kind} architecture does not say what its servers hold`);
+      const row = dictGet(h, c.key);
+      const ids = row ? Object.keys(row).sort() : [];
+      const words = ids.length === 0 ? `no server holds ${show(c.key)}` : ids.map((id) => `${id}: ${show(row![id])}`).join(', ');
+      let holds = true;
+      if (c.agree !== undefined) {
+        const agree = ids.every((id) => same(row![id], row![ids[0]!]));
+        holds &&= agree === c.agree;
+      }
+      if (c.node !== undefined) {
+        // A server that is not among the key's holders would see nothing there.
+        const seen = row && Object.hasOwn(row, c.node) ? row[c.node] : null;
+        holds &&= same(seen ?? null, c.value ?? null);
+      }
+      return res(holds, `${show(c.key)} is held as ${words}`);
+    }
+    case 'fact': {
+      const node = dictGet(w.servers, c.node);
+      const arch = getArchitecture(w.arch.kind);
+      if (!node) return res(false, `${c.node} is not a server at tick ${w.now}`);
+      if (!arch.summary) return res(false, `the ${w.arch.kind} architecture states no facts`);
+      const fact = arch.summary(node.state, w.arch).facts.find(([label]) => label === c.label);
+      if (!fact) return res(false, `${c.node} states no fact "${c.label}"`);
+      const text = fact[1];
+      const n = numbersIn(text)[c.part ?? 0];
+      let holds = true;
+      if (typeof c.equals === 'string') holds &&= text === c.equals;
+      else if (typeof c.equals === 'number') holds &&= n === c.equals;
+      if (c.atLeast !== undefined || c.atMost !== undefined) holds &&= n !== undefined && within(n, c, 0);
+      return res(holds, `${c.node}'s "${c.label}" is ${text}`);
+    }
+    case 'result': {
+      const last = latestCompleted(w, c.agent, c.op);
+      if (!last) return res(false, `${c.agent} has completed no ${c.op ?? 'operation'} by tick ${w.now}`);
+      const v = last.outcome === 'ok' ? fieldAt(last.result, c.field) : undefined;
+      const prefix = `${opWords(last)}; its ${c.field} is ${show(v)}`;
+      if (v === undefined) return res(false, prefix);
+      let holds = true;
+      if (c.equals !== undefined) holds &&= same(v, c.equals);
+      if (c.atLeast !== undefined || c.atMost !== undefined) holds &&= typeof v === 'number' && within(v, c, 0);
+      return res(holds, prefix);
     }
   }
 }

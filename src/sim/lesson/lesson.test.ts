@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario, parseScenarioText } from '../scenario/validate';
 import type { Scenario } from '../scenario/schema';
 import { runLesson, stepAt } from './run';
-import type { Claim } from './schema';
+import { ClaimSchema, type Claim } from './schema';
 
 const DIR = resolve(process.cwd(), 'lessons');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -35,32 +35,103 @@ describe('every lesson in lessons/', () => {
   }
 });
 
+/** The opposite of a claim: it must not hold wherever the claim holds. */
+function negate(c: Claim): Claim {
+  const flipBounds = <T extends { atLeast?: number | undefined; atMost?: number | undefined }>(b: T, lo: number): T =>
+    b.atMost !== undefined ? { ...b, atLeast: b.atMost + 1, atMost: undefined } : { ...b, atLeast: 0, atMost: Math.max(0, (b.atLeast ?? lo) - 1) };
+  const other = (v: unknown): string | number => (typeof v === 'number' ? v + 1000 : `not ${JSON.stringify(v)}`);
+  switch (c.kind) {
+    case 'outcome':
+      return { ...c, outcome: c.outcome === 'info' ? 'ok' : 'info' };
+    case 'linearizable':
+      return { ...c, holds: !c.holds };
+    case 'down':
+      return { ...c, down: !c.down };
+    case 'cut':
+      return { ...c, cut: !c.cut };
+    case 'count':
+    case 'metric':
+      return flipBounds(c, 0);
+    case 'anomaly':
+      return flipBounds(c, 1);
+    case 'holdings':
+      return c.agree !== undefined ? { ...c, agree: !c.agree } : { ...c, value: other(c.value) };
+    case 'fact':
+    case 'result':
+      return c.equals !== undefined ? { ...c, equals: other(c.equals) } : flipBounds(c, 0);
+  }
+}
+
 describe('claims can fail', () => {
-  const s = load('single-source-of-truth.json');
-  const negate = (c: Claim): Claim => {
-    switch (c.kind) {
-      case 'outcome':
-        return { ...c, outcome: c.outcome === 'info' ? 'ok' : 'info' };
-      case 'linearizable':
-        return { ...c, holds: !c.holds };
-      case 'down':
-        return { ...c, down: !c.down };
-      case 'cut':
-        return { ...c, cut: !c.cut };
-      case 'count':
-      case 'metric':
-      case 'anomaly':
-        return c.atMost !== undefined ? { ...c, atLeast: c.atMost + 1, atMost: undefined } : { ...c, atLeast: 0, atMost: Math.max(0, (c.atLeast ?? 1) - 1) };
-    }
+  for (const f of files) {
+    it(`${f}: the opposite of every claim is reported as not holding`, () => {
+      const s = load(f);
+      const flipped: Scenario = {
+        ...s,
+        lesson: { ...s.lesson!, steps: s.lesson!.steps.map((st) => (st.claims ? { ...st, claims: st.claims.map(negate) } : st)) },
+      };
+      const results = runLesson(flipped).flatMap((r) => r.claims);
+      expect(results.length).toBeGreaterThan(5);
+      for (const r of results) expect(r.holds, `${r.claim.says}: ${r.measured}`).toBe(false);
+    });
+  }
+  it('every kind of claim is used, holding, by some lesson (so each is seen both ways)', () => {
+    const used = new Set(files.flatMap((f) => load(f).lesson!.steps.flatMap((st) => (st.claims ?? []).map((c) => c.kind))));
+    expect([...used].sort()).toEqual(ClaimSchema.options.map((o) => o.shape.kind.value).sort());
+  });
+});
+
+describe('holdings, fact and result claims', () => {
+  const s = load('concurrent-writes.json');
+  const at = (tick: number, claims: Claim[]) => {
+    const scenario: Scenario = { ...s, lesson: { ...s.lesson!, steps: [{ tick, title: 't', text: 't', claims }] } };
+    return runLesson(scenario)[0]!.claims.map((c) => [c.holds, c.measured] as const);
   };
-  it('the opposite of every claim in the lesson is reported as not holding', () => {
-    const flipped: Scenario = {
-      ...s,
-      lesson: { ...s.lesson!, steps: s.lesson!.steps.map((st) => (st.claims ? { ...st, claims: st.claims.map(negate) } : st)) },
-    };
-    const results = runLesson(flipped).flatMap((r) => r.claims);
-    expect(results.length).toBeGreaterThan(5);
-    for (const r of results) expect(r.holds, `${r.claim.says}: ${r.measured}`).toBe(false);
+  it('holdings: a server that does not hold the key sees nothing (null), and a key nobody holds agrees', () => {
+    const r = at(5, [
+      { kind: 'holdings', key: 'nobody', node: 'r1', value: null, says: 'r1 holds nothing.' },
+      { kind: 'holdings', key: 'nobody', agree: true, says: 'trivially' },
+      { kind: 'holdings', key: '__proto__', node: 'r1', value: 'x', says: 'hostile key' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, true, false]);
+    expect(r[0]![1]).toContain('no server holds');
+  });
+  it('fact: text, a numeric part, bounds, and a fact or server that does not exist', () => {
+    const r = at(90, [
+      { kind: 'fact', node: 'r1', label: 'Round', atLeast: 20, atMost: 25, says: 'round' },
+      { kind: 'fact', node: 'r1', label: 'Version vector', part: 1, equals: 2, says: 'r1:2' },
+      { kind: 'fact', node: 'r1', label: 'Version vector', part: 5, atLeast: 0, says: 'no sixth number' },
+      { kind: 'fact', node: 'r1', label: 'No such fact', equals: 'x', says: 'none' },
+      { kind: 'fact', node: 'r1', label: 'Mode', equals: 'lww', says: 'not yet' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, true, false, false, false]);
+    expect(r[3]![1]).toContain('states no fact');
+  });
+  it('result: a failed operation has no result to compare, and a missing field never holds', () => {
+    const r = at(99, [
+      { kind: 'result', agent: 'agent1', op: 'increment', field: 'value', atLeast: 0, says: 'refused' },
+      { kind: 'result', agent: 'agent2', op: 'get', field: 'nope', equals: null, says: 'missing field' },
+      { kind: 'result', agent: 'agent2', op: 'get', field: 'local', equals: true, says: 'a local read' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([false, false, true]);
+  });
+  it('result: a dotted path reads into the result, own properties only', () => {
+    const r = at(280, [
+      { kind: 'result', agent: 'agent2', op: 'counter', field: 'value', atLeast: 5, atMost: 5, says: 'five' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: 'siblings.length', equals: 2, says: 'no array paths' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: '__proto__.value', equals: null, says: 'hostile path' },
+      { kind: 'result', agent: 'agent1', op: 'get', field: 'value.constructor', equals: null, says: 'not into a string' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, false, false, false]);
+  });
+  it('linearizable of one key: a key nobody touched is not claimed either way', () => {
+    const r = at(99, [
+      { kind: 'linearizable', key: 'x', holds: false, says: 'x: a tie read two ways' },
+      { kind: 'linearizable', key: 'nothing', holds: true, says: 'untouched' },
+      { kind: 'linearizable', key: 'nothing', holds: false, says: 'untouched' },
+    ]);
+    expect(r.map(([h]) => h)).toEqual([true, false, false]);
+    expect(r[1]![1]).toContain('no operation');
   });
 });
 
@@ -76,6 +147,13 @@ describe('the lesson format refuses what would mislead', () => {
     const late = parseScenario(withLesson((l) => ({ ...l, steps: [{ ...l.steps[0], tick: s.duration + 1 }] })));
     expect(late.ok).toBe(false);
     if (!late.ok) expect(late.errors[0]!.message).toContain("after the scenario's end");
+  });
+  it('a holdings or fact claim about something that is not a server', () => {
+    const r = parseScenario(withLesson((l) => ({ ...l, steps: [{ ...l.steps[0], claims: [{ kind: 'fact', node: 'agent1', label: 'Mode', equals: 'x', says: 'x' }] }] })));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toContain('no server');
+    const half = parseScenario(withLesson((l) => ({ ...l, steps: [{ ...l.steps[0], claims: [{ kind: 'holdings', key: 'x', node: 'store', says: 'x' }] }] })));
+    expect(half.ok).toBe(false);
   });
   it('a claim about a node the scenario does not have', () => {
     const r = parseScenario(withLesson((l) => ({ ...l, steps: [{ ...l.steps[0], claims: [{ kind: 'down', node: 'nobody', down: true, says: 'x' }] }] })));

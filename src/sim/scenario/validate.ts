@@ -95,8 +95,11 @@ export function semanticErrors(s: Scenario): ParseError[] {
   s.lesson?.steps.forEach((step, i) => {
     if (step.tick > s.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the scenario's end (${s.duration})`);
     step.claims?.forEach((c, j) => {
-      const refs = c.kind === 'outcome' || c.kind === 'count' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
+      const refs = c.kind === 'outcome' || c.kind === 'count' || c.kind === 'result' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
       for (const id of refs) if (id !== undefined && !known(id)) err(`lesson.steps.${i}.claims.${j}`, `no node in this scenario is called "${id}"`);
+      // Holdings and facts belong to servers: an agent's name there is a mistake, not a node.
+      const server = c.kind === 'fact' || c.kind === 'holdings' ? c.node : undefined;
+      if (server !== undefined && !servers.has(server)) err(`lesson.steps.${i}.claims.${j}`, `no server in this scenario is called "${server}"`);
     });
   });
   return errors;
