@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type Workload } from './harness.testkit';
 import type { GossipMode } from './config';
+import { parseScenario } from '../../scenario/validate';
+import { worldAt } from '../../engine/engine';
+import { checkHistory } from '../../history/check';
 
 /**
  * Convergence under random schedules: reordering, duplication, loss, changing partitions,
@@ -47,5 +50,43 @@ describe('convergence under random schedules', () => {
     }
     expect(diverged).toBeGreaterThan(0);
     expect(named).toBeGreaterThanOrEqual(diverged);
+  });
+});
+
+describe('regression: a mode switch with exchanges in flight', () => {
+  // Found writing the concurrent-writes lesson: r1's lww push, sent before the switch to
+  // mv-register at 13 and delivered after it, gave r2's fresh version vector r1:1, which then
+  // "knew" (and dropped) the new mode's first write at r1. Writes after a switch now carry a
+  // new incarnation, and exchanges from before it are ignored.
+  const s = {
+    format: 1, name: 'mode switch with a push in flight', seed: 1, duration: 60,
+    architecture: { kind: 'gossip', replicas: ['r1', 'r2'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+    network: { latency: 2, jitter: 0, loss: 0, duplication: 0 },
+    agents: [
+      { id: 'agent1', workload: { kind: 'idle' }, timeout: 20, retryEvery: 0 },
+      { id: 'agent2', workload: { kind: 'idle' }, timeout: 20, retryEvery: 0 },
+    ],
+    actions: [
+      { tick: 8, type: 'op', agent: 'agent1', op: 'set', args: { key: 'x', value: 'old-mode' } },
+      { tick: 13, type: 'configure', config: { kind: 'gossip', replicas: ['r1', 'r2'], mode: 'mv-register', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' } },
+      { tick: 14, type: 'op', agent: 'agent1', op: 'set', args: { key: 'y', value: 'new-mode' } },
+      { tick: 19, type: 'op', agent: 'agent1', op: 'get', args: { key: 'y' } },
+      { tick: 40, type: 'op', agent: 'agent1', op: 'get', args: { key: 'y' } },
+      { tick: 40, type: 'op', agent: 'agent2', op: 'get', args: { key: 'y' } },
+    ],
+  } as const;
+
+  it('keeps the acknowledged write, on both replicas, and ignores the stale exchange', () => {
+    const parsed = parseScenario(s);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const w = worldAt(parsed.scenario, 60);
+    const gets = w.history.filter((r) => r.op === 'get');
+    expect(gets.map((r) => r.outcome)).toEqual(['ok', 'ok', 'ok']);
+    // mv-register reads a list of siblings: the one write, everywhere.
+    for (const r of gets) expect(JSON.stringify(r.result)).toContain('new-mode');
+    expect(checkHistory({ ops: w.history }).anomalyCounts['lost-write']).toBe(0);
+    const ignored = ['r1', 'r2'].map((id) => (w.servers[id]!.state as { totals: { ignored: number } }).totals.ignored);
+    expect(ignored.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

@@ -93,6 +93,12 @@ export interface GossipState {
   heard: Dict<{ origin: string; vv: VV }>;
   /** Round timers of an older generation (before a reconfigure or a crash) are ignored. */
   gen: number;
+  /**
+   * The tick of the last mode switch, which started the data afresh under a new incarnation
+   * (`id~tick`): exchanges from incarnations older than it carry the old mode's state and
+   * version vectors, and are ignored. Absent until a switch happens.
+   */
+  modeSince?: number;
   round: number;
   sessions: Dict<Session>;
   rounds: RoundStat[];
@@ -580,7 +586,7 @@ function runRound(s: GossipState, config: GossipConfig, ctx: HandlerCtx): Effect
 function onGossip(s: GossipState, from: string, m: GossipMsg, config: GossipConfig, ctx: HandlerCtx): Effects<GossipState> {
   // Members only: a replica that was removed (or a stale message from before) does not write
   // into the cluster; when it is added back it starts empty and resyncs.
-  if (!isMember(config, from) || !isMember(config, s.id)) {
+  if (!isMember(config, from) || !isMember(config, s.id) || (s.modeSince !== undefined && incarnation(m.origin) < s.modeSince)) {
     s.totals.ignored += 1;
     return { state: s, send: [], timers: [] };
   }
@@ -667,7 +673,12 @@ export const gossip: Architecture<GossipConfig, GossipState> = {
     const s = state;
     s.gen += 1;
     if (from.mode !== to.mode) {
-      // Switching mode starts the data afresh: the modes' states do not translate.
+      // Switching mode starts the data afresh: the modes' states do not translate. A new
+      // incarnation name keeps the new dots apart from the old ones, and lets exchanges
+      // still in flight from before the switch be told apart and ignored (else an old
+      // version vector claims to know the new mode's first writes, and drops them).
+      s.origin = `${s.id}~${ctx.now}`;
+      s.modeSince = ctx.now;
       s.doc = deepFreeze(emptyDoc());
       s.snap = s.doc;
       s.ref = {};
