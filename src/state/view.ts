@@ -205,7 +205,7 @@ export function describeAction(a: Action | ActionInput): string {
     case 'heal-all':
       return 'heal all links';
     case 'crash':
-      return `crash ${a.node}`;
+      return a.disk === 'lost' ? `crash ${a.node} and lose its disk` : a.disk === 'unflushed-lost' ? `cut ${a.node}'s power` : `crash ${a.node}`;
     case 'recover':
       return `recover ${a.node}`;
     case 'drop-message':
@@ -214,6 +214,18 @@ export function describeAction(a: Action | ActionInput): string {
       return `deliver message ${a.message}`;
     case 'configure':
       return `configure ${a.config.kind}`;
+    case 'set-durability':
+      return `${a.node ?? 'every server'}: ${a.wal === undefined ? '' : a.wal ? 'write-ahead log' : 'no write-ahead log'}${a.flushEvery === undefined ? '' : ` flush every ${a.flushEvery}`}`.trim();
+    case 'schedule-backups':
+      return a.every > 0 ? `back up ${a.node ?? 'every server'} every ${a.every} ticks` : `stop backing up ${a.node ?? 'every server'}`;
+    case 'backup':
+      return `back up ${a.node ?? 'every server'}`;
+    case 'restore':
+      return `restore ${a.node} to tick ${a.target}${a.backup === undefined ? '' : ` from backup #${a.backup}`}`;
+    case 'restore-drill':
+      return `restore drill of ${a.node}${a.backup === undefined ? '' : ` from backup #${a.backup}`}`;
+    case 'corrupt-backup':
+      return `corrupt backup #${a.backup}`;
   }
 }
 
