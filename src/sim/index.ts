@@ -13,3 +13,6 @@ export { runReport } from './report';
 export type { RunReport } from './report';
 export { ENGINE_VERSION } from './version';
 export type { JsonValue, JsonObject } from './core/json';
+export { lostWrites } from './durability/lost';
+export type { LostWrite } from './durability/lost';
+export type { DurabilityState, Backup, DiskEvent, DiskSettings } from './durability/types';

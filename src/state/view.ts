@@ -2,6 +2,7 @@ import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '..
 import { isReply, isRequest } from '../sim/architectures/types';
 import { getArchitecture } from '../sim/architectures/registry';
 import { buildArchView, type ArchView } from './arch/index';
+import { buildDurabilityView, type DurabilityView } from './durability';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
@@ -149,6 +150,8 @@ export interface WorldView {
   inspect: InspectView | null;
   /** The architecture's own view (event tape, shards, version vectors); null for the store. */
   arch: ArchView | null;
+  /** Disks, backups, losses and restores; null unless the scenario uses durability. */
+  durability: DurabilityView | null;
 }
 
 /** How many operations the op log shows (newest first); the total is shown beside it. */
@@ -361,6 +364,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     metrics: { ...w.metrics },
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
     arch: buildArchView(w, s),
+    durability: buildDurabilityView(w, s),
   };
 }
 
@@ -456,5 +460,6 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     metrics: same(prev.metrics, next.metrics) ? prev.metrics : next.metrics,
     inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
     arch: same(prev.arch, next.arch) ? prev.arch : next.arch,
+    durability: same(prev.durability, next.durability) ? prev.durability : next.durability,
   };
 }

@@ -177,7 +177,7 @@ describe('durability', () => {
           actions: base.actions.map((a): Action => (a.type === 'crash' && a.node === 'store' ? { ...a, disk: 'unflushed-lost' } : a)),
         };
         const w = worldAt(s, s.duration);
-        const problem = linearizable({ scenario: s, world: w, isolated: [] }, { fracturedReads: true });
+        const problem = linearizable({ scenario: s, world: w, isolated: new Set<string>() }, { fracturedReads: true });
         expect(problem).toBeNull();
         const arch = getArchitecture('centralized');
         for (const e of w.durability!.events) {
@@ -208,7 +208,7 @@ describe('durability', () => {
     const lost = lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 50, 80);
     expect(lost).toEqual([expect.objectContaining({ agent: 'agent1', key: 'k', value: 2, certain: true })]);
     expect(w.history.at(-1)).toMatchObject({ op: 'get', outcome: 'ok', result: { value: 1 } });
-    expect(linearizable({ scenario: s, world: w, isolated: [] }, { fracturedReads: false })).toMatch(/not linearizable/);
+    expect(linearizable({ scenario: s, world: w, isolated: new Set<string>() }, { fracturedReads: false })).toMatch(/not linearizable/);
     // The same run with a WAL loses nothing.
     const wal = worldAt({ ...s, durability: { wal: true, flushEvery: 50 } }, 120);
     expect(wal.history.at(-1)).toMatchObject({ result: { value: 2 } });
