@@ -32,6 +32,8 @@ export interface DiskEventView {
   /** How many of the listed writes may have survived (they straddle a boundary). */
   maybe: number;
   ok: boolean | null;
+  /** A lost disk: the tick of the restore that repaired it, if one followed. */
+  repairedAt: number | null;
 }
 
 export interface DiskServerView {
@@ -66,7 +68,7 @@ function rows(list: LostWrite[]): LostRow[] {
   return list.slice(0, LOST_LIMIT).map((l) => ({ op: l.op, agent: l.agent, tick: l.completedAt, key: keyText(l.key), value: l.value === null ? 'deleted' : shortJson(l.value, 24), certain: l.certain }));
 }
 
-function eventView(w: World, e: DiskEvent, i: number): DiskEventView {
+function eventView(w: World, all: readonly DiskEvent[], e: DiskEvent, i: number): DiskEventView {
   const arch = getArchitecture(w.arch.kind);
   const lost = (node: string, point: number, at: number): Pick<DiskEventView, 'lost' | 'lostTotal' | 'maybe'> => {
     const l = lostWrites(w.history, arch, w.arch, node, point, at);
@@ -80,7 +82,19 @@ function eventView(w: World, e: DiskEvent, i: number): DiskEventView {
         e.disk === 'lost' ? 'It comes back empty until it is restored from a backup.'
         : e.recoveryPoint === e.tick ? 'Its write-ahead log was flushed before every acknowledgement: no acknowledged write is lost.'
         : `It comes back as of its last flush, at tick ${e.recoveryPoint}.`;
-      return { id: `e${i}`, kind: e.kind, tick: e.tick, node: e.node, title, detail, point: e.recoveryPoint < 0 ? null : e.recoveryPoint, ok: null, ...lost(e.node, e.recoveryPoint, e.tick) };
+      const repair = e.disk === 'lost' ? all.slice(i + 1).find((r) => r.kind === 'restore' && r.node === e.node) : undefined;
+      return {
+        id: `e${i}`,
+        kind: e.kind,
+        tick: e.tick,
+        node: e.node,
+        title,
+        detail,
+        point: e.recoveryPoint < 0 ? null : e.recoveryPoint,
+        ok: null,
+        repairedAt: repair ? repair.tick : null,
+        ...lost(e.node, e.recoveryPoint, e.tick),
+      };
     }
     case 'restore':
       return {
@@ -92,6 +106,7 @@ function eventView(w: World, e: DiskEvent, i: number): DiskEventView {
         detail: `From backup #${e.backup}, rolled forward through the archive to the end of tick ${e.target}.${e.skipped.length ? ` Skipped corrupt backup${e.skipped.length > 1 ? 's' : ''} #${e.skipped.join(', #')}.` : ''}`,
         point: e.target,
         ok: null,
+        repairedAt: null,
         ...lost(e.node, e.target, e.tick),
       };
     case 'drill':
@@ -104,10 +119,11 @@ function eventView(w: World, e: DiskEvent, i: number): DiskEventView {
         detail: e.ok ? `Restored into a scratch copy; ${e.checked} checksum${e.checked === 1 ? '' : 's'} matched.` : (e.problem ?? ''),
         point: null,
         ok: e.ok,
+        repairedAt: null,
         ...none,
       };
     case 'corrupt':
-      return { id: `e${i}`, kind: e.kind, tick: e.tick, node: '', title: `Backup #${e.backup} corrupted`, detail: 'One value in the stored copy changed; its checksum did not.', point: null, ok: null, ...none };
+      return { id: `e${i}`, kind: e.kind, tick: e.tick, node: '', title: `Backup #${e.backup} corrupted`, detail: 'One value in the stored copy changed; its checksum did not.', point: null, ok: null, repairedAt: null, ...none };
   }
 }
 
@@ -122,6 +138,7 @@ export function buildDurabilityView(w: World, _s: Scenario): DurabilityView | nu
       return { id, wal: st.wal, flushEvery: st.flushEvery, backupEvery: st.backupEvery, flushedAt: st.wal ? null : (disk?.flushedAt ?? null) };
     });
   const backups = d.backups.slice(-BACKUP_LIMIT).map((b): BackupView => ({ id: b.id, node: b.node, tick: b.tick, checksum: b.checksum.slice(0, 8), corrupted: b.corrupted === true }));
-  const events = d.events.slice(-EVENT_LIMIT).map((e, i) => eventView(w, e, d.events.length - Math.min(d.events.length, EVENT_LIMIT) + i));
+  const skip = d.events.length - Math.min(d.events.length, EVENT_LIMIT);
+  const events = d.events.slice(skip).map((e, i) => eventView(w, d.events, e, skip + i));
   return { servers, backups, backupCount: d.backups.length, events };
 }

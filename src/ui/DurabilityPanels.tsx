@@ -88,7 +88,7 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
       </div>
       {!wal && (
         <form
-          className="dur-grid"
+          className="dur-form"
           onSubmit={(e) => {
             e.preventDefault();
             const n = int(flush, 1);
@@ -103,7 +103,7 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
           </span>
         </form>
       )}
-      <form className="dur-grid" onSubmit={schedule}>
+      <form className="dur-form" onSubmit={schedule}>
         <label htmlFor={`${ids}-every`}>Back up every</label>
         <span className="dur-inline">
           <input id={`${ids}-every`} type="number" min={0} max={100000} value={backupEvery} onChange={(e) => setEvery(e.target.value)} />
@@ -130,31 +130,32 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
           </>
         )}
       </div>
-      <form className="dur-grid" onSubmit={restore}>
-        <label htmlFor={`${ids}-target`}>Restore to tick</label>
-        <input id={`${ids}-target`} type="number" min={0} max={tick} value={restoreTo} onChange={(e) => setTarget(e.target.value)} />
-        <label htmlFor={`${ids}-from`}>From backup</label>
-        <select id={`${ids}-from`} value={from} onChange={(e) => setFrom(e.target.value)}>
-          <option value="">Latest intact one</option>
-          {backups
-            .slice(-20)
-            .reverse()
-            .map((b) => (
-              <option key={b.id} value={b.id}>
-                #{b.id} at tick {b.tick}
-                {b.corrupted ? ' (corrupt)' : ''}
-              </option>
-            ))}
-        </select>
-        <span />
-        <span className="dur-inline">
+      <form onSubmit={restore}>
+        <div className="dur-grid">
+          <label htmlFor={`${ids}-target`}>Restore to tick</label>
+          <input id={`${ids}-target`} type="number" min={0} max={tick} value={restoreTo} onChange={(e) => setTarget(e.target.value)} />
+          <label htmlFor={`${ids}-from`}>From backup</label>
+          <select id={`${ids}-from`} value={from} onChange={(e) => setFrom(e.target.value)}>
+            <option value="">Latest intact one</option>
+            {backups
+              .slice(-20)
+              .reverse()
+              .map((b) => (
+                <option key={b.id} value={b.id}>
+                  #{b.id} at tick {b.tick}
+                  {b.corrupted ? ' (corrupt)' : ''}
+                </option>
+              ))}
+          </select>
+        </div>
+        <div className="button-row">
           <button type="submit" className="primary" disabled={backups.length === 0}>
             Restore {node.id}
           </button>
           <button type="button" onClick={() => actions.act([{ type: 'restore-drill', node: node.id }], `Restore drill of ${node.id}`)} disabled={(view?.backups ?? []).every((b) => b.node !== node.id)}>
             Run restore drill
           </button>
-        </span>
+        </div>
       </form>
       {backups.length === 0 && <p className="hint">No backup of {node.id} at or before that tick yet: schedule backups first.</p>}
       <details className="more">
@@ -177,7 +178,7 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
 
 // ---------------------------------------------------------------- the backup timeline
 
-const H = 64;
+const H = 76;
 const PAD = 10;
 
 function EventMark({ e, x, y }: { e: DiskEventView; x: (t: number) => number; y: number }) {
@@ -210,7 +211,11 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
   const width = Math.max(200, size.width);
   const x = (t: number): number => PAD + (Math.max(0, Math.min(end, t)) / Math.max(1, end)) * (width - 2 * PAD);
   const y = H / 2;
-  const lostTicks = view.events.flatMap((e) => e.lost.map((l) => l.tick));
+  // A lost disk that a later restore repaired would paint the whole run red: its writes
+  // are drawn only while no restore of that node follows.
+  const lostTicks = view.events
+    .filter((e) => e.repairedAt === null)
+    .flatMap((e) => e.lost.map((l) => l.tick));
   const summary = `Backup timeline: ${view.backupCount} backup${view.backupCount === 1 ? '' : 's'}; ${view.events
     .map((e) => `${e.title} at tick ${e.tick}`)
     .join('; ') || 'no losses or restores yet'}.`;
@@ -246,7 +251,13 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
           {view.events.map((e) => (
             <EventMark key={e.id} e={e} x={x} y={y} />
           ))}
-          <line className="dur-cursor" x1={x(cursor)} x2={x(cursor)} y1={2} y2={H - 2} />
+          <line className="dur-cursor" x1={x(cursor)} x2={x(cursor)} y1={2} y2={H - 14} />
+          <text className="dur-tick" x={PAD} y={H - 2}>
+            0
+          </text>
+          <text className="dur-tick" x={width - PAD} y={H - 2} textAnchor="end">
+            {end}
+          </text>
         </svg>
       </div>
       <p className="dur-legend" aria-hidden="true">
@@ -293,6 +304,12 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
 function LostWrites({ e }: { e: DiskEventView }) {
   const ids = useId();
   if (e.lostTotal === 0) return <p className="dur-none">No acknowledged write lost.</p>;
+  if (e.repairedAt !== null)
+    return (
+      <p className="dur-lost-caption">
+        {e.lostTotal} acknowledged write{e.lostTotal === 1 ? ' was' : 's were'} on the lost disk; the restore at tick {e.repairedAt} brought back those before its target.
+      </p>
+    );
   const caption = `${e.lostTotal} acknowledged write${e.lostTotal === 1 ? '' : 's'} lost${e.point !== null ? ` after tick ${e.point}` : ''}${e.maybe ? ` (${e.maybe} may have survived)` : ''}`;
   return (
     <>
