@@ -317,7 +317,7 @@ export function drill(w: World, b: Backup): { ok: boolean; checked: number; prob
   let checked = 0;
   let problem: string | null = null;
   rollForward(w, b, Infinity, (i, state) => {
-    if (problem) return;
+    if (problem || (!later.has(i) && i !== archiveEnd)) return;
     const h = hashValue(state);
     for (const x of later.get(i) ?? []) {
       checked += 1;
