@@ -188,6 +188,21 @@ describe('durability', () => {
     );
   });
 
+  it('with a write-ahead log, power loss leaves every architecture as a crash that keeps its disk would', () => {
+    fc.assert(
+      fc.property(runArb, ({ s, label }) => {
+        const walOn: Scenario = { ...s, durability: { ...s.durability!, wal: true } };
+        const power: Scenario = { ...walOn, actions: walOn.actions.map((a): Action => (a.type === 'crash' ? { ...a, disk: a.disk === 'lost' ? 'kept' : 'unflushed-lost' } : a)) };
+        const kept: Scenario = { ...walOn, actions: walOn.actions.map((a): Action => (a.type === 'crash' ? { ...a, disk: 'kept' } : a)) };
+        const a = worldAt(power, 200);
+        const b = worldAt(kept, 200);
+        expect(hashValue(a.servers), label).toBe(hashValue(b.servers));
+        expect(hashValue(a.history), label).toBe(hashValue(b.history));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('without one, power loss loses the writes since the last flush, and the checker sees it', () => {
     const idle = defaultScenario().agents.map((a) => ({ ...a, workload: { kind: 'idle' as const } }));
     const s: Scenario = {
@@ -212,6 +227,21 @@ describe('durability', () => {
     // The same run with a WAL loses nothing.
     const wal = worldAt({ ...s, durability: { wal: true, flushEvery: 50 } }, 120);
     expect(wal.history.at(-1)).toMatchObject({ result: { value: 2 } });
+  });
+
+  it('turned on by actions: a server that gives up its WAL is on disk as of that tick', () => {
+    const s: Scenario = {
+      ...defaultScenario(),
+      duration: 120,
+      actions: [
+        { tick: 30, type: 'set-durability', wal: false, flushEvery: 1000 },
+        { tick: 90, type: 'crash', node: 'store', disk: 'unflushed-lost' },
+      ],
+    };
+    const w = worldAt(s, 90);
+    expect(w.durability!.events[0]).toMatchObject({ kind: 'crash', recoveryPoint: 30 });
+    const at30 = worldAt(s, 30).servers['store']!.state as { data: unknown; version: number };
+    expect(w.servers['store']!.state).toMatchObject({ data: at30.data, version: at30.version });
   });
 
   it('leaves worlds without it as they were, and flushes only servers without a WAL', () => {

@@ -67,6 +67,21 @@ export function diskOf(w: World, node: string): NodeDisk {
   return disk;
 }
 
+/**
+ * After a settings change: a server that just gave up its WAL has everything on disk at this
+ * moment (its log made it so), so its flushed copy starts as its current state.
+ */
+export function settingsChanged(w: World, nodes: readonly string[]): void {
+  const d = ensureDurability(w);
+  for (const id of nodes) {
+    const disk = diskOf(w, id);
+    const srv = dictGet(w.servers, id);
+    if (!srv || settingsOf(d, id).wal || disk.flushed !== null) continue;
+    disk.flushed = frozenCopy(srv.state);
+    disk.flushedAt = w.now;
+  }
+}
+
 /** Every server gets its disk when the world is made, so flushes start from the initial state. */
 export function initDisks(w: World): void {
   for (const id of dictKeys(w.servers)) diskOf(w, id);
@@ -363,4 +378,14 @@ function flipOne(v: JsonValue): { v: JsonValue; done: boolean } {
     }
   }
   return { v, done: false };
+}
+
+/** Freezes again what never changes (backups, flushed copies, archive entries) in a world that arrived as a plain copy. */
+export function settleDurability(d: DurabilityState): void {
+  for (const b of d.backups) deepFreeze(b.state);
+  for (const id of Object.keys(d.disks)) {
+    const disk = d.disks[id]!;
+    deepFreeze(disk.flushed);
+    for (const e of disk.archive ?? []) deepFreeze(e);
+  }
 }

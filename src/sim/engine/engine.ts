@@ -42,6 +42,8 @@ import {
   nextDurabilityTick,
   recordingCtx,
   restoredDisk,
+  settleDurability,
+  settingsChanged,
   rollForward,
   takeBackup,
 } from '../durability/durability';
@@ -485,6 +487,7 @@ function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
         d.defaults = { ...d.defaults, ...patch };
         for (const id of Object.keys(d.overrides)) for (const k of Object.keys(patch)) delete (d.overrides[id] as Record<string, unknown>)[k];
       } else dictSet(d.overrides, node, { ...(dictGet(d.overrides, node) ?? {}), ...patch });
+      settingsChanged(w, nodes);
       return null;
     }
     case 'backup': {
@@ -595,6 +598,7 @@ export function settleWorld(w: World): void {
   for (const r of w.history) if (r.outcome !== null) deepFreeze(r);
   const arch = getArchitecture(w.arch.kind);
   for (const id of Object.keys(w.servers)) arch.settle(w.servers[id]!.state);
+  if (w.durability) settleDurability(w.durability);
 }
 
 /** The world hash: SHA-256 over the canonical serialisation of all of it. */
