@@ -1,5 +1,8 @@
 import type { DiskEvent, LostWrite, Scenario, World } from '../sim/index';
-import { getArchitecture, lostWrites } from '../sim/index';
+// Deep imports, not the index: the index would bring the scenario validator (zod) into the
+// first page's bundle.
+import { getArchitecture } from '../sim/architectures/registry';
+import { lostWrites } from '../sim/durability/lost';
 import { keyText, shortJson } from './format';
 
 /**
