@@ -188,6 +188,25 @@ describe('durability', () => {
     );
   });
 
+  it('regression (fast-check seed 128738019): a write acknowledged just after a WAL crash is not listed as lost', () => {
+    const s: Scenario = {
+      format: 1,
+      name: 'generated',
+      seed: 3237981099,
+      duration: 27,
+      architecture: { kind: 'centralized', serviceTime: 1 },
+      network: { latency: 1, jitter: 2, loss: 0, duplication: 0 },
+      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: { get: 3, set: 5, delete: 0, update: 1 } }, timeout: 6, retryEvery: 0 }],
+      durability: { wal: true, flushEvery: 1 },
+      actions: [{ tick: 5, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
+    };
+    const w = worldAt(s, 27);
+    const e = w.durability!.events[0]!;
+    expect(e).toMatchObject({ kind: 'crash', tick: 5, recoveryPoint: 5 });
+    expect(w.history.some((r) => r.outcome === 'ok' && r.invokedAt < 5 && r.completedAt! > 5)).toBe(true);
+    expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 5, 5)).toEqual([]);
+  });
+
   it('with a write-ahead log, power loss leaves every architecture as a crash that keeps its disk would', () => {
     fc.assert(
       fc.property(runArb, ({ s, label }) => {

@@ -11,12 +11,12 @@ import type { OpRecord } from '../history/types';
  * it came back with. The node's data is as of the end of tick `point` (its last flush, the
  * restore's target; -1: nothing, the disk is gone) and the loss happened at tick `at`.
  *
- * A write's effect falls between its invocation and its reply, so by the history alone:
- *  - replied by `point`: applied by then, so it is in the recovered state;
- *  - invoked at or after `at`: applied after the loss (if at all), so not lost here;
- *  - invoked at or after `point` and replied by `at`: applied after the recovery point and
- *    before the loss: **lost** (`certain`);
- *  - otherwise it straddles one of the two ticks: it **may** be lost (`certain: false`).
+ * A write took effect at a tick strictly between its invocation and its reply (a message
+ * takes at least a tick each way), and it is lost when that tick is after `point` and before
+ * `at` (a loss or a restore is an action: it comes first in its tick). So, by the history
+ * alone: if every tick it could have taken effect at is in that window, it is **lost**
+ * (`certain`); if some are, it **may** be (`certain: false`); if none are, it is not listed.
+ * With a write-ahead log `point` is `at`: the window is empty and nothing is listed.
  */
 export interface LostWrite {
   op: number;
@@ -60,8 +60,10 @@ export function lostWrites(history: readonly OpRecord[], arch: Architecture, con
   for (const r of history) {
     if (r.invokedAt >= at) break; // the history is in invocation order
     if (r.outcome !== 'ok' || r.completedAt === null || !writes.has(r.op)) continue;
-    if (r.completedAt <= point) continue;
-    const certain = r.invokedAt >= point && r.completedAt <= at;
+    const first = r.invokedAt + 1;
+    const last = r.completedAt - 1;
+    if (last <= point || first >= at) continue;
+    const certain = first > point && last < at;
     for (const [key, value] of writtenKeys(r.op, r.args)) {
       if (!holds(arch, config, node, r, key)) continue;
       out.push({ op: r.id, agent: r.agent, name: r.op, key, value, invokedAt: r.invokedAt, completedAt: r.completedAt, certain });
