@@ -18,3 +18,6 @@ export type { StepReport } from './lesson/run';
 export { checkClaims } from './lesson/claims';
 export type { ClaimResult } from './lesson/claims';
 export type { Lesson, LessonStep, Claim, Question } from './lesson/schema';
+export { lostWrites } from './durability/lost';
+export type { LostWrite } from './durability/lost';
+export type { DurabilityState, Backup, DiskEvent, DiskSettings } from './durability/types';

@@ -3,6 +3,7 @@ import { isReply, isRequest } from '../sim/architectures/types';
 import { compareNatural } from '../sim/core/dict';
 import { getArchitecture } from '../sim/architectures/registry';
 import { buildArchView, type ArchView } from './arch/index';
+import { buildDurabilityView, type DurabilityView } from './durability';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, opSummary, resultSummary, shortJson } from './format';
@@ -150,6 +151,8 @@ export interface WorldView {
   inspect: InspectView | null;
   /** The architecture's own view (event tape, shards, version vectors); null for the store. */
   arch: ArchView | null;
+  /** Disks, backups, losses and restores; null unless the scenario uses durability. */
+  durability: DurabilityView | null;
 }
 
 /** How many operations the op log shows (newest first); the total is shown beside it. */
@@ -223,7 +226,7 @@ export function describeAction(a: Action | ActionInput): string {
     case 'heal-all':
       return 'heal all links';
     case 'crash':
-      return `crash ${a.node}`;
+      return a.disk === 'lost' ? `crash ${a.node} and lose its disk` : a.disk === 'unflushed-lost' ? `cut ${a.node}'s power` : `crash ${a.node}`;
     case 'recover':
       return `recover ${a.node}`;
     case 'drop-message':
@@ -232,6 +235,18 @@ export function describeAction(a: Action | ActionInput): string {
       return `deliver message ${a.message}`;
     case 'configure':
       return `configure ${a.config.kind}`;
+    case 'set-durability':
+      return `${a.node ?? 'every server'}: ${a.wal === undefined ? '' : a.wal ? 'write-ahead log' : 'no write-ahead log'}${a.flushEvery === undefined ? '' : ` flush every ${a.flushEvery}`}`.trim();
+    case 'schedule-backups':
+      return a.every > 0 ? `back up ${a.node ?? 'every server'} every ${a.every} ticks` : `stop backing up ${a.node ?? 'every server'}`;
+    case 'backup':
+      return `back up ${a.node ?? 'every server'}`;
+    case 'restore':
+      return `restore ${a.node} to tick ${a.target}${a.backup === undefined ? '' : ` from backup #${a.backup}`}`;
+    case 'restore-drill':
+      return `restore drill of ${a.node}${a.backup === undefined ? '' : ` from backup #${a.backup}`}`;
+    case 'corrupt-backup':
+      return `corrupt backup #${a.backup}`;
   }
 }
 
@@ -367,6 +382,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     metrics: { ...w.metrics },
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
     arch: buildArchView(w, s),
+    durability: buildDurabilityView(w, s),
   };
 }
 
@@ -482,5 +498,6 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     metrics: same(prev.metrics, next.metrics) ? prev.metrics : next.metrics,
     inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
     arch: same(prev.arch, next.arch) ? prev.arch : next.arch,
+    durability: same(prev.durability, next.durability) ? prev.durability : next.durability,
   };
 }

@@ -5,6 +5,7 @@ import { getArchitecture } from '../sim/architectures/registry';
 import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
+import { DurabilityControlsHost } from './DurabilityHost';
 
 /**
  * Act: everything a user does is an action appended at the cursor tick. The buttons read
@@ -186,6 +187,7 @@ export function ActPanel() {
         </button>
       </div>
       <ArchControlsHost disabled={seeking} />
+      <DurabilityControlsHost disabled={seeking} />
     </section>
   );
 }

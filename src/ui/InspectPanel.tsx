@@ -4,6 +4,7 @@ import type { LabActions } from '../state/store';
 import { agentColour } from '../viz/palette';
 import { useLab } from './context';
 import { agentStatus, linkState } from './Diagram';
+import { BackupTimelineHost } from './DurabilityHost';
 
 /**
  * Inspect: the selected node, agent or key, then the store's state (keys, values,
@@ -433,6 +434,7 @@ const InspectBody = memo(function InspectBody({ view }: { view: WorldView }) {
       <StateTable view={view} />
       <AgentsTable view={view} />
       <StoreQueue view={view} />
+      <BackupTimelineHost view={view} />
       <WorldHash />
     </section>
   );

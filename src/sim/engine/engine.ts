@@ -24,6 +24,29 @@ import {
 import type { DroppedMessage } from '../net/network';
 import type { Message, Timer, World } from './types';
 import type { EngineObserver } from './observer';
+import type { DiskMode } from '../scenario/schema';
+import type { ArchiveInput } from '../durability/durability';
+import {
+  archiveInput,
+  archivePush,
+  chooseBackup,
+  corruptBackup,
+  crashDisk,
+  diskOf,
+  drill,
+  endOfTick,
+  ensureDurability,
+  initDisks,
+  initDurability,
+  isArchiving,
+  nextDurabilityTick,
+  recordingCtx,
+  restoredDisk,
+  settleDurability,
+  settingsChanged,
+  rollForward,
+  takeBackup,
+} from '../durability/durability';
 
 /**
  * The engine: a fold of the scenario's action log over time. `advance` processes one busy
@@ -63,6 +86,10 @@ export function initWorld(s: Scenario): World {
   };
   for (const id of arch.serverIds(s.architecture)) addServer(w, id);
   for (const spec of s.agents) addAgent(w, spec);
+  if (s.durability) {
+    w.durability = initDurability(s.durability);
+    initDisks(w);
+  }
   return w;
 }
 
@@ -170,6 +197,20 @@ function serverCtx(w: World, node: string): HandlerCtx {
   return new EngineServerCtx(w, node);
 }
 
+/**
+ * Runs one of a server's handlers and applies its effects; when the node's inputs are being
+ * archived (it has a backup: docs/engine.md, "Durability"), the input and the numbers the
+ * handler drew are archived, so a restore can replay them.
+ */
+function serverInput(w: World, node: string, input: ArchiveInput, call: (ctx: HandlerCtx) => Effects<unknown>): void {
+  if (!isArchiving(w, node)) return applyEffects(w, node, call(serverCtx(w, node)));
+  const entry = archiveInput(input);
+  const ctx = recordingCtx(serverCtx(w, node));
+  const e = call(ctx);
+  archivePush(w, node, { ...entry, draws: ctx.draws });
+  applyEffects(w, node, e);
+}
+
 function findOp(w: World, id: number): OpRecord | undefined {
   const h = w.history;
   let lo = 0;
@@ -255,7 +296,7 @@ function deliver(w: World, m: Message): void {
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
-    applyEffects(w, m.to, arch.onMessage(srv.state, m.from, m.payload, w.arch, serverCtx(w, m.to)));
+    serverInput(w, m.to, { at: w.now, kind: 'message', from: m.from, payload: m.payload }, (ctx) => arch.onMessage(srv.state, m.from, m.payload, w.arch, ctx));
     return;
   }
   const a = dictGet(w.agents, m.to)!;
@@ -268,7 +309,7 @@ function fire(w: World, t: Timer): void {
   const srv = dictGet(w.servers, t.node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
-    applyEffects(w, t.node, arch.onTimer(srv.state, t.payload, w.arch, serverCtx(w, t.node)));
+    serverInput(w, t.node, { at: w.now, kind: 'timer', payload: t.payload }, (ctx) => arch.onTimer(srv.state, t.payload, w.arch, ctx));
     return;
   }
   const a = dictGet(w.agents, t.node)!;
@@ -281,13 +322,14 @@ function allNodes(w: World): string[] {
   return [...dictKeys(w.servers), ...dictKeys(w.agents)];
 }
 
-function crash(w: World, node: string): void {
+function crash(w: World, node: string, disk: DiskMode = 'kept'): void {
   setCrashed(w.net, node, true);
   w.timers = w.timers.filter((t) => t.node !== node);
   const srv = dictGet(w.servers, node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
     srv.state = arch.onCrash(srv.state, w.arch);
+    if (w.durability || disk !== 'kept') crashDisk(w, node, disk);
     for (const id of dictKeys(w.agents)) {
       const p = w.agents[id]!.pending;
       if (p && p.to === node && p.note === null) p.note = `${node} crashed while the request was pending`;
@@ -303,7 +345,7 @@ function recover(w: World, node: string): void {
   const srv = dictGet(w.servers, node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
-    applyEffects(w, node, arch.onRecover(srv.state, w.arch, serverCtx(w, node)));
+    serverInput(w, node, { at: w.now, kind: 'recover' }, (ctx) => arch.onRecover(srv.state, w.arch, ctx));
     return;
   }
   const a = dictGet(w.agents, node)!;
@@ -383,7 +425,8 @@ function applyAction(w: World, act: Action): string | null {
     case 'crash':
       if (missing(act.node)) return missing(act.node);
       if (isCrashed(w.net, act.node)) return `${act.node} is already crashed`;
-      crash(w, act.node);
+      if (act.disk && act.disk !== 'kept' && !dictHas(w.servers, act.node)) return `${act.node} is an agent: only a server has a disk to lose`;
+      crash(w, act.node, act.disk);
       return null;
     case 'recover':
       if (missing(act.node)) return missing(act.node);
@@ -411,9 +454,77 @@ function applyAction(w: World, act: Action): string | null {
       for (const id of wanted) if (!dictHas(w.servers, id)) addServer(w, id);
       for (const id of dictKeys(w.servers)) {
         const srv = w.servers[id]!;
-        applyEffects(w, id, arch.onConfigure(srv.state, from, act.config, serverCtx(w, id)));
+        serverInput(w, id, { at: w.now, kind: 'configure', from, to: act.config }, (ctx) => arch.onConfigure(srv.state, from, act.config, ctx));
       }
       for (const id of dictKeys(w.servers)) if (!wanted.includes(id)) removeServer(w, id);
+      return null;
+    }
+    case 'set-durability':
+    case 'schedule-backups':
+    case 'backup':
+    case 'restore':
+    case 'restore-drill':
+    case 'corrupt-backup':
+      return applyDurabilityAction(w, act);
+  }
+}
+
+type DurabilityAction = Extract<Action, { type: 'set-durability' | 'schedule-backups' | 'backup' | 'restore' | 'restore-drill' | 'corrupt-backup' }>;
+
+/** The durability actions (docs/engine.md, "Durability"): they turn the feature on. */
+function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
+  const node = 'node' in act ? act.node : undefined;
+  if (node !== undefined && !dictHas(w.servers, node)) return `there is no server "${node}"${dictHas(w.agents, node) ? ': an agent has no disk' : ''}`;
+  const d = ensureDurability(w);
+  switch (act.type) {
+    case 'set-durability':
+    case 'schedule-backups': {
+      const nodes = node === undefined ? dictKeys(w.servers) : [node];
+      // Disks exist before the change, so a node that gives up its WAL starts flushed now.
+      for (const id of nodes) diskOf(w, id);
+      const patch = act.type === 'schedule-backups' ? { backupEvery: act.every } : { ...(act.wal === undefined ? {} : { wal: act.wal }), ...(act.flushEvery === undefined ? {} : { flushEvery: act.flushEvery }) };
+      if (node === undefined) {
+        d.defaults = { ...d.defaults, ...patch };
+        for (const id of Object.keys(d.overrides)) for (const k of Object.keys(patch)) delete (d.overrides[id] as Record<string, unknown>)[k];
+      } else dictSet(d.overrides, node, { ...(dictGet(d.overrides, node) ?? {}), ...patch });
+      settingsChanged(w, nodes);
+      return null;
+    }
+    case 'backup': {
+      const nodes = (node === undefined ? dictKeys(w.servers) : [node]).filter((id) => !isCrashed(w.net, id));
+      if (nodes.length === 0) return node === undefined ? 'every server is down: a backup reads a running node' : `${node} is down: a backup reads a running node`;
+      for (const id of nodes) takeBackup(w, id);
+      return null;
+    }
+    case 'restore': {
+      if (act.target > w.now) return `cannot restore ${act.node} to tick ${act.target}: it is in the future`;
+      const chosen = chooseBackup(w, act.node, act.target, act.backup ?? null);
+      if ('error' in chosen) return `cannot restore ${act.node}: ${chosen.error}`;
+      const state = rollForward(w, chosen.backup, act.target);
+      // A restore takes the node down if it is up, installs the state (what was in flight
+      // or queued is gone, as in a crash) and brings it up again.
+      if (!isCrashed(w.net, act.node)) crash(w, act.node);
+      const arch = getArchitecture(w.arch.kind);
+      const srv = w.servers[act.node]!;
+      srv.state = arch.onCrash(state, w.arch);
+      restoredDisk(w, act.node);
+      d.events.push({ kind: 'restore', tick: w.now, node: act.node, target: act.target, backup: chosen.backup.id, skipped: chosen.skipped });
+      recover(w, act.node);
+      return null;
+    }
+    case 'restore-drill': {
+      const b = act.backup === undefined ? [...d.backups].reverse().find((x) => x.node === act.node) : d.backups[act.backup - 1];
+      if (!b) return act.backup === undefined ? `there is no backup of ${act.node} to drill` : `there is no backup #${act.backup}`;
+      if (b.node !== act.node) return `backup #${b.id} is of ${b.node}, not ${act.node}`;
+      const r = drill(w, b);
+      d.events.push({ kind: 'drill', tick: w.now, node: act.node, backup: b.id, ...r });
+      return null;
+    }
+    case 'corrupt-backup': {
+      const b = d.backups[act.backup - 1];
+      if (!b) return `there is no backup #${act.backup}`;
+      corruptBackup(b);
+      d.events.push({ kind: 'corrupt', tick: w.now, backup: b.id });
       return null;
     }
   }
@@ -430,6 +541,7 @@ export function nextEventTick(w: World, s: Scenario): number | null {
   if (m) t = Math.min(t, m.deliverAt);
   const tm = w.timers[0];
   if (tm) t = Math.min(t, tm.at);
+  if (w.durability) t = Math.min(t, nextDurabilityTick(w));
   return t === Infinity ? null : t;
 }
 
@@ -444,6 +556,7 @@ function processTick(w: World, s: Scenario, t: number): void {
   }
   while (w.net.inFlight.length > 0 && w.net.inFlight[0]!.deliverAt === t) deliver(w, w.net.inFlight.shift()!);
   while (w.timers.length > 0 && w.timers[0]!.at === t) fire(w, w.timers.shift()!);
+  if (w.durability) endOfTick(w, t, (id) => isCrashed(w.net, id));
 }
 
 /**
@@ -485,6 +598,7 @@ export function settleWorld(w: World): void {
   for (const r of w.history) if (r.outcome !== null) deepFreeze(r);
   const arch = getArchitecture(w.arch.kind);
   for (const id of Object.keys(w.servers)) arch.settle(w.servers[id]!.state);
+  if (w.durability) settleDurability(w.durability);
 }
 
 /** The world hash: SHA-256 over the canonical serialisation of all of it. */

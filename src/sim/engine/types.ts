@@ -4,6 +4,7 @@ import type { OpRecord } from '../history/types';
 import type { AgentState } from '../agents/agent';
 import type { NetState } from '../net/network';
 import type { ArchitectureConfig } from '../scenario/schema';
+import type { DurabilityState } from '../durability/types';
 
 /** A message on the wire. Payloads are plain data; ids are unique in the world. */
 export interface Message {
@@ -74,4 +75,6 @@ export interface World {
   history: OpRecord[];
   actionErrors: ActionError[];
   metrics: Metrics;
+  /** Disks, backups and their archive: absent unless the scenario or an action uses them. */
+  durability?: DurabilityState;
 }

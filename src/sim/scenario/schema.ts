@@ -133,6 +133,35 @@ export const NetworkConfigSchema = z.strictObject({
 });
 export type NetworkConfig = z.infer<typeof NetworkConfigSchema>;
 
+/**
+ * What a crash does to a server's disk: `kept` (crash-recover, the default), `unflushed-lost`
+ * (power loss: what was not yet flushed is gone), `lost` (the disk is gone: the node comes
+ * back empty until restored).
+ */
+export const DiskModeSchema = z.enum(['kept', 'unflushed-lost', 'lost']);
+export type DiskMode = z.infer<typeof DiskModeSchema>;
+const FlushEvery = z.number().int().min(1).max(100_000);
+/** Ticks between scheduled backups; 0: none. */
+const BackupEvery = z.number().int().min(0).max(100_000);
+const BackupId = z.number().int().min(1).max(1_000_000);
+
+/**
+ * How servers keep their data (absent: storage survives every crash, as before). Defaults
+ * for every server, then per-node overrides.
+ */
+export const DurabilitySchema = z.strictObject({
+  /** A write-ahead log flushed before acknowledging: acknowledged writes survive power loss. */
+  wal: z.boolean(),
+  /** Without a WAL, the state is flushed to disk every N ticks. */
+  flushEvery: FlushEvery,
+  backupEvery: BackupEvery.optional(),
+  nodes: z
+    .array(z.strictObject({ node: NodeId, wal: z.boolean().optional(), flushEvery: FlushEvery.optional(), backupEvery: BackupEvery.optional() }))
+    .max(LIMITS.agents)
+    .optional(),
+});
+export type DurabilityConfig = z.infer<typeof DurabilitySchema>;
+
 const at = { tick: Tick };
 export const ActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('op'), agent: NodeId, op: z.string().min(1).max(40), args: JsonObjectSchema }),
@@ -152,11 +181,18 @@ export const ActionSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...at, type: z.literal('partition'), groups: z.array(z.array(NodeId).min(1).max(LIMITS.agents)).min(2).max(16) }),
   z.strictObject({ ...at, type: z.literal('heal-all') }),
-  z.strictObject({ ...at, type: z.literal('crash'), node: NodeId }),
+  z.strictObject({ ...at, type: z.literal('crash'), node: NodeId, disk: DiskModeSchema.optional() }),
   z.strictObject({ ...at, type: z.literal('recover'), node: NodeId }),
   z.strictObject({ ...at, type: z.literal('drop-message'), message: z.number().int().min(0) }),
   z.strictObject({ ...at, type: z.literal('deliver-message'), message: z.number().int().min(0) }),
   z.strictObject({ ...at, type: z.literal('configure'), config: ArchitectureConfigSchema }),
+  // Durability, backups and point-in-time recovery (docs/engine.md, "Durability").
+  z.strictObject({ ...at, type: z.literal('set-durability'), node: NodeId.optional(), wal: z.boolean().optional(), flushEvery: FlushEvery.optional() }),
+  z.strictObject({ ...at, type: z.literal('schedule-backups'), node: NodeId.optional(), every: BackupEvery }),
+  z.strictObject({ ...at, type: z.literal('backup'), node: NodeId.optional() }),
+  z.strictObject({ ...at, type: z.literal('restore'), node: NodeId, target: Tick, backup: BackupId.optional() }),
+  z.strictObject({ ...at, type: z.literal('restore-drill'), node: NodeId, backup: BackupId.optional() }),
+  z.strictObject({ ...at, type: z.literal('corrupt-backup'), backup: BackupId }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionType = Action['type'];
@@ -170,6 +206,7 @@ export const ScenarioSchema = z.strictObject({
   architecture: ArchitectureConfigSchema,
   network: NetworkConfigSchema,
   agents: z.array(AgentSpecSchema).max(LIMITS.agents),
+  durability: DurabilitySchema.optional(),
   actions: z.array(ActionSchema).max(LIMITS.actions),
   /** Narration, questions and checked claims at ticks: a scenario with this is a lesson. */
   lesson: LessonSchema.optional(),

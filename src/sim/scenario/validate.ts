@@ -64,6 +64,9 @@ export function semanticErrors(s: Scenario): ParseError[] {
     const problem = arch.checkConfig?.(a.config, s.network);
     if (problem) err(`actions.${i}.config`, problem);
   });
+  s.durability?.nodes?.forEach((n, i) => {
+    if (!servers.has(n.node)) err(`durability.nodes.${i}.node`, `no server in this scenario is called "${n.node}"`);
+  });
   const everAgents = new Set<string>();
   s.agents.forEach((a, i) => {
     if (servers.has(a.id)) err(`agents.${i}.id`, `"${a.id}" is the name of a server`);
@@ -88,7 +91,8 @@ export function semanticErrors(s: Scenario): ParseError[] {
     const refs: [string, string][] = [];
     if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload') refs.push(['agent', a.agent]);
     if (a.type === 'cut-link' || a.type === 'heal-link' || a.type === 'set-link') refs.push(['from', a.from], ['to', a.to]);
-    if (a.type === 'crash' || a.type === 'recover') refs.push(['node', a.node]);
+    if (a.type === 'crash' || a.type === 'recover' || a.type === 'restore' || a.type === 'restore-drill') refs.push(['node', a.node]);
+    if ((a.type === 'set-durability' || a.type === 'schedule-backups' || a.type === 'backup') && a.node !== undefined) refs.push(['node', a.node]);
     if (a.type === 'partition') a.groups.forEach((g, gi) => g.forEach((id, j) => refs.push([`groups.${gi}.${j}`, id])));
     for (const [field, id] of refs) if (!known(id)) err(`actions.${i}.${field}`, `no node in this scenario is called "${id}"`);
   });
