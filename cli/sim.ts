@@ -27,6 +27,11 @@ Commands:
   route [--strategy md5-mod|ranges|consistent] [--shards N] [--vnodes V] [--from N --to M]
         Keys on stdin, one a line: print "key<TAB>shard index" for each (md5-mod is the
         reference's int(md5(key), 16) % N); --from/--to prints the fraction that moves.
+  trace <scenario.json> [--to T] [--max-events N] [--shiviz out.log]
+        [--history out.json] [--json trace.json]
+        Record the run as a space-time trace (lanes, events with vector clocks);
+        print a summary. --shiviz writes a log ShiViz opens (docs/spacetime.md),
+        --history the history JSON that \`check\` reads, --json the trace itself.
   help  This text.
 `;
 
@@ -88,6 +93,14 @@ export async function main(argv: string[]): Promise<void> {
     case 'route': {
       const { routeCommand } = await import('./route');
       routeCommand(args, readFileSync(0, 'utf8'), (t) => process.stdout.write(t));
+      return;
+    }
+    case 'trace': {
+      const file = args[0];
+      if (!file || file.startsWith('--')) fail('trace needs a scenario file');
+      const text = readText(file);
+      const { traceCommand } = await import('./trace');
+      process.stdout.write(traceCommand(args.slice(1), text));
       return;
     }
     case 'sweep': {

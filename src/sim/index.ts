@@ -13,3 +13,5 @@ export { runReport } from './report';
 export type { RunReport } from './report';
 export { ENGINE_VERSION } from './version';
 export type { JsonValue, JsonObject } from './core/json';
+export * from './trace/index';
+export { stringifyStateLabHistory, parseStateLabJson } from './history/formats';
