@@ -146,8 +146,13 @@ interface RawEvent {
   msg?: number;
   fault?: Action['type'];
   error?: string;
-  /** Sparse vector clock during recording: lane index → count; missing is 0. */
+  /** Vector clock during recording, by lane index as lanes appeared; shorter ones end in zeros. */
   clock: number[];
+}
+
+/** Pads a clock with zeros to `n` entries: a packed array, never a holey one (slow to copy). */
+function dense(c: number[], n: number): void {
+  while (c.length < n) c.push(0);
 }
 
 class Recorder implements EngineObserver {
@@ -225,6 +230,7 @@ class Recorder implements EngineObserver {
     const sendClock = mi === undefined ? null : this.events[this.messages[mi]!.send]!.clock;
     const lane = this.lane(m.to);
     const c = this.clocks[lane]!;
+    dense(c, this.lanes.length);
     if (sendClock !== null) for (let i = 0; i < sendClock.length; i++) if ((sendClock[i] ?? 0) > (c[i] ?? 0)) c[i] = sendClock[i]!;
     const e = this.push(lane, tick, 'receive', `${describeMessage(m)} from ${m.from}`, { msg: m.id });
     if (mi !== undefined) this.messages[mi]!.receive = e;
@@ -364,7 +370,8 @@ class Recorder implements EngineObserver {
 
   private push(lane: number, tick: number, kind: TraceEventKind, label: string, extra: Partial<RawEvent>): number {
     const c = this.clocks[lane]!;
-    c[lane] = (c[lane] ?? 0) + 1;
+    dense(c, this.lanes.length);
+    c[lane] = c[lane]! + 1;
     const e: RawEvent = { ...extra, lane, tick, kind, label, clock: c.slice() };
     this.events.push(e);
     return this.events.length - 1;
@@ -395,7 +402,7 @@ class Recorder implements EngineObserver {
     const seqs = new Array<number>(n).fill(0);
     const events: TraceEvent[] = this.events.map((e, id) => {
       const clock = new Array<number>(n).fill(0);
-      for (let i = 0; i < e.clock.length; i++) if (e.clock[i] !== undefined) clock[remap[i]!] = e.clock[i]!;
+      for (let i = 0; i < e.clock.length; i++) clock[remap[i]!] = e.clock[i]!;
       const lane = remap[e.lane]!;
       seqs[lane] = seqs[lane]! + 1;
       return { ...e, id, lane, seq: seqs[lane]!, clock };
