@@ -1,11 +1,22 @@
 import { performance } from 'node:perf_hooks';
-import { defaultScenario } from '../src/sim/scenario/builtins';
+import { agent, defaultScenario } from '../src/sim/scenario/builtins';
+import type { Scenario } from '../src/sim/scenario/schema';
 import { worldAt } from '../src/sim/engine/engine';
 import { recordTrace, recordTraceFrom, DEFAULT_MAX_EVENTS } from '../src/sim/trace/trace';
 import { relations } from '../src/sim/trace/clock';
 import { toShiViz } from '../src/sim/trace/shiviz';
-import { crowdScenario } from '../src/state/scenarios';
 import type { Figure } from './engine';
+
+/** The app's crowd (src/state/scenarios.ts, which bench/ may not import: it runs src/sim only). */
+function crowdScenario(): Scenario {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  return {
+    ...defaultScenario(),
+    name: 'Crowd: 50 agents on one store',
+    duration: 1000,
+    agents: Array.from({ length: 50 }, (_, i) => agent(`agent${i + 1}`, { kind: 'random', keys, interval: 24, mix: { get: 5, set: 4, delete: 1, update: 1 } }, 30)),
+  };
+}
 
 function best<T>(n: number, f: () => T): { ms: number; out: T } {
   let ms = Infinity;
