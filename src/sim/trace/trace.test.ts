@@ -252,3 +252,10 @@ describe('history JSON export', () => {
     expect(checkHistoryText(text).ops).toBe(checkHistory({ ops: w.history }).ops);
   });
 });
+
+describe('lane order', () => {
+  it('orders ids naturally: agent2 before agent10', async () => {
+    const { naturalCompare } = await import('./trace');
+    expect(['agent10', 'agent2', 'store', 'agent1', 'a', 'agent1x'].sort(naturalCompare)).toEqual(['a', 'agent1', 'agent1x', 'agent2', 'agent10', 'store']);
+  });
+});

@@ -150,6 +150,23 @@ interface RawEvent {
   clock: number[];
 }
 
+/** agent2 before agent10: numbers inside ids compare as numbers, the rest by code unit. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const xa = a.match(re) ?? [];
+  const xb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(xa.length, xb.length); i++) {
+    const p = xa[i]!;
+    const q = xb[i]!;
+    if (p === q) continue;
+    const np = /^\d/.test(p);
+    const nq = /^\d/.test(q);
+    if (np && nq && Number(p) !== Number(q)) return Number(p) - Number(q);
+    return p < q ? -1 : 1;
+  }
+  return xa.length - xb.length;
+}
+
 /** Pads a clock with zeros to `n` entries: a packed array, never a holey one (slow to copy). */
 function dense(c: number[], n: number): void {
   while (c.length < n) c.push(0);
@@ -177,8 +194,8 @@ class Recorder implements EngineObserver {
     private readonly s: Scenario,
   ) {
     this.openedTo = w.actionsApplied;
-    for (const id of dictKeys(w.servers)) this.lane(id);
-    for (const id of dictKeys(w.agents)) this.lane(id);
+    for (const id of dictKeys(w.servers).sort(naturalCompare)) this.lane(id);
+    for (const id of dictKeys(w.agents).sort(naturalCompare)) this.lane(id);
   }
 
   /** Pending operations and messages in flight at the start, in creation (id) order. */

@@ -111,6 +111,98 @@ function LaneLabel({ L, i, compact }: { L: SpaceTimeLayout; i: number; compact: 
   );
 }
 
+interface Handlers {
+  toggle(id: number): void;
+  key(e: KeyboardEvent, id: number): void;
+  focus(id: number): void;
+}
+
+interface PlotProps {
+  L: SpaceTimeLayout;
+  trace: Trace;
+  sel: TraceEvent | null;
+  rels: ReturnType<typeof relations> | null;
+  tabStop: number | null;
+  compact: boolean;
+  on: Handlers;
+}
+
+/** Everything but the cursor line: re-rendered when the trace, the size or the choice changes. */
+const Plot = memo(function Plot({ L, trace, sel, rels, tabStop, compact, on }: PlotProps) {
+  const relOf = (id: number): Rel => (sel === null || rels === null ? null : id === sel.id ? 'selected' : rels.past.has(id) ? 'past' : rels.future.has(id) ? 'future' : 'concurrent');
+  const arrowRel = (a: ArrowGeom): 'past' | 'future' | 'other' => {
+    if (sel === null || rels === null) return 'other';
+    const inPast = (id: number | null): boolean => id !== null && (id === sel.id || rels.past.has(id));
+    // A message is on the causal chain when both its ends are in the past (or are the event).
+    if (a.receive !== null ? inPast(a.send) && inPast(a.receive) : rels.past.has(a.send)) return 'past';
+    if (rels.future.has(a.send) || a.send === sel.id) return 'future';
+    return 'other';
+  };
+
+  return (
+    <>
+      <g className="st-lanes" aria-hidden="true">
+        {L.lanes.map((l, i) => (
+          <g key={l.id}>
+            <line className={`st-lane st-lane-line-${l.kind}`} x1={L.gutter} y1={l.y} x2={L.width - 8} y2={l.y} />
+            <LaneLabel L={L} i={i} compact={compact} />
+          </g>
+        ))}
+        {L.axis.map((a) => (
+          <g key={a.tick} className="st-axis">
+            <line x1={a.x} y1={L.top - 4} x2={a.x} y2={L.height - 16} />
+            <text x={a.x} y={L.height - 4} textAnchor="middle">
+              {a.tick}
+            </text>
+          </g>
+        ))}
+        {L.bands.map((b, i) => (
+          <g key={i} className={`st-band st-band-${b.fault}`}>
+            <line x1={b.x} y1={L.top - 6} x2={b.x} y2={L.height - 16} />
+            <text x={b.x + 3} y={L.top - 8}>
+              {b.fault === 'heal-all' ? 'heal all' : b.fault}
+            </text>
+            <title>{`tick ${b.tick}: ${b.label}`}</title>
+          </g>
+        ))}
+      </g>
+      <g className="st-bars" aria-hidden="true">
+        {L.bars.map((b) => (
+          <Bar key={b.op} b={b} />
+        ))}
+      </g>
+      <g className="st-arrows" aria-hidden="true">
+        {L.arrows.map((a) => (
+          <Arrow key={a.msg} a={a} rel={arrowRel(a)} />
+        ))}
+      </g>
+      <g className="st-events">
+        {L.events.map((g) => {
+          const e = trace.events[g.id]!;
+          const rel = relOf(g.id);
+          return (
+            <g
+              key={g.id}
+              data-event={g.id}
+              className={`st-event${rel ? ` st-rel-${rel}` : ''}`}
+              role="button"
+              tabIndex={g.id === tabStop ? 0 : -1}
+              aria-pressed={rel === 'selected'}
+              aria-label={describeEvent(trace, e)}
+              onClick={() => on.toggle(g.id)}
+              onKeyDown={(ev) => on.key(ev, g.id)}
+              onFocus={() => on.focus(g.id)}
+            >
+              <rect className="st-hit" x={g.x - 7} y={g.y - 10} width={14} height={20} />
+              <Mark g={g} rel={rel} />
+            </g>
+          );
+        })}
+      </g>
+    </>
+  );
+});
+
 export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compact = false, label }: SpaceTimeDiagramProps) {
   const [boxRef, size] = useElementSize<HTMLDivElement>();
   const [selected, setSelected] = useState<number | null>(null);
@@ -120,13 +212,19 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
   const hi = to ?? trace.to;
   const width = Math.max(compact ? 200 : 320, size.width);
   const L = useMemo(
-    () => layoutSpaceTime(trace, { from: lo, to: hi, width, ...(compact ? { laneHeight: 20, gutter: 64, top: 14, bottom: 18 } : {}) }),
+    () =>
+      layoutSpaceTime(trace, {
+        from: lo,
+        to: hi,
+        width,
+        // A crowd gets narrower lanes: 51 lanes of 34 px would not fit any screen.
+        ...(compact ? { laneHeight: 20, gutter: 64, top: 14, bottom: 18 } : trace.lanes.length > 12 ? { laneHeight: 24 } : {}),
+      }),
     [trace, lo, hi, width, compact],
   );
   // A selection from another trace (the window moved) is dropped.
   const sel = selected !== null && trace.events[selected] !== undefined ? trace.events[selected]! : null;
   const rels = useMemo(() => (sel ? relations(trace, sel.id) : null), [trace, sel]);
-  const relOf = (id: number): Rel => (sel === null || rels === null ? null : id === sel.id ? 'selected' : rels.past.has(id) ? 'past' : rels.future.has(id) ? 'future' : 'concurrent');
   const tabStop = focus !== null && L.events.some((e) => e.id === focus) ? focus : (sel?.id ?? L.events[0]?.id ?? null);
 
   function choose(id: number | null): void {
@@ -161,14 +259,17 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
     }
   }
 
-  const arrowRel = (a: ArrowGeom): 'past' | 'future' | 'other' => {
-    if (sel === null || rels === null) return 'other';
-    const inPast = (id: number | null): boolean => id !== null && (id === sel.id || rels.past.has(id));
-    // A message is on the causal chain when both its ends are in the past (or are the event).
-    if (a.receive !== null ? inPast(a.send) && inPast(a.receive) : rels.past.has(a.send)) return 'past';
-    if (rels.future.has(a.send) || a.send === sel.id) return 'future';
-    return 'other';
-  };
+  // Stable handlers, so a moving cursor re-renders the cursor line, not every event.
+  const latest = useRef({ choose, onKey, selected });
+  latest.current = { choose, onKey, selected };
+  const on = useMemo<Handlers>(
+    () => ({
+      toggle: (id) => latest.current.choose(latest.current.selected === id ? null : id),
+      key: (e, id) => latest.current.onKey(e, id),
+      focus: (id) => setFocus(id),
+    }),
+    [],
+  );
 
   const cursorX = cursorTick !== undefined && cursorTick >= lo && cursorTick <= hi ? L.gutter + (cursorTick - lo + 1) * L.slot : null;
   const name = label ?? `Space-time diagram, ticks ${lo} to ${hi}: ${L.lanes.length} lanes, ${L.events.length} events`;
@@ -177,65 +278,8 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
     <div className={`st${compact ? ' st-compact' : ''}${sel ? ' st-has-selection' : ''}`}>
       <div className="st-box" ref={boxRef}>
         <svg ref={svgRef} className="st-svg" width={L.width} height={L.height} role="group" aria-label={name}>
-          <g className="st-lanes" aria-hidden="true">
-            {L.lanes.map((l, i) => (
-              <g key={l.id}>
-                <line className={`st-lane st-lane-line-${l.kind}`} x1={L.gutter} y1={l.y} x2={L.width - 8} y2={l.y} />
-                <LaneLabel L={L} i={i} compact={compact} />
-              </g>
-            ))}
-            {L.axis.map((a) => (
-              <g key={a.tick} className="st-axis">
-                <line x1={a.x} y1={L.top - 4} x2={a.x} y2={L.height - 16} />
-                <text x={a.x} y={L.height - 4} textAnchor="middle">
-                  {a.tick}
-                </text>
-              </g>
-            ))}
-            {L.bands.map((b, i) => (
-              <g key={i} className={`st-band st-band-${b.fault}`}>
-                <line x1={b.x} y1={L.top - 6} x2={b.x} y2={L.height - 16} />
-                <text x={b.x + 3} y={L.top - 8}>
-                  {b.fault === 'heal-all' ? 'heal all' : b.fault}
-                </text>
-                <title>{`tick ${b.tick}: ${b.label}`}</title>
-              </g>
-            ))}
-            {cursorX !== null && <line className="st-cursor" x1={cursorX} y1={L.top - 6} x2={cursorX} y2={L.height - 16} />}
-          </g>
-          <g className="st-bars" aria-hidden="true">
-            {L.bars.map((b) => (
-              <Bar key={b.op} b={b} />
-            ))}
-          </g>
-          <g className="st-arrows" aria-hidden="true">
-            {L.arrows.map((a) => (
-              <Arrow key={a.msg} a={a} rel={arrowRel(a)} />
-            ))}
-          </g>
-          <g className="st-events">
-            {L.events.map((g) => {
-              const e = trace.events[g.id]!;
-              const rel = relOf(g.id);
-              return (
-                <g
-                  key={g.id}
-                  data-event={g.id}
-                  className={`st-event${rel ? ` st-rel-${rel}` : ''}`}
-                  role="button"
-                  tabIndex={g.id === tabStop ? 0 : -1}
-                  aria-pressed={rel === 'selected'}
-                  aria-label={describeEvent(trace, e)}
-                  onClick={() => choose(selected === g.id ? null : g.id)}
-                  onKeyDown={(ev) => onKey(ev, g.id)}
-                  onFocus={() => setFocus(g.id)}
-                >
-                  <rect className="st-hit" x={g.x - 7} y={g.y - 10} width={14} height={20} />
-                  <Mark g={g} rel={rel} />
-                </g>
-              );
-            })}
-          </g>
+          <Plot L={L} trace={trace} sel={sel} rels={rels} tabStop={tabStop} compact={compact} on={on} />
+          {cursorX !== null && <line className="st-cursor" x1={cursorX} y1={L.top - 6} x2={cursorX} y2={L.height - 16} />}
         </svg>
       </div>
       {!compact && <SpaceTimeLegend />}

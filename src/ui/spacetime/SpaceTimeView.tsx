@@ -19,13 +19,15 @@ export const WINDOWS = [30, 60, 120, 240, 480] as const;
 const VIEW_MAX_EVENTS = 8000;
 /** Bounds a ShiViz export of the whole run so far. */
 const EXPORT_MAX_EVENTS = 100_000;
-/** While playing, a new window at most this often (each is one worker job and one render). */
-const REFRESH_MS = 250;
+/** A new window at most this often (each is one worker job, one copy and one render); slower while playing. */
+const REFRESH_MS = 150;
+const REFRESH_PLAYING_MS = 600;
 
 export default function SpaceTimeView() {
   const store = useLabStore();
   const cursor = useLab((s) => s.cursor);
   const rev = useLab((s) => s.rev);
+  const playing = useLab((s) => s.status === 'playing');
   const actions = useLab((s) => s.actions);
   const [width, setWidth] = useState<number>(60);
   const [trace, setTrace] = useState<Trace | null>(null);
@@ -46,9 +48,9 @@ export default function SpaceTimeView() {
   useEffect(() => {
     // Throttled, trailing: the last cursor of a burst always gets its window.
     if (timer.current !== null) return;
-    const wait = Math.max(0, REFRESH_MS - (performance.now() - last.current));
+    const wait = Math.max(0, (playing ? REFRESH_PLAYING_MS : REFRESH_MS) - (performance.now() - last.current));
     timer.current = setTimeout(request, wait);
-  }, [cursor, rev, request]);
+  }, [cursor, rev, request, playing]);
   useEffect(
     () => () => {
       if (timer.current !== null) clearTimeout(timer.current);
