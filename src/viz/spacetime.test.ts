@@ -58,6 +58,11 @@ describe('space-time geometry', () => {
     expect(neighbourEvent(L, first.id, 'home')).toBe(first.id);
   });
 
+  it('leaves room for the longest lane name', () => {
+    const long = { ...trace, lanes: [...trace.lanes, { id: 'coordinator', kind: 'server' as const }] };
+    expect(layoutSpaceTime(long, { from: 0, to: 10, width: 600 }).gutter).toBeGreaterThan(layoutSpaceTime(trace, { from: 0, to: 10, width: 600 }).gutter);
+  });
+
   it('fits a small box', () => {
     const small = layoutSpaceTime(trace, { from: 250, to: 300, width: 200, laneHeight: 18, gutter: 48 });
     for (const e of small.events) expect(e.x).toBeLessThanOrEqual(200);

@@ -86,6 +86,12 @@ export interface SpaceTimeLayout {
   axis: { x: number; tick: number }[];
 }
 
+/** Room for the longest lane name at about `charWidth` px a character, plus its icon. */
+export function labelGutter(trace: Trace, charWidth: number): number {
+  const longest = trace.lanes.reduce((n, l) => Math.max(n, l.id.length), 0);
+  return Math.round(Math.min(160, Math.max(64, 32 + charWidth * longest)));
+}
+
 /** How far along its way a dropped message got: lost or cut at send dies near its sender. */
 export function dropReach(m: Pick<TraceMessage, 'sentAt' | 'drop'>): number {
   if (m.drop === null) return 1;
@@ -95,7 +101,7 @@ export function dropReach(m: Pick<TraceMessage, 'sentAt' | 'drop'>): number {
 
 export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTimeLayout {
   const laneHeight = opts.laneHeight ?? 34;
-  const gutter = opts.gutter ?? 84;
+  const gutter = opts.gutter ?? labelGutter(trace, 8.5);
   const top = opts.top ?? 22;
   const bottom = opts.bottom ?? 24;
   const from = Math.floor(opts.from);

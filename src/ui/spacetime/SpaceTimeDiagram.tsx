@@ -2,7 +2,7 @@ import { memo, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { Trace, TraceEvent } from '../../sim/trace/trace';
 import { relations } from '../../sim/trace/clock';
-import { layoutSpaceTime, neighbourEvent } from '../../viz/spacetime';
+import { labelGutter, layoutSpaceTime, neighbourEvent } from '../../viz/spacetime';
 import type { ArrowGeom, EventGeom, OpBar, SpaceTimeLayout } from '../../viz/spacetime';
 import { agentColour } from '../../viz/palette';
 import { useElementSize } from '../context';
@@ -218,7 +218,7 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
         to: hi,
         width,
         // A crowd gets narrower lanes: 51 lanes of 34 px would not fit any screen.
-        ...(compact ? { laneHeight: 20, gutter: 64, top: 14, bottom: 18 } : trace.lanes.length > 12 ? { laneHeight: 24 } : {}),
+        ...(compact ? { laneHeight: 20, gutter: labelGutter(trace, 7), top: 14, bottom: 18 } : trace.lanes.length > 12 ? { laneHeight: 24 } : {}),
       }),
     [trace, lo, hi, width, compact],
   );
