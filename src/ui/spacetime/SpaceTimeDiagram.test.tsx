@@ -15,6 +15,8 @@ describe('SpaceTimeDiagram (server-rendered markup)', () => {
       expect(html.match(/role="button"/g)?.length).toBe(shown);
       expect(html.match(/tabindex="0"/g)?.length).toBe(1);
       expect(html).toContain('aria-label="store, tick 250, fault: crashed"');
+      // A dropped message says where and why on its send.
+      expect(html).toMatch(/send: [^"]* \(dropped at tick \d+ \((receiver down|cut|lost)\)\)"/);
       expect(html.includes('Happened before it')).toBe(false);
       // The compact box drops the legend and the text help.
       expect(html.includes('Legend of the space-time diagram')).toBe(!compact);

@@ -43,8 +43,26 @@ const KIND_WORDS: Record<TraceEvent['kind'], string> = {
   fault: 'fault',
 };
 
+/** What became of each send's message(s), by send event: dropped where and why, duplicated. Once per trace. */
+const fates = new WeakMap<Trace, Map<number, string>>();
+
+function fateOf(trace: Trace, send: number): string | undefined {
+  let m = fates.get(trace);
+  if (!m) {
+    m = new Map();
+    for (const x of trace.messages) {
+      const why = x.drop ? `dropped at tick ${x.drop.tick} (${x.drop.why === 'by-hand' ? 'by hand' : x.drop.why === 'crashed' ? 'receiver down' : x.drop.why})` : null;
+      const note = [x.duplicate ? 'a duplicate copy' : null, why].filter((t) => t !== null).join(', ');
+      if (note) m.set(x.send, m.has(x.send) ? `${m.get(x.send)!}; ${note}` : note);
+    }
+    fates.set(trace, m);
+  }
+  return m.get(send);
+}
+
 export function describeEvent(trace: Trace, e: TraceEvent): string {
-  return `${trace.lanes[e.lane]!.id}, tick ${e.tick}, ${KIND_WORDS[e.kind]}: ${e.label}${e.error ? ` (not applied: ${e.error})` : ''}`;
+  const fate = e.kind === 'send' ? fateOf(trace, e.id) : undefined;
+  return `${trace.lanes[e.lane]!.id}, tick ${e.tick}, ${KIND_WORDS[e.kind]}: ${e.label}${fate ? ` (${fate})` : ''}${e.error ? ` (not applied: ${e.error})` : ''}`;
 }
 
 function Mark({ g, rel }: { g: EventGeom; rel: Rel }) {
