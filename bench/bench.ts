@@ -36,6 +36,10 @@ async function main(): Promise<void> {
     const { backupBench } = await import('./backup');
     print('Backups and point-in-time recovery', backupBench());
   }
+  if (!only || only === 'trace') {
+    const { traceBench } = await import('./trace');
+    print('Space-time traces', traceBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {

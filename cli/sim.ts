@@ -31,6 +31,11 @@ Commands:
         Run a lesson (a scenario with a "lesson" field) from start to end and check
         every claim at its step; print each step's claims and what was measured.
         Exit code 1 when a claim does not hold.
+  trace <scenario.json> [--to T] [--max-events N] [--shiviz out.log]
+        [--history out.json] [--json trace.json]
+        Record the run as a space-time trace (lanes, events with vector clocks);
+        print a summary. --shiviz writes a log ShiViz opens (docs/spacetime.md),
+        --history the history JSON that \`check\` reads, --json the trace itself.
   help  This text.
 `;
 
@@ -107,6 +112,14 @@ export async function main(argv: string[]): Promise<void> {
     case 'route': {
       const { routeCommand } = await import('./route');
       routeCommand(args, readFileSync(0, 'utf8'), (t) => process.stdout.write(t));
+      return;
+    }
+    case 'trace': {
+      const file = args[0];
+      if (!file || file.startsWith('--')) fail('trace needs a scenario file');
+      const text = readText(file);
+      const { traceCommand } = await import('./trace');
+      process.stdout.write(traceCommand(args.slice(1), text));
       return;
     }
     case 'sweep': {

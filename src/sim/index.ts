@@ -21,3 +21,5 @@ export type { Lesson, LessonStep, Claim, Question } from './lesson/schema';
 export { lostWrites } from './durability/lost';
 export type { LostWrite } from './durability/lost';
 export type { DurabilityState, Backup, DiskEvent, DiskSettings } from './durability/types';
+export * from './trace/index';
+export { stringifyStateLabHistory, parseStateLabJson } from './history/formats';

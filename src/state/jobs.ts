@@ -1,6 +1,7 @@
 import { Timeline } from '../sim/timeline/timeline';
 import type { TimelineExport } from '../sim/timeline/timeline';
 import { worldHash } from '../sim/engine/engine';
+import { recordTraceFrom } from '../sim/trace/trace';
 import { CHECKPOINT_EVERY, SEEK_CHECKPOINTS } from './protocol';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -27,6 +28,8 @@ interface Job {
 const SEEK = 0;
 const HASH = 1;
 const SUMMARY = 2;
+/** Traces come after hashes (a hash names the cursor's tick), before the background run. */
+const TRACE = 1.5;
 
 export class SimJobs {
   private rev = -1;
@@ -60,6 +63,13 @@ export class SimJobs {
         }
         this.jobs.push(this.seekJob(m.id, m.rev, this.timeline, m.tick, m.after));
         return;
+      case 'trace': {
+        if (m.rev !== this.rev || !this.timeline) return;
+        // Only the newest window matters: the cursor or the window has moved on.
+        this.jobs = this.jobs.filter((j) => j.priority !== TRACE);
+        this.jobs.push(this.traceJob(m.id, m.rev, this.timeline, m.from, m.to, m.maxEvents));
+        return;
+      }
       case 'cancel': {
         const had = this.jobs.some((j) => j.id === m.id && j.priority === SEEK);
         this.jobs = this.jobs.filter((j) => !(j.id === m.id && j.priority === SEEK));
@@ -119,6 +129,29 @@ export class SimJobs {
         if (++steps % 64 === 0 || tl.tick >= target) this.post({ type: 'progress', id, done: Math.max(0, tl.tick), total: target });
         if (tl.tick < target) return false;
         this.post({ type: 'seek-done', id, rev, tick: target, timeline: trimExport(tl.exportAfter(after), target) });
+        return true;
+      },
+    };
+  }
+
+  /**
+   * The world just before `from` (reached in slices, like a seek, when it is not computed
+   * yet), then one recording of the window: bounded by `maxEvents`, so one slice.
+   */
+  private traceJob(id: number, rev: number, tl: Timeline, from: number, to: number, maxEvents: number): Job {
+    const end = Math.min(tl.end, Math.max(0, Math.floor(to)));
+    const start = Math.max(-1, Math.min(end, Math.floor(from)) - 1);
+    return {
+      priority: TRACE,
+      id,
+      step: () => {
+        if (tl.computedTo < start && tl.tick <= start) {
+          if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
+          tl.forward(start, 64);
+          if (tl.tick < start) return false;
+        }
+        const w = tl.worldAt(start);
+        this.post({ type: 'trace', id, rev, trace: recordTraceFrom(w, tl.scenario, end, { maxEvents }) });
         return true;
       },
     };

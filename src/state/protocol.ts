@@ -1,5 +1,6 @@
 import type { Scenario } from '../sim/scenario/schema';
 import type { TimelineExport } from '../sim/timeline/timeline';
+import type { Trace } from '../sim/trace/trace';
 
 /**
  * Messages between the store and the simulation worker. The worker runs the same engine
@@ -13,7 +14,9 @@ export type ToWorker =
   | { type: 'hash'; id: number; rev: number; tick: number }
   /** `after`: how far the page's timeline is computed; the answer carries what lies beyond. */
   | { type: 'seek'; id: number; rev: number; tick: number; after: number }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** A space-time trace of ticks from..to (causal pasts within it); only the newest is answered. */
+  | { type: 'trace'; id: number; rev: number; from: number; to: number; maxEvents: number };
 
 export type FromWorker =
   | { type: 'hash'; id: number; rev: number; tick: number; hash: string }
@@ -23,6 +26,7 @@ export type FromWorker =
   | { type: 'seek-cancelled'; id: number }
   /** Ticks at which operations failed or timed out, final up to `upTo`. */
   | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean }
+  | { type: 'trace'; id: number; rev: number; trace: Trace }
   | { type: 'error'; id: number | null; message: string };
 
 /** Ticks between checkpoints, the same on both sides so adopted checkpoints fall in step. */

@@ -120,7 +120,8 @@ export function describeMismatch(m: Mismatch, engineNow: string = ENGINE_VERSION
 // ------------------------------------------------------------------ files
 
 /** A file name for the scenario at a tick: letters, digits and dashes only. */
-export function exportFilename(scenario: Scenario, tick: number): string {
+/** `what`: a suffix naming another export of the same run (`history`, `shiviz`), with its extension. */
+export function exportFilename(scenario: Scenario, tick: number, what?: { suffix: string; ext: string }): string {
   const slug = scenario.name
     .normalize('NFKD')
     .toLowerCase()
@@ -128,7 +129,8 @@ export function exportFilename(scenario: Scenario, tick: number): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
     .replace(/-+$/g, '');
-  return `statelab-${slug || 'scenario'}-t${Math.max(0, Math.floor(tick))}.json`;
+  const tail = what ? `-${what.suffix}.${what.ext}` : '.json';
+  return `statelab-${slug || 'scenario'}-t${Math.max(0, Math.floor(tick))}${tail}`;
 }
 
 /** The file's content: the envelope's JSON, indented for people who open it. */

@@ -19,6 +19,7 @@ import { findScenario } from './scenarios';
 import { CHECKPOINT_EVERY } from './protocol';
 import type { FromWorker } from './protocol';
 import type { WorkerPort } from './workerPort';
+import type { Trace } from '../sim/trace/trace';
 
 /**
  * The app's one store (Zustand, vanilla: React subscribes to it, it does not know React).
@@ -109,6 +110,12 @@ export interface LabActions {
   /** Says something in the notice bar (what a link or a lesson could not open, and why). */
   notify(tone: Notice['tone'], text: string): void;
   dismissNotice(): void;
+  /**
+   * A space-time trace of ticks from..to of the current scenario, for `onTrace` (computed in
+   * the worker from its nearest checkpoint; in this thread without one). Only the newest
+   * request is answered.
+   */
+  requestTrace(from: number, to: number, maxEvents: number, onTrace: (trace: Trace) => void): void;
   dispose(): void;
 }
 
@@ -206,6 +213,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   let disposed = false;
   let panelAt = -Infinity;
   let panelTimer = false;
+  let traceReq: { id: number; onTrace: (trace: Trace) => void } | null = null;
 
   /** The cursor's world, lent by the timeline: read it at once, keep nothing of it. */
   const world = (): World => tl.current as World;
@@ -347,6 +355,11 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         seekId = null;
         set({ seek: null });
         actor.send({ type: 'SEEK_CANCEL' });
+        return;
+      case 'trace':
+        if (traceReq === null || m.id !== traceReq.id || m.rev !== s.rev) return;
+        traceReq.onTrace(m.trace);
+        traceReq = null;
         return;
       case 'error':
         if (m.id !== null && m.id === seekId) {
@@ -679,6 +692,26 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     },
     dismissNotice() {
       set({ notice: null });
+    },
+
+    requestTrace(from, to, maxEvents, onTrace) {
+      const s = get();
+      const id = ++reqSeq;
+      traceReq = { id, onTrace };
+      const p = port();
+      if (p) {
+        p.postMessage({ type: 'trace', id, rev: s.rev, from, to, maxEvents });
+        return;
+      }
+      // No worker: the window is bounded, so it is recorded here, from the nearest checkpoint.
+      void import('../sim/trace/trace').then(({ recordTraceFrom }) => {
+        if (disposed || traceReq?.id !== id || get().rev !== s.rev) return;
+        traceReq = null;
+        const cursor = tl.tick;
+        const w = tl.worldAt(Math.max(-1, Math.floor(from) - 1));
+        tl.seek(cursor);
+        onTrace(recordTraceFrom(w, s.scenario, Math.min(s.scenario.duration, to), { maxEvents }));
+      });
     },
 
     dispose() {

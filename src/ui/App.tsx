@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
 import { ActPanel, NoticeBar } from './ActPanel';
 import { LessonSlot } from './lesson/LessonSlot';
@@ -12,6 +12,9 @@ import { ShareNotices } from './ShareControls';
 import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
+
+/** Loaded on first use: the first page's budget does not pay for it (see bench/app.ts). */
+const SpaceTimeView = lazy(() => import('./spacetime/SpaceTimeView'));
 
 type Tab = 'act' | 'inspect' | 'timeline';
 const TABS: { id: Tab; label: string }[] = [
@@ -172,6 +175,7 @@ export function App() {
   const [dark, toggleTheme] = useTheme();
   const phone = useMediaQuery('(max-width: 760px)');
   const [tab, setTab] = useState<Tab>('act');
+  const [spacetime, setSpacetime] = useState(false);
   const actions = useLab((s) => s.actions);
   const openHelp = useRef(() => setHelp(true)).current;
   useShortcuts(openHelp, help);
@@ -209,14 +213,32 @@ export function App() {
           <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
             <h2 className="sr-only">Diagram</h2>
             <Diagram />
-            <ArchDiagramHost
-              foot={
-                <div className="diagram-foot">
-                  <DiagramLegend />
-                  <DiagramText />
-                </div>
-              }
-            />
+            <button type="button" className="st-toggle" aria-pressed={spacetime} onClick={() => setSpacetime(!spacetime)}>
+              Space-time
+            </button>
+            {spacetime ? (
+              // In the architecture pane's place, under the topology: the same room on a projector.
+              <div className="arch-pane st-pane">
+                <Suspense
+                  fallback={
+                    <p className="hint" role="status">
+                      Loading the space-time diagram…
+                    </p>
+                  }
+                >
+                  <SpaceTimeView />
+                </Suspense>
+              </div>
+            ) : (
+              <ArchDiagramHost
+                foot={
+                  <div className="diagram-foot">
+                    <DiagramLegend />
+                    <DiagramText />
+                  </div>
+                }
+              />
+            )}
           </ErrorBoundary>
         </div>
         <NoticeBar />

@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import { downloadText } from './download';
 import type { ChangeEvent } from 'react';
 import { MAX_INFLATED_BYTES } from '../sim/scenario/codec';
 import { describeError, describeMismatch, exportContent, exportFilename, importText, linkForEnvelope } from '../state/share';
@@ -87,14 +88,7 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
       return;
     }
     const name = exportFilename(env.scenario, env.tick);
-    const url = URL.createObjectURL(new Blob([exportContent(env)], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(name, exportContent(env), 'application/json');
     setStatus(`Exported as ${name}.`);
   }
 

@@ -129,6 +129,19 @@ export function parseStateLabJson(text: string): History {
 }
 
 /**
+ * A run's history as a file `sim check` reads (`parseStateLabJson`): the records as the engine
+ * keeps them, under `ops`, with where they came from beside them (ignored by the reader).
+ * Pending operations are written as they are (outcome null), which the checker reads as
+ * unknown, as it reads `info`.
+ */
+export function stringifyStateLabHistory(history: History, about: { scenario?: string; tick?: number } = {}): string {
+  const head: JsonObject = { format: 'statelab-history' };
+  if (about.scenario !== undefined) head['scenario'] = about.scenario;
+  if (about.tick !== undefined) head['tick'] = about.tick;
+  return JSON.stringify({ ...head, ops: history.ops }, null, 1) + '\n';
+}
+
+/**
  * StateLab's records as per-key register operations.
  *
  * - `fail` operations definitely did not happen and are left out.
