@@ -214,6 +214,10 @@ export function describeAction(a: Action | ActionInput): string {
       return `deliver message ${a.message}`;
     case 'configure':
       return `configure ${a.config.kind}`;
+    case 'set-health':
+      return a.health ? `health checks: ${a.health.detector} detector` : 'health checks off';
+    case 'set-fallback':
+      return `${a.agent}: fallback ${a.fallback}`;
   }
 }
 

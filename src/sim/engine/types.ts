@@ -4,6 +4,7 @@ import type { OpRecord } from '../history/types';
 import type { AgentState } from '../agents/agent';
 import type { NetState } from '../net/network';
 import type { ArchitectureConfig } from '../scenario/schema';
+import type { HealthState } from '../health/health';
 
 /** A message on the wire. Payloads are plain data; ids are unique in the world. */
 export interface Message {
@@ -74,4 +75,6 @@ export interface World {
   history: OpRecord[];
   actionErrors: ActionError[];
   metrics: Metrics;
+  /** Heartbeats and failure detectors (src/sim/health); absent unless the scenario enables them. */
+  health?: HealthState;
 }

@@ -13,6 +13,7 @@ import { FORMAT_VERSION, LIMITS } from './limits';
 import { EventSourcingConfigSchema } from '../architectures/event-sourcing/config';
 import { PartitionedConfigSchema } from '../architectures/partitioned/config';
 import { GossipConfigSchema } from '../architectures/gossip/config';
+import { FallbackSchema, HealthConfigSchema } from '../health/config';
 export { FORMAT_VERSION, LIMITS };
 
 export const NodeId = z
@@ -111,6 +112,8 @@ export const AgentSpecSchema = z.strictObject({
   timeout: z.number().int().min(1).max(100_000),
   /** Resend the same request (same id, deduplicated by the server) every N ticks; 0: never. */
   retryEvery: z.number().int().min(0).max(100_000),
+  /** What it does while its failure detector suspects its server (needs `health`); absent: none. */
+  fallback: FallbackSchema.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -156,6 +159,9 @@ export const ActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('drop-message'), message: z.number().int().min(0) }),
   z.strictObject({ ...at, type: z.literal('deliver-message'), message: z.number().int().min(0) }),
   z.strictObject({ ...at, type: z.literal('configure'), config: ArchitectureConfigSchema }),
+  /** Turns health checks on (or changes the detector), or off with null. */
+  z.strictObject({ ...at, type: z.literal('set-health'), health: HealthConfigSchema.nullable() }),
+  z.strictObject({ ...at, type: z.literal('set-fallback'), agent: NodeId, fallback: FallbackSchema }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionType = Action['type'];
@@ -169,6 +175,8 @@ export const ScenarioSchema = z.strictObject({
   architecture: ArchitectureConfigSchema,
   network: NetworkConfigSchema,
   agents: z.array(AgentSpecSchema).max(LIMITS.agents),
+  /** Heartbeats and a failure detector from tick 0 (docs/health.md); absent: none. */
+  health: HealthConfigSchema.optional(),
   actions: z.array(ActionSchema).max(LIMITS.actions),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
