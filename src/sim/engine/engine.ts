@@ -517,9 +517,10 @@ function setHealth(w: World, config: HealthConfig | null): void {
   // Sequence numbers keep counting across a change, so no heartbeat is ever mistaken for
   // a fresher one; heartbeats of an earlier configuration are ignored by their epoch.
   if (w.health) h.seq = w.health.seq;
-  for (const id of dictKeys(w.net.crashed)) dictSet(h.crashedAt, id, w.now);
   w.health = h;
   setPairs(h, healthPairs(w), healthEnv(w));
+  // Nodes already down are noted as crashed now, so suspecting them is not counted as false.
+  for (const id of dictKeys(w.net.crashed)) onHealthCrash(h, id, healthEnv(w));
 }
 
 function refreshHealth(w: World): void {

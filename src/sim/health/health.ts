@@ -33,6 +33,12 @@ export interface PairHealth {
   /** φ: the last `window` inter-arrival times between fresh heartbeats heard while healthy. */
   samples: number[];
   sum: number;
+  /**
+   * Measurement only: the tick the target last crashed, while the observer has heard no
+   * heartbeat sent after that crash (a suspicion then is a detection, late or not, never a
+   * false one); null otherwise.
+   */
+  crash: number | null;
 }
 
 export interface Detection {
@@ -42,6 +48,12 @@ export interface Detection {
   /** Tick the observer first suspected (or marked down) the target after its crash; null: not yet / never. */
   suspectedAt: number | null;
   downAt: number | null;
+  /**
+   * The mean inter-arrival time the detector used when it suspected (φ's scale; the period
+   * for the timeout detector). No fresh heartbeat arrives once the last one sent before the
+   * crash is in, so it is the mean the whole detection ran on.
+   */
+  mean: number | null;
 }
 
 export interface FalseSuspicion {
@@ -79,6 +91,8 @@ export interface HealthState {
   armed: Dict<true>;
   /** Targets crashed now, and since when (measurement only). */
   crashedAt: Dict<number>;
+  /** Measurement only: each target's heartbeat sequence number when it last crashed. */
+  crashSeq: Dict<number>;
   detections: Detection[];
   falseSuspicions: FalseSuspicion[];
   stats: HealthStats;
@@ -120,6 +134,7 @@ export function initHealth(config: HealthConfig, now: number): HealthState {
     watchers: {},
     armed: {},
     crashedAt: {},
+    crashSeq: {},
     detections: [],
     falseSuspicions: [],
     stats: { heartbeatsSent: 0, heartbeatsHeard: 0, suspicions: 0, falseSuspicions: 0, detections: 0 },
@@ -127,7 +142,7 @@ export function initHealth(config: HealthConfig, now: number): HealthState {
 }
 
 function freshPair(now: number): PairHealth {
-  return { status: 'healthy', since: now, lastHeard: now, lastSeq: -1, samples: [], sum: 0 };
+  return { status: 'healthy', since: now, lastHeard: now, lastSeq: -1, samples: [], sum: 0, crash: null };
 }
 
 /**
@@ -214,11 +229,13 @@ function transition(h: HealthState, observer: string, target: string, v: PairHea
     return;
   }
   if (from === 'healthy') h.stats.suspicions += 1;
-  const crashedAt = dictGet(h.crashedAt, target);
-  if (crashedAt !== undefined) {
-    const d = lastDetection(h, target, observer, crashedAt);
+  if (v.crash !== null) {
+    const d = lastDetection(h, target, observer, v.crash);
     if (d) {
-      if (d.suspectedAt === null) d.suspectedAt = env.now;
+      if (d.suspectedAt === null) {
+        d.suspectedAt = env.now;
+        d.mean = meanInterval(h, v);
+      }
       if (to === 'down' && d.downAt === null) d.downAt = env.now;
     }
     return;
@@ -269,6 +286,7 @@ export function onHeartbeat(h: HealthState, from: string, to: string, hb: Heartb
   }
   v.lastSeq = hb.seq;
   v.lastHeard = env.now;
+  if (v.crash !== null && hb.seq > (dictGet(h.crashSeq, from) ?? 0)) v.crash = null;
   transition(h, to, from, v, 'healthy', env);
 }
 
@@ -276,12 +294,14 @@ export function onHeartbeat(h: HealthState, from: string, to: string, hb: Heartb
 export function onHealthCrash(h: HealthState, node: string, env: HealthEnv): void {
   dictDelete(h.armed, node);
   dictSet(h.crashedAt, node, env.now);
+  dictSet(h.crashSeq, node, dictGet(h.seq, node) ?? 0);
   for (const o of dictGet(h.watchers, node) ?? []) {
     const v = dictGet(dictGet(h.views, o) ?? {}, node);
     if (!v) continue;
+    v.crash = env.now;
     h.stats.detections += 1;
     const already = v.status !== 'healthy';
-    capped(h.detections, { target: node, observer: o, crashedAt: env.now, suspectedAt: already ? env.now : null, downAt: v.status === 'down' ? env.now : null });
+    capped(h.detections, { target: node, observer: o, crashedAt: env.now, suspectedAt: already ? env.now : null, downAt: v.status === 'down' ? env.now : null, mean: already ? meanInterval(h, v) : null });
   }
 }
 
@@ -297,6 +317,7 @@ export function onHealthRecover(h: HealthState, node: string, env: HealthEnv): v
       const v = mine[t]!;
       const fresh = freshPair(env.now);
       fresh.lastSeq = v.lastSeq;
+      fresh.crash = v.crash;
       dictSet(mine, t, fresh);
     }
   }

@@ -14,6 +14,8 @@ export interface DetectionTime {
   /** Ticks from the crash to the observer's suspicion / its mark "down"; null: not (yet). */
   toSuspect: number | null;
   toDown: number | null;
+  /** The mean inter-arrival time the detector used (φ's scale), once it suspected. */
+  mean: number | null;
 }
 
 export interface HealthReport {
@@ -36,6 +38,7 @@ export function healthReport(h: HealthState | undefined): HealthReport | null {
       crashedAt: d.crashedAt,
       toSuspect: d.suspectedAt === null ? null : d.suspectedAt - d.crashedAt,
       toDown: d.downAt === null ? null : d.downAt - d.crashedAt,
+      mean: d.mean,
     })),
     falseSuspicions: h.stats.falseSuspicions,
     falseByCause,
@@ -59,9 +62,10 @@ export function silenceFor(config: HealthConfig, level: 'suspect' | 'down', mean
  * The detection bound (docs/engine.md, Health): an observer that is up from the crash until
  * it notices, watching a target over a link whose latency is at most `maxLatency` (latency
  * plus jitter), suspects it within `period + silence + maxLatency` ticks of the crash (and
- * marks it down within the same with the "down" silence). For φ, `mean` is the largest mean
- * inter-arrival time the observer may have measured: `period + jitter` on a link without loss
- * or cuts.
+ * marks it down within the same with the "down" silence). For φ, `mean` is the mean
+ * inter-arrival time the observer had measured when the crash's silence began (recorded with
+ * each detection); on a link without loss, cuts or earlier short crashes it is at most
+ * `period + jitter`.
  */
 export function detectionBound(config: HealthConfig, level: 'suspect' | 'down', maxLatency: number, mean: number = config.period): number {
   return config.period + silenceFor(config, level, mean) + maxLatency;
