@@ -5,6 +5,8 @@ import { buildArchView, type ArchView } from './arch/index';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
+import type { HealthSeenView, HealthSummaryView, ServerHealthView } from './health';
+import { agentSees, healthSummary, serverHealth, viaText } from './health';
 
 /**
  * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
@@ -34,6 +36,8 @@ export interface OpView {
   outcomeText: string;
   result: string;
   reason: string | null;
+  /** What the agent's fallback did (and its staleness), when it acted. */
+  via: string | null;
 }
 
 export interface PendingView {
@@ -53,6 +57,8 @@ export interface AgentView {
   queued: number;
   stats: { issued: number; ok: number; fail: number; info: number; lateReplies: number; retries: number };
   last: OpView | null;
+  /** Its fallback while its server is suspected: none, fail-fast, retry-other, cache. */
+  fallback: string;
 }
 
 export interface QueueItemView {
@@ -76,6 +82,8 @@ export interface ServerView {
   inService: QueueItemView | null;
   stats: StoreStats | null;
   keyCount: number;
+  /** How the nodes that watch it see it (health checks on), else null. */
+  health: ServerHealthView | null;
 }
 
 /**
@@ -129,7 +137,7 @@ export interface ActionErrorView {
 
 export type InspectView =
   | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
-  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true }
+  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true; sees: HealthSeenView[] }
   | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
   | { kind: 'key'; key: string; label: string; current: KeyView | null; history: KeyVersionView[]; totalVersions: number }
   | { kind: 'link'; link: LinkView | null; a: string; b: string };
@@ -149,6 +157,8 @@ export interface WorldView {
   inspect: InspectView | null;
   /** The architecture's own view (event tape, shards, version vectors); null for the store. */
   arch: ArchView | null;
+  /** Health checks' settings and totals; null when they are off. */
+  health: HealthSummaryView | null;
 }
 
 /** How many operations the op log shows (newest first); the total is shown beside it. */
@@ -176,6 +186,7 @@ export function opView(r: OpRecord): OpView {
     outcomeText: r.outcome === null ? 'pending' : OUTCOME_TEXT[r.outcome],
     result: r.outcome === 'ok' ? resultSummary(r.op, r.result) : '',
     reason: r.reason,
+    via: viaText(r),
   };
 }
 
@@ -236,6 +247,7 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
       inService: null,
       stats: null,
       keyCount: 0,
+      health: serverHealth(w, id),
     };
   }
   const queuedNow = state.queue.length + (state.inService ? 1 : 0);
@@ -251,6 +263,7 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
     inService: state.inService ? queued(state.inService) : null,
     stats: { ...state.stats },
     keyCount: Object.keys(state.data).length,
+    health: serverHealth(w, id),
   };
 }
 
@@ -299,6 +312,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
       queued: a.queue.length,
       stats: { ...a.stats },
       last: last.get(id) ?? null,
+      fallback: a.fallback ?? 'none',
     };
   });
   const arch = getArchitecture(w.arch.kind);
@@ -353,6 +367,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     metrics: { ...w.metrics },
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
     arch: buildArchView(w, s),
+    health: healthSummary(w),
   };
 }
 
@@ -369,7 +384,7 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
       const { ops, total } = agentOps(w, sel.id);
       if (!agent) return { kind: 'agent-gone', id: sel.id, ops, totalOps: total };
       const own = links.filter((l) => l.a === sel.id || l.b === sel.id);
-      return { kind: 'agent', agent, ops, totalOps: total, links: own, exists: true };
+      return { kind: 'agent', agent, ops, totalOps: total, links: own, exists: true, sees: agentSees(w, sel.id) };
     }
     case 'key': {
       let hist: [number, unknown, number][] = [];
@@ -448,5 +463,6 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     metrics: same(prev.metrics, next.metrics) ? prev.metrics : next.metrics,
     inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
     arch: same(prev.arch, next.arch) ? prev.arch : next.arch,
+    health: same(prev.health, next.health) ? prev.health : next.health,
   };
 }

@@ -5,6 +5,7 @@ import { getArchitecture } from '../sim/architectures/registry';
 import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
+import { HealthControls } from './HealthControls';
 
 /**
  * Act: everything a user does is an action appended at the cursor tick. The buttons read
@@ -185,6 +186,7 @@ export function ActPanel() {
           Heal all links
         </button>
       </div>
+      <HealthControls agent={agent} disabled={seeking} />
       <ArchControlsHost disabled={seeking} />
     </section>
   );

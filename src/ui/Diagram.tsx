@@ -7,6 +7,8 @@ import { layoutTopology, shortLabel } from '../viz/topology';
 import { arcPath, dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
 import { agentColour } from '../viz/palette';
 import { useElementSize, useLab, useReducedMotion } from './context';
+import type { ServerHealthView } from '../state/health';
+import { STATUS_GLYPH } from '../state/health';
 
 /**
  * The topology: the store as a rounded square, agents as circles, links between them, and
@@ -27,6 +29,43 @@ export function linkState(l: LinkView): string {
   if (l.cutAB) return `cut from ${l.a} to ${l.b}`;
   if (l.cutBA) return `cut from ${l.b} to ${l.a}`;
   return 'up';
+}
+
+/** A server's health as its watchers see it, in words (the badge's text and its label). */
+export function healthWords(h: ServerHealthView, crashed: boolean): string {
+  if (h.verdict === 'unwatched') return 'not watched';
+  const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
+  const noticed = slowest >= 0 ? `, noticed after ${slowest} tick${slowest === 1 ? '' : 's'}` : '';
+  if (h.verdict === 'healthy') return `healthy (${h.watchers} watching)`;
+  if (h.verdict === 'down') return `down for ${h.downBy} of ${h.watchers}${noticed}`;
+  return `suspected by ${h.suspectedBy + h.downBy} of ${h.watchers}${noticed}`;
+}
+
+/**
+ * The health badge over a server: a glyph in a shape (✓ circle healthy, ? diamond
+ * suspected, ✗ square down), so it reads without colour, and the verdict in words.
+ */
+function HealthBadge({ h, x, y, crashed, small }: { h: ServerHealthView; x: number; y: number; crashed: boolean; small: boolean }) {
+  if (h.verdict === 'unwatched') return null;
+  const v = h.verdict;
+  const words = v === 'healthy' ? 'healthy' : v === 'down' ? `down ${h.downBy}/${h.watchers}` : `suspected ${h.suspectedBy + h.downBy}/${h.watchers}`;
+  const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
+  return (
+    <g className={`health-badge health-${v}`}>
+      {v === 'healthy' && <circle cx={x} cy={y} r={9} />}
+      {v === 'suspected' && <path d={`M${x} ${y - 11}L${x + 11} ${y}L${x} ${y + 11}L${x - 11} ${y}Z`} />}
+      {v === 'down' && <rect x={x - 9} y={y - 9} width={18} height={18} rx={2} />}
+      <text className="health-glyph" x={x} y={y + 5} textAnchor="middle">
+        {STATUS_GLYPH[v]}
+      </text>
+      {!small && (
+        <text className="health-words" x={x + 15} y={y + 5}>
+          {words}
+          {slowest >= 0 ? ` · in ${slowest}t` : ''}
+        </text>
+      )}
+    </g>
+  );
 }
 
 export function agentStatus(a: AgentView): string {
@@ -91,7 +130,8 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
-  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
+  const health = server.health ? `, health: ${healthWords(server.health, server.crashed)}` : '';
+  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   const small = r < 26;
   // Wide enough for its name ("coordinator"): a box is half its width either side.
   const hx = small ? r : Math.max(r, Math.ceil(server.id.length * 4.4) + 8);
@@ -120,6 +160,7 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
         {server.crashed ? 'crashed' : small ? '' : server.detail}
       </text>
+      {server.health && <HealthBadge h={server.health} x={at.x - hx} y={at.y - r - 4} crashed={server.crashed} small={small} />}
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
   );
@@ -230,6 +271,7 @@ export function describeTopology(view: WorldView): string[] {
         ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`
         : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
     );
+    if (s.health) lines.push(`${s.id} health, as its watchers see it: ${healthWords(s.health, s.crashed)}.`);
   }
   for (const l of view.links) {
     const a = view.agents.find((x) => x.id === l.a);
