@@ -7,6 +7,7 @@ import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
 import type { HealthSeenView, HealthSummaryView, ServerHealthView } from './health';
 import { agentSees, healthSummary, serverHealth, viaText } from './health';
+import { isHeartbeat } from '../sim/health/health';
 
 /**
  * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
@@ -105,7 +106,8 @@ export interface MessageView {
   to: string;
   sentAt: number;
   deliverAt: number;
-  kind: 'request' | 'reply' | 'other';
+  /** `heartbeat`: the health checks' (drawn small, they are many). */
+  kind: 'request' | 'reply' | 'heartbeat' | 'other';
   /** The agent whose operation this is (for its colour). */
   owner: string | null;
   duplicate: boolean;
@@ -330,7 +332,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
       to: m.to,
       sentAt: m.sentAt,
       deliverAt: m.deliverAt,
-      kind: req ? 'request' : rep ? 'reply' : 'other',
+      kind: req ? 'request' : rep ? 'reply' : isHeartbeat(m.payload) ? 'heartbeat' : 'other',
       owner: req ? m.from : rep ? m.to : null,
       duplicate: m.duplicate,
     };

@@ -48,20 +48,23 @@ export function healthWords(h: ServerHealthView, crashed: boolean): string {
 function HealthBadge({ h, x, y, crashed, small }: { h: ServerHealthView; x: number; y: number; crashed: boolean; small: boolean }) {
   if (h.verdict === 'unwatched') return null;
   const v = h.verdict;
-  const words = v === 'healthy' ? 'healthy' : v === 'down' ? `down ${h.downBy}/${h.watchers}` : `suspected ${h.suspectedBy + h.downBy}/${h.watchers}`;
   const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
+  // Short, so neighbouring servers' badges do not collide: the count of watchers that agree,
+  // and how long the slowest took to notice the crash. The words are in the node's label.
+  const words = small || v === 'healthy' ? '' : `${v === 'down' ? h.downBy : h.suspectedBy + h.downBy}/${h.watchers}${slowest >= 0 ? ` · ${slowest}t` : ''}`;
+  const width = 22 + (words ? 4 + words.length * 8 : 0);
+  const cx = x - width / 2 + 11;
   return (
     <g className={`health-badge health-${v}`}>
-      {v === 'healthy' && <circle cx={x} cy={y} r={9} />}
-      {v === 'suspected' && <path d={`M${x} ${y - 11}L${x + 11} ${y}L${x} ${y + 11}L${x - 11} ${y}Z`} />}
-      {v === 'down' && <rect x={x - 9} y={y - 9} width={18} height={18} rx={2} />}
-      <text className="health-glyph" x={x} y={y + 5} textAnchor="middle">
+      {v === 'healthy' && <circle cx={cx} cy={y} r={9} />}
+      {v === 'suspected' && <path d={`M${cx} ${y - 11}L${cx + 11} ${y}L${cx} ${y + 11}L${cx - 11} ${y}Z`} />}
+      {v === 'down' && <rect x={cx - 9} y={y - 9} width={18} height={18} rx={2} />}
+      <text className="health-glyph" x={cx} y={y + 5} textAnchor="middle">
         {STATUS_GLYPH[v]}
       </text>
-      {!small && (
-        <text className="health-words" x={x + 15} y={y + 5}>
+      {words && (
+        <text className="health-words" x={cx + 15} y={y + 5}>
           {words}
-          {slowest >= 0 ? ` · in ${slowest}t` : ''}
         </text>
       )}
     </g>
@@ -160,7 +163,6 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
         {server.crashed ? 'crashed' : small ? '' : server.detail}
       </text>
-      {server.health && <HealthBadge h={server.health} x={at.x - hx} y={at.y - r - 4} crashed={server.crashed} small={small} />}
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
   );
@@ -232,9 +234,9 @@ function Messages({ messages, drops, layout }: { messages: MessageView[]; drops:
     const pt = lerp(seg, messageProgress(m.sentAt, m.deliverAt, frac, reduced));
     const colour = m.owner ? agentColour(m.owner) : 'var(--ink-2)';
     const kind = m.kind === 'reply' ? 'reply' : m.duplicate ? 'dup' : 'request';
-    const key = `${kind}${colour}`;
+    const key = `${m.kind === 'heartbeat' ? 'hb' : kind}${colour}`;
     const g = groups.get(key) ?? { colour, kind, d: '' };
-    g.d += dot(pt.x, pt.y, kind === 'reply' ? 5.5 : 6);
+    g.d += dot(pt.x, pt.y, m.kind === 'heartbeat' ? 3 : kind === 'reply' ? 5.5 : 6);
     groups.set(key, g);
   }
   let drop = '';
@@ -408,6 +410,13 @@ export function Diagram() {
               return at ? <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} /> : null;
             })}
             <AgentsLayer shapes={shapes} layout={layout} selKey={selKey} actions={actions} />
+          </g>
+          {/* Above the agents, so a crowded ring never hides a server's health. */}
+          <g className="health-badges" aria-hidden="true">
+            {servers.map((s) => {
+              const at = layout.nodes.get(s.id);
+              return at && s.health ? <HealthBadge key={s.id} h={s.health} x={at.x} y={at.y - at.r - 14} crashed={s.crashed} small={at.r < 26} /> : null;
+            })}
           </g>
         </svg>
       )}

@@ -31,6 +31,11 @@ function clampNum(text: string, min: number, max: number): number {
 
 export function HealthControls({ agent, disabled }: { agent: string | null; disabled: boolean }) {
   const current = useLab((s) => s.panelView.health?.config ?? null);
+  // Keyed on the configuration in force, so the form shows it again after a seek or a load.
+  return <HealthForm key={current ? JSON.stringify(current) : 'off'} current={current} agent={agent} disabled={disabled} />;
+}
+
+function HealthForm({ current, agent, disabled }: { current: HealthConfig | null; agent: string | null; disabled: boolean }) {
   const fallback = useLab((s) => s.panelView.agents.find((a) => a.id === agent)?.fallback ?? 'none');
   const actions = useLab((s) => s.actions);
   const ids = useId();
@@ -66,27 +71,27 @@ export function HealthControls({ agent, disabled }: { agent: string | null; disa
     <details className="more health-controls" open={current !== null}>
       <summary>Health checks{current ? ` (on: ${current.detector === 'phi' ? 'φ accrual' : 'timeout'})` : ''}</summary>
       <p className="hint">Heartbeats over the network; each agent watches its servers, servers watch each other.</p>
-      <div className="field-row">
+      <div className="field-col health-field">
         <label htmlFor={`${ids}-det`}>Detector</label>
         <select id={`${ids}-det`} value={detector} onChange={(e) => pickDetector(e.target.value === 'phi' ? 'phi' : 'timeout')}>
           <option value="timeout">timeout</option>
           <option value="phi">φ accrual</option>
         </select>
       </div>
-      <div className="field-row">
+      <div className="field-col health-field">
         <label htmlFor={`${ids}-period`}>Heartbeat every (ticks)</label>
         <input id={`${ids}-period`} type="number" min={1} max={1000} value={period} onChange={(e) => setPeriod(e.target.value)} />
       </div>
-      <div className="field-row">
+      <div className="field-col health-field">
         <label htmlFor={`${ids}-suspect`}>Suspect at ({unit})</label>
         <input id={`${ids}-suspect`} type="number" min={detector === 'phi' ? 0.1 : 1} step={detector === 'phi' ? 0.1 : 1} value={suspect} onChange={(e) => setSuspect(e.target.value)} />
       </div>
-      <div className="field-row">
+      <div className="field-col health-field">
         <label htmlFor={`${ids}-down`}>Down at ({unit})</label>
         <input id={`${ids}-down`} type="number" min={detector === 'phi' ? 0.1 : 1} step={detector === 'phi' ? 0.1 : 1} value={down} onChange={(e) => setDown(e.target.value)} />
       </div>
       {detector === 'phi' && (
-        <div className="field-row">
+        <div className="field-col health-field">
           <label htmlFor={`${ids}-window`}>Window (heartbeats)</label>
           <input id={`${ids}-window`} type="number" min={1} max={1000} value={windowSize} onChange={(e) => setWindowSize(e.target.value)} />
         </div>
@@ -102,7 +107,7 @@ export function HealthControls({ agent, disabled }: { agent: string | null; disa
         )}
       </div>
       {agent && (
-        <div className="field-row">
+        <div className="field-col health-field">
           <label htmlFor={`${ids}-fb`}>{`Fallback of ${agent}`}</label>
           <select
             id={`${ids}-fb`}
