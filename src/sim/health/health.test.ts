@@ -11,6 +11,8 @@ import type { HealthConfig } from './config';
 import { detectionBound, healthReport } from './report';
 import { phiOf } from './health';
 import { LN10 } from './constants';
+import { decodeLink, encodeEnvelope, makeEnvelope } from '../scenario/codec';
+import { healthScenario } from '../scenario/builtins';
 
 const TIMEOUT: HealthConfig = { period: 5, detector: 'timeout', suspectAfter: 15, downAfter: 40 };
 const PHI: HealthConfig = { period: 5, detector: 'phi', suspect: 2, down: 5, window: 20 };
@@ -95,6 +97,17 @@ describe('health checks', () => {
     }
     expect(r.falseSuspicions).toBe(0);
     for (const a of ['agent1', 'agent2', 'agent3']) expect(w.health!.views[a]!['store']!.status).toBe('healthy');
+  });
+
+  it('a share link carries the health settings and fallbacks, and replays to the same world', () => {
+    const s = healthScenario();
+    s.actions = [...s.actions, { tick: 500, type: 'set-health', health: PHI }, { tick: 510, type: 'set-fallback', agent: 'agent4', fallback: 'cache' }];
+    const link = encodeEnvelope(makeEnvelope(s, 520));
+    const d = decodeLink(link);
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.envelope.scenario).toEqual(s);
+    expect(worldHash(worldAt(d.envelope.scenario, 520))).toBe(d.envelope.hash);
   });
 
   it('φ is linear in the silence: φ(t) = t / (mean · ln 10)', () => {
