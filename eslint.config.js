@@ -255,6 +255,7 @@ export default tseslint.config(
       'src/sim/scenario/codec.ts',
       'src/sim/architectures/*/config.ts',
       'src/sim/lesson/schema.ts',
+      'src/sim/health/config.ts',
       'src/harness/**',
       // The sharing session and its panel: loaded after the first screen (src/ui/main.tsx).
       'src/state/share.ts',

@@ -40,6 +40,10 @@ async function main(): Promise<void> {
     const { traceBench } = await import('./trace');
     print('Space-time traces', traceBench());
   }
+  if (!only || only === 'health') {
+    const { healthBench } = await import('./health');
+    print('Health checks', healthBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {

@@ -4,6 +4,7 @@ import { worldHash } from './engine/engine';
 import { ENGINE_VERSION } from './version';
 import { dictKeys } from './core/dict';
 import type { OpRecord } from './history/types';
+import { healthReport, type HealthReport } from './health/report';
 
 /** The one JSON report a headless run prints: same engine, same numbers as the app shows. */
 export interface RunReport {
@@ -14,7 +15,7 @@ export interface RunReport {
   agents: {
     id: string;
     counts: { ok: number; fail: number; info: number; pending: number };
-    ops: Pick<OpRecord, 'id' | 'op' | 'args' | 'invokedAt' | 'completedAt' | 'outcome' | 'result' | 'reason'>[];
+    ops: Pick<OpRecord, 'id' | 'op' | 'args' | 'invokedAt' | 'completedAt' | 'outcome' | 'result' | 'reason' | 'via'>[];
   }[];
   metrics: World['metrics'] & {
     operations: number;
@@ -22,6 +23,8 @@ export interface RunReport {
     servers: { [id: string]: unknown };
   };
   actionErrors: World['actionErrors'];
+  /** Detection times and false suspicions, when health checks are on. */
+  health?: HealthReport;
 }
 
 export function runReport(s: Scenario, w: World, opts: { ops?: boolean } = {}): RunReport {
@@ -48,7 +51,7 @@ export function runReport(s: Scenario, w: World, opts: { ops?: boolean } = {}): 
       return {
         id,
         counts: { ok: count('ok'), fail: count('fail'), info: count('info'), pending: count(null) },
-        ops: opts.ops === false ? [] : ops.map(({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason }) => ({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason })),
+        ops: opts.ops === false ? [] : ops.map(({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason, via }) => ({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason, ...(via ? { via } : {}) })),
       };
     }),
     metrics: {
@@ -58,5 +61,6 @@ export function runReport(s: Scenario, w: World, opts: { ops?: boolean } = {}): 
       servers,
     },
     actionErrors: w.actionErrors,
+    ...(w.health ? { health: healthReport(w.health)! } : {}),
   };
 }

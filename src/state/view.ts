@@ -7,6 +7,9 @@ import { buildDurabilityView, type DurabilityView } from './durability';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, opSummary, resultSummary, shortJson } from './format';
+import type { HealthSeenView, HealthSummaryView, ServerHealthView } from './health';
+import { agentSees, healthSummary, serverHealth, viaText } from './health';
+import { isHeartbeat } from '../sim/health/health';
 
 /**
  * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
@@ -36,6 +39,8 @@ export interface OpView {
   outcomeText: string;
   result: string;
   reason: string | null;
+  /** What the agent's fallback did (and its staleness), when it acted. */
+  via: string | null;
 }
 
 export interface PendingView {
@@ -55,6 +60,8 @@ export interface AgentView {
   queued: number;
   stats: { issued: number; ok: number; fail: number; info: number; lateReplies: number; retries: number };
   last: OpView | null;
+  /** Its fallback while its server is suspected: none, fail-fast, retry-other, cache. */
+  fallback: string;
 }
 
 export interface QueueItemView {
@@ -78,6 +85,8 @@ export interface ServerView {
   inService: QueueItemView | null;
   stats: StoreStats | null;
   keyCount: number;
+  /** How the nodes that watch it see it (health checks on), else null. */
+  health: ServerHealthView | null;
 }
 
 /**
@@ -99,7 +108,8 @@ export interface MessageView {
   to: string;
   sentAt: number;
   deliverAt: number;
-  kind: 'request' | 'reply' | 'other';
+  /** `heartbeat`: the health checks' (drawn small, they are many). */
+  kind: 'request' | 'reply' | 'heartbeat' | 'other';
   /** The agent whose operation this is (for its colour). */
   owner: string | null;
   duplicate: boolean;
@@ -131,7 +141,7 @@ export interface ActionErrorView {
 
 export type InspectView =
   | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
-  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true }
+  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true; sees: HealthSeenView[] }
   | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
   | { kind: 'key'; key: string; label: string; current: KeyView | null; history: KeyVersionView[]; totalVersions: number }
   | { kind: 'link'; link: LinkView | null; a: string; b: string };
@@ -153,6 +163,8 @@ export interface WorldView {
   arch: ArchView | null;
   /** Disks, backups, losses and restores; null unless the scenario uses durability. */
   durability: DurabilityView | null;
+  /** Health checks' settings and totals; null when they are off. */
+  health: HealthSummaryView | null;
 }
 
 /** How many operations the op log shows (newest first); the total is shown beside it. */
@@ -197,6 +209,7 @@ function makeOpView(r: OpRecord): OpView {
     outcomeText: r.outcome === null ? 'pending' : OUTCOME_TEXT[r.outcome],
     result: r.outcome === 'ok' ? resultSummary(r.op, r.result) : '',
     reason: r.reason,
+    via: viaText(r),
   };
 }
 
@@ -247,6 +260,10 @@ export function describeAction(a: Action | ActionInput): string {
       return `restore drill of ${a.node}${a.backup === undefined ? '' : ` from backup #${a.backup}`}`;
     case 'corrupt-backup':
       return `corrupt backup #${a.backup}`;
+    case 'set-health':
+      return a.health ? `health checks: ${a.health.detector} detector` : 'health checks off';
+    case 'set-fallback':
+      return `${a.agent}: fallback ${a.fallback}`;
   }
 }
 
@@ -265,6 +282,7 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
       inService: null,
       stats: null,
       keyCount: 0,
+      health: serverHealth(w, id),
     };
   }
   const queuedNow = state.queue.length + (state.inService ? 1 : 0);
@@ -280,6 +298,7 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
     inService: state.inService ? queued(state.inService) : null,
     stats: { ...state.stats },
     keyCount: Object.keys(state.data).length,
+    health: serverHealth(w, id),
   };
 }
 
@@ -328,6 +347,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
       queued: a.queue.length,
       stats: { ...a.stats },
       last: last.get(id) ?? null,
+      fallback: a.fallback ?? 'none',
     };
   });
   const arch = getArchitecture(w.arch.kind);
@@ -345,7 +365,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
       to: m.to,
       sentAt: m.sentAt,
       deliverAt: m.deliverAt,
-      kind: req ? 'request' : rep ? 'reply' : 'other',
+      kind: req ? 'request' : rep ? 'reply' : isHeartbeat(m.payload) ? 'heartbeat' : 'other',
       owner: req ? m.from : rep ? m.to : null,
       duplicate: m.duplicate,
     };
@@ -383,6 +403,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
     arch: buildArchView(w, s),
     durability: buildDurabilityView(w, s),
+    health: healthSummary(w),
   };
 }
 
@@ -399,7 +420,7 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
       const { ops, total } = agentOps(w, sel.id);
       if (!agent) return { kind: 'agent-gone', id: sel.id, ops, totalOps: total };
       const own = links.filter((l) => l.a === sel.id || l.b === sel.id);
-      return { kind: 'agent', agent, ops, totalOps: total, links: own, exists: true };
+      return { kind: 'agent', agent, ops, totalOps: total, links: own, exists: true, sees: agentSees(w, sel.id) };
     }
     case 'key': {
       let hist: [number, unknown, number][] = [];
@@ -499,5 +520,6 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     inspect: same(prev.inspect, next.inspect) ? prev.inspect : next.inspect,
     arch: same(prev.arch, next.arch) ? prev.arch : next.arch,
     durability: same(prev.durability, next.durability) ? prev.durability : next.durability,
+    health: same(prev.health, next.health) ? prev.health : next.health,
   };
 }

@@ -6,6 +6,7 @@ import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
 import { DurabilityControlsHost } from './DurabilityHost';
+import { HealthControls } from './HealthControls';
 
 /**
  * Act: everything a user does is an action appended at the cursor tick. The buttons read
@@ -186,6 +187,7 @@ export function ActPanel() {
           Heal all links
         </button>
       </div>
+      <HealthControls agent={agent} disabled={seeking} />
       <ArchControlsHost disabled={seeking} />
       <DurabilityControlsHost disabled={seeking} />
     </section>

@@ -7,6 +7,8 @@ import { layoutTopology, shortLabel } from '../viz/topology';
 import { arcPath, dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
 import { agentColour } from '../viz/palette';
 import { useElementSize, useLab, useReducedMotion } from './context';
+import type { ServerHealthView } from '../state/health';
+import { STATUS_GLYPH } from '../state/health';
 
 /**
  * The topology: the store as a rounded square, agents as circles, links between them, and
@@ -27,6 +29,46 @@ export function linkState(l: LinkView): string {
   if (l.cutAB) return `cut from ${l.a} to ${l.b}`;
   if (l.cutBA) return `cut from ${l.b} to ${l.a}`;
   return 'up';
+}
+
+/** A server's health as its watchers see it, in words (the badge's text and its label). */
+export function healthWords(h: ServerHealthView, crashed: boolean): string {
+  if (h.verdict === 'unwatched') return 'not watched';
+  const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
+  const noticed = slowest >= 0 ? `, noticed after ${slowest} tick${slowest === 1 ? '' : 's'}` : '';
+  if (h.verdict === 'healthy') return `healthy (${h.watchers} watching)`;
+  if (h.verdict === 'down') return `down for ${h.downBy} of ${h.watchers}${noticed}`;
+  return `suspected by ${h.suspectedBy + h.downBy} of ${h.watchers}${noticed}`;
+}
+
+/**
+ * The health badge over a server: a glyph in a shape (✓ circle healthy, ? diamond
+ * suspected, ✗ square down), so it reads without colour, and the verdict in words.
+ */
+function HealthBadge({ h, x, y, crashed, small }: { h: ServerHealthView; x: number; y: number; crashed: boolean; small: boolean }) {
+  if (h.verdict === 'unwatched') return null;
+  const v = h.verdict;
+  const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
+  // Short, so neighbouring servers' badges do not collide: the count of watchers that agree,
+  // and how long the slowest took to notice the crash. The words are in the node's label.
+  const words = small || v === 'healthy' ? '' : `${v === 'down' ? h.downBy : h.suspectedBy + h.downBy}/${h.watchers}${slowest >= 0 ? ` · ${slowest}t` : ''}`;
+  const width = 22 + (words ? 4 + words.length * 8 : 0);
+  const cx = x - width / 2 + 11;
+  return (
+    <g className={`health-badge health-${v}`}>
+      {v === 'healthy' && <circle cx={cx} cy={y} r={9} />}
+      {v === 'suspected' && <path d={`M${cx} ${y - 11}L${cx + 11} ${y}L${cx} ${y + 11}L${cx - 11} ${y}Z`} />}
+      {v === 'down' && <rect x={cx - 9} y={y - 9} width={18} height={18} rx={2} />}
+      <text className="health-glyph" x={cx} y={y + 5} textAnchor="middle">
+        {STATUS_GLYPH[v]}
+      </text>
+      {words && (
+        <text className="health-words" x={cx + 15} y={y + 5}>
+          {words}
+        </text>
+      )}
+    </g>
+  );
 }
 
 export function agentStatus(a: AgentView): string {
@@ -91,7 +133,8 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
-  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}. Select to inspect.`;
+  const health = server.health ? `, health: ${healthWords(server.health, server.crashed)}` : '';
+  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   const small = r < 26;
   // Wide enough for its name ("coordinator"): a box is half its width either side.
   const hx = small ? r : Math.max(r, Math.ceil(server.id.length * 4.4) + 8);
@@ -191,9 +234,9 @@ function Messages({ messages, drops, layout }: { messages: MessageView[]; drops:
     const pt = lerp(seg, messageProgress(m.sentAt, m.deliverAt, frac, reduced));
     const colour = m.owner ? agentColour(m.owner) : 'var(--ink-2)';
     const kind = m.kind === 'reply' ? 'reply' : m.duplicate ? 'dup' : 'request';
-    const key = `${kind}${colour}`;
+    const key = `${m.kind === 'heartbeat' ? 'hb' : kind}${colour}`;
     const g = groups.get(key) ?? { colour, kind, d: '' };
-    g.d += dot(pt.x, pt.y, kind === 'reply' ? 5.5 : 6);
+    g.d += dot(pt.x, pt.y, m.kind === 'heartbeat' ? 3 : kind === 'reply' ? 5.5 : 6);
     groups.set(key, g);
   }
   let drop = '';
@@ -230,6 +273,7 @@ export function describeTopology(view: WorldView): string[] {
         ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`
         : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
     );
+    if (s.health) lines.push(`${s.id} health, as its watchers see it: ${healthWords(s.health, s.crashed)}.`);
   }
   const agents = new Map(view.agents.map((x) => [x.id, x]));
   for (const l of view.links) {
@@ -376,6 +420,13 @@ export function Diagram() {
               return at ? <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} /> : null;
             })}
             <AgentsLayer shapes={shapes} layout={layout} selKey={selKey} actions={actions} />
+          </g>
+          {/* Above the agents, so a crowded ring never hides a server's health. */}
+          <g className="health-badges" aria-hidden="true">
+            {servers.map((s) => {
+              const at = layout.nodes.get(s.id);
+              return at && s.health ? <HealthBadge key={s.id} h={s.health} x={at.x} y={at.y - at.r - 14} crashed={s.crashed} small={at.r < 26} /> : null;
+            })}
           </g>
         </svg>
       )}

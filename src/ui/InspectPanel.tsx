@@ -5,6 +5,7 @@ import { agentColour } from '../viz/palette';
 import { useLab } from './context';
 import { agentStatus, linkState } from './Diagram';
 import { BackupTimelineHost } from './DurabilityHost';
+import { AgentHealthDetails, ServerHealthDetails } from './HealthControls';
 
 /**
  * Inspect: the selected node, agent or key, then the store's state (keys, values,
@@ -41,6 +42,7 @@ function OpLog({ ops, total }: { ops: OpView[]; total: number }) {
               #{op.id} · tick {op.invokedAt}
               {op.completedAt !== null ? ` → ${op.completedAt}` : ''}
             </div>
+            {op.via && <div className="op-via">{op.via}</div>}
             {op.reason && <div className="op-reason">{op.reason}</div>}
           </li>
         ))}
@@ -110,6 +112,7 @@ function Selected({ inspect }: { inspect: InspectView }) {
           <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
             {s.role === 'store' ? (s.crashed ? 'Recover store' : 'Crash store') : s.crashed ? `Recover ${s.id}` : `Crash ${s.id}`}
           </button>
+          {s.health && <ServerHealthDetails id={s.id} h={s.health} />}
           {s.role === 'store' && (
             <>
               <h4>Queue ({s.queueLength})</h4>
@@ -157,6 +160,7 @@ function Selected({ inspect }: { inspect: InspectView }) {
               {a.crashed ? `Recover ${a.id}` : `Crash ${a.id}`}
             </button>
           </div>
+          <AgentHealthDetails id={a.id} sees={inspect.sees} fallback={a.fallback} />
           <h4>Operation log</h4>
           <OpLog ops={inspect.ops} total={inspect.totalOps} />
         </>

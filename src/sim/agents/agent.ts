@@ -2,6 +2,11 @@ import type { JsonValue } from '../core/json';
 import type { AgentSpec, Workload } from '../scenario/schema';
 import type { Reply } from '../architectures/types';
 import { isRecord } from '../architectures/types';
+import type { Via } from '../history/types';
+import type { Fallback } from '../health/constants';
+import { CACHE_KEYS } from '../health/constants';
+import type { Dict } from '../core/dict';
+import { dictDelete, dictGet, dictHas, dictKeys, dictSet } from '../core/dict';
 
 /**
  * An agent is a client process (Jepsen's "process"): it has one operation outstanding at a
@@ -40,6 +45,15 @@ export interface AgentState {
   seq: number;
   robot: RobotState | null;
   stats: { issued: number; ok: number; fail: number; info: number; lateReplies: number; retries: number };
+  /** What it does while its failure detector suspects its server; absent: nothing (as before). */
+  fallback?: Exclude<Fallback, 'none'>;
+  /** Fallback `cache`: the last value it saw per key (read or written), and when. */
+  cache?: Dict<CachedValue>;
+}
+
+export interface CachedValue {
+  value: JsonValue;
+  at: number;
 }
 
 /** What an agent may do to the world: given by the engine, so agents stay testable alone. */
@@ -48,18 +62,22 @@ export interface AgentEnv {
   send(to: string, payload: unknown): void;
   setTimer(delay: number, payload: unknown): void;
   /** Records the invocation in the history; returns the operation's id. */
-  invoke(op: string, args: { [k: string]: JsonValue }): number;
+  invoke(op: string, args: { [k: string]: JsonValue }, via?: Via): number;
   complete(opId: number, outcome: 'ok' | 'fail' | 'info', result: JsonValue | null, reason: string | null): void;
   route(op: string, args: { [k: string]: JsonValue }): string;
   /** Why `server` cannot be reached from this agent right now, or null. */
   unreachable(server: string): string | null;
   draw(from: number, to: number): number;
+  /** Whether this agent's failure detector suspects `server` now (null: no, or no health checks). */
+  suspects(server: string): { status: 'suspected' | 'down'; since: number } | null;
+  /** Other servers that can serve this operation instead of `current` (the architecture's). */
+  alternatives(op: string, args: { [k: string]: JsonValue }, current: string): string[];
 }
 
 const GRID = 20;
 
 export function initAgent(spec: AgentSpec, draw: (from: number, to: number) => number): AgentState {
-  return {
+  const a: AgentState = {
     id: spec.id,
     workload: spec.workload,
     timeout: spec.timeout,
@@ -71,11 +89,102 @@ export function initAgent(spec: AgentSpec, draw: (from: number, to: number) => n
     robot: spec.workload.kind === 'robot' ? { x: draw(0, GRID), y: draw(0, GRID), publishNext: true } : null,
     stats: { issued: 0, ok: 0, fail: 0, info: 0, lateReplies: 0, retries: 0 },
   };
+  if (spec.fallback) setFallback(a, spec.fallback);
+  return a;
+}
+
+/** Sets the agent's fallback; the fields stay absent for `none`, so its state is as before. */
+export function setFallback(a: AgentState, f: Fallback): void {
+  if (f === 'none') {
+    delete a.fallback;
+    delete a.cache;
+    return;
+  }
+  a.fallback = f;
+  if (f === 'cache') a.cache ??= {};
+  else delete a.cache;
+}
+
+function ownValue(x: JsonValue | null, field: string): JsonValue | undefined {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) ? dictGet(x, field) : undefined;
+}
+
+function remember(cache: Dict<CachedValue>, key: string, value: JsonValue, at: number): void {
+  if (!dictHas(cache, key)) {
+    const keys = dictKeys(cache);
+    if (keys.length >= CACHE_KEYS) {
+      let oldest = keys[0]!;
+      for (const k of keys) if (cache[k]!.at < cache[oldest]!.at) oldest = k;
+      dictDelete(cache, oldest);
+    }
+  }
+  dictSet(cache, key, { value, at });
+}
+
+/** Fallback `cache`: what an acknowledged operation says about the keys' latest values. */
+function learn(cache: Dict<CachedValue>, op: string, args: { [k: string]: JsonValue }, result: JsonValue | null, now: number): void {
+  const key = args['key'];
+  if (op === 'get' && typeof key === 'string') {
+    const v = ownValue(result, 'value');
+    if (v !== undefined) remember(cache, key, v, now);
+  } else if (op === 'set' && typeof key === 'string' && args['value'] !== undefined) remember(cache, key, args['value'], now);
+  else if (op === 'delete' && typeof key === 'string') remember(cache, key, null, now);
+  else if (op === 'update') {
+    const u = args['updates'];
+    if (typeof u === 'object' && u !== null && !Array.isArray(u)) for (const k of Object.keys(u)) remember(cache, k, u[k]!, now);
+  }
+}
+
+/**
+ * The agent's failure detector suspects `to`: its fallback decides. Returns the server to
+ * send to (and the label for the history), `done` when the operation ended here, unsent, or
+ * null when nothing is suspected.
+ */
+function fallBack(a: AgentState, env: AgentEnv, op: string, args: { [k: string]: JsonValue }, to: string): { to: string; via: Via } | 'done' | null {
+  const sus = env.suspects(to);
+  if (!sus || !a.fallback) return null;
+  const why = `${to} is ${sus.status === 'down' ? 'marked down' : 'suspected'} by ${a.id}'s failure detector (since tick ${sus.since})`;
+  const fail = (via: Via, reason: string): 'done' => {
+    const opId = env.invoke(op, args, via);
+    a.stats.issued += 1;
+    a.stats.fail += 1;
+    env.complete(opId, 'fail', null, reason);
+    return 'done';
+  };
+  if (a.fallback === 'retry-other') {
+    const alt = env.alternatives(op, args, to).find((id) => env.suspects(id) === null);
+    if (alt !== undefined) return { to: alt, via: { fallback: 'retry-other', suspected: to, to: alt } };
+    return fail({ fallback: 'retry-other', suspected: to }, `not sent: ${why}, and no other server can serve ${op}`);
+  }
+  if (a.fallback === 'cache') {
+    const key = args['key'];
+    const hit = op === 'get' && typeof key === 'string' && a.cache ? dictGet(a.cache, key) : undefined;
+    if (hit) {
+      const staleFor = env.now - hit.at;
+      const opId = env.invoke(op, args, { fallback: 'cache', suspected: to, staleFor });
+      a.stats.issued += 1;
+      a.stats.ok += 1;
+      env.complete(opId, 'ok', { value: hit.value, cached: true, staleFor }, null);
+      return 'done';
+    }
+    return fail({ fallback: 'cache', suspected: to }, `not sent: ${why}, and ${op === 'get' ? 'the key is not in its cache' : 'only reads are served from its cache'}`);
+  }
+  return fail({ fallback: 'fail-fast', suspected: to }, `failed fast, not sent: ${why}`);
 }
 
 function send(a: AgentState, env: AgentEnv, op: string, args: { [k: string]: JsonValue }): void {
-  const to = env.route(op, args);
-  const opId = env.invoke(op, args);
+  let to = env.route(op, args);
+  let via: Via | undefined;
+  if (a.fallback) {
+    const fb = fallBack(a, env, op, args, to);
+    if (fb === 'done') {
+      // Answered or failed at once, unsent: on to the next operation (a later tick for the workload).
+      kick(a, env);
+      return;
+    }
+    if (fb) ({ to, via } = fb);
+  }
+  const opId = env.invoke(op, args, via);
   a.pending = { opId, op, args, to, sentAt: env.now, note: null };
   a.stats.issued += 1;
   env.send(to, { t: 'req', id: opId, op, args });
@@ -154,6 +263,7 @@ function finish(a: AgentState, env: AgentEnv, outcome: 'ok' | 'fail' | 'info', r
   const p = a.pending;
   if (!p) return;
   env.complete(p.opId, outcome, result, reason);
+  if (outcome === 'ok' && a.cache) learn(a.cache, p.op, p.args, result, env.now);
   a.stats[outcome] += 1;
   a.pending = null;
   kick(a, env);

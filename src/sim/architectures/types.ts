@@ -116,6 +116,11 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    */
   onStart?(state: S, config: C, ctx: HandlerCtx): Effects<S>;
   /**
+   * Other servers that can serve `op` when the agent's failure detector suspects `current`
+   * (its fallback `retry-other`), best first. Absent or empty: none can (the operation fails).
+   */
+  alternatives?(config: C, agent: string, op: string, args: { [k: string]: JsonValue }, current: string): string[];
+  /**
    * The links the diagram draws and lets a user cut, as unordered pairs of node ids
    * (agent–server and server–server). Absent: every agent with every server.
    */

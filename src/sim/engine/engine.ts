@@ -3,12 +3,12 @@ import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../core/dict';
 import { draw as drawStream, chance } from '../core/rng';
 import { deepFreeze, hashValue } from '../core/hash';
 import type { Action, Scenario } from '../scenario/schema';
-import type { OpRecord } from '../history/types';
+import type { OpRecord, Via } from '../history/types';
 import { getArchitecture } from '../architectures/registry';
 import type { Effects, HandlerCtx } from '../architectures/types';
 import { isReply, isRequest } from '../architectures/types';
 import type { AgentEnv, AgentState } from '../agents/agent';
-import { abandon, enqueueUserOp, initAgent, kick, onAgentMessage, onAgentTimer, setWorkload } from '../agents/agent';
+import { abandon, enqueueUserOp, initAgent, kick, onAgentMessage, onAgentTimer, setFallback, setWorkload } from '../agents/agent';
 import {
   enqueueMessage,
   initNet,
@@ -47,6 +47,9 @@ import {
   rollForward,
   takeBackup,
 } from '../durability/durability';
+import type { HealthConfig } from '../health/config';
+import type { HealthEnv, HeartbeatPayload, HealthTimerPayload } from '../health/health';
+import { initHealth, isHealthTimer, isHeartbeat, onHealthCrash, onHealthRecover, onHealthTimer, onHeartbeat, pairHealth, setPairs } from '../health/health';
 
 /**
  * The engine: a fold of the scenario's action log over time. `advance` processes one busy
@@ -90,6 +93,7 @@ export function initWorld(s: Scenario): World {
     w.durability = initDurability(s.durability);
     initDisks(w);
   }
+  if (s.health) setHealth(w, s.health);
   return w;
 }
 
@@ -165,10 +169,15 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
   if (a?.pending && a.pending.opId === opId) a.pending.note = text;
 }
 
-function send(w: World, from: string, to: string, payload: unknown): void {
+/**
+ * Sends over the network. `streamPrefix` names the random stream the link draws from:
+ * heartbeats draw from their own (`health:a>b`), so turning health checks on changes no
+ * other message's latency, loss or duplication.
+ */
+function send(w: World, from: string, to: string, payload: unknown, streamPrefix = 'net'): void {
   w.metrics.messagesSent += 1;
   const link = linkSettings(w.net, from, to);
-  const stream = `net:${linkKey(from, to)}`;
+  const stream = `${streamPrefix}:${linkKey(from, to)}`;
   const jitter = w.net.config.jitter;
   const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
   const m: Message = { id: newId(w), from, to, sentAt: w.now, deliverAt: w.now + Math.max(1, latency), payload, duplicate: false };
@@ -243,9 +252,11 @@ class EngineAgentEnv implements AgentEnv {
   setTimer(delay: number, payload: unknown): void {
     setTimer(this.w, this.a.id, delay, payload);
   }
-  invoke(op: string, args: { [k: string]: JsonValue }): number {
+  invoke(op: string, args: { [k: string]: JsonValue }, via?: Via): number {
     const id = newId(this.w);
-    this.w.history.push({ id, agent: this.a.id, op, args, invokedAt: this.w.now, completedAt: null, outcome: null, result: null, reason: null });
+    const r: OpRecord = { id, agent: this.a.id, op, args, invokedAt: this.w.now, completedAt: null, outcome: null, result: null, reason: null };
+    if (via) r.via = via;
+    this.w.history.push(r);
     return id;
   }
   complete(opId: number, outcome: 'ok' | 'fail' | 'info', result: JsonValue | null, reason: string | null): void {
@@ -266,6 +277,14 @@ class EngineAgentEnv implements AgentEnv {
   }
   draw(from: number, to: number): number {
     return drawStream(this.w.rng, this.w.seed, `agent:${this.a.id}`, from, to);
+  }
+  suspects(server: string): { status: 'suspected' | 'down'; since: number } | null {
+    const v = pairHealth(this.w.health, this.a.id, server);
+    return v && v.status !== 'healthy' ? { status: v.status, since: v.since } : null;
+  }
+  alternatives(op: string, args: { [k: string]: JsonValue }, current: string): string[] {
+    const alt = getArchitecture(this.w.arch.kind).alternatives?.(this.w.arch, this.a.id, op, args, current) ?? [];
+    return alt.filter((id) => id !== current && dictHas(this.w.servers, id));
   }
 }
 
@@ -293,6 +312,11 @@ function deliver(w: World, m: Message): void {
   if (isCut(w.net, m.from, m.to)) return noteDrop(w, m, 'cut');
   w.metrics.messagesDelivered += 1;
   observers.get(w)?.deliver?.(m, w.now);
+  // Heartbeats belong to the health checks, whatever the receiver is: no handler sees them.
+  if (isHeartbeat(m.payload)) {
+    if (w.health) onHeartbeat(w.health, m.from, m.to, m.payload, healthEnv(w));
+    return;
+  }
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
@@ -306,6 +330,10 @@ function deliver(w: World, m: Message): void {
 function fire(w: World, t: Timer): void {
   if (!nodeExists(w, t.node) || isCrashed(w.net, t.node)) return;
   w.metrics.timersFired += 1;
+  if (isHealthTimer(t.payload)) {
+    if (w.health) onHealthTimer(w.health, t.node, healthEnv(w));
+    return;
+  }
   const srv = dictGet(w.servers, t.node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
@@ -325,6 +353,7 @@ function allNodes(w: World): string[] {
 function crash(w: World, node: string, disk: DiskMode = 'kept'): void {
   setCrashed(w.net, node, true);
   w.timers = w.timers.filter((t) => t.node !== node);
+  if (w.health) onHealthCrash(w.health, node, healthEnv(w));
   const srv = dictGet(w.servers, node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
@@ -342,6 +371,7 @@ function crash(w: World, node: string, disk: DiskMode = 'kept'): void {
 
 function recover(w: World, node: string): void {
   setCrashed(w.net, node, false);
+  if (w.health) onHealthRecover(w.health, node, healthEnv(w));
   const srv = dictGet(w.servers, node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
@@ -369,6 +399,7 @@ function applyAction(w: World, act: Action): string | null {
     case 'spawn-agent':
       if (nodeExists(w, act.agent.id)) return `a node called "${act.agent.id}" already exists`;
       addAgent(w, act.agent);
+      refreshHealth(w);
       return null;
     case 'remove-agent': {
       const a = dictGet(w.agents, act.agent);
@@ -385,6 +416,7 @@ function applyAction(w: World, act: Action): string | null {
         const [from, to] = k.split('>');
         if (from === act.agent || to === act.agent) dictDelete(w.net.overrides, k);
       }
+      refreshHealth(w);
       return null;
     }
     case 'set-workload': {
@@ -457,6 +489,16 @@ function applyAction(w: World, act: Action): string | null {
         serverInput(w, id, { at: w.now, kind: 'configure', from, to: act.config }, (ctx) => arch.onConfigure(srv.state, from, act.config, ctx));
       }
       for (const id of dictKeys(w.servers)) if (!wanted.includes(id)) removeServer(w, id);
+      refreshHealth(w);
+      return null;
+    }
+    case 'set-health':
+      setHealth(w, act.health);
+      return null;
+    case 'set-fallback': {
+      const a = dictGet(w.agents, act.agent);
+      if (!a) return `there is no agent "${act.agent}"`;
+      setFallback(a, act.fallback);
       return null;
     }
     case 'set-durability':
@@ -528,6 +570,72 @@ function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
       return null;
     }
   }
+}
+
+// ---------------------------------------------------------------- health checks
+
+class EngineHealthEnv implements HealthEnv {
+  constructor(private readonly w: World) {}
+  get now(): number {
+    return this.w.now;
+  }
+  send(from: string, to: string, payload: HeartbeatPayload): void {
+    send(this.w, from, to, payload, 'health');
+  }
+  setTimer(node: string, delay: number, payload: HealthTimerPayload): void {
+    setTimer(this.w, node, delay, payload);
+  }
+  isCrashed(node: string): boolean {
+    return isCrashed(this.w.net, node);
+  }
+  isCut(from: string, to: string): boolean {
+    return isCut(this.w.net, from, to);
+  }
+}
+
+function healthEnv(w: World): HealthEnv {
+  return new EngineHealthEnv(w);
+}
+
+/**
+ * Who watches whom: each agent watches the servers it is linked to, and linked servers
+ * watch each other (the architecture's `links`, as the diagram draws them).
+ */
+function healthPairs(w: World): [string, string][] {
+  const arch = getArchitecture(w.arch.kind);
+  const agentIds = dictKeys(w.agents);
+  const serverIds = dictKeys(w.servers);
+  const links = arch.links ? arch.links(w.arch, agentIds) : agentIds.flatMap((a) => serverIds.map((srv): [string, string] => [a, srv]));
+  const out: [string, string][] = [];
+  for (const [a, b] of links) {
+    const aSrv = dictHas(w.servers, a);
+    const bSrv = dictHas(w.servers, b);
+    if (aSrv && bSrv) out.push([a, b], [b, a]);
+    else if (aSrv && dictHas(w.agents, b)) out.push([b, a]);
+    else if (bSrv && dictHas(w.agents, a)) out.push([a, b]);
+  }
+  return out;
+}
+
+/** Health checks on with a (new) detector, from now; or off. Old health timers are cancelled. */
+function setHealth(w: World, config: HealthConfig | null): void {
+  if (w.health) w.timers = w.timers.filter((t) => !isHealthTimer(t.payload));
+  if (!config) {
+    delete w.health;
+    return;
+  }
+  const h = initHealth(config, w.now);
+  // Sequence numbers keep counting across a change, so no heartbeat is ever mistaken for
+  // a fresher one; heartbeats of an earlier configuration are ignored by their epoch.
+  if (w.health) h.seq = w.health.seq;
+  w.health = h;
+  setPairs(h, healthPairs(w), healthEnv(w));
+  // Nodes already down are noted as crashed now, so suspecting them is not counted as false.
+  for (const id of dictKeys(w.net.crashed)) onHealthCrash(h, id, healthEnv(w));
+}
+
+function refreshHealth(w: World): void {
+  if (w.health) setPairs(w.health, healthPairs(w), healthEnv(w));
 }
 
 // ---------------------------------------------------------------- the fold

@@ -5,6 +5,7 @@ import type { AgentState } from '../agents/agent';
 import type { NetState } from '../net/network';
 import type { ArchitectureConfig } from '../scenario/schema';
 import type { DurabilityState } from '../durability/types';
+import type { HealthState } from '../health/health';
 
 /** A message on the wire. Payloads are plain data; ids are unique in the world. */
 export interface Message {
@@ -77,4 +78,6 @@ export interface World {
   metrics: Metrics;
   /** Disks, backups and their archive: absent unless the scenario or an action uses them. */
   durability?: DurabilityState;
+  /** Heartbeats and failure detectors (src/sim/health); absent unless the scenario enables them. */
+  health?: HealthState;
 }

@@ -39,6 +39,20 @@ export interface OpRecord {
   result: JsonValue | null;
   /** Why it failed or is unknown, in words a student can read; null for ok. */
   reason: string | null;
+  /**
+   * Set only when the agent's fallback acted (its failure detector suspected `suspected`):
+   * `fail-fast` failed it unsent; `retry-other` sent it to `to` instead; `cache` answered a
+   * read from the agent's own cache, `staleFor` ticks after it last saw that value (the
+   * checker judges such a read like any other: a stale one is flagged).
+   */
+  via?: Via;
+}
+
+export interface Via {
+  fallback: 'fail-fast' | 'retry-other' | 'cache';
+  suspected: string;
+  to?: string;
+  staleFor?: number;
 }
 
 /** The whole history of a run, as the engine records it and `sim run` prints it. */

@@ -161,6 +161,46 @@ export function backupsScenario(): Scenario {
   };
 }
 
+/**
+ * Health checks and fallbacks: agents watch the replica they use with heartbeats. r1 crashes:
+ * its watchers suspect it, then mark it down, and each of its three agents falls back its
+ * own way (fail at once, another replica, its own cache, stale). Later the link r2 → agent4
+ * slows past the timeout: agent4 suspects a replica that is up (a false suspicion).
+ */
+export function healthScenario(): Scenario {
+  const reads = (keys: string[]): Workload => ({ kind: 'random', keys, interval: 8, mix: { get: 3, set: 2, delete: 0, update: 0 } });
+  return {
+    format: FORMAT_VERSION,
+    name: 'Health checks and fallbacks',
+    seed: 10,
+    duration: 600,
+    architecture: {
+      kind: 'gossip',
+      replicas: ['r1', 'r2', 'r3'],
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+      attach: { agent1: 'r1', agent2: 'r1', agent3: 'r1', agent4: 'r2' },
+    },
+    network: { latency: 2, jitter: 1, loss: 0, duplication: 0 },
+    agents: [
+      { ...agent('agent1', reads(['x', 'y'])), fallback: 'fail-fast' },
+      { ...agent('agent2', reads(['x', 'y'])), fallback: 'retry-other' },
+      { ...agent('agent3', reads(['x', 'y'])), fallback: 'cache' },
+      agent('agent4', reads(['x', 'y'])),
+    ],
+    health: { period: 4, detector: 'timeout', suspectAfter: 12, downAfter: 30 },
+    actions: [
+      { tick: 150, type: 'crash', node: 'r1' },
+      { tick: 300, type: 'recover', node: 'r1' },
+      { tick: 380, type: 'set-link', from: 'r2', to: 'agent4', latency: 40 },
+      { tick: 470, type: 'set-link', from: 'r2', to: 'agent4', latency: 2 },
+    ],
+  };
+}
+
 export const builtinScenarios: { id: string; make: () => Scenario }[] = [
   { id: 'default', make: defaultScenario },
   { id: 'robots', make: robotsScenario },
@@ -169,4 +209,5 @@ export const builtinScenarios: { id: string; make: () => Scenario }[] = [
   { id: 'gossip', make: gossipScenario },
   { id: 'partitioned', make: partitionedScenario },
   { id: 'backups', make: backupsScenario },
+  { id: 'health', make: healthScenario },
 ];

@@ -14,6 +14,7 @@ import { EventSourcingConfigSchema } from '../architectures/event-sourcing/confi
 import { PartitionedConfigSchema } from '../architectures/partitioned/config';
 import { GossipConfigSchema } from '../architectures/gossip/config';
 import { LessonSchema } from '../lesson/schema';
+import { FallbackSchema, HealthConfigSchema } from '../health/config';
 export { FORMAT_VERSION, LIMITS };
 
 export const NodeId = z
@@ -112,6 +113,8 @@ export const AgentSpecSchema = z.strictObject({
   timeout: z.number().int().min(1).max(100_000),
   /** Resend the same request (same id, deduplicated by the server) every N ticks; 0: never. */
   retryEvery: z.number().int().min(0).max(100_000),
+  /** What it does while its failure detector suspects its server (needs `health`); absent: none. */
+  fallback: FallbackSchema.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -193,6 +196,9 @@ export const ActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('restore'), node: NodeId, target: Tick, backup: BackupId.optional() }),
   z.strictObject({ ...at, type: z.literal('restore-drill'), node: NodeId, backup: BackupId.optional() }),
   z.strictObject({ ...at, type: z.literal('corrupt-backup'), backup: BackupId }),
+  /** Turns health checks on (or changes the detector), or off with null. */
+  z.strictObject({ ...at, type: z.literal('set-health'), health: HealthConfigSchema.nullable() }),
+  z.strictObject({ ...at, type: z.literal('set-fallback'), agent: NodeId, fallback: FallbackSchema }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionType = Action['type'];
@@ -207,6 +213,8 @@ export const ScenarioSchema = z.strictObject({
   network: NetworkConfigSchema,
   agents: z.array(AgentSpecSchema).max(LIMITS.agents),
   durability: DurabilitySchema.optional(),
+  /** Heartbeats and a failure detector from tick 0 (docs/health.md); absent: none. */
+  health: HealthConfigSchema.optional(),
   actions: z.array(ActionSchema).max(LIMITS.actions),
   /** Narration, questions and checked claims at ticks: a scenario with this is a lesson. */
   lesson: LessonSchema.optional(),

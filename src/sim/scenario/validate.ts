@@ -89,7 +89,7 @@ export function semanticErrors(s: Scenario): ParseError[] {
   const known = (id: string): boolean => servers.has(id) || everAgents.has(id);
   s.actions.forEach((a, i) => {
     const refs: [string, string][] = [];
-    if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload') refs.push(['agent', a.agent]);
+    if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload' || a.type === 'set-fallback') refs.push(['agent', a.agent]);
     if (a.type === 'cut-link' || a.type === 'heal-link' || a.type === 'set-link') refs.push(['from', a.from], ['to', a.to]);
     if (a.type === 'crash' || a.type === 'recover' || a.type === 'restore' || a.type === 'restore-drill') refs.push(['node', a.node]);
     if ((a.type === 'set-durability' || a.type === 'schedule-backups' || a.type === 'backup') && a.node !== undefined) refs.push(['node', a.node]);

@@ -587,6 +587,13 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
     return ids.includes(config.defaultProjection) ? config.defaultProjection : LOG;
   },
   checkArgs: checkEsArgs,
+  // Writes have only the log. A read may go to another projection that holds every event
+  // type (stale, perhaps), or to the log itself (linearizable).
+  alternatives(config, _agent, op, _args, current) {
+    if (!READS_AT_PROJECTION.has(op) || current === LOG) return [];
+    const full = config.projections.filter((p) => p.id !== LOG && p.id !== current && p.types.length === 0).map((p) => p.id);
+    return [...full, LOG];
+  },
 
   onMessage(state, from, payload, config, ctx) {
     if (state.role === 'log') return logMessage(state, from, payload, config, ctx);

@@ -615,6 +615,8 @@ export const gossip: Architecture<GossipConfig, GossipState> = {
     return attachedReplica(config, agent);
   },
   checkArgs: checkGossipArgs,
+  // Every replica holds all the data and answers every operation locally.
+  alternatives: (config, _agent, _op, _args, current) => config.replicas.filter((r) => r !== current),
   links(config, agents) {
     const out: [string, string][] = agents.map((a): [string, string] => [a, attachedReplica(config, a)]);
     const r = config.replicas;

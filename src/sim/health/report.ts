@@ -1,0 +1,72 @@
+import type { HealthConfig } from './config';
+import type { HealthState } from './health';
+import { LN10 } from './constants';
+
+/**
+ * Measurements over a world's health state, for the UI, the bench and the tests: how long
+ * each observer took to notice each crash, and how often a live node was suspected.
+ */
+
+export interface DetectionTime {
+  target: string;
+  observer: string;
+  crashedAt: number;
+  /** Ticks from the crash to the observer's suspicion / its mark "down"; null: not (yet). */
+  toSuspect: number | null;
+  toDown: number | null;
+  /** The mean inter-arrival time the detector used (φ's scale), once it suspected. */
+  mean: number | null;
+}
+
+export interface HealthReport {
+  detections: DetectionTime[];
+  /** Every false suspicion ever (the record list keeps only the latest). */
+  falseSuspicions: number;
+  falseByCause: { cut: number; late: number };
+  heartbeatsSent: number;
+  heartbeatsHeard: number;
+}
+
+export function healthReport(h: HealthState | undefined): HealthReport | null {
+  if (!h) return null;
+  const falseByCause = { cut: 0, late: 0 };
+  for (const f of h.falseSuspicions) falseByCause[f.cause] += 1;
+  return {
+    detections: h.detections.map((d) => ({
+      target: d.target,
+      observer: d.observer,
+      crashedAt: d.crashedAt,
+      toSuspect: d.suspectedAt === null ? null : d.suspectedAt - d.crashedAt,
+      toDown: d.downAt === null ? null : d.downAt - d.crashedAt,
+      mean: d.mean,
+    })),
+    falseSuspicions: h.stats.falseSuspicions,
+    falseByCause,
+    heartbeatsSent: h.stats.heartbeatsSent,
+    heartbeatsHeard: h.stats.heartbeatsHeard,
+  };
+}
+
+/**
+ * Ticks of silence after which the detector suspects (`level` suspect) or marks down a
+ * target. For φ it depends on the mean inter-arrival time the observer has measured:
+ * φ ≥ x ⇔ silence ≥ x · mean · ln 10.
+ */
+export function silenceFor(config: HealthConfig, level: 'suspect' | 'down', mean: number): number {
+  if (config.detector === 'timeout') return level === 'suspect' ? config.suspectAfter : config.downAfter;
+  const x = level === 'suspect' ? config.suspect : config.down;
+  return Math.ceil(x * mean * LN10);
+}
+
+/**
+ * The detection bound (docs/engine.md, Health): an observer that is up from the crash until
+ * it notices, watching a target over a link whose latency is at most `maxLatency` (latency
+ * plus jitter), suspects it within `period + silence + maxLatency` ticks of the crash (and
+ * marks it down within the same with the "down" silence). For φ, `mean` is the mean
+ * inter-arrival time the observer had measured when the crash's silence began (recorded with
+ * each detection); on a link without loss, cuts or earlier short crashes it is at most
+ * `period + jitter`.
+ */
+export function detectionBound(config: HealthConfig, level: 'suspect' | 'down', maxLatency: number, mean: number = config.period): number {
+  return config.period + silenceFor(config, level, mean) + maxLatency;
+}
