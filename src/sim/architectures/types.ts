@@ -29,6 +29,9 @@ export interface ServerSummary {
   facts: [label: string, value: string][];
 }
 
+/** key → server id → value (null: absent). Built with dictSet: keys are hostile. */
+export type Holdings = { [key: string]: { [server: string]: JsonValue | null } };
+
 /** Payloads are plain JSON data (the world's contract); typed loosely so interfaces fit. */
 export type Payload = unknown;
 
@@ -123,6 +126,13 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * version it is at (or null), and a few labelled facts. Plain text, bounded. Optional.
    */
   summary?(state: S, config: C): ServerSummary;
+  /**
+   * What each server that should hold a key holds of it: key → server id → the value a read
+   * there would see (null: absent or deleted). Every key any server holds; servers that hold
+   * no data (a coordinator) are left out. The comparison's divergence and convergence
+   * measures read it (src/sim/compare). Reads only; never changes a state. Optional.
+   */
+  holdings?(servers: readonly { id: string; state: S }[], config: C): Holdings;
   /**
    * Freezes the parts of a server's state that can no longer change (as the handlers do when
    * they write them), for a world that lost its frozen marks on the way (a worker's message).

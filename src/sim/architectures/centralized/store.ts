@@ -2,7 +2,7 @@ import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../../core/dict';
 import { canonicalJson, deepFreeze } from '../../core/hash';
-import type { Architecture, Effects, OperationSpec, Reply, Request } from '../types';
+import type { Architecture, Effects, Holdings, OperationSpec, Reply, Request } from '../types';
 import { isRecord, isRequest } from '../types';
 import { checkKey, checkUpdates, checkValue } from '../args';
 
@@ -300,6 +300,18 @@ export const centralized: Architecture<CentralizedConfig, CentralState> = {
 
   onConfigure(state) {
     return { state, send: [], timers: [] };
+  },
+
+  holdings(servers) {
+    const out: Holdings = {};
+    for (const { id, state } of servers) {
+      for (const k of dictKeys(state.data)) {
+        const row = dictGet(out, k) ?? {};
+        dictSet(row, id, state.data[k]!.value);
+        dictSet(out, k, row);
+      }
+    }
+    return out;
   },
 
   settle(state) {

@@ -3,7 +3,7 @@ import type { Dict } from '../../core/dict';
 import { compareStrings, dictGet, dictKeys, dictSet } from '../../core/dict';
 import { deepFreeze } from '../../core/hash';
 import { LIMITS } from '../../scenario/limits';
-import type { Architecture, Effects, HandlerCtx, OperationSpec, Reply, Send } from '../types';
+import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply, Send } from '../types';
 import { isRecord, isRequest } from '../types';
 import type { EventSourcingConfig } from './config';
 import { EVENT_TYPES, LOG, type EventType } from './constants';
@@ -675,6 +675,27 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
         ['Duplicates ignored', String(state.stats.duplicatesIgnored)],
       ],
     };
+  },
+
+  holdings(servers, config) {
+    // The log and every projection of all event types: each holds every key at its version.
+    // A projection of some types only is a partial copy by design, so it is left out.
+    const holders = servers.filter(({ state }) => state.role === 'log' || state.types.length === 0);
+    const views = holders.map(({ id, state }) => {
+      const version = state.role === 'log' ? state.events.length : state.version;
+      // The cache is read only when it is at the node's version (snapshot mode keeps it so);
+      // otherwise the state is rebuilt aside, never touching the node's cache.
+      const kv = state.view.cachedVersion === version ? state.view.cached : stateAsOf(state.events, state.view.snapshots, version, config.view).state;
+      return { id, kv: plainState(kv) };
+    });
+    const out: Holdings = {};
+    const keys = new Set(views.flatMap((v) => Object.keys(v.kv)));
+    for (const k of [...keys].sort(compareStrings)) {
+      const row: { [server: string]: JsonValue | null } = {};
+      for (const v of views) dictSet(row, v.id, dictGet(v.kv, k) ?? null);
+      dictSet(out, k, row);
+    }
+    return out;
   },
 
   settle(state) {

@@ -1,9 +1,9 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
-import { dictDelete, dictGet, dictKeys, dictSet } from '../../core/dict';
+import { compareStrings, dictDelete, dictGet, dictKeys, dictSet } from '../../core/dict';
 import { canonicalJson, deepFreeze } from '../../core/hash';
 import { LIMITS } from '../../scenario/limits';
-import type { Architecture, Effects, HandlerCtx, OperationSpec, Reply, Send } from '../types';
+import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply, Send } from '../types';
 import { isRecord, isRequest } from '../types';
 import type { GossipConfig } from './config';
 import type { Doc, Dot, LwwEntry, VV } from './crdt';
@@ -709,6 +709,25 @@ export const gossip: Architecture<GossipConfig, GossipState> = {
         ['Bytes sent', String(state.totals.bytes)],
       ],
     };
+  },
+
+  holdings(servers, config) {
+    // Every replica holds every key; what a read there sees (all siblings in mv-register).
+    const keys = new Set<string>();
+    for (const { state } of servers) {
+      const held: string[] = config.mode === 'reference' ? dictKeys(state.ref) : config.mode === 'lww' ? dictKeys(state.doc.lww) : dictKeys(state.doc.mv);
+      for (const k of held) keys.add(k);
+    }
+    const out: Holdings = {};
+    for (const k of [...keys].sort(compareStrings)) {
+      const row: { [server: string]: JsonValue | null } = {};
+      for (const { id, state } of servers) {
+        const r = readKey(state, config, k);
+        dictSet(row, id, r.siblings ?? r.value);
+      }
+      dictSet(out, k, row);
+    }
+    return out;
   },
 
   settle(state) {

@@ -2,7 +2,7 @@ import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { compareStrings, dictDelete, dictGet, dictHas, dictKeys, dictSet } from '../../core/dict';
 import { LIMITS } from '../../scenario/limits';
-import type { Architecture, Effects, HandlerCtx, OperationSpec, Reply, Request, Send, SetTimer } from '../types';
+import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply, Request, Send, SetTimer } from '../types';
 import { isRecord, isRequest } from '../types';
 import type { PartitionedConfig } from './config';
 import { keysMoved, replicasOf, sameSet, samePlacement, STRATEGIES, type Placement } from './placement';
@@ -1098,6 +1098,28 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
         ['Requests waiting for a lock', String(state.deferred.length)],
       ],
     };
+  },
+
+  holdings(servers) {
+    // A key is held by its authoritative replicas (the coordinator's placement for it); a
+    // replica that never received the key holds nothing (null), which differs from a value.
+    const coord = servers.find((s) => s.state.role === 'coordinator')?.state;
+    const shards = new Map<string, ShardState>();
+    for (const { id, state } of servers) if (state.role === 'shard') shards.set(id, state);
+    const keys = new Set<string>();
+    for (const s of shards.values()) for (const k of dictKeys(s.data)) keys.add(k);
+    if (coord && coord.role === 'coordinator') for (const k of dictKeys(coord.keys)) keys.add(k);
+    const out: Holdings = {};
+    for (const k of [...keys].sort(compareStrings)) {
+      const owners = coord && coord.role === 'coordinator' ? authoritative(coord, k) : [...shards.keys()];
+      const row: { [server: string]: JsonValue | null } = {};
+      for (const o of owners) {
+        const s = shards.get(o);
+        if (s) dictSet(row, o, dictGet(s.data, k)?.v ?? null);
+      }
+      dictSet(out, k, row);
+    }
+    return out;
   },
 
   settle() {
