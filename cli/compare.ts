@@ -34,7 +34,7 @@ export function loadComparison(args: string[], read: (path: string) => string = 
   try {
     text = read(file);
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const parsed = parseComparisonText(text);
   if (!parsed.ok) throw new Error(`${file} is not a valid comparison:\n${formatErrors(parsed.errors)}`);

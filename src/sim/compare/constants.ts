@@ -68,8 +68,8 @@ function base(name: string, faults: FaultStep[]): Comparison {
     duration: 800,
     network: { latency: 3, jitter: 1, loss: 0, duplication: 0 },
     groups: [
-      { id: 'west', agents: WEST },
-      { id: 'east', agents: EAST },
+      { id: 'west', agents: [...WEST] },
+      { id: 'east', agents: [...EAST] },
     ],
     agents: agentsOf([...WEST, ...EAST]),
     faults,

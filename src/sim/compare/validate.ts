@@ -29,6 +29,16 @@ export function parseComparisonText(text: string): CompareParse {
 }
 
 export function parseComparison(data: unknown): CompareParse {
+  // zod's record copies keys with an assignment, which drops "__proto__" silently: say it.
+  const panels = typeof data === 'object' && data !== null ? (data as { panels?: unknown }).panels : undefined;
+  if (Array.isArray(panels)) {
+    for (const [i, p] of panels.entries()) {
+      const placement = typeof p === 'object' && p !== null ? (p as { placement?: unknown }).placement : undefined;
+      if (typeof placement === 'object' && placement !== null && Object.hasOwn(placement, '__proto__')) {
+        return { ok: false, errors: [{ stage: 'schema', path: `panels.${i}.placement.__proto__`, message: 'a server id is a letter followed by letters, digits, _ or -' }] };
+      }
+    }
+  }
   const r = ComparisonSchema.safeParse(data);
   if (!r.success) {
     const errors = r.error.issues.slice(0, 20).map((i: z.core.$ZodIssue) => ({ stage: 'schema' as const, path: i.path.map(String).join('.'), message: i.message }));
