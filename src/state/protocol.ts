@@ -1,5 +1,7 @@
 import type { Scenario } from '../sim/scenario/schema';
 import type { TimelineExport } from '../sim/timeline/timeline';
+import type { Comparison } from '../sim/compare/constants';
+import type { PanelResult } from '../sim/compare/compare';
 
 /**
  * Messages between the store and the simulation worker. The worker runs the same engine
@@ -13,6 +15,8 @@ export type ToWorker =
   | { type: 'hash'; id: number; rev: number; tick: number }
   /** `after`: how far the page's timeline is computed; the answer carries what lies beyond. */
   | { type: 'seek'; id: number; rev: number; tick: number; after: number }
+  /** Runs every panel of a comparison to its end and scores it (cancel with `cancel`). */
+  | { type: 'compare'; id: number; comparison: Comparison }
   | { type: 'cancel'; id: number };
 
 export type FromWorker =
@@ -23,6 +27,11 @@ export type FromWorker =
   | { type: 'seek-cancelled'; id: number }
   /** Ticks at which operations failed or timed out, final up to `upTo`. */
   | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean }
+  /** A comparison's progress in ticks over all panels, and each panel's result as it is scored. */
+  | { type: 'compare-progress'; id: number; done: number; total: number; panel: string }
+  | { type: 'compare-panel'; id: number; index: number; result: PanelResult }
+  | { type: 'compare-done'; id: number }
+  | { type: 'compare-cancelled'; id: number }
   | { type: 'error'; id: number | null; message: string };
 
 /** Ticks between checkpoints, the same on both sides so adopted checkpoints fall in step. */
