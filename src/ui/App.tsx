@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
 import { ActPanel, NoticeBar } from './ActPanel';
 import { Diagram, DiagramLegend, DiagramText } from './Diagram';
@@ -11,6 +11,10 @@ import { ShareNotices } from './ShareControls';
 import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
+import { COMPARE_FRAGMENT } from '../sim/compare/limits';
+
+// The Compare view (and the checker it runs in its own worker) loads only when opened.
+const CompareView = lazy(() => import('./compare/CompareView'));
 
 type Tab = 'act' | 'inspect' | 'timeline';
 const TABS: { id: Tab; label: string }[] = [
@@ -44,11 +48,11 @@ function isPressable(el: Element | null): boolean {
 }
 
 /** Space, arrows, Home/End, [ ], Ctrl+Z and ? — except where a control needs the key itself. */
-function useShortcuts(openHelp: () => void, helpOpen: boolean): void {
+function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): void {
   const store = useLabStore();
   useEffect(() => {
     function onKey(e: KeyboardEvent): void {
-      if (helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
+      if (off || helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
       const target = e.target instanceof Element ? e.target : null;
       const s = store.getState();
       if (isTyping(target) && !(e.key === 'Escape' && s.seek)) return;
@@ -108,7 +112,7 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean): void {
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, openHelp, helpOpen]);
+  }, [store, openHelp, helpOpen, off]);
 }
 
 function useTheme(): [boolean, () => void] {
@@ -171,7 +175,19 @@ export function App() {
   const [tab, setTab] = useState<Tab>('act');
   const actions = useLab((s) => s.actions);
   const openHelp = useRef(() => setHelp(true)).current;
-  useShortcuts(openHelp, help);
+  // A comparison link (#c=…) opens the Compare view; its fragment is read once, here.
+  const [compare, setCompare] = useState<{ link: string | null } | null>(() =>
+    typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT) ? { link: window.location.hash } : null,
+  );
+  useShortcuts(openHelp, help, compare !== null);
+  const openCompare = (): void => {
+    actions.pause();
+    setCompare({ link: null });
+  };
+  const closeCompare = (): void => {
+    if (window.location.hash.startsWith(COMPARE_FRAGMENT)) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    setCompare(null);
+  };
   useEffect(() => {
     // The first committed screen with working controls: what `npm run bench` times.
     performance.mark('statelab:interactive');
@@ -197,10 +213,17 @@ export function App() {
       <a className="skip" href="#main-diagram">
         Skip to the diagram
       </a>
-      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} />
+      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} />
       <div className="share-notices">
         <ShareNotices />
       </div>
+      {compare !== null ? (
+        <Suspense fallback={<p className="hint">Loading the comparison…</p>}>
+          <ErrorBoundary area="the comparison" onUndo={closeCompare}>
+            <CompareView onClose={closeCompare} link={compare.link} />
+          </ErrorBoundary>
+        </Suspense>
+      ) : (
       <main className="stage">
         <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
           <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
@@ -222,6 +245,7 @@ export function App() {
         {region('timeline', <TimelineBar />, 'the timeline')}
         {phone && <PhoneTabs tab={tab} setTab={setTab} />}
       </main>
+      )}
       <HelpDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );

@@ -1,6 +1,7 @@
 import { deflateSync } from 'fflate';
 import { CODEC, MAX_INFLATED_BYTES, MAX_LINK_CHARS, fromBase64Url, inflateCapped, toBase64Url } from '../scenario/codec';
 import { ENGINE_VERSION } from '../version';
+import { COMPARE_FRAGMENT } from './limits';
 import { formatErrors } from '../scenario/validate';
 import type { Comparison } from './constants';
 import { parseComparison } from './validate';
@@ -13,7 +14,7 @@ import { parseComparison } from './validate';
  * which engine made it, and a different one is reported beside the result.
  */
 
-export const COMPARE_PREFIX = 'c=';
+export const COMPARE_PREFIX = COMPARE_FRAGMENT.slice(1);
 export const COMPARE_ENVELOPE_VERSION = 1;
 
 export interface CompareEnvelope {
