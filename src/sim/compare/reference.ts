@@ -33,7 +33,8 @@ export interface Cell {
   reason: string;
 }
 
-export const stars = (n: number): string => '⭐'.repeat(n);
+/** ★ rather than the reference's ⭐ emoji: every font has it, so a projector shows it. */
+export const stars = (n: number): string => '★'.repeat(n);
 
 /** Availability stars as bands of the share of operations ok while the fault lasts. */
 export const AVAILABILITY_BANDS = [0, 0.25, 0.45, 0.75, 0.95] as const;
