@@ -180,10 +180,12 @@ export function App() {
     typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT) ? { link: window.location.hash } : null,
   );
   useShortcuts(openHelp, help, compare !== null);
-  const openCompare = (): void => {
-    actions.pause();
-    setCompare({ link: null });
-  };
+  // The lab does not play behind the Compare view (a comparison link opens straight into it).
+  const comparing = compare !== null;
+  useEffect(() => {
+    if (comparing) actions.pause();
+  }, [comparing, actions]);
+  const openCompare = (): void => setCompare({ link: null });
   const closeCompare = (): void => {
     if (window.location.hash.startsWith(COMPARE_FRAGMENT)) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
     setCompare(null);
@@ -224,27 +226,27 @@ export function App() {
           </ErrorBoundary>
         </Suspense>
       ) : (
-      <main className="stage">
-        <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
-          <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
-            <h2 className="sr-only">Diagram</h2>
-            <Diagram />
-            <ArchDiagramHost
-              foot={
-                <div className="diagram-foot">
-                  <DiagramLegend />
-                  <DiagramText />
-                </div>
-              }
-            />
-          </ErrorBoundary>
-        </div>
-        <NoticeBar />
-        {region('act', <ActPanel />, 'the Act panel')}
-        {region('inspect', <InspectPanel />, 'the Inspect panel')}
-        {region('timeline', <TimelineBar />, 'the timeline')}
-        {phone && <PhoneTabs tab={tab} setTab={setTab} />}
-      </main>
+        <main className="stage">
+          <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
+            <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
+              <h2 className="sr-only">Diagram</h2>
+              <Diagram />
+              <ArchDiagramHost
+                foot={
+                  <div className="diagram-foot">
+                    <DiagramLegend />
+                    <DiagramText />
+                  </div>
+                }
+              />
+            </ErrorBoundary>
+          </div>
+          <NoticeBar />
+          {region('act', <ActPanel />, 'the Act panel')}
+          {region('inspect', <InspectPanel />, 'the Inspect panel')}
+          {region('timeline', <TimelineBar />, 'the timeline')}
+          {phone && <PhoneTabs tab={tab} setTab={setTab} />}
+        </main>
       )}
       <HelpDialog open={help} onClose={() => setHelp(false)} />
     </div>
