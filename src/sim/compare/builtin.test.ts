@@ -92,6 +92,11 @@ describe('the built-in comparison', () => {
     expect(cell('gossip-lww', 'availability').verdict).toBe('agrees');
     expect(cell('gossip-lww', 'availability').reason).toMatch(/100%/);
     expect(cell('event-sourcing', 'availability').verdict).toBe('disagrees');
+    // The reference's per-key counters: tied counters never converge (docs/engine.md).
+    expect(board('gossip-reference').convergence.divergentAtEnd.length).toBeGreaterThan(0);
+    expect(board('gossip-reference').convergence.ticksAfterHeal).toBeNull();
+    expect(cell('gossip-reference', 'consistency').verdict).toBe('disagrees');
+    expect(cell('gossip-reference', 'consistency').reason).toMatch(/Not even eventual/);
     for (const b of boards.values()) for (const v of referenceVerdicts(b)) expect(v.reason.length).toBeGreaterThan(20);
   });
 

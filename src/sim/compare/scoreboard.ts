@@ -85,7 +85,7 @@ export interface Scoreboard {
     divergentAtEnd: string[];
     maxDivergentDuringFault: number;
     divergentAtHeal: number;
-    /** Ticks after the heal until every key divergent at the heal agreed; null: some never did. */
+    /** Ticks after the heal until every key divergent at the heal agreed; null: some key still differs at the end. */
     ticksAfterHeal: number | null;
   };
   messages: number;
@@ -222,8 +222,11 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
   if (fault) maxDuring = Math.max(maxDuring, setAt(fault.from).length);
   const heal = fault && fault.to <= c.duration ? fault.to : null;
   const atHeal = heal === null ? [] : setAt(heal);
+  const divergentAtEnd = series.length ? series[series.length - 1]![1] : [];
   let ticksAfterHeal: number | null = 0;
-  if (heal !== null) {
+  // A key that still differs at the end never converged, whatever it did on the way.
+  if (heal !== null && divergentAtEnd.length > 0) ticksAfterHeal = null;
+  else if (heal !== null) {
     for (const k of atHeal) {
       const agreed = series.find(([tick, keys]) => tick > heal && !keys.includes(k));
       if (!agreed) {
@@ -233,7 +236,6 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
       ticksAfterHeal = Math.max(ticksAfterHeal ?? 0, agreed[0] - heal);
     }
   }
-  const divergentAtEnd = series.length ? series[series.length - 1]![1] : [];
 
   const received = Object.entries(run.traffic.received);
   const delivered = received.reduce((s, [, n]) => s + n, 0);
