@@ -256,6 +256,10 @@ export default tseslint.config(
       'src/sim/architectures/*/config.ts',
       'src/sim/lesson/schema.ts',
       'src/sim/health/config.ts',
+      // The comparison's validator and link codec: loaded with the Compare view only.
+      'src/sim/compare/schema.ts',
+      'src/sim/compare/validate.ts',
+      'src/sim/compare/codec.ts',
       'src/harness/**',
       // The sharing session and its panel: loaded after the first screen (src/ui/main.tsx).
       'src/state/share.ts',

@@ -44,6 +44,10 @@ async function main(): Promise<void> {
     const { healthBench } = await import('./health');
     print('Health checks', healthBench());
   }
+  if (!only || only === 'compare') {
+    const { compareBench } = await import('./compare');
+    print('Compare (built-in comparison)', compareBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {

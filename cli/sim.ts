@@ -24,6 +24,11 @@ Commands:
         as CSV with the literature's expectation beside it (docs/gossip.md).
         --sequential: the reference's in-place loop (theory_rounds stays the
         synchronous expectation, so the gap shows how much faster it spreads).
+  compare [file] [--builtin partition|no-partition|crash] [--json] [--export DIR]
+        Run one workload and one fault schedule on every architecture (a comparison
+        file, docs/compare.md, or a built-in one) and print the measured scoreboard,
+        the reference table's verdicts and the CAP trade each panel made; --export
+        writes each panel's history as DIR/<panel>.history.json for \`sim check\`.
   route [--strategy md5-mod|ranges|consistent] [--shards N] [--vnodes V] [--from N --to M]
         Keys on stdin, one a line: print "key<TAB>shard index" for each (md5-mod is the
         reference's int(md5(key), 16) % N); --from/--to prints the fraction that moves.
@@ -120,6 +125,11 @@ export async function main(argv: string[]): Promise<void> {
       const text = readText(file);
       const { traceCommand } = await import('./trace');
       process.stdout.write(traceCommand(args.slice(1), text));
+      return;
+    }
+    case 'compare': {
+      const { compareCommand } = await import('./compare');
+      compareCommand(args, (t) => process.stdout.write(t));
       return;
     }
     case 'sweep': {

@@ -1,6 +1,8 @@
 import type { Scenario } from '../sim/scenario/schema';
 import type { TimelineExport } from '../sim/timeline/timeline';
 import type { Trace } from '../sim/trace/trace';
+import type { Comparison } from '../sim/compare/constants';
+import type { PanelResult } from '../sim/compare/compare';
 
 /**
  * Messages between the store and the simulation worker. The worker runs the same engine
@@ -16,7 +18,9 @@ export type ToWorker =
   | { type: 'seek'; id: number; rev: number; tick: number; after: number }
   | { type: 'cancel'; id: number }
   /** A space-time trace of ticks from..to (causal pasts within it); only the newest is answered. */
-  | { type: 'trace'; id: number; rev: number; from: number; to: number; maxEvents: number };
+  | { type: 'trace'; id: number; rev: number; from: number; to: number; maxEvents: number }
+  /** Runs every panel of a comparison to its end and scores it (cancel with `cancel`). */
+  | { type: 'compare'; id: number; comparison: Comparison };
 
 export type FromWorker =
   | { type: 'hash'; id: number; rev: number; tick: number; hash: string }
@@ -27,6 +31,11 @@ export type FromWorker =
   /** Ticks at which operations failed or timed out, final up to `upTo`. */
   | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean }
   | { type: 'trace'; id: number; rev: number; trace: Trace }
+  /** A comparison's progress in ticks over all panels, and each panel's result as it is scored. */
+  | { type: 'compare-progress'; id: number; done: number; total: number; panel: string }
+  | { type: 'compare-panel'; id: number; index: number; result: PanelResult }
+  | { type: 'compare-done'; id: number }
+  | { type: 'compare-cancelled'; id: number }
   | { type: 'error'; id: number | null; message: string };
 
 /** Ticks between checkpoints, the same on both sides so adopted checkpoints fall in step. */

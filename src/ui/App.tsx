@@ -12,6 +12,10 @@ import { ShareNotices } from './ShareControls';
 import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
+import { COMPARE_FRAGMENT } from '../sim/compare/limits';
+
+// The Compare view (and the checker it runs in its own worker) loads only when opened.
+const CompareView = lazy(() => import('./compare/CompareView'));
 
 /** Loaded on first use: the first page's budget does not pay for it (see bench/app.ts). */
 const SpaceTimeView = lazy(() => import('./spacetime/SpaceTimeView'));
@@ -48,11 +52,11 @@ function isPressable(el: Element | null): boolean {
 }
 
 /** Space, arrows, Home/End, [ ], Ctrl+Z and ? — except where a control needs the key itself. */
-function useShortcuts(openHelp: () => void, helpOpen: boolean): void {
+function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): void {
   const store = useLabStore();
   useEffect(() => {
     function onKey(e: KeyboardEvent): void {
-      if (helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
+      if (off || helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
       const target = e.target instanceof Element ? e.target : null;
       const s = store.getState();
       if (isTyping(target) && !(e.key === 'Escape' && s.seek)) return;
@@ -112,7 +116,7 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean): void {
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, openHelp, helpOpen]);
+  }, [store, openHelp, helpOpen, off]);
 }
 
 function useTheme(): [boolean, () => void] {
@@ -178,7 +182,21 @@ export function App() {
   const [spacetime, setSpacetime] = useState(false);
   const actions = useLab((s) => s.actions);
   const openHelp = useRef(() => setHelp(true)).current;
-  useShortcuts(openHelp, help);
+  // A comparison link (#c=…) opens the Compare view; its fragment is read once, here.
+  const [compare, setCompare] = useState<{ link: string | null } | null>(() =>
+    typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT) ? { link: window.location.hash } : null,
+  );
+  useShortcuts(openHelp, help, compare !== null);
+  // The lab does not play behind the Compare view (a comparison link opens straight into it).
+  const comparing = compare !== null;
+  useEffect(() => {
+    if (comparing) actions.pause();
+  }, [comparing, actions]);
+  const openCompare = (): void => setCompare({ link: null });
+  const closeCompare = (): void => {
+    if (window.location.hash.startsWith(COMPARE_FRAGMENT)) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    setCompare(null);
+  };
   useEffect(() => {
     // The first committed screen with working controls: what `npm run bench` times.
     performance.mark('statelab:interactive');
@@ -204,56 +222,64 @@ export function App() {
       <a className="skip" href="#main-diagram">
         Skip to the diagram
       </a>
-      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} />
+      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} />
       <div className="share-notices">
         <ShareNotices />
       </div>
-      <main className="stage">
-        <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
-          <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
-            <h2 className="sr-only">Diagram</h2>
-            <Diagram />
-            <button type="button" className="st-toggle" aria-pressed={spacetime} onClick={() => setSpacetime(!spacetime)}>
-              Space-time
-            </button>
-            {spacetime ? (
-              // In the architecture pane's place, under the topology: the same room on a projector.
-              <div className="arch-pane st-pane">
-                <Suspense
-                  fallback={
-                    <p className="hint" role="status">
-                      Loading the space-time diagram…
-                    </p>
-                  }
-                >
-                  <SpaceTimeView />
-                </Suspense>
-              </div>
-            ) : (
-              <ArchDiagramHost
-                foot={
-                  <div className="diagram-foot">
-                    <DiagramLegend />
-                    <DiagramText />
-                  </div>
-                }
-              />
-            )}
+      {compare !== null ? (
+        <Suspense fallback={<p className="hint">Loading the comparison…</p>}>
+          <ErrorBoundary area="the comparison" onUndo={closeCompare}>
+            <CompareView onClose={closeCompare} link={compare.link} />
           </ErrorBoundary>
-        </div>
-        <NoticeBar />
-        {region(
-          'act',
-          <>
-            <LessonSlot />
-            <ActPanel />
-          </>,
-          'the Act panel',
-        )}
-        {region('inspect', <InspectPanel />, 'the Inspect panel')}
-        {region('timeline', <TimelineBar />, 'the timeline')}
-        {phone && <PhoneTabs tab={tab} setTab={setTab} />}
-      </main>
+        </Suspense>
+      ) : (
+        <main className="stage">
+          <div className="region region-diagram" id="main-diagram" tabIndex={-1}>
+            <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
+              <h2 className="sr-only">Diagram</h2>
+              <Diagram />
+              <button type="button" className="st-toggle" aria-pressed={spacetime} onClick={() => setSpacetime(!spacetime)}>
+                Space-time
+              </button>
+              {spacetime ? (
+                // In the architecture pane's place, under the topology: the same room on a projector.
+                <div className="arch-pane st-pane">
+                  <Suspense
+                    fallback={
+                      <p className="hint" role="status">
+                        Loading the space-time diagram…
+                      </p>
+                    }
+                  >
+                    <SpaceTimeView />
+                  </Suspense>
+                </div>
+              ) : (
+                <ArchDiagramHost
+                  foot={
+                    <div className="diagram-foot">
+                      <DiagramLegend />
+                      <DiagramText />
+                    </div>
+                  }
+                />
+              )}
+            </ErrorBoundary>
+          </div>
+          <NoticeBar />
+          {region(
+            'act',
+            <>
+              <LessonSlot />
+              <ActPanel />
+            </>,
+            'the Act panel',
+          )}
+          {region('inspect', <InspectPanel />, 'the Inspect panel')}
+          {region('timeline', <TimelineBar />, 'the timeline')}
+          {phone && <PhoneTabs tab={tab} setTab={setTab} />}
+        </main>
+      )}
       <HelpDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );

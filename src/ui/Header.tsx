@@ -19,7 +19,7 @@ const REFERENCE_ARCHITECTURES = [
   { kind: 'gossip', label: 'Gossip (CRDTs)' },
 ];
 
-export function ArchitectureSwitcher() {
+export function ArchitectureSwitcher({ compareOpen = false, onCompare, onCloseCompare }: { compareOpen?: boolean; onCompare?: () => void; onCloseCompare?: () => void } = {}) {
   const current = useLab((s) => s.scenario.architecture.kind);
   const actions = useLab((s) => s.actions);
   const available = new Map(Object.values(architectures).map((a) => [a.kind as string, a.label]));
@@ -34,14 +34,24 @@ export function ArchitectureSwitcher() {
           <li key={it.kind}>
             <button
               type="button"
-              aria-pressed={current === it.kind}
+              aria-pressed={!compareOpen && current === it.kind}
               className="arch"
-              onClick={() => current !== it.kind && actions.loadScenario(it.kind)}
+              onClick={() => {
+                if (compareOpen) onCloseCompare?.();
+                if (current !== it.kind) actions.loadScenario(it.kind);
+              }}
             >
               {available.get(it.kind)}
             </button>
           </li>
         ))}
+        {onCompare && (
+          <li>
+            <button type="button" aria-pressed={compareOpen} className="arch" onClick={() => !compareOpen && onCompare()}>
+              Compare
+            </button>
+          </li>
+        )}
       </ul>
       {coming.length > 0 && (
         <p className="arch-coming">
@@ -52,7 +62,21 @@ export function ArchitectureSwitcher() {
   );
 }
 
-export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: boolean; onTheme: () => void }) {
+export function Header({
+  onHelp,
+  dark,
+  onTheme,
+  compareOpen = false,
+  onCompare,
+  onCloseCompare,
+}: {
+  onHelp: () => void;
+  dark: boolean;
+  onTheme: () => void;
+  compareOpen?: boolean;
+  onCompare?: () => void;
+  onCloseCompare?: () => void;
+}) {
   const scenarioId = useLab((s) => s.scenarioId);
   const scenarioName = useLab((s) => s.scenario.name);
   const actions = useLab((s) => s.actions);
@@ -79,7 +103,7 @@ export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: bo
       <h1>
         State<span>Lab</span>
       </h1>
-      <ArchitectureSwitcher />
+      <ArchitectureSwitcher compareOpen={compareOpen} {...(onCompare ? { onCompare } : {})} {...(onCloseCompare ? { onCloseCompare } : {})} />
       <div className="top-tools">
         <button type="button" onClick={() => setLessons(true)} aria-haspopup="dialog">
           Lessons
@@ -89,20 +113,25 @@ export function Header({ onHelp, dark, onTheme }: { onHelp: () => void; dark: bo
             <LessonsDialog open={lessons} onClose={() => setLessons(false)} />
           </Suspense>
         )}
-        <label htmlFor={`${ids}-sc`}>Scenario</label>
-        <select id={`${ids}-sc`} value={scenarioId} onChange={(e) => actions.loadScenario(e.target.value)}>
-          {scenarioMenu.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.label}
-            </option>
-          ))}
-          {!scenarioMenu.some((e) => e.id === scenarioId) && (
-            <option value={scenarioId} disabled>
-              {scenarioName}
-            </option>
-          )}
-        </select>
-        <ShareControls />
+        {/* The lab's scenario and sharing tools act on the lab; a comparison has its own. */}
+        {!compareOpen && (
+          <>
+            <label htmlFor={`${ids}-sc`}>Scenario</label>
+            <select id={`${ids}-sc`} value={scenarioId} onChange={(e) => actions.loadScenario(e.target.value)}>
+              {scenarioMenu.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.label}
+                </option>
+              ))}
+              {!scenarioMenu.some((e) => e.id === scenarioId) && (
+                <option value={scenarioId} disabled>
+                  {scenarioName}
+                </option>
+              )}
+            </select>
+            <ShareControls />
+          </>
+        )}
         <button type="button" onClick={onTheme} aria-pressed={dark}>
           Dark theme
         </button>

@@ -1,0 +1,95 @@
+import { test, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/**
+ * The Compare view, as a person uses it: open it from the header, watch the built-in
+ * comparison run to its end (in a worker), read the scoreboard, click a stale read and see
+ * the operations that prove it; its link reproduces the same numbers in a fresh browser.
+ */
+
+async function openCompare(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
+}
+
+async function finished(page: Page): Promise<void> {
+  await expect(page.getByText(/All 6 panels run and scored/)).toBeVisible({ timeout: 60_000 });
+}
+
+async function scoreboardText(page: Page): Promise<string> {
+  return (await page.getByRole('region', { name: 'Scoreboard table' }).innerText()).replace(/\s+/g, ' ');
+}
+
+async function scan(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
+}
+
+async function shots(page: Page, name: string): Promise<void> {
+  const dir = process.env['SHOTS_DIR'];
+  if (!dir) return;
+  for (const y of [0, 700, 1400, 2100, 2800]) {
+    await page.evaluate((top) => document.querySelector('.cmp')?.scrollTo(0, top), y);
+    await page.screenshot({ path: `${dir}/compare-${name}-${y}.png` });
+  }
+}
+
+// One comparison run per browser: it is the slow part (every panel, in the worker).
+test('runs the built-in comparison, shows a stale read and its witness, and shares it as a link', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openCompare(page);
+  await finished(page);
+  const board = await scoreboardText(page);
+  expect(board).toMatch(/Centralized store \d+ \/ 0 \/ \d+/);
+  expect(board).not.toMatch(/running/);
+
+  // A stale read in the event-sourcing panel: the witness names its operations.
+  await page.getByRole('button', { name: /stale reads in Event sourcing: show them/ }).click();
+  const evidence = page.getByRole('region', { name: 'Evidence' });
+  await expect(evidence.getByRole('heading', { name: 'stale reads · Event sourcing' })).toBeVisible();
+  const first = evidence.getByRole('button', { name: /^stale-read on / }).first();
+  await first.click();
+  const witness = page.getByRole('region', { name: 'Witness', exact: true });
+  await expect(witness).toBeVisible();
+  await expect(witness.getByRole('heading', { name: 'Witness: stale-read' })).toBeVisible();
+  await expect(witness.getByText(/read/).first()).toBeVisible();
+  expect(await witness.getByRole('row').count()).toBeGreaterThan(2);
+
+  // The reference's table is judged, with a sentence on each disagreement.
+  await expect(page.getByRole('region', { name: 'Reference table with verdicts' })).toContainText('✗ disagrees');
+  await expect(page.getByRole('heading', { name: 'Why each disagreement' })).toBeVisible();
+
+  // One clock: scrubbing moves every panel; a cut shows on each during the partition.
+  await page.getByRole('slider', { name: 'Tick' }).fill('300');
+  await expect(page.getByText('tick 300 / 800')).toBeVisible();
+  await expect(page.getByRole('img', { name: /Centralized store at tick 300: .*cut: west \| east/ })).toBeVisible();
+
+  // axe finds nothing, light and desktop, then dark and phone (the panels stack).
+  await page.getByText('Per window: before, during and after the fault').click();
+  await scan(page, 'light, desktop');
+  await shots(page, 'light-1280');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await scan(page, 'dark, phone');
+  await shots(page, 'dark-390');
+
+  // The link reproduces it in a fresh browser context.
+  await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
+  const link = await page.getByRole('textbox', { name: 'Link to this comparison' }).inputValue();
+  expect(link).toMatch(/#c=z:/);
+  const fresh = await browser.newContext();
+  try {
+    const page2 = await fresh.newPage();
+    await page2.goto(link);
+    await expect(page2.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
+    await finished(page2);
+    expect(await scoreboardText(page2)).toBe(board);
+  } finally {
+    await fresh.close();
+  }
+});
+

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { semanticErrors } from '../scenario/validate';
+import { parseScenario } from '../scenario/validate';
+import { buildScenario, cutAt, nodesOf, placementOf, windowsOf } from './build';
+import { builtinComparisons, builtinComparison, type Comparison } from './constants';
+import { parseComparison, parseComparisonText } from './validate';
+import { divergentKeys } from './run';
+import { initWorld } from '../engine/engine';
+import { percentile } from './scoreboard';
+import { availabilityStars, scalabilityStars } from './reference';
+
+describe('the comparison format', () => {
+  it('accepts every built-in comparison, and each panel is an ordinary valid scenario', () => {
+    for (const b of builtinComparisons) {
+      const c = b.make();
+      const r = parseComparison(JSON.parse(JSON.stringify(c)));
+      expect(r.ok, b.id).toBe(true);
+      for (const p of c.panels) expect(parseScenario(buildScenario(c, p)).ok, `${b.id} ${p.id}`).toBe(true);
+    }
+  });
+
+  it('refuses what the schema cannot say, with clear messages', () => {
+    const bad = (f: (c: Comparison) => void): string => {
+      const c = builtinComparison();
+      f(c);
+      const r = parseComparison(JSON.parse(JSON.stringify(c)));
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : r.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+    };
+    expect(bad((c) => c.faults.push({ tick: 300, type: 'cut', a: 'west', b: 'north' }))).toMatch(/no group is called "north"/);
+    expect(bad((c) => c.faults.unshift({ tick: 700, type: 'heal' }))).toMatch(/tick order/);
+    expect(bad((c) => c.groups[0]!.agents.push('agent9'))).toMatch(/no agent is called "agent9"/);
+    expect(bad((c) => c.groups[1]!.agents.push('agent1'))).toMatch(/in two groups/);
+    expect(bad((c) => (c.panels[0]!.placement = { storage: 'west' }))).toMatch(/no server called "storage"/);
+    expect(bad((c) => (c.panels[0]!.placement = { store: 'moon' }))).toMatch(/no group is called "moon"/);
+    expect(bad((c) => (c.duration = 100))).toMatch(/after the comparison's end/);
+  });
+
+  it('turns hostile or broken text into errors, never a crash', () => {
+    for (const text of ['', '{', 'null', '[]', '{"format":1}', '{"__proto__":{"polluted":1}}']) {
+      const r = parseComparisonText(text);
+      expect(r.ok).toBe(false);
+    }
+    const withProtoKey = JSON.parse('{"placement":{"__proto__":"west"}}') as { placement: unknown };
+    const c = { ...builtinComparison(), panels: [{ id: 'p', label: 'x', architecture: { kind: 'centralized', serviceTime: 1 }, placement: withProtoKey.placement }] };
+    expect(parseComparison(c).ok).toBe(false);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('maps a group cut onto every node of both groups, whatever the placement (property)', () => {
+    const base = builtinComparison();
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (sides) => {
+        const c: Comparison = { ...base, panels: base.panels.map((p, i) => ({ ...p, placement: Object.fromEntries(placementOf(base, p).map((x, j) => [x.server, sides[(i + j) % 8] ? 'west' : 'east'])) })) };
+        for (const p of c.panels) {
+          const s = buildScenario(c, p);
+          expect(semanticErrors(s)).toEqual([]);
+          const cut = s.actions.find((a) => a.type === 'partition');
+          expect(cut?.type === 'partition' ? cut.groups : null).toEqual([nodesOf(c, p, 'west'), nodesOf(c, p, 'east')]);
+          const all = new Set([...nodesOf(c, p, 'west'), ...nodesOf(c, p, 'east')]);
+          expect(all.size).toBe(c.agents.length + placementOf(c, p).length);
+          // Gossip agents talk to a replica of their own group.
+          if (s.architecture.kind === 'gossip' && s.architecture.attach) {
+            for (const g of c.groups) for (const a of g.agents) {
+              const r = s.architecture.attach[a];
+              if (r !== undefined) expect(placementOf(c, p).find((x) => x.server === r)?.group).toBe(g.id);
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('windows and cuts follow the schedule', () => {
+    const c = builtinComparison();
+    expect(windowsOf(c).map((w) => [w.name, w.from, w.to])).toEqual([
+      ['before', 0, 200],
+      ['during', 200, 500],
+      ['after', 500, 801],
+    ]);
+    expect(cutAt(c, 199)).toEqual([]);
+    expect(cutAt(c, 200)).toEqual([['west', 'east']]);
+    expect(cutAt(c, 500)).toEqual([]);
+  });
+});
+
+describe('measures', () => {
+  it('no key diverges before anything happened', () => {
+    for (const p of builtinComparison().panels) expect(divergentKeys(initWorld(buildScenario(builtinComparison(), p)))).toEqual([]);
+  });
+
+  it('percentiles by nearest rank', () => {
+    expect(percentile([], 0.5)).toBeNull();
+    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 0.99)).toBe(4);
+    expect(percentile([7], 0.99)).toBe(7);
+  });
+
+  it('star bands are monotone', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        expect(availabilityStars(lo)).toBeLessThanOrEqual(availabilityStars(hi));
+        expect(scalabilityStars(lo)).toBeGreaterThanOrEqual(scalabilityStars(hi));
+      }),
+    );
+  });
+});
