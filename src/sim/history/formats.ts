@@ -144,6 +144,9 @@ export function parseStateLabJson(text: string): History {
  * - `cas` args `{key, expected|from, value|to}`, result `{swapped|ok|success: boolean}`.
  * - `restore` writes every key: its snapshot's value, or no value for keys the snapshot
  *   lacks. A snapshot that cannot be read makes the verdict 'unknown'.
+ * - `rollback` is a write of the values it restored (`rollbackWrites`): the server's
+ *   `restored` when it answered, else the `values` the client sent (partitioned, gossip). A
+ *   rollback to a version whose outcome is unknown wrote values no record shows: 'unknown'.
  * - get_version, get_versioned and snapshot change nothing and say nothing about the current
  *   value of a key, so they are skipped.
  */
@@ -251,6 +254,17 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         }
         break;
       }
+      case 'rollback': {
+        const w = rollbackWrites(r);
+        if (w === null) {
+          unsupported ??= `op ${r.id} (${r.agent}) rolls back to a version with an unknown outcome, so the values it wrote are unknown`;
+          break;
+        }
+        for (const key of Object.keys(w).sort(compareStrings)) {
+          ops.push(mk(key, { f: 'write', value: regValue(dictGet(w, key) ?? null) }, known ? { f: 'write' } : UNKNOWN));
+        }
+        break;
+      }
       default:
         skipped.set(r.op, (skipped.get(r.op) ?? 0) + 1);
     }
@@ -289,7 +303,28 @@ export function keysOf(r: OpRecord): string[] {
     const e = appendEffect(r.args);
     if (e !== null && e !== 'counter') out.push(e.key);
   }
+  if (r.op === 'rollback') {
+    const w = rollbackWrites(r);
+    if (w !== null) out.push(...Object.keys(w).filter((k) => k !== key));
+  }
   return out;
+}
+
+/**
+ * What a `rollback` wrote, key → value (null: absent): the `restored` of an ok result (the
+ * centralized store and the event log compute it from their history), else the `values` the
+ * client sent (partitioned and gossip, where the client names them). Null when unknown: a
+ * rollback to a version that timed out or failed to answer.
+ */
+export function rollbackWrites(r: OpRecord): JsonObject | null {
+  if (r.op !== 'rollback') return null;
+  if (r.outcome === 'ok' && isObject(r.result)) {
+    const restored = r.result['restored'];
+    if (isObject(restored)) return restored;
+  }
+  const args = isObject(r.args) ? r.args : {};
+  const values = args['values'];
+  return isObject(values) ? values : null;
 }
 
 /**
