@@ -66,22 +66,32 @@ function same(a: JsonValue | null | undefined, b: JsonValue | null | undefined):
   return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
 
-function opRecords(w: World): Map<number, OpRecord> {
-  const m = new Map<number, OpRecord>();
-  for (const r of w.history) m.set(r.id, r);
-  return m;
+/** The history record with this id: the history is in id order (ids grow with invocation). */
+function findOp(w: World, id: number): OpRecord | undefined {
+  const h = w.history;
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (h[mid]!.id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return h[lo]?.id === id ? h[lo] : undefined;
 }
 
-/** The audit trail of the world, whatever its architecture. */
-export function auditTrail(w: World): AuditTrail {
+/**
+ * The audit trail of the world, whatever its architecture; with `key`, that key's entries
+ * only, at the cost of that key (the Inspect panel asks every frame for the selected key).
+ */
+export function auditTrail(w: World, key?: string): AuditTrail {
   switch (w.arch.kind) {
     case 'centralized':
-      return { kind: w.arch.kind, source: 'server', entries: centralizedTrail(w) };
+      return { kind: w.arch.kind, source: 'server', entries: centralizedTrail(w, key) };
     case 'event-sourcing':
-      return { kind: w.arch.kind, source: 'server', entries: eventSourcingTrail(w) };
+      return { kind: w.arch.kind, source: 'server', entries: eventSourcingTrail(w, key) };
     case 'partitioned':
     case 'gossip':
-      return { kind: w.arch.kind, source: 'history', entries: historyTrail(w, w.arch.kind) };
+      return { kind: w.arch.kind, source: 'history', entries: historyTrail(w, w.arch.kind, key) };
   }
 }
 
@@ -134,15 +144,15 @@ function intended(r: OpRecord, key: string): JsonValue | null | undefined | 'any
   }
 }
 
-function centralizedTrail(w: World): AuditEntry[] {
+function centralizedTrail(w: World, only?: string): AuditEntry[] {
   const store = w.servers['store']?.state as CentralState | undefined;
   if (!store) return [];
   // Each store version's writes, in version order: [key, value, tick].
   const byVersion = new Map<number, [string, JsonValue | null, number][]>();
   const raw: { key: string; version: number; old: JsonValue | null; value: JsonValue | null; tick: number }[] = [];
-  for (const key of dictKeys(store.keyHistory)) {
+  for (const key of only === undefined ? dictKeys(store.keyHistory) : [only]) {
     let old: JsonValue | null = null;
-    for (const [version, value, tick] of store.keyHistory[key]!) {
+    for (const [version, value, tick] of dictGet(store.keyHistory, key) ?? []) {
       raw.push({ key, version, old, value, tick });
       const list = byVersion.get(version);
       if (list) list.push([key, value, tick]);
@@ -205,13 +215,14 @@ function centralizedTrail(w: World): AuditEntry[] {
 
 // ----------------------------------------------------------------------- event sourcing
 
-function eventSourcingTrail(w: World): AuditEntry[] {
+function eventSourcingTrail(w: World, only?: string): AuditEntry[] {
   const log = w.servers['log']?.state as LogState | undefined;
   if (!log || log.role !== 'log') return [];
-  const ops = opRecords(w);
   const state: KvState = {};
   const out: AuditEntry[] = [];
-  for (const e of log.events) {
+  // Each event changes one key: that key's own events (its index) are its whole story.
+  const events = only === undefined ? log.events : (dictGet(log.keyIndex, only) ?? []).map((v) => log.events[v - 1]!);
+  for (const e of events) {
     const d = upcast(e);
     const key = typeof d['key'] === 'string' ? d['key'] : '';
     const old = dictGet(state, key)?.[0] ?? null;
@@ -220,7 +231,7 @@ function eventSourcingTrail(w: World): AuditEntry[] {
       key,
       agent: e.agent,
       op: e.op,
-      opName: ops.get(e.op)?.op ?? eventOpName(e),
+      opName: findOp(w, e.op)?.op ?? eventOpName(e),
       tick: e.at,
       old,
       new: dictGet(state, key)?.[0] ?? null,
@@ -269,13 +280,14 @@ function kvWrites(r: OpRecord): Dict<JsonValue | null> | null {
   }
 }
 
-function historyTrail(w: World, kind: 'partitioned' | 'gossip'): AuditEntry[] {
+function historyTrail(w: World, kind: 'partitioned' | 'gossip', only?: string): AuditEntry[] {
   type Row = { r: OpRecord; writes: Dict<JsonValue | null>; certain: boolean; version: number | null; tick: number };
   const rows: Row[] = [];
   for (const r of w.history) {
     if (r.outcome === 'fail') continue;
+    if (!WRITE_OPS.has(r.op)) continue;
     const writes = kvWrites(r);
-    if (writes === null) continue;
+    if (writes === null || (only !== undefined && !Object.hasOwn(writes, only))) continue;
     const certain = r.outcome === 'ok';
     const v = certain && isObject(r.result) ? r.result['version'] : undefined;
     rows.push({ r, writes, certain, version: kind === 'partitioned' && typeof v === 'number' ? v : null, tick: r.completedAt ?? r.invokedAt });
@@ -297,6 +309,7 @@ function historyTrail(w: World, kind: 'partitioned' | 'gossip'): AuditEntry[] {
   const out: AuditEntry[] = [];
   for (const row of ordered) {
     for (const key of dictKeys(row.writes)) {
+      if (only !== undefined && key !== only) continue;
       const value = row.writes[key]!;
       const old = dictGet(current, key) ?? null;
       const e: AuditEntry = {
@@ -365,4 +378,26 @@ function versionAtTickOf(w: World, trail: AuditTrail, t: number): number {
   let v = 0;
   for (const e of trail.entries) if (e.tick <= t && e.version !== null && e.version > v) v = e.version;
   return v;
+}
+
+/**
+ * Every key the trail would name, without building it (cheap enough for every frame): the
+ * store's and the log's key indexes; the agents' kv writes for partitioned and gossip.
+ */
+export function auditKeys(w: World): string[] {
+  if (w.arch.kind === 'centralized') {
+    const store = w.servers['store']?.state as CentralState | undefined;
+    return store ? dictKeys(store.keyHistory) : [];
+  }
+  if (w.arch.kind === 'event-sourcing') {
+    const log = w.servers['log']?.state as LogState | undefined;
+    return log && log.role === 'log' ? dictKeys(log.keyIndex).filter((k) => k !== '') : [];
+  }
+  const keys = new Set<string>();
+  for (const r of w.history) {
+    if (r.outcome === 'fail' || !WRITE_OPS.has(r.op)) continue;
+    const writes = kvWrites(r);
+    if (writes) for (const k of Object.keys(writes)) keys.add(k);
+  }
+  return [...keys].sort(compareStrings);
 }
