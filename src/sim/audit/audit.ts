@@ -4,7 +4,7 @@ import { compareStrings, dictGet, dictKeys, dictSet } from '../core/dict';
 import { canonicalJson } from '../core/hash';
 import type { World } from '../engine/types';
 import type { OpRecord } from '../history/types';
-import { isObject, rollbackWrites, snapshotState } from '../history/formats';
+import { rollbackWrites, snapshotState } from '../history/writes';
 import type { CentralState } from '../architectures/centralized/store';
 import type { LogState } from '../architectures/event-sourcing/log';
 import { applyEvent, upcast, versionAtTick, type KvState, type StoredEvent } from '../architectures/event-sourcing/events';
@@ -58,6 +58,10 @@ export interface AuditTrail {
   source: AuditSource;
   /** Every change, oldest first. */
   entries: AuditEntry[];
+}
+
+function isObject(v: unknown): v is { [k: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const WRITE_OPS = new Set(['set', 'update', 'delete', 'restore', 'rollback', 'append']);

@@ -5,6 +5,8 @@ import type { KvInput, KvOutput } from './kv-model';
 import { UNKNOWN, type HistOp, type Unknown } from './model';
 import type { RegInput, RegOutput, RegValue } from './register-model';
 import type { History, OpRecord, Outcome } from './types';
+import { rollbackWrites, snapshotState } from './writes';
+export { rollbackWrites, snapshotState };
 
 export type Format = 'statelab' | 'jepsen-etcd' | 'porcupine-kv';
 
@@ -310,22 +312,6 @@ export function keysOf(r: OpRecord): string[] {
   return out;
 }
 
-/**
- * What a `rollback` wrote, key → value (null: absent): the `restored` of an ok result (the
- * centralized store and the event log compute it from their history), else the `values` the
- * client sent (partitioned and gossip, where the client names them). Null when unknown: a
- * rollback to a version that timed out or failed to answer.
- */
-export function rollbackWrites(r: OpRecord): JsonObject | null {
-  if (r.op !== 'rollback') return null;
-  if (r.outcome === 'ok' && isObject(r.result)) {
-    const restored = r.result['restored'];
-    if (isObject(restored)) return restored;
-  }
-  const args = isObject(r.args) ? r.args : {};
-  const values = args['values'];
-  return isObject(values) ? values : null;
-}
 
 /**
  * What an event-sourcing `append {type, data, schema?}` does to one key, as a register sees
@@ -360,18 +346,6 @@ export function appendEffect(args: JsonValue): { key: string; write: JsonValue |
   }
 }
 
-/** The `state` object of a snapshot's text (see the centralized store), or null. */
-export function snapshotState(snapshot: JsonValue): JsonObject | null {
-  if (typeof snapshot !== 'string') return null;
-  try {
-    const parsed: unknown = JSON.parse(snapshot);
-    if (!isObject(parsed)) return null;
-    const st = dictGet(parsed, 'state');
-    return isObject(st) ? st : null;
-  } catch {
-    return null;
-  }
-}
 
 export function regValue(v: JsonValue): RegValue {
   return v === null ? null : canonicalJson(v);
