@@ -31,7 +31,7 @@ async function writeAndWait(page: Page, agent: string, key: string, value: strin
 }
 
 function trail(page: Page): Locator {
-  return page.getByRole('list', { name: 'Audit trail' });
+  return page.getByRole('list', { name: 'Audit trail', exact: true });
 }
 
 async function scan(page: Page, what: string): Promise<void> {

@@ -75,7 +75,7 @@ function valueText(v: string | null) {
   return v === null ? <em>absent</em> : <code>{v}</code>;
 }
 
-function AuditItem({ e, keyLabel }: { e: AuditEntryView; keyLabel: string }) {
+function AuditItem({ e, keyLabel, byTick }: { e: AuditEntryView; keyLabel: string; byTick: boolean }) {
   const actions = useLab((s) => s.actions);
   const seeking = useLab((s) => s.status === 'seeking');
   const agent = useLab((s) => s.actingAgent ?? s.panelView.agents[0]?.id ?? null);
@@ -96,29 +96,31 @@ function AuditItem({ e, keyLabel }: { e: AuditEntryView; keyLabel: string }) {
           <span className="hint">
             {e.opName}
             {e.op !== null ? ` #${e.op}` : ''}
-            {isRollback && e.rollbackTo !== null ? ` to ${e.version !== null ? 'v' : 'tick '}${e.rollbackTo}` : ''}
+            {isRollback && e.rollbackTo !== null ? ` to ${byTick ? 'tick ' : 'v'}${e.rollbackTo}` : ''}
           </span>
         </span>
       </div>
       <div className="audit-change">
-        {valueText(e.old)} <span aria-hidden="true">→</span> <span className="sr-only">becomes</span> {valueText(e.new)}
+        <span>
+          {valueText(e.old)} <span aria-hidden="true">→</span> <span className="sr-only">becomes</span> {valueText(e.new)}
+        </span>
+        {e.rollback && (
+          <button
+            type="button"
+            disabled={seeking || agent === null}
+            aria-label={`Roll back to this version: ${keyLabel} = ${e.new ?? 'absent'} (${when})`}
+            onClick={() => {
+              if (agent && e.rollback) actions.operate(agent, e.rollback.op, e.rollback.args, true);
+            }}
+          >
+            Roll back to this version
+          </button>
+        )}
       </div>
       {(!e.certain || e.inferred) && (
         <div className="hint">
           {!e.certain ? 'Outcome unknown: it may or may not have taken effect.' : 'Its reply was lost: matched to the store’s record by what it wrote.'}
         </div>
-      )}
-      {e.rollback && (
-        <button
-          type="button"
-          disabled={seeking || agent === null}
-          aria-label={`Roll back to this version: ${keyLabel} = ${e.new ?? 'absent'} (${when})`}
-          onClick={() => {
-            if (agent && e.rollback) actions.operate(agent, e.rollback.op, e.rollback.args, true);
-          }}
-        >
-          Roll back to this version
-        </button>
       )}
     </li>
   );
@@ -126,6 +128,7 @@ function AuditItem({ e, keyLabel }: { e: AuditEntryView; keyLabel: string }) {
 
 function KeySelected({ inspect }: { inspect: KeyInspect }) {
   const last = inspect.audit.find((e) => e.certain);
+  const headingId = `${useId()}-audit`;
   return (
     <>
       <h3>
@@ -136,15 +139,17 @@ function KeySelected({ inspect }: { inspect: KeyInspect }) {
           <>
             Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}).
           </>
-        ) : inspect.auditSource === 'server' && inspect.totalVersions > 0 ? (
+        ) : inspect.current === null && inspect.totalVersions > 0 ? (
           'Absent at this tick.'
         ) : last ? (
-          <>Last acknowledged change at tick {last.tick}: {valueText(last.new)}.</>
+          <>
+            Last {inspect.auditSource === 'history' ? 'acknowledged ' : ''}change at tick {last.tick}: {valueText(last.new)}.
+          </>
         ) : (
           'Absent at this tick.'
         )}
       </p>
-      <h4 id="audit-h">Audit trail</h4>
+      <h4 id={headingId}>Audit trail</h4>
       <p className="hint">
         {AUDIT_SOURCE[inspect.auditSource]}{' '}
         {inspect.auditTotal > inspect.audit.length ? `Newest ${inspect.audit.length} of ${inspect.auditTotal} changes.` : 'Newest first.'}
@@ -152,9 +157,9 @@ function KeySelected({ inspect }: { inspect: KeyInspect }) {
       {inspect.audit.length === 0 ? (
         <p className="hint">Never written.</p>
       ) : (
-        <ol className="audit" aria-labelledby="audit-h">
+        <ol className="audit" aria-labelledby={headingId}>
           {inspect.audit.map((e) => (
-            <AuditItem key={e.id} e={e} keyLabel={inspect.label} />
+            <AuditItem key={e.id} e={e} keyLabel={inspect.label} byTick={inspect.auditSource === 'history'} />
           ))}
         </ol>
       )}
@@ -305,9 +310,8 @@ function StateTable({ view }: { view: WorldView }) {
         </p>
         {view.auditKeys.length > 0 && (
           <>
-            <p className="hint" id="audit-keys-h">
-              Keys changed so far: click one for its audit trail.
-            </p>
+            <h4 id="audit-keys-h">Keys changed so far</h4>
+            <p className="hint">Click one for who changed it, when, and to roll it back.</p>
             <ul className="key-list" aria-labelledby="audit-keys-h">
               {view.auditKeys.map((k) => (
                 <li key={k}>
