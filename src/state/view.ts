@@ -5,7 +5,7 @@ import { buildArchView, type ArchView } from './arch/index';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
-import { auditKeys, auditTrail, rollbackRequest, type AuditSource } from '../sim/audit/audit';
+import { auditKeys, keyTrail, rollbackRequest, type AuditSource } from '../sim/audit/audit';
 import type { JsonValue } from '../sim/core/json';
 
 /**
@@ -415,16 +415,14 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
         .slice(-KEY_HISTORY_LIMIT)
         .reverse()
         .map(([version, value, tick]) => ({ version, value: value === null ? null : shortJson(value, 48), tick }));
-      const trail = auditTrail(w, sel.key);
+      const trail = keyTrail(w, sel.key, AUDIT_LIMIT);
       const entries = trail.entries;
       const newest = entries.findLastIndex((e) => e.certain);
       const audit = entries
-        .slice(-AUDIT_LIMIT)
-        .map((e, j): AuditEntryView => {
-          const i = entries.length - Math.min(entries.length, AUDIT_LIMIT) + j;
+        .map((e, i): AuditEntryView => {
           const req = i === newest || !e.certain ? null : rollbackRequest(w, trail, sel.key, { entry: e });
           return {
-            id: `${i}`,
+            id: `${trail.total - entries.length + i}`,
             agent: e.agent,
             op: e.op,
             opName: e.opName,
@@ -449,7 +447,7 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
         totalVersions: hist.length,
         audit,
         auditSource: trail.source,
-        auditTotal: entries.length,
+        auditTotal: trail.total,
       };
     }
     case 'link':

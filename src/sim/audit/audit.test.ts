@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { JsonValue } from '../core/json';
 import { dictGet, dictKeys, dictSet } from '../core/dict';
-import { worldAt } from '../engine/engine';
+import { advance, initWorld, worldAt } from '../engine/engine';
 import type { World } from '../engine/types';
 import { checkHistory } from '../history/check';
 import type { Action, AgentSpec, ArchitectureConfig, Scenario } from '../scenario/schema';
@@ -13,7 +13,7 @@ import { plainState, replay } from '../architectures/event-sourcing/events';
 import { defaultEventSourcingConfig } from '../architectures/event-sourcing/constants';
 import { defaultPartitionedConfig } from '../architectures/partitioned/constants';
 import type { HandlerCtx, Reply } from '../architectures/types';
-import { auditTrail, foldTrail, keyAudit, rollbackRequest, type AuditEntry } from './audit';
+import { auditTrail, foldTrail, keyAudit, keyTrail, rollbackRequest, type AuditEntry } from './audit';
 
 const KEYS = ['a', 'b', '__proto__', 'constructor'];
 const key = fc.constantFrom(...KEYS);
@@ -206,7 +206,14 @@ describe('the audit trail of a run', () => {
           // One key's trail, built alone, is the whole trail's entries for that key (the
           // attribution of a lost reply may be weaker alone: fewer writes to match on).
           const strip = (e: AuditEntry) => (e.inferred || e.op === null ? { ...e, agent: null, op: null, opName: '', inferred: false } : e);
-          for (const k of KEYS) expect(auditTrail(w, k).entries.map(strip)).toEqual(keyAudit(trail, k).map(strip));
+          for (const k of KEYS) {
+            const all = keyAudit(trail, k);
+            expect(auditTrail(w, k).entries.map(strip)).toEqual(all.map(strip));
+            // ... and its newest few alone are the newest few of it, with the count of all.
+            const tail = keyTrail(w, k, 3);
+            expect(tail.total).toBe(all.length);
+            expect(tail.entries.map(strip)).toEqual(all.slice(-3).map(strip));
+          }
           // Versions only grow along the trail.
           for (let i = 1; i < trail.entries.length; i++) expect(trail.entries[i]!.version!).toBeGreaterThanOrEqual(trail.entries[i - 1]!.version!);
         }),
@@ -214,6 +221,20 @@ describe('the audit trail of a run', () => {
       );
     });
   }
+
+  it('centralized: the trail of a world advanced in place (its scan cached) is the trail of a fresh copy', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 399 }), { minLength: 1, maxLength: 6 }), (seed, stops) => {
+        const s = scenario({ kind: 'centralized', serviceTime: 2 }, [], [random('w1', 5), random('w2', 6)], seed, 0.3);
+        const w = initWorld(s);
+        for (const t of [...stops].sort((a, b) => a - b)) {
+          advance(w, s, t);
+          for (const k of KEYS) expect(auditTrail(w, k)).toEqual(auditTrail(structuredClone(w), k));
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
 
   it('centralized: a rollback is in the trail, and the history with it stays linearizable to the checker', () => {
     const s = scenario(

@@ -99,6 +99,30 @@ export function auditTrail(w: World, key?: string): AuditTrail {
   }
 }
 
+/**
+ * One key's newest `last` entries (what a panel shows) and how many it has in all, without
+ * building the older ones where the server keeps the key's history.
+ */
+export function keyTrail(w: World, key: string, last: number): AuditTrail & { total: number } {
+  switch (w.arch.kind) {
+    case 'centralized': {
+      const store = w.servers['store']?.state as CentralState | undefined;
+      const total = store ? (dictGet(store.keyHistory, key)?.length ?? 0) : 0;
+      return { kind: w.arch.kind, source: 'server', entries: centralizedTrail(w, key, last), total };
+    }
+    case 'event-sourcing': {
+      const log = w.servers['log']?.state as LogState | undefined;
+      const total = log && log.role === 'log' ? (dictGet(log.keyIndex, key)?.length ?? 0) : 0;
+      return { kind: w.arch.kind, source: 'server', entries: eventSourcingTrail(w, key, last), total };
+    }
+    case 'partitioned':
+    case 'gossip': {
+      const entries = historyTrail(w, w.arch.kind, key);
+      return { kind: w.arch.kind, source: 'history', entries: entries.slice(-last), total: entries.length };
+    }
+  }
+}
+
 /** One key's entries, oldest first. */
 export function keyAudit(trail: AuditTrail, key: string): AuditEntry[] {
   return trail.entries.filter((e) => e.key === key);
@@ -148,15 +172,18 @@ function intended(r: OpRecord, key: string): JsonValue | null | undefined | 'any
   }
 }
 
-function centralizedTrail(w: World, only?: string): AuditEntry[] {
+function centralizedTrail(w: World, only?: string, last?: number): AuditEntry[] {
   const store = w.servers['store']?.state as CentralState | undefined;
   if (!store) return [];
   // Each store version's writes, in version order: [key, value, tick].
   const byVersion = new Map<number, [string, JsonValue | null, number][]>();
   const raw: { key: string; version: number; old: JsonValue | null; value: JsonValue | null; tick: number }[] = [];
   for (const key of only === undefined ? dictKeys(store.keyHistory) : [only]) {
-    let old: JsonValue | null = null;
-    for (const [version, value, tick] of dictGet(store.keyHistory, key) ?? []) {
+    const h = dictGet(store.keyHistory, key) ?? [];
+    // Only the newest `last` (for one key): the entry before them gives the first old value.
+    const from = last === undefined ? 0 : Math.max(0, h.length - last);
+    let old: JsonValue | null = from === 0 ? null : h[from - 1]![1];
+    for (const [version, value, tick] of h.slice(from)) {
       raw.push({ key, version, old, value, tick });
       const list = byVersion.get(version);
       if (list) list.push([key, value, tick]);
@@ -168,18 +195,12 @@ function centralizedTrail(w: World, only?: string): AuditEntry[] {
   // the one unanswered write, invoked before the version's tick, whose arguments fit.
   const who = new Map<number, { r: OpRecord; inferred: boolean }>();
   const claimed = new Set<number>();
-  for (const r of w.history) {
-    if (r.outcome !== 'ok' || !WRITE_OPS.has(r.op) || !isObject(r.result)) continue;
-    const v = r.result['version'];
-    if (typeof v !== 'number' || !byVersion.has(v) || who.has(v)) continue;
-    // A delete of an absent key or a rollback that changed nothing answers the version it saw.
-    if (r.op === 'delete' && r.result['existed'] === false) continue;
-    const restored = r.result['restored'];
-    if (r.op === 'rollback' && isObject(restored) && Object.keys(restored).length === 0) continue;
-    who.set(v, { r, inferred: false });
-    claimed.add(r.id);
+  const replies = storeReplies(w.history);
+  for (const v of byVersion.keys()) {
+    const r = replies.byVersion(v);
+    if (r) who.set(v, { r, inferred: false });
   }
-  const open = w.history.filter((r) => r.outcome !== 'ok' && r.outcome !== 'fail' && WRITE_OPS.has(r.op));
+  const open = replies.open;
   for (const [v, writes] of [...byVersion].sort((a, b) => a[0] - b[0])) {
     if (who.has(v)) continue;
     const tick = writes[0]![2];
@@ -217,16 +238,73 @@ function centralizedTrail(w: World, only?: string): AuditEntry[] {
   });
 }
 
+/** The store version a write's reply says it made; null when it made none (or is no write). */
+function versionClaimed(r: OpRecord): number | null {
+  if (r.outcome !== 'ok' || !WRITE_OPS.has(r.op) || !isObject(r.result)) return null;
+  const v = r.result['version'];
+  if (typeof v !== 'number') return null;
+  // A delete of an absent key or a rollback that changed nothing answers the version it saw.
+  if (r.op === 'delete' && r.result['existed'] === false) return null;
+  const restored = r.result['restored'];
+  if (r.op === 'rollback' && isObject(restored) && Object.keys(restored).length === 0) return null;
+  return v;
+}
+
+interface Replies {
+  /** Records before this index are complete and taken into account. */
+  done: number;
+  byVersion: Map<number, OpRecord>;
+  /** Writes whose outcome is unknown (info), in id order. */
+  open: OpRecord[];
+}
+
+/**
+ * The scan of the history behind the store's attribution, kept per history array: a
+ * world's history only grows and a record completes once, so what is complete is scanned
+ * once, and each call scans only from the first record still pending. Inspect asks for the
+ * selected key's trail on every frame; without this, every frame would read the whole run.
+ * A cache of a pure function: the answer is the same with or without it (tested).
+ */
+const repliesCache = new WeakMap<readonly OpRecord[], Replies>();
+
+function storeReplies(h: readonly OpRecord[]): { byVersion: (v: number) => OpRecord | undefined; open: OpRecord[] } {
+  let c = repliesCache.get(h);
+  if (!c || c.done > h.length) {
+    c = { done: 0, byVersion: new Map(), open: [] };
+    repliesCache.set(h, c);
+  }
+  const take = (r: OpRecord, byVersion: Map<number, OpRecord>, open: OpRecord[]): void => {
+    if (!WRITE_OPS.has(r.op) || r.outcome === 'fail') return;
+    if (r.outcome !== 'ok') {
+      open.push(r);
+      return;
+    }
+    const v = versionClaimed(r);
+    if (v !== null && !byVersion.has(v)) byVersion.set(v, r);
+  };
+  while (c.done < h.length && h[c.done]!.outcome !== null) take(h[c.done++]!, c.byVersion, c.open);
+  const base = c;
+  if (base.done === h.length) return { byVersion: (v) => base.byVersion.get(v), open: base.open };
+  const tail = new Map<number, OpRecord>();
+  const open = [...base.open];
+  for (let i = base.done; i < h.length; i++) take(h[i]!, tail, open);
+  return { byVersion: (v) => base.byVersion.get(v) ?? tail.get(v), open };
+}
+
 // ----------------------------------------------------------------------- event sourcing
 
-function eventSourcingTrail(w: World, only?: string): AuditEntry[] {
+function eventSourcingTrail(w: World, only?: string, last?: number): AuditEntry[] {
   const log = w.servers['log']?.state as LogState | undefined;
   if (!log || log.role !== 'log') return [];
   const state: KvState = {};
   const out: AuditEntry[] = [];
   // Each event changes one key: that key's own events (its index) are its whole story.
   const events = only === undefined ? log.events : (dictGet(log.keyIndex, only) ?? []).map((v) => log.events[v - 1]!);
-  for (const e of events) {
+  // Only the newest `last` get entries; the events before them are folded for the old value
+  // (an increment's value depends on every event before it).
+  const from = last === undefined ? 0 : Math.max(0, events.length - last);
+  for (let i = 0; i < from; i++) applyEvent(state, events[i]!);
+  for (const e of events.slice(from)) {
     const d = upcast(e);
     const key = typeof d['key'] === 'string' ? d['key'] : '';
     const old = dictGet(state, key)?.[0] ?? null;
