@@ -92,3 +92,19 @@ test('roll the whole store back from Act, on a phone in the dark', async ({ page
   await page.getByRole('tab', { name: 'Inspect' }).click();
   await scan(page, 'after a store-wide rollback, phone, dark');
 });
+
+test('event sourcing: a rollback is compensating events, listed in the key’s audit trail', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await open(page);
+  await page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Event sourcing' }).click();
+  await pause(page);
+  await page.getByRole('slider', { name: 'Tick' }).fill('300');
+  await page.getByRole('list', { name: 'Keys changed so far' }).getByRole('button').first().click();
+  await expect(trail(page).getByRole('listitem').first()).toContainText(/agent\d/);
+  await page.getByRole('button', { name: /^Roll back to this version/ }).first().click();
+  await fastPlay(page);
+  await expect(trail(page).getByRole('listitem').filter({ hasText: /rollback #\d+ to v\d+/ })).toHaveCount(1, { timeout: 20_000 });
+  await pause(page);
+  // The agents keep writing: the rollback is one change among theirs, from the log itself.
+  await expect(page.getByRole('region', { name: 'Selected' })).toContainText('From the server’s own record');
+});
