@@ -5,7 +5,7 @@ import { buildArchView, type ArchView } from './arch/index';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
 import { OUTCOME_TEXT, keyText, naturalCompare, opSummary, resultSummary, shortJson } from './format';
-import { auditKeys, keyTrail, rollbackRequest, type AuditSource } from '../sim/audit/audit';
+import { auditKeys, findOp, keyTrail, rollbackRequest, type AuditSource } from '../sim/audit/audit';
 import type { JsonValue } from '../sim/core/json';
 
 /**
@@ -136,6 +136,8 @@ export interface AuditEntryView {
   version: number | null;
   certain: boolean;
   inferred: boolean;
+  /** Inferred while its operation is still pending: applied, its reply not yet arrived. */
+  awaitingReply: boolean;
   /** A rollback's target (a version; a tick for partitioned and gossip). */
   rollbackTo: number | null;
   /** The operation that puts the key back as it was just after this change; null for the newest. */
@@ -432,6 +434,7 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
             version: e.version,
             certain: e.certain,
             inferred: e.inferred,
+            awaitingReply: e.inferred && e.op !== null && findOp(w, e.op)?.outcome === null,
             rollbackTo: e.rollbackTo ?? null,
             // Copied out: the view keeps nothing that points into the world.
             rollback: req ? (JSON.parse(JSON.stringify(req)) as { op: string; args: { [k: string]: JsonValue } }) : null,

@@ -119,7 +119,11 @@ function AuditItem({ e, keyLabel, byTick }: { e: AuditEntryView; keyLabel: strin
       </div>
       {(!e.certain || e.inferred) && (
         <div className="hint">
-          {!e.certain ? 'Outcome unknown: it may or may not have taken effect.' : 'Its reply was lost: matched to the store’s record by what it wrote.'}
+          {!e.certain
+            ? 'Outcome unknown: it may or may not have taken effect.'
+            : e.awaitingReply
+              ? 'Applied; its reply is still on its way.'
+              : 'Its reply was lost: matched to the store’s record by what it wrote.'}
         </div>
       )}
     </li>

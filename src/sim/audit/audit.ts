@@ -71,7 +71,7 @@ function same(a: JsonValue | null | undefined, b: JsonValue | null | undefined):
 }
 
 /** The history record with this id: the history is in id order (ids grow with invocation). */
-function findOp(w: World, id: number): OpRecord | undefined {
+export function findOp(w: World, id: number): OpRecord | undefined {
   const h = w.history;
   let lo = 0;
   let hi = h.length;
