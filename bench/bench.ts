@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     const { compareBench } = await import('./compare');
     print('Compare (built-in comparison)', compareBench());
   }
+  if (!only || only === 'audit') {
+    const { auditBench } = await import('./audit');
+    print('Rollback and audit', auditBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {

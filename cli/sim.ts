@@ -16,6 +16,9 @@ Commands:
   check <history-file> [--max-steps N]
         Check a history (StateLab JSON, Jepsen etcd log, or Porcupine kv log) for
         linearizability, anomalies and session guarantees; print one JSON object.
+  audit <scenario.json> [--tick N] [--key K]
+        The audit trail at the end (or tick N): every change of every key (or of K),
+        with agent, operation id, tick, old and new value, version (docs/operations.md).
   schema [--out FILE]
         Print the JSON Schema of the scenario format (generated from the validator).
   sweep gossip [--replicas 10,100,1000] [--modes push,pull,push-pull] [--fanout 1]
@@ -90,6 +93,14 @@ export async function main(argv: string[]): Promise<void> {
       const { checkCommand } = await import('./check');
       const opts = maxSteps === undefined ? {} : { maxSteps: Number(maxSteps) };
       process.stdout.write(JSON.stringify(checkCommand(file, opts), null, 2) + '\n');
+      return;
+    }
+    case 'audit': {
+      const tickArg = flag(args, '--tick');
+      const key = flag(args, '--key');
+      const { auditCommand } = await import('./audit');
+      const opts = { ...(tickArg === undefined ? {} : { tick: Number(tickArg) }), ...(key === undefined ? {} : { key }) };
+      process.stdout.write(JSON.stringify(auditCommand(readText(args[0]), opts), null, 2) + '\n');
       return;
     }
     case 'schema': {

@@ -46,6 +46,12 @@ export function opSummary(op: string, args: unknown): string {
     }
     case 'get_versioned':
       return `get ${key ?? '?'} as of v${shortJson(a['version'], 8)}`;
+    case 'rollback': {
+      if (typeof a['version'] === 'number') return `roll back ${key ?? 'the store'} to v${a['version']}`;
+      const vals = isObj(a['values']) ? Object.keys(a['values']) : [];
+      const what = vals.length === 1 ? keyText(vals[0]!) : `${vals.length} keys`;
+      return `roll back ${what}${typeof a['to'] === 'number' ? ` to tick ${a['to']}` : ''}`;
+    }
     default: {
       const keys = Object.keys(a);
       return keys.length ? `${op} ${shortJson(a, 30)}` : op;
@@ -78,6 +84,12 @@ export function resultSummary(op: string, result: unknown): string {
       return result['value'] === null ? 'absent' : shortJson(result['value'], 24);
     case 'snapshot':
       return 'snapshot taken';
+    case 'rollback': {
+      const r = result['restored'];
+      if (!isObj(r)) return 'done';
+      const n = Object.keys(r).length;
+      return n === 0 ? 'nothing to change' : `${n} key${n === 1 ? '' : 's'} restored${at}`;
+    }
     default:
       return shortJson(result, 30);
   }

@@ -15,6 +15,7 @@ import type { FrameHost } from '../playback/driver';
 import { buildView, describeAction, shareView } from './view';
 import type { LinkView, Selection, WorldView } from './view';
 import { opSummary } from './format';
+import { auditTrail, rollbackRequest } from '../sim/audit/audit';
 import { findScenario } from './scenarios';
 import { CHECKPOINT_EVERY } from './protocol';
 import type { FromWorker } from './protocol';
@@ -91,7 +92,10 @@ export interface LabActions {
   setActingAgent(id: string): void;
   /** Appends actions at the cursor tick (one user act; one undo step). False if refused. */
   act(inputs: ActionInput[], label: string): boolean;
-  operate(agent: string, op: string, args: { [k: string]: JsonValue }): boolean;
+  /** An agent issues an operation; the agent becomes the selection unless `keepSelection`. */
+  operate(agent: string, op: string, args: { [k: string]: JsonValue }, keepSelection?: boolean): boolean;
+  /** An agent rolls every key back to where it was at the end of `tick` (src/sim/audit). */
+  rollbackStore(agent: string, tick: number): boolean;
   spawnAgent(workload: 'random' | 'idle'): string | null;
   removeAgent(id: string): void;
   /** Cuts or heals both directions of the link between two nodes. */
@@ -604,7 +608,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       return true;
     },
 
-    operate(agent, op, args) {
+    operate(agent, op, args, keepSelection = false) {
       const s = get();
       const bad = getArchitecture(s.scenario.architecture.kind).checkArgs(op, args);
       if (bad) {
@@ -612,8 +616,17 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         return false;
       }
       const ok = actions.act([{ type: 'op', agent, op, args }], `${agent}: ${opSummary(op, args)}`);
-      if (ok) actions.select({ kind: 'agent', id: agent });
+      if (ok && !keepSelection) actions.select({ kind: 'agent', id: agent });
       return ok;
+    },
+    rollbackStore(agent, tick) {
+      const w = world();
+      const req = rollbackRequest(w, auditTrail(w), null, { tick });
+      if (!req) {
+        notify('info', `Nothing to roll back: every key is as it was at tick ${tick}.`);
+        return false;
+      }
+      return actions.operate(agent, req.op, req.args);
     },
 
     spawnAgent(kind) {

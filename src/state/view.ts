@@ -10,6 +10,8 @@ import { OUTCOME_TEXT, keyText, opSummary, resultSummary, shortJson } from './fo
 import type { HealthSeenView, HealthSummaryView, ServerHealthView } from './health';
 import { agentSees, healthSummary, serverHealth, viaText } from './health';
 import { isHeartbeat } from '../sim/health/health';
+import { auditKeys, findOp, keyTrail, rollbackRequest, type AuditSource } from '../sim/audit/audit';
+import type { JsonValue } from '../sim/core/json';
 
 /**
  * The view: an immutable projection of the world at the cursor, rebuilt on every cursor
@@ -132,6 +134,28 @@ export interface KeyVersionView {
   tick: number;
 }
 
+/** One change of a key in its audit trail (src/sim/audit), as text. */
+export interface AuditEntryView {
+  /** Unique in the list (React key). */
+  id: string;
+  agent: string | null;
+  op: number | null;
+  opName: string;
+  tick: number;
+  /** Before and after, as short JSON; null: absent. */
+  old: string | null;
+  new: string | null;
+  version: number | null;
+  certain: boolean;
+  inferred: boolean;
+  /** Inferred while its operation is still pending: applied, its reply not yet arrived. */
+  awaitingReply: boolean;
+  /** A rollback's target (a version; a tick for partitioned and gossip). */
+  rollbackTo: number | null;
+  /** The operation that puts the key back as it was just after this change; null for the newest. */
+  rollback: { op: string; args: { [k: string]: JsonValue } } | null;
+}
+
 export interface ActionErrorView {
   tick: number;
   index: number;
@@ -143,7 +167,18 @@ export type InspectView =
   | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
   | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true; sees: HealthSeenView[] }
   | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
-  | { kind: 'key'; key: string; label: string; current: KeyView | null; history: KeyVersionView[]; totalVersions: number }
+  | {
+      kind: 'key';
+      key: string;
+      label: string;
+      current: KeyView | null;
+      history: KeyVersionView[];
+      totalVersions: number;
+      /** Its audit trail, newest first (at most AUDIT_LIMIT), where it comes from, and its length. */
+      audit: AuditEntryView[];
+      auditSource: AuditSource;
+      auditTotal: number;
+    }
   | { kind: 'link'; link: LinkView | null; a: string; b: string };
 
 export interface WorldView {
@@ -155,6 +190,8 @@ export interface WorldView {
   messages: MessageView[];
   drops: DropView[];
   keys: KeyView[];
+  /** Where no single store lists keys (event sourcing, partitioned, gossip): every key changed so far. */
+  auditKeys: string[];
   actionErrors: ActionErrorView[];
   operations: number;
   metrics: World['metrics'];
@@ -170,6 +207,8 @@ export interface WorldView {
 /** How many operations the op log shows (newest first); the total is shown beside it. */
 export const OP_LOG_LIMIT = 80;
 const KEY_HISTORY_LIMIT = 60;
+export const AUDIT_LIMIT = 40;
+const AUDIT_KEYS_LIMIT = 200;
 const QUEUE_LIMIT = 60;
 
 function isCentral(s: unknown): s is CentralState {
@@ -397,6 +436,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
     messages,
     drops,
     keys,
+    auditKeys: serverIds.some((id) => isCentral(w.servers[id]!.state)) ? [] : auditKeys(w).slice(0, AUDIT_KEYS_LIMIT),
     actionErrors,
     operations: w.history.length,
     metrics: { ...w.metrics },
@@ -432,6 +472,30 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
         .slice(-KEY_HISTORY_LIMIT)
         .reverse()
         .map(([version, value, tick]) => ({ version, value: value === null ? null : shortJson(value, 48), tick }));
+      const trail = keyTrail(w, sel.key, AUDIT_LIMIT);
+      const entries = trail.entries;
+      const newest = entries.findLastIndex((e) => e.certain);
+      const audit = entries
+        .map((e, i): AuditEntryView => {
+          const req = i === newest || !e.certain ? null : rollbackRequest(w, trail, sel.key, { entry: e });
+          return {
+            id: `${trail.total - entries.length + i}`,
+            agent: e.agent,
+            op: e.op,
+            opName: e.opName,
+            tick: e.tick,
+            old: e.old === null ? null : shortJson(e.old, 32),
+            new: e.new === null ? null : shortJson(e.new, 32),
+            version: e.version,
+            certain: e.certain,
+            inferred: e.inferred,
+            awaitingReply: e.inferred && e.op !== null && findOp(w, e.op)?.outcome === null,
+            rollbackTo: e.rollbackTo ?? null,
+            // Copied out: the view keeps nothing that points into the world.
+            rollback: req ? (JSON.parse(JSON.stringify(req)) as { op: string; args: { [k: string]: JsonValue } }) : null,
+          };
+        })
+        .reverse();
       return {
         kind: 'key',
         key: sel.key,
@@ -439,6 +503,9 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
         current: keys.find((k) => k.key === sel.key) ?? null,
         history,
         totalVersions: hist.length,
+        audit,
+        auditSource: trail.source,
+        auditTotal: trail.total,
       };
     }
     case 'link':
@@ -513,6 +580,7 @@ export function shareView(prev: WorldView | null, next: WorldView): WorldView {
     agents: shareList(prev.agents, next.agents, (a) => a.id),
     links: shareList(prev.links, next.links, (l) => `${l.a}>${l.b}`),
     keys: shareList(prev.keys, next.keys, (k) => k.key),
+    auditKeys: same(prev.auditKeys, next.auditKeys) ? prev.auditKeys : next.auditKeys,
     messages: shareList(prev.messages, next.messages, (m) => m.id),
     drops: shareList(prev.drops, next.drops, (d) => d.id),
     actionErrors: same(prev.actionErrors, next.actionErrors) ? prev.actionErrors : next.actionErrors,

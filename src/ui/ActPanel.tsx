@@ -37,6 +37,14 @@ function useActFacts() {
   );
 }
 
+/** What a store-wide rollback is, per architecture (docs/engine.md, "Rollback and audit"). */
+const ROLLBACK_HINT: Record<string, string> = {
+  centralized: 'Every key back to its value at that tick, as one more store version (the version counter never goes back).',
+  'event-sourcing': 'Compensating events, appended as one batch: the log keeps every event it had.',
+  partitioned: 'Writes back the values the audit trail shows at that tick (acknowledged writes only), as one update across shards.',
+  gossip: 'Writes back, at your replica, the values the audit trail shows at that tick; a concurrent write elsewhere may still win the merge.',
+};
+
 export function ActPanel() {
   const facts = useActFacts();
   const actions = useLab((s) => s.actions);
@@ -47,6 +55,7 @@ export function ActPanel() {
   const [updates, setUpdates] = useState('');
   const [workload, setWorkload] = useState<'random' | 'idle'>('random');
   const [formError, setFormError] = useState<string | null>(null);
+  const [rollbackTick, setRollbackTick] = useState('');
   const ids = useId();
 
   const ops = getArchitecture(kind).operations;
@@ -162,6 +171,38 @@ export function ActPanel() {
         <button type="button" onClick={runUpdates} disabled={disabled}>
           {label('update')}
         </button>
+      </details>
+
+      <details className="more">
+        <summary>Roll back the store</summary>
+        <form
+          className="field-col"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFormError(null);
+            if (!agent) return setFormError('Spawn an agent first.');
+            const t = Number(rollbackTick);
+            if (rollbackTick.trim() === '' || !Number.isInteger(t) || t < -1) return setFormError('Type the tick to roll back to: a whole number.');
+            if (t > facts.tick) return setFormError(`Tick ${t} is after the cursor (${facts.tick}): roll back to the past.`);
+            actions.rollbackStore(agent, t);
+          }}
+        >
+          <label htmlFor={`${ids}-rbtick`}>Back to tick</label>
+          <input
+            id={`${ids}-rbtick`}
+            inputMode="numeric"
+            value={rollbackTick}
+            onChange={(e) => setRollbackTick(e.target.value)}
+            autoComplete="off"
+            aria-describedby={`${ids}-rb-hint`}
+          />
+          <p id={`${ids}-rb-hint`} className="hint">
+            {ROLLBACK_HINT[kind]}
+          </p>
+          <button type="submit" disabled={disabled}>
+            Roll back store
+          </button>
+        </form>
       </details>
 
       {formError && (

@@ -1,7 +1,9 @@
 import { Fragment, memo, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
-import type { AgentView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
+import type { AgentView, AuditEntryView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
 import { agentColour } from '../viz/palette';
+import { keyText } from '../state/format';
+import './audit.css';
 import { useLab } from './context';
 import { agentStatus, linkState } from './Diagram';
 import { BackupTimelineHost } from './DurabilityHost';
@@ -62,6 +64,113 @@ function Queue({ items, label }: { items: QueueItemView[]; label: string }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+type KeyInspect = Extract<InspectView, { kind: 'key' }>;
+
+const AUDIT_SOURCE: Record<KeyInspect['auditSource'], string> = {
+  server: 'From the server’s own record: every change it applied.',
+  history: 'From the agents’ history (no server keeps one here): acknowledged writes, and writes whose outcome is unknown, marked.',
+};
+
+function valueText(v: string | null) {
+  return v === null ? <em>absent</em> : <code>{v}</code>;
+}
+
+function AuditItem({ e, keyLabel, byTick }: { e: AuditEntryView; keyLabel: string; byTick: boolean }) {
+  const actions = useLab((s) => s.actions);
+  const seeking = useLab((s) => s.status === 'seeking');
+  const agent = useLab((s) => s.actingAgent ?? s.panelView.agents[0]?.id ?? null);
+  const isRollback = e.opName === 'rollback';
+  const when = e.version !== null ? `v${e.version} · tick ${e.tick}` : `tick ${e.tick}`;
+  return (
+    <li className={`audit-entry${isRollback ? ' audit-rollback' : ''}${e.certain ? '' : ' audit-uncertain'}`}>
+      <div className="audit-head">
+        <span className="num">{when}</span>
+        <span>
+          {e.agent !== null ? (
+            <>
+              <span className="dot" style={{ background: agentColour(e.agent) }} aria-hidden="true" /> {e.agent}
+            </>
+          ) : (
+            <em>unknown agent</em>
+          )}{' '}
+          <span className="hint">
+            {e.opName}
+            {e.op !== null ? ` #${e.op}` : ''}
+            {isRollback && e.rollbackTo !== null ? ` to ${byTick ? 'tick ' : 'v'}${e.rollbackTo}` : ''}
+          </span>
+        </span>
+      </div>
+      <div className="audit-change">
+        <span>
+          {valueText(e.old)} <span aria-hidden="true">→</span> <span className="sr-only">becomes</span> {valueText(e.new)}
+        </span>
+        {e.rollback && (
+          <button
+            type="button"
+            disabled={seeking || agent === null}
+            aria-label={`Roll back to this version: ${keyLabel} = ${e.new ?? 'absent'} (${when})`}
+            onClick={() => {
+              if (agent && e.rollback) actions.operate(agent, e.rollback.op, e.rollback.args, true);
+            }}
+          >
+            Roll back to this version
+          </button>
+        )}
+      </div>
+      {(!e.certain || e.inferred) && (
+        <div className="hint">
+          {!e.certain
+            ? 'Outcome unknown: it may or may not have taken effect.'
+            : e.awaitingReply
+              ? 'Applied; its reply is still on its way.'
+              : 'Its reply was lost: matched to the store’s record by what it wrote.'}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function KeySelected({ inspect }: { inspect: KeyInspect }) {
+  const last = inspect.audit.find((e) => e.certain);
+  const headingId = `${useId()}-audit`;
+  return (
+    <>
+      <h3>
+        Key <code>{inspect.label}</code>
+      </h3>
+      <p>
+        {inspect.current ? (
+          <>
+            Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}).
+          </>
+        ) : inspect.current === null && inspect.totalVersions > 0 ? (
+          'Absent at this tick.'
+        ) : last ? (
+          <>
+            Last {inspect.auditSource === 'history' ? 'acknowledged ' : ''}change at tick {last.tick}: {valueText(last.new)}.
+          </>
+        ) : (
+          'Absent at this tick.'
+        )}
+      </p>
+      <h4 id={headingId}>Audit trail</h4>
+      <p className="hint">
+        {AUDIT_SOURCE[inspect.auditSource]}{' '}
+        {inspect.auditTotal > inspect.audit.length ? `Newest ${inspect.audit.length} of ${inspect.auditTotal} changes.` : 'Newest first.'}
+      </p>
+      {inspect.audit.length === 0 ? (
+        <p className="hint">Never written.</p>
+      ) : (
+        <ol className="audit" aria-labelledby={headingId}>
+          {inspect.audit.map((e) => (
+            <AuditItem key={e.id} e={e} keyLabel={inspect.label} byTick={inspect.auditSource === 'history'} />
+          ))}
+        </ol>
+      )}
+    </>
   );
 }
 
@@ -176,39 +285,7 @@ function Selected({ inspect }: { inspect: InspectView }) {
         </>
       );
     case 'key':
-      return (
-        <>
-          <h3>
-            Key <code>{inspect.label}</code>
-          </h3>
-          <p>{inspect.current ? <>Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}).</> : 'Absent at this tick.'}</p>
-          <h4>Version history</h4>
-          {inspect.history.length === 0 ? (
-            <p className="hint">Never written.</p>
-          ) : (
-            <table className="grid">
-              <caption className="sr-only">Versions of {inspect.label}, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Tick</th>
-                </tr>
-              </thead>
-              <tbody>
-                {inspect.history.map((h) => (
-                  <tr key={h.version}>
-                    <td className="num">{h.version}</td>
-                    <td>{h.value === null ? <em>deleted</em> : <code>{h.value}</code>}</td>
-                    <td className="num">{h.tick}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {inspect.totalVersions > inspect.history.length && <p className="hint">Newest {inspect.history.length} of {inspect.totalVersions}.</p>}
-        </>
-      );
+      return <KeySelected inspect={inspect} />;
     case 'link': {
       const l = inspect.link;
       if (!l) return <p>That link is gone at this tick.</p>;
@@ -240,6 +317,21 @@ function StateTable({ view }: { view: WorldView }) {
           State lives on {view.servers.length} servers here: the diagram under the topology shows what each holds; select a server for its
           figures.
         </p>
+        {view.auditKeys.length > 0 && (
+          <>
+            <h4 id="audit-keys-h">Keys changed so far</h4>
+            <p className="hint">Click one for who changed it, when, and to roll it back.</p>
+            <ul className="key-list" aria-labelledby="audit-keys-h">
+              {view.auditKeys.map((k) => (
+                <li key={k}>
+                  <button type="button" className="linklike" onClick={() => actions.select({ kind: 'key', key: k })}>
+                    {keyText(k)}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
     );
   }

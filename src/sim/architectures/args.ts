@@ -36,3 +36,35 @@ export function checkUpdates(u: JsonValue | undefined): string | null {
   }
   return null;
 }
+
+/**
+ * `rollback {key?, version}` where the server keeps the history (the centralized store, the
+ * event log): an optional key (absent: the whole store) and the version to go back to.
+ */
+export function checkRollbackTarget(args: { [k: string]: JsonValue }): string | null {
+  const v = args['version'];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return 'the version to roll back to must be a whole number ≥ 0';
+  const k = args['key'];
+  return k === undefined || k === null ? null : checkKey(k);
+}
+
+/**
+ * `rollback {values, to?}` where no server keeps a history (partitioned, gossip): the old
+ * values the client read from the audit trail, key → value, or null for "absent" (a delete),
+ * and, for the record, the tick they were read as of.
+ */
+export function checkRollbackValues(args: { [k: string]: JsonValue }): string | null {
+  const to = args['to'];
+  if (to !== undefined && to !== null && (typeof to !== 'number' || !Number.isSafeInteger(to) || to < -1)) return '`to` (the tick rolled back to) must be a whole number';
+  const u = args['values'];
+  if (!isObject(u)) return 'values must be an object of key → old value (null: absent)';
+  const keys = Object.keys(u);
+  if (keys.length === 0) return 'values must name at least one key';
+  if (keys.length > LIMITS.keys) return `values may name at most ${LIMITS.keys} keys`;
+  for (const k of keys) {
+    const v = u[k];
+    const e = checkKey(k) ?? (v === null ? null : checkValue(v));
+    if (e) return e;
+  }
+  return null;
+}

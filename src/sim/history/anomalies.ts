@@ -1,7 +1,7 @@
 import { compareStrings, dictGet } from '../core/dict';
 import { partitionByKey } from './linearizability';
 import { formatInterval } from './explain';
-import { isObject, keysOf, regValue, type TimeUnit } from './formats';
+import { isObject, keysOf, regValue, rollbackWrites, type TimeUnit } from './formats';
 import type { KvInput, KvOutput } from './kv-model';
 import { UNKNOWN, type HistOp } from './model';
 import { readValue, registerModel, regWriteKind, showValue, writtenValue, type RegInput, type RegOutput, type RegValue } from './register-model';
@@ -334,6 +334,11 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
       writes.push({ op: o, key: args['key'], value: regValue(dictGet(args, 'value') ?? dictGet(args, 'to') ?? null) });
     }
     if (o.op === 'restore') for (const k of allKeys) writes.push({ op: o, key: k, value: null, any: true });
+    if (o.op === 'rollback') {
+      const w = rollbackWrites(o);
+      if (w === null) for (const k of allKeys) writes.push({ op: o, key: k, value: null, any: true });
+      else for (const k of Object.keys(w)) writes.push({ op: o, key: k, value: regValue(dictGet(w, k) ?? null) });
+    }
   }
   const byKeyValue = new Map<string, KeyWrite[]>();
   const anyByKey = new Map<string, KeyWrite[]>();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistoryText } from './check';
-import { detectFormat, parseHistory, parseJepsenEtcd, parsePorcupineKv, readStateLab } from './formats';
+import { detectFormat, keysOf, parseHistory, parseJepsenEtcd, parsePorcupineKv, readStateLab } from './formats';
+import { checkSequential } from './sequential';
 import { rec } from './history.testkit';
 import { UNKNOWN } from './model';
 
@@ -114,5 +115,41 @@ describe('StateLab histories', () => {
   it('parses through the detector', () => {
     expect(parseHistory(JSON.stringify(h)).format).toBe('statelab');
     expect(() => parseHistory(JSON.stringify({ ops: [{ id: 'x' }] }))).toThrow(/ops\[0\]/);
+  });
+});
+
+describe('rollback in a StateLab history', () => {
+  const base = [
+    rec(1, 'a', 'set', { key: 'x', value: 1 }, 0, 1, { version: 1 }),
+    rec(2, 'a', 'set', { key: 'x', value: 2 }, 2, 3, { version: 2 }),
+  ];
+
+  it('is a write of the values the server restored (or the client named), by key', () => {
+    const h = {
+      ops: [
+        ...base,
+        rec(3, 'b', 'rollback', { key: 'x', version: 1 }, 4, 5, { version: 3, restored: { x: 1 }, to: 1 }),
+        rec(4, 'b', 'rollback', { values: { y: 7 }, to: 0 }, 6, null, null, 'info'),
+        rec(5, 'a', 'get', { key: 'x' }, 8, 9, { value: 1, version: 3 }),
+      ],
+    };
+    const p = readStateLab(h);
+    expect(p.ops.filter((o) => o.id >= 3).map((o) => [o.id, o.key, o.input, o.output])).toEqual([
+      [3, 'x', { f: 'write', value: '1' }, { f: 'write' }],
+      [4, 'y', { f: 'write', value: '7' }, UNKNOWN],
+      [5, 'x', { f: 'read' }, { f: 'read', value: '1' }],
+    ]);
+    expect(keysOf(h.ops[2]!)).toEqual(['x']);
+    expect(p.unsupported).toBeUndefined();
+    expect(checkHistoryText(JSON.stringify(h)).linearizable).toBe(true);
+    // The check can fail: a read of the value the rollback replaced, after it answered.
+    const stale = { ops: [...h.ops.slice(0, 4), rec(5, 'a', 'get', { key: 'x' }, 8, 9, { value: 2, version: 2 })] };
+    expect(checkHistoryText(JSON.stringify(stale)).linearizable).toBe(false);
+  });
+
+  it('a rollback to a version with an unknown outcome makes the verdict unknown, not a guess', () => {
+    const h = { ops: [...base, rec(3, 'b', 'rollback', { key: 'x', version: 1 }, 4, 20, null, 'info'), rec(4, 'a', 'get', { key: 'x' }, 30, 31, { value: 1, version: 3 })] };
+    expect(readStateLab(h).unsupported).toMatch(/op 3 \(b\) rolls back/);
+    expect(checkSequential(h).consistent).toBe('unknown');
   });
 });

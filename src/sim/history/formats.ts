@@ -5,6 +5,8 @@ import type { KvInput, KvOutput } from './kv-model';
 import { UNKNOWN, type HistOp, type Unknown } from './model';
 import type { RegInput, RegOutput, RegValue } from './register-model';
 import type { History, OpRecord, Outcome } from './types';
+import { rollbackWrites, snapshotState } from './writes';
+export { rollbackWrites, snapshotState };
 
 export type Format = 'statelab' | 'jepsen-etcd' | 'porcupine-kv';
 
@@ -157,6 +159,9 @@ export function stringifyStateLabHistory(history: History, about: { scenario?: s
  * - `cas` args `{key, expected|from, value|to}`, result `{swapped|ok|success: boolean}`.
  * - `restore` writes every key: its snapshot's value, or no value for keys the snapshot
  *   lacks. A snapshot that cannot be read makes the verdict 'unknown'.
+ * - `rollback` is a write of the values it restored (`rollbackWrites`): the server's
+ *   `restored` when it answered, else the `values` the client sent (partitioned, gossip). A
+ *   rollback to a version whose outcome is unknown wrote values no record shows: 'unknown'.
  * - get_version, get_versioned and snapshot change nothing and say nothing about the current
  *   value of a key, so they are skipped.
  */
@@ -264,6 +269,17 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         }
         break;
       }
+      case 'rollback': {
+        const w = rollbackWrites(r);
+        if (w === null) {
+          unsupported ??= `op ${r.id} (${r.agent}) rolls back to a version with an unknown outcome, so the values it wrote are unknown`;
+          break;
+        }
+        for (const key of Object.keys(w).sort(compareStrings)) {
+          ops.push(mk(key, { f: 'write', value: regValue(dictGet(w, key) ?? null) }, known ? { f: 'write' } : UNKNOWN));
+        }
+        break;
+      }
       default:
         skipped.set(r.op, (skipped.get(r.op) ?? 0) + 1);
     }
@@ -302,8 +318,13 @@ export function keysOf(r: OpRecord): string[] {
     const e = appendEffect(r.args);
     if (e !== null && e !== 'counter') out.push(e.key);
   }
+  if (r.op === 'rollback') {
+    const w = rollbackWrites(r);
+    if (w !== null) out.push(...Object.keys(w).filter((k) => k !== key));
+  }
   return out;
 }
+
 
 /**
  * What an event-sourcing `append {type, data, schema?}` does to one key, as a register sees
@@ -338,18 +359,6 @@ export function appendEffect(args: JsonValue): { key: string; write: JsonValue |
   }
 }
 
-/** The `state` object of a snapshot's text (see the centralized store), or null. */
-export function snapshotState(snapshot: JsonValue): JsonObject | null {
-  if (typeof snapshot !== 'string') return null;
-  try {
-    const parsed: unknown = JSON.parse(snapshot);
-    if (!isObject(parsed)) return null;
-    const st = dictGet(parsed, 'state');
-    return isObject(st) ? st : null;
-  } catch {
-    return null;
-  }
-}
 
 export function regValue(v: JsonValue): RegValue {
   return v === null ? null : canonicalJson(v);

@@ -1,5 +1,5 @@
 import { compareStrings, dictGet } from '../core/dict';
-import { isObject, keysOf, regValue, snapshotState } from './formats';
+import { isObject, keysOf, regValue, rollbackWrites, snapshotState } from './formats';
 import type { RegValue } from './register-model';
 import type { History, OpRecord } from './types';
 
@@ -49,6 +49,8 @@ export function checkSequential(history: History, opts: { maxSteps?: number; max
   if (history.ops.some((r) => r.op === 'restore' && r.outcome !== 'fail' && snapshotState(isObject(r.args) ? (dictGet(r.args, 'snapshot') ?? null) : null) === null)) {
     return { consistent: 'unknown', steps: 0 };
   }
+  // So did a rollback that may have happened but whose restored values no record shows.
+  if (history.ops.some((r) => r.op === 'rollback' && r.outcome !== 'fail' && rollbackWrites(r) === null)) return { consistent: 'unknown', steps: 0 };
   const allKeys = [...new Set(history.ops.flatMap(keysOf))].sort(compareStrings);
   const recs = history.ops.filter((r) => r.outcome !== 'fail').sort((a, b) => a.id - b.id);
   const effects = recs.map((r) => [r, effectOf(r, allKeys)] as const).filter((e): e is readonly [OpRecord, Effect] => e[1] !== null);
@@ -178,6 +180,10 @@ function effectOf(r: OpRecord, allKeys: readonly string[]): Effect | null {
     case 'restore': {
       const snap = snapshotState(args['snapshot'] ?? null);
       return snap === null ? null : { kind: 'write', values: new Map(allKeys.map((k) => [k, regValue(dictGet(snap, k) ?? null)])) };
+    }
+    case 'rollback': {
+      const w = rollbackWrites(r);
+      return w === null ? null : { kind: 'write', values: new Map(Object.keys(w).map((k) => [k, regValue(dictGet(w, k) ?? null)])) };
     }
     default:
       return null;

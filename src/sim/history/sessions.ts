@@ -1,6 +1,6 @@
 import { compareStrings, dictGet } from '../core/dict';
 import { formatInterval } from './explain';
-import { appendEffect, isObject, keysOf, regValue, snapshotState } from './formats';
+import { appendEffect, isObject, keysOf, regValue, rollbackWrites, snapshotState } from './formats';
 import { showValue, type RegValue } from './register-model';
 import type { History, OpRecord } from './types';
 
@@ -354,6 +354,11 @@ function writesOf(r: OpRecord, allKeys: readonly string[], maybe: boolean): Map<
     case 'restore': {
       const snap = snapshotState(args['snapshot'] ?? null);
       if (snap !== null) for (const k of allKeys) out.set(k, regValue(dictGet(snap, k) ?? null));
+      break;
+    }
+    case 'rollback': {
+      const w = rollbackWrites(r);
+      if (w !== null) for (const k of Object.keys(w)) out.set(k, regValue(dictGet(w, k) ?? null));
       break;
     }
   }

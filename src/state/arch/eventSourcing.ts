@@ -35,6 +35,8 @@ export interface EsCell {
   /** Written with an older schema (replayed through the upcaster). */
   schema: number;
   current: number;
+  /** A compensating event (a rollback): the version its batch brings the key back to. */
+  compensates: number | null;
 }
 
 export interface EsProjectionView {
@@ -116,7 +118,7 @@ function cellOf(e: StoredEvent, events: readonly StoredEvent[]): EsCell {
     : e.type === 'counter_incremented' ? `+${shortJson(d['by'])}`
     : e.type === 'update_position' ? `(${shortJson(d['x'])}, ${shortJson(d['y'])})`
     : shortJson(d['status'], 14);
-  return { version: e.v, type: e.type, agent: e.agent, key: keyText(eventKey(e), 16), tick: e.at, batchFirst: first, commit: e.commit, summary, schema: e.schema, current };
+  return { version: e.v, type: e.type, agent: e.agent, key: keyText(eventKey(e), 16), tick: e.at, batchFirst: first, commit: e.commit, summary, schema: e.schema, current, compensates: e.compensates ?? null };
 }
 
 /** The version at which `key` last changed at or before v (0: never). */

@@ -31,7 +31,8 @@ const TYPE_TEXT: Record<string, string> = {
 function cellLabel(c: EsCell): string {
   const batch = c.batchFirst !== c.commit ? `, batch ${c.batchFirst}–${c.commit}` : '';
   const old = c.schema < c.current ? `, written as schema v${c.schema}` : '';
-  return `version ${c.version}: ${c.type} ${c.key} ${c.summary} by ${c.agent} at tick ${c.tick}${batch}${old}`;
+  const comp = c.compensates !== null ? `, compensating: rolls ${c.key} back to version ${c.compensates}` : '';
+  return `version ${c.version}: ${c.type} ${c.key} ${c.summary} by ${c.agent} at tick ${c.tick}${batch}${old}${comp}`;
 }
 
 /** The tape: event cells, batches, snapshot flags, each projection's cursor, the slider's version. */
@@ -76,7 +77,11 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
                 v{c.version}
                 {c.schema < c.current ? ` ·s${c.schema}` : ''}
               </text>
-              <text x={cx + 6} y={TOP + 35}>{TYPE_TEXT[c.type] ?? c.type}</text>
+              <text x={cx + 6} y={TOP + 35}>
+                {TYPE_TEXT[c.type] ?? c.type}
+                {/* A compensating event (a rollback): its title says which version it restores. */}
+                {c.compensates !== null ? ' ↺' : ''}
+              </text>
               <text x={cx + 6} y={TOP + 53} className="es-cell-agent">
                 {c.agent.replace(/^agent/, 'a')}
               </text>

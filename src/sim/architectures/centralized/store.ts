@@ -4,7 +4,7 @@ import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../../core/dict
 import { canonicalJson, deepFreeze } from '../../core/hash';
 import type { Architecture, Effects, Holdings, OperationSpec, Reply, Request } from '../types';
 import { isRecord, isRequest } from '../types';
-import { checkKey, checkUpdates, checkValue } from '../args';
+import { checkKey, checkRollbackTarget, checkUpdates, checkValue } from '../args';
 
 /**
  * The reference's CentralizedStateStore, in full, as a node on the simulated network: one
@@ -77,6 +77,14 @@ export const centralizedOperations: readonly OperationSpec[] = [
   { name: 'get_versioned', label: 'Read as of version', args: ['key', 'version'], result: ['value'], kind: 'read', description: "A key's value as of any past store version." },
   { name: 'snapshot', label: 'Snapshot', args: [], result: ['snapshot'], kind: 'admin', description: 'The whole store as JSON.' },
   { name: 'restore', label: 'Restore', args: ['snapshot'], result: ['version'], kind: 'write', description: 'Replace the store with a snapshot.' },
+  {
+    name: 'rollback',
+    label: 'Roll back',
+    args: ['key', 'version'],
+    result: ['version', 'restored', 'to'],
+    kind: 'write',
+    description: 'Put a key (or, without a key, every key) back to its value at an earlier store version: one more version, never a rewind.',
+  },
 ];
 
 function emptyStats(): StoreStats {
@@ -107,6 +115,8 @@ export function checkStoreArgs(op: string, args: { [k: string]: JsonValue }): st
     }
     case 'restore':
       return typeof args['snapshot'] === 'string' ? null : 'the snapshot must be text (JSON)';
+    case 'rollback':
+      return checkRollbackTarget(args);
     default:
       return `the centralized store has no operation "${op}"`;
   }
@@ -212,9 +222,38 @@ export function apply(s: CentralState, op: string, args: { [k: string]: JsonValu
       for (const k of dictKeys(parsed.state)) recordWrite(s, k, parsed.state[k]!, now);
       return { outcome: 'ok', result: { version: s.version } };
     }
+    case 'rollback':
+      return rollback(s, typeof args['key'] === 'string' ? args['key'] : null, args['version'] as number, now);
     default:
       return { outcome: 'fail', reason: `the centralized store has no operation "${op}"` };
   }
+}
+
+/**
+ * Rolls a key, or every key ever written, back to its value at store version `to`. Like
+ * `restore`, a rollback is one more version (the counter never goes back, so no two states
+ * share a version and get_versioned stays a function); only keys whose value differs are
+ * written, and `restored` says which, with the value each got (null: absent), so the history
+ * alone tells a checker what the rollback wrote. Nothing to change: no new version.
+ */
+function rollback(s: CentralState, key: string | null, to: number, now: number): Outcome {
+  if (to > s.version) return { outcome: 'fail', reason: `version ${to} does not exist yet (the store is at ${s.version})` };
+  const keys = key === null ? dictKeys(s.keyHistory) : [key];
+  const changes: [string, JsonValue | null][] = [];
+  for (const k of keys) {
+    const target = valueAt(s, k, to);
+    const cur = dictGet(s.data, k)?.value ?? null;
+    if (canonicalJson(target) !== canonicalJson(cur)) changes.push([k, target]);
+  }
+  const restored: { [k: string]: JsonValue } = {};
+  if (changes.length > 0) {
+    s.version += 1;
+    for (const [k, v] of changes) {
+      recordWrite(s, k, v, now);
+      dictSet(restored, k, v);
+    }
+  }
+  return { outcome: 'ok', result: { version: s.version, restored, to } };
 }
 
 /** The reference's snapshot(): state, version and per-key timestamps (ticks here). */

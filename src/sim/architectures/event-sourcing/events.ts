@@ -32,6 +32,11 @@ export interface StoredEvent {
   at: number;
   /** The last version of the atomic batch it was appended in (== v when appended alone). */
   commit: number;
+  /**
+   * Set only on a compensating event (a `rollback`): the log version its batch brings the
+   * key back to. The log is never rewritten; a rollback is new events that undo old ones.
+   */
+  compensates?: number;
 }
 
 /** A key's value in a state: [value, commit version of the event that wrote it, tick]. */

@@ -1,7 +1,6 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { compareStrings, dictGet, dictKeys, dictSet } from '../../core/dict';
-import { deepFreeze } from '../../core/hash';
 import { LIMITS } from '../../scenario/limits';
 import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply, Send } from '../types';
 import { isRecord, isRequest } from '../types';
@@ -13,6 +12,7 @@ import {
   checkValue,
   eventKey,
   EVENT_SCHEMAS,
+  applyEvent,
   indexAfter,
   initView,
   isEventType,
@@ -24,10 +24,12 @@ import {
   versionAtTick,
   viewAdvance,
   viewRead,
+  type KvState,
   type StoredEvent,
   type ViewState,
 } from './events';
-import { checkUpdates } from '../args';
+import { canonicalJson, deepFreeze } from '../../core/hash';
+import { checkRollbackTarget, checkUpdates } from '../args';
 
 /**
  * Event sourcing on the simulated network: one log node (the reference's EventStore) that
@@ -153,6 +155,7 @@ export const eventSourcingOperations: readonly OperationSpec[] = [
   O('replay', 'Replay', ['type'], ['state', 'version', 'eventsApplied'], 'read', "The reference's replay(event_type): the state from every event, or only one type's."),
   O('get_as_of', 'State as of', ['key', 'version', 'tick'], ['value', 'state', 'asOfVersion', 'eventsApplied', 'from'], 'read', 'A key (or the whole state) as of a log version or a tick, rebuilt from the nearest snapshot.'),
   O('audit', 'Audit trail', ['key'], ['events', 'total'], 'admin', `Which events changed a key, by which agent, when (the last ${EVENTS_PER_RESULT}).`),
+  O('rollback', 'Roll back', ['key', 'version', 'expectedVersion'], ['version', 'first', 'restored', 'to'], 'write', 'Append compensating events that bring a key (or, without a key, every key) back to its value at an earlier log version: one atomic batch, the log never rewritten.'),
 ];
 
 const READS_AT_PROJECTION = new Set(['get', 'get_all']);
@@ -211,6 +214,8 @@ export function checkEsArgs(op: string, args: Args): string | null {
     }
     case 'audit':
       return checkKey(args['key']);
+    case 'rollback':
+      return checkRollbackTarget(args) ?? ev();
     default:
       return `event sourcing has no operation "${op}"`;
   }
@@ -256,12 +261,20 @@ function keyExists(s: LogState, key: string): boolean {
 type Outcome = { outcome: 'ok'; result: JsonValue } | { outcome: 'fail'; reason: string };
 
 /** Appends events as one atomic batch: consecutive versions, all sharing the last as commit. */
-function appendBatch(s: LogState, drafts: { type: EventType; schema: number; data: Args }[], agent: string, op: number, now: number): StoredEvent[] {
+function appendBatch(
+  s: LogState,
+  drafts: { type: EventType; schema: number; data: Args }[],
+  agent: string,
+  op: number,
+  now: number,
+  compensates?: number,
+): StoredEvent[] {
   const first = s.events.length + 1;
   const commit = first + drafts.length - 1;
   const out: StoredEvent[] = [];
   drafts.forEach((d, i) => {
-    const e = deepFreeze<StoredEvent>({ v: first + i, type: d.type, schema: d.schema, data: d.data, agent, op, at: now, commit });
+    const base: StoredEvent = { v: first + i, type: d.type, schema: d.schema, data: d.data, agent, op, at: now, commit };
+    const e = deepFreeze<StoredEvent>(compensates === undefined ? base : { ...base, compensates });
     s.events.push(e);
     out.push(e);
     const key = eventKey(e);
@@ -276,7 +289,45 @@ function appendBatch(s: LogState, drafts: { type: EventType; schema: number; dat
 }
 
 function eventSummary(e: StoredEvent): JsonValue {
-  return { version: e.v, type: e.type, schema: e.schema, data: e.data, agent: e.agent, tick: e.at };
+  const base = { version: e.v, type: e.type, schema: e.schema, data: e.data, agent: e.agent, tick: e.at };
+  return e.compensates === undefined ? base : { ...base, compensates: e.compensates };
+}
+
+/**
+ * A key's value after the log's first `v` events (undefined: absent), from the key's own
+ * events only: each event changes one key, so this is the whole log's answer for that key.
+ */
+export function keyValueAt(s: LogState, key: string, v: number): JsonValue | undefined {
+  const st: KvState = {};
+  for (const ver of dictGet(s.keyIndex, key) ?? []) {
+    if (ver > v) break;
+    applyEvent(st, s.events[ver - 1]!);
+  }
+  return dictGet(st, key)?.[0];
+}
+
+/**
+ * `rollback`: compensating events, one atomic batch, for every key (or the one named) whose
+ * value now differs from its value at version `to`: key_set of the old value, or key_deleted
+ * when it was absent. Each carries `compensates: to`. Nothing differs: nothing is appended.
+ */
+function rollbackAtLog(s: LogState, key: string | null, to: number, from: string, id: number, now: number, push: (e: StoredEvent[]) => void): Outcome {
+  const head = s.events.length;
+  if (to > head) return { outcome: 'fail', reason: `version ${to} does not exist yet (the log is at ${head})` };
+  const drafts: { type: EventType; schema: number; data: Args }[] = [];
+  const restored: Args = {};
+  for (const k of key === null ? dictKeys(s.keyIndex) : [key]) {
+    const target = keyValueAt(s, k, to);
+    const cur = keyValueAt(s, k, head);
+    if (target === undefined && cur === undefined) continue;
+    if (target !== undefined && cur !== undefined && canonicalJson(target) === canonicalJson(cur)) continue;
+    drafts.push(target === undefined ? { type: 'key_deleted', schema: 1, data: { key: k } } : { type: 'key_set', schema: 1, data: { key: k, value: target } });
+    dictSet(restored, k, target ?? null);
+  }
+  if (drafts.length === 0) return { outcome: 'ok', result: { version: head, first: null, restored, to } };
+  const evs = appendBatch(s, drafts, from, id, now, to);
+  push(evs);
+  return { outcome: 'ok', result: { version: s.events.length, first: evs[0]!.v, restored, to } };
 }
 
 function stateResult(state: ReturnType<typeof plainState>): JsonValue {
@@ -289,7 +340,7 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
   if (bad) return { outcome: 'fail', reason: bad };
   const head = s.events.length;
   const expected = args['expectedVersion'];
-  if (typeof expected === 'number' && (op === 'set' || op === 'delete' || op === 'update' || op === 'append') && expected !== head) {
+  if (typeof expected === 'number' && (op === 'set' || op === 'delete' || op === 'update' || op === 'append' || op === 'rollback') && expected !== head) {
     s.stats.rejected += 1;
     const since = s.events.slice(expected).map((e) => e.agent);
     const who = [...new Set(since)].sort(compareStrings).slice(0, 4).join(', ');
@@ -366,6 +417,8 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
       }
       return { outcome: 'ok', result: { state: stateResult(plainState(r.state, STATE_KEYS_LIMIT)), asOfVersion: v, eventsApplied: r.applied, from: r.from } };
     }
+    case 'rollback':
+      return rollbackAtLog(s, typeof args['key'] === 'string' ? args['key'] : null, args['version'] as number, from, id, now, push);
     case 'audit': {
       const idx = dictGet(s.keyIndex, args['key'] as string) ?? [];
       const last = idx.slice(-EVENTS_PER_RESULT);
@@ -374,7 +427,8 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
         result: {
           events: last.map((v) => {
             const e = s.events[v - 1]!;
-            return { version: v, type: e.type, agent: e.agent, op: e.op, tick: e.at, data: upcast(e) };
+            const base = { version: v, type: e.type, agent: e.agent, op: e.op, tick: e.at, data: upcast(e) };
+            return e.compensates === undefined ? base : { ...base, compensates: e.compensates };
           }),
           total: idx.length,
         },

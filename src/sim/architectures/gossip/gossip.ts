@@ -31,7 +31,7 @@ import {
 } from './crdt';
 import type { RefFlaw, RefStore } from './reference';
 import { refAccept, refWrite } from './reference';
-import { checkKey, checkUpdates, checkValue } from '../args';
+import { checkKey, checkRollbackValues, checkUpdates, checkValue } from '../args';
 
 /**
  * Gossip replication on the simulated network. Every replica holds the whole data set and
@@ -120,6 +120,15 @@ export const gossipOperations: readonly OperationSpec[] = [
   { name: 'get', label: 'Read', args: readArgs, result: ['value', 'replica', 'local', 'siblings', 'note'], kind: 'read', description: "Read one key at your replica (or at `replica`, which may be stale)." },
   { name: 'set', label: 'Write', args: ['key', 'value'], result: ['dot'], kind: 'write', description: 'Write one key at your replica: accepted at once, spread by gossip.' },
   { name: 'update', label: 'Update many', args: ['updates'], result: ['dots'], kind: 'write', description: 'Write several keys at your replica (one write per key).' },
+  {
+    name: 'rollback',
+    label: 'Roll back',
+    args: ['values', 'to'],
+    result: ['dots'],
+    kind: 'write',
+    description:
+      'Write back old values (key → value, null: absent) taken from the audit trail, at your replica: new writes that gossip spreads, merged like any other (a concurrent write elsewhere may win).',
+  },
   { name: 'delete', label: 'Delete', args: ['key'], result: ['existed', 'dot'], kind: 'write', description: 'Delete one key: leaves a tombstone until every member has seen it.' },
   { name: 'get_all', label: 'Read all', args: ['replica'], result: ['state', 'replica', 'local'], kind: 'read', description: 'Every key at your replica (or at `replica`).' },
   { name: 'increment', label: 'Increment (PN-Counter)', args: ['key', 'by'], result: ['value'], kind: 'write', description: 'Add to a PN-Counter (not in the reference mode).' },
@@ -132,7 +141,7 @@ export const gossipOperations: readonly OperationSpec[] = [
   { name: 'version_vector', label: 'Version vector', args: ['replica'], result: ['vv', 'replica'], kind: 'admin', description: "A replica's version vector (what it has seen of each replica's operations)." },
 ];
 
-const REFERENCE_OPS = new Set(['get', 'set', 'update', 'delete', 'get_all', 'version_vector']);
+const REFERENCE_OPS = new Set(['get', 'set', 'update', 'delete', 'get_all', 'version_vector', 'rollback']);
 
 function checkReplica(r: JsonValue | undefined): string | null {
   if (r === undefined || r === null || r === '') return null;
@@ -156,6 +165,8 @@ export function checkGossipArgs(op: string, args: { [k: string]: JsonValue }): s
       return checkKey(args['key']) ?? checkValue(args['value']);
     case 'update':
       return checkUpdates(args['updates']);
+    case 'rollback':
+      return checkRollbackValues(args);
     case 'get_all':
     case 'version_vector':
       return checkReplica(args['replica']);
@@ -358,6 +369,12 @@ export function applyOp(s: GossipState, config: GossipConfig, op: string, args: 
       return { outcome: 'ok', result: { dot: writeKey(s, config, op, key, args['value']!, now) } };
     case 'update': {
       const u = args['updates'] as { [k: string]: JsonValue };
+      const dots: JsonValue[] = [];
+      for (const k of Object.keys(u).sort()) dots.push(writeKey(s, config, op, k, u[k]!, now));
+      return { outcome: 'ok', result: { dots } };
+    }
+    case 'rollback': {
+      const u = args['values'] as { [k: string]: JsonValue };
       const dots: JsonValue[] = [];
       for (const k of Object.keys(u).sort()) dots.push(writeKey(s, config, op, k, u[k]!, now));
       return { outcome: 'ok', result: { dots } };

@@ -6,7 +6,7 @@ import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply,
 import { isRecord, isRequest } from '../types';
 import type { PartitionedConfig } from './config';
 import { keysMoved, replicasOf, sameSet, samePlacement, STRATEGIES, type Placement } from './placement';
-import { checkKey, checkUpdates, checkValue, isObject } from '../args';
+import { checkKey, checkRollbackValues, checkUpdates, checkValue, isObject } from '../args';
 
 /**
  * Partitioned state: a coordinator in front of shards (see README.md and docs/engine.md).
@@ -200,6 +200,15 @@ export const partitionedOperations: readonly OperationSpec[] = [
   { name: 'update', label: 'Update many', args: ['updates'], result: ['version'], kind: 'write', description: 'Write several keys: independently (naive) or by two-phase commit across shards.' },
   { name: 'delete', label: 'Delete', args: ['key'], result: ['version'], kind: 'write', description: 'Delete one key (a versioned tombstone).' },
   { name: 'get_all', label: 'Read all', args: [], result: ['state', 'partial'], kind: 'read', description: 'Gather every key from every shard; partial (marked) or failed when a shard does not answer.' },
+  {
+    name: 'rollback',
+    label: 'Roll back',
+    args: ['values', 'to'],
+    result: ['version'],
+    kind: 'write',
+    description:
+      'Write back old values (key → value, null: absent) taken from the audit trail, as one update: no shard keeps a history, so the client names the values; new versions, never old ones.',
+  },
   { name: 'where', label: 'Where is a key', args: ['key'], result: ['shard', 'replicas', 'handoff'], kind: 'admin', description: "The key's owner and replicas under the current placement." },
 ];
 
@@ -213,6 +222,8 @@ export function checkPartitionedArgs(op: string, args: { [k: string]: JsonValue 
       return checkKey(args['key']) ?? checkValue(args['value']);
     case 'update':
       return checkUpdates(args['updates']);
+    case 'rollback':
+      return checkRollbackValues(args);
     case 'get_all':
       return null;
     default:
@@ -336,6 +347,7 @@ function replyTo(s: CoordState, out: Out, agent: string, reqId: number, outcome:
 
 function opKeys(op: string, args: { [k: string]: JsonValue }): string[] {
   if (op === 'update' && isObject(args['updates'])) return Object.keys(args['updates']).sort(compareStrings);
+  if (op === 'rollback' && isObject(args['values'])) return Object.keys(args['values']).sort(compareStrings);
   if (typeof args['key'] === 'string' && op !== 'where') return [args['key']];
   return [];
 }
@@ -407,8 +419,10 @@ function dispatch(s: CoordState, from: string, req: Request, c: PartitionedConfi
       startWrite(s, from, req, [[key, v]], c, ctx, out);
       return;
     }
-    case 'update': {
-      const u = req.args['updates'] as { [k: string]: JsonValue };
+    case 'update':
+    case 'rollback': {
+      // A rollback is an update whose values may be null (absent: a versioned tombstone).
+      const u = req.args[req.op === 'update' ? 'updates' : 'values'] as { [k: string]: JsonValue };
       const writes: [string, JsonValue | null][] = keys.map((k) => [k, u[k]!]);
       for (const [k] of writes) remember(s, k);
       const groups = new Set(writes.map(([k]) => authoritative(s, k).join(',')));
