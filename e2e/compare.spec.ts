@@ -68,6 +68,13 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
   await expect(page.getByText('tick 300 / 800')).toBeVisible();
   await expect(page.getByRole('img', { name: /Centralized store at tick 300: .*cut: west \| east/ })).toBeVisible();
 
+  // Each panel's space-time diagram of the ticks before the cursor.
+  const gossip = page.getByRole('article', { name: 'Gossip, LWW map' });
+  await gossip.getByText('Space-time, ticks 240–300').click();
+  const st = gossip.getByRole('group', { name: 'Space-time diagram of Gossip, LWW map' });
+  await expect(st).toBeVisible();
+  expect(await st.getByRole('button').count()).toBeGreaterThan(10);
+
   // axe finds nothing, light and desktop, then dark and phone (the panels stack).
   await page.getByText('Per window: before, during and after the fault').click();
   await scan(page, 'light, desktop');

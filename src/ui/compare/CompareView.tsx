@@ -9,6 +9,11 @@ import { PanelTopology } from './PanelTopology';
 import { usePanelClock, type PanelNow } from './usePanelClock';
 import { useComparison } from './useComparison';
 import './compare.css';
+import { SpaceTimeDiagram } from '../spacetime/SpaceTimeDiagram';
+import type { Timeline } from '../../sim/timeline/timeline';
+import { initWorld } from '../../sim/engine/engine';
+import { recordTraceFrom } from '../../sim/trace/trace';
+import type { Trace } from '../../sim/trace/trace';
 
 /**
  * The Compare view: one workload and one fault schedule on every architecture, panels side
@@ -68,7 +73,7 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
   const [selection, setSelection] = useState<Selection>(null);
   const [witness, setWitness] = useState<{ panel: string; item: EvidenceItem } | null>(null);
   const [shared, setShared] = useState<string | null>(null);
-  const now = usePanelClock(comparison, cursor);
+  const { now, timelines } = usePanelClock(comparison, cursor);
   const evidenceRef = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
@@ -207,7 +212,7 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
 
       <section className="cmp-panels" aria-label="Panels">
         {comparison.panels.map((p, i) => (
-          <Panel key={p.id} comparison={comparison} index={i} now={now[i] ?? null} cursor={cursor} result={byPanel.get(p.id)} />
+          <Panel key={p.id} comparison={comparison} index={i} now={now[i] ?? null} cursor={cursor} result={byPanel.get(p.id)} timeline={timelines[i]!} />
         ))}
       </section>
 
@@ -378,7 +383,21 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
   );
 }
 
-function Panel({ comparison, index, now, cursor, result }: { comparison: Comparison; index: number; now: PanelNow | null; cursor: number; result: PanelResult | undefined }) {
+function Panel({
+  comparison,
+  index,
+  now,
+  cursor,
+  result,
+  timeline,
+}: {
+  comparison: Comparison;
+  index: number;
+  now: PanelNow | null;
+  cursor: number;
+  result: PanelResult | undefined;
+  timeline: Timeline;
+}) {
   const p = comparison.panels[index]!;
   const computing = now === null || now.tick !== cursor;
   return (
@@ -403,10 +422,36 @@ function Panel({ comparison, index, now, cursor, result }: { comparison: Compari
           .map((g) => `${g.id}: ${result?.board.placement.filter((x) => x.group === g.id).map((x) => x.server).join(', ') ?? '…'}`)
           .join(' · ')}
       </p>
-      {/* Slot for helper 9b's space-time diagram (src/ui/spacetime/SpaceTimeDiagram.tsx, props
-          { trace, cursorTick, onSelect }): the lead wires it here, one per panel, lazily. */}
-      <div className="cmp-spacetime-slot" data-slot="spacetime" data-panel={p.id} />
+      <PanelSpaceTime timeline={timeline} cursor={cursor} label={p.label} />
     </article>
+  );
+}
+
+/** Ticks of a panel's space-time window, ending at the shared cursor. */
+const ST_WINDOW = 60;
+
+/**
+ * A panel's space-time diagram of the last ticks before the cursor, drawn while it is open.
+ * The window starts from the panel's own timeline (a checkpoint every 20 ticks, so this is a
+ * few dozen ticks of work), and is redrawn a moment after the cursor stops moving.
+ */
+function PanelSpaceTime({ timeline, cursor, label }: { timeline: Timeline; cursor: number; label: string }) {
+  const [open, setOpen] = useState(false);
+  const [trace, setTrace] = useState<Trace | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    const h = window.setTimeout(() => {
+      const from = Math.max(-1, cursor - ST_WINDOW);
+      const w = from < 0 ? initWorld(timeline.scenario) : timeline.worldAt(from);
+      setTrace(recordTraceFrom(w, timeline.scenario, cursor, { maxEvents: 4000 }));
+    }, 150);
+    return () => window.clearTimeout(h);
+  }, [open, cursor, timeline]);
+  return (
+    <details className="cmp-spacetime" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Space-time, ticks {Math.max(0, cursor - ST_WINDOW)}–{cursor}</summary>
+      {open && trace && <SpaceTimeDiagram trace={trace} cursorTick={cursor} compact label={`Space-time diagram of ${label}`} />}
+    </details>
   );
 }
 

@@ -37,7 +37,7 @@ function readNow(w: Readonly<World>): PanelNow {
  * busy ticks towards it within a time budget (seeking back starts from a checkpoint, one
  * every 20 ticks), so scrubbing never blocks the page; a panel still on its way says so.
  */
-export function usePanelClock(comparison: Comparison, cursor: number): (PanelNow | null)[] {
+export function usePanelClock(comparison: Comparison, cursor: number): { now: (PanelNow | null)[]; timelines: Timeline[] } {
   const timelines = useMemo(() => comparison.panels.map((p) => new Timeline(buildScenario(comparison, p), { interval: INTERVAL })), [comparison]);
   const [now, setNow] = useState<(PanelNow | null)[]>(() => comparison.panels.map(() => null));
   const target = useRef(cursor);
@@ -82,5 +82,5 @@ export function usePanelClock(comparison: Comparison, cursor: number): (PanelNow
     };
   }, [timelines]);
 
-  return now;
+  return { now, timelines };
 }
