@@ -118,6 +118,24 @@ const Link = memo(function Link(props: { link: LinkView; a: NodeLayout; b: NodeL
   );
 });
 
+/** `text` cut to `max` characters with an ellipsis (the whole of it is in the node's name). */
+function fitText(text: string, max: number): string {
+  return text.length <= max ? text : max < 4 ? '' : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
+ * How many characters of a server's note fit before it runs into its neighbour's: the
+ * closest two servers side by side (a ring or a row of replicas) leave their distance apart.
+ */
+function noteRoom(layout: TopologyLayout, ids: string[]): number {
+  let gap = Infinity;
+  const at = ids.map((id) => layout.nodes.get(id)).filter((n): n is NodeLayout => n !== undefined);
+  for (let i = 0; i < at.length; i++)
+    for (let j = i + 1; j < at.length; j++) if (Math.abs(at[i]!.y - at[j]!.y) < 30) gap = Math.min(gap, Math.abs(at[i]!.x - at[j]!.x));
+  // About 7 px a character at the note's 13-14 px, and a little air between neighbours.
+  return gap === Infinity ? 60 : Math.floor((gap - 10) / 7);
+}
+
 function Cross({ x, y, r }: { x: number; y: number; r: number }) {
   const k = r * 0.75;
   return (
@@ -128,8 +146,8 @@ function Cross({ x, y, r }: { x: number; y: number; r: number }) {
   );
 }
 
-const ServerNode = memo(function ServerNode(props: { server: ServerView; at: NodeLayout; selected: boolean; actions: LabActions }) {
-  const { server, at, selected, actions } = props;
+const ServerNode = memo(function ServerNode(props: { server: ServerView; at: NodeLayout; selected: boolean; actions: LabActions; noteChars: number }) {
+  const { server, at, selected, actions, noteChars } = props;
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
@@ -161,7 +179,7 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       )}
       <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
-        {server.crashed ? 'crashed' : small ? '' : server.detail}
+        {server.crashed ? 'crashed' : small ? '' : fitText(server.detail, noteChars)}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
@@ -400,6 +418,7 @@ export function Diagram() {
   const serverWord = servers.length === 1 && servers[0]?.role === 'store' ? '1 store' : `${servers.length} server${servers.length === 1 ? '' : 's'}`;
   const summary = `${serverWord}, ${agentCount} agents. ${cutCount === 0 ? 'Every link is up.' : `${cutCount} link${cutCount === 1 ? '' : 's'} cut.`} ${down.length === 0 ? 'Nothing is down.' : `Down: ${down.join(', ')}.`}`;
   const selKey = selection ? JSON.stringify(selection) : '';
+  const noteChars = useMemo(() => noteRoom(layout, serverKey ? serverKey.split('|') : []), [layout, serverKey]);
 
   return (
     <div className="diagram" ref={ref}>
@@ -417,7 +436,9 @@ export function Diagram() {
           <g className="nodes">
             {servers.map((s) => {
               const at = layout.nodes.get(s.id);
-              return at ? <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} /> : null;
+              return at ? (
+                <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} noteChars={noteChars} />
+              ) : null;
             })}
             <AgentsLayer shapes={shapes} layout={layout} selKey={selKey} actions={actions} />
           </g>
