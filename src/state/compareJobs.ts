@@ -1,7 +1,7 @@
 import { ComparisonJob } from '../sim/compare/compare';
 import type { Comparison } from '../sim/compare/constants';
 import type { FromWorker, ToWorker } from './protocol';
-import type { WorkerPort } from './workerPort';
+import { inProcessPort, type WorkerPort } from './workerPort';
 
 /**
  * The comparison's worker jobs (protocol.ts: `compare`, `cancel` → `compare-progress`,
@@ -71,32 +71,7 @@ export function compareWorker(): WorkerPort | null {
   }
 }
 
-/** The same jobs in this thread, sliced with setTimeout: tests, and where workers are missing. */
-export function inProcessCompareWorker(schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0)): WorkerPort {
-  let scheduled = false;
-  let dead = false;
-  const port: WorkerPort = {
-    onmessage: null,
-    postMessage(m) {
-      if (dead) return;
-      jobs.handle(structuredClone(m));
-      kick();
-    },
-    terminate() {
-      dead = true;
-    },
-  };
-  const jobs = new CompareJobs((m) => {
-    if (!dead) port.onmessage?.({ data: structuredClone(m) });
-  });
-  const run = (): void => {
-    scheduled = false;
-    if (!dead && jobs.work(8, () => Date.now())) kick();
-  };
-  const kick = (): void => {
-    if (scheduled || dead) return;
-    scheduled = true;
-    schedule(run);
-  };
-  return port;
+/** The same jobs in this thread (see inProcessPort): tests, and where workers are missing. */
+export function inProcessCompareWorker(schedule?: (cb: () => void) => void): WorkerPort {
+  return inProcessPort((post) => new CompareJobs(post), schedule);
 }

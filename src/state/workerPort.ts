@@ -18,11 +18,18 @@ export function browserWorker(): WorkerPort | null {
   }
 }
 
+/** What runs a worker's jobs: messages in, and work in short slices (jobs.ts, compareJobs.ts). */
+export interface Jobs {
+  handle(m: ToWorker): void;
+  work(budgetMs: number, now: () => number): boolean;
+}
+
 /**
- * The same jobs in this thread, sliced with setTimeout: for tests, and as the fallback
- * where workers are unavailable (slower, but it still answers).
+ * Jobs in this thread, sliced with setTimeout, behind the worker's interface: for tests, and
+ * as the fallback where workers are unavailable (slower, but it still answers). Messages are
+ * copied both ways as a real worker's would be: the jobs keep their own worlds.
  */
-export function inProcessWorker(schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0)): WorkerPort {
+export function inProcessPort(makeJobs: (post: (m: FromWorker) => void) => Jobs, schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0)): WorkerPort {
   let scheduled = false;
   let dead = false;
   const port: WorkerPort = {
@@ -36,8 +43,7 @@ export function inProcessWorker(schedule: (cb: () => void) => void = (cb) => set
       dead = true;
     },
   };
-  // Answers are copied as a real worker's would be: the jobs' timeline keeps its own worlds.
-  const jobs = new SimJobs((m) => {
+  const jobs = makeJobs((m) => {
     if (!dead) port.onmessage?.({ data: structuredClone(m) });
   });
   const run = (): void => {
@@ -50,4 +56,9 @@ export function inProcessWorker(schedule: (cb: () => void) => void = (cb) => set
     schedule(run);
   };
   return port;
+}
+
+/** The simulation's jobs in this thread (see inProcessPort). */
+export function inProcessWorker(schedule?: (cb: () => void) => void): WorkerPort {
+  return inProcessPort((post) => new SimJobs(post), schedule);
 }
