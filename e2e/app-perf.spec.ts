@@ -29,11 +29,14 @@ interface TraceEvent {
 }
 
 test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async ({ page, browser }) => {
-  // Known failing on this project's 2-core machines (6 passes in 20 runs: 1-2 tasks of 51-78
-  // ms wall time; a trace of the worst shows a 52 ms V8 major GC inside one frame). Not
-  // weakened: it runs, unchanged, with STATELAB_STRICT_PERF=1; until playback allocates and
-  // retains less, it does not gate npm test, and the skip says why in every run.
-  test.skip(process.env['STATELAB_STRICT_PERF'] !== '1', 'open: a 50-78 ms long task (a major GC) in most runs on 2-core machines; run with STATELAB_STRICT_PERF=1');
+  // Known failing on this project's 2-core machines. Session 13: 6 passes in 20 runs (1-2 tasks
+  // of 51-78 ms wall time; a trace of the worst shows a 52 ms V8 major GC inside one frame).
+  // Session 14 cut what playing allocates from 108 to 40 MB per 1,000 ticks, then the health,
+  // durability and audit views brought it back to 65 MB: 0 passes in 4 runs on a quiet
+  // machine (3-8 tasks of 50-69 ms). Not weakened: it runs, unchanged, with
+  // STATELAB_STRICT_PERF=1; until playback allocates and retains less, it does not gate npm
+  // test, and the skip says why in every run.
+  test.skip(process.env['STATELAB_STRICT_PERF'] !== '1', 'open: 50-69 ms long tasks in every run on 2-core machines (playback allocates 65 MB per 1,000 ticks); run with STATELAB_STRICT_PERF=1');
   test.setTimeout(120_000);
   await page.goto('/');
   await page.getByLabel('Scenario', { exact: true }).selectOption('crowd');
