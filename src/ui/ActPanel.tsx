@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { getArchitecture } from '../sim/architectures/registry';
@@ -6,7 +6,25 @@ import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
 import { DurabilityControlsHost } from './DurabilityHost';
-import { HealthControls } from './HealthControls';
+
+// Loaded when opened (or when a scenario has health checks on), not with the first screen.
+const HealthControls = lazy(() => import('./HealthControls').then((m) => ({ default: m.HealthControls })));
+
+function HealthControlsHost({ agent, disabled }: { agent: string | null; disabled: boolean }) {
+  const current = useLab((s) => s.panelView.health?.config ?? null);
+  const [opened, setOpened] = useState(false);
+  const open = opened || current !== null;
+  return (
+    <details className="more health-controls" open={open} onToggle={(e) => setOpened(e.currentTarget.open)}>
+      <summary>Health checks{current ? ` (on: ${current.detector === 'phi' ? 'φ accrual' : 'timeout'})` : ''}</summary>
+      {open && (
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <HealthControls agent={agent} disabled={disabled} />
+        </Suspense>
+      )}
+    </details>
+  );
+}
 
 /**
  * Act: everything a user does is an action appended at the cursor tick. The buttons read
@@ -228,7 +246,7 @@ export function ActPanel() {
           Heal all links
         </button>
       </div>
-      <HealthControls agent={agent} disabled={seeking} />
+      <HealthControlsHost agent={agent} disabled={seeking} />
       <ArchControlsHost disabled={seeking} />
       <DurabilityControlsHost disabled={seeking} />
     </section>

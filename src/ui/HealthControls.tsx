@@ -68,8 +68,8 @@ function HealthForm({ current, agent, disabled }: { current: HealthConfig | null
 
   const unit = detector === 'phi' ? 'φ' : 'ticks silent';
   return (
-    <details className="more health-controls" open={current !== null}>
-      <summary>Health checks{current ? ` (on: ${current.detector === 'phi' ? 'φ accrual' : 'timeout'})` : ''}</summary>
+    // The <details> and its summary are the host's (ActPanel), so this loads only when opened.
+    <>
       <p className="hint">Heartbeats over the network; each agent watches its servers, servers watch each other.</p>
       <div className="field-col health-field">
         <label htmlFor={`${ids}-det`}>Detector</label>
@@ -126,7 +126,7 @@ function HealthForm({ current, agent, disabled }: { current: HealthConfig | null
           </select>
         </div>
       )}
-    </details>
+    </>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Fragment, memo, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
+import { Fragment, lazy, memo, Suspense, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
 import type { AgentView, AuditEntryView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
 import { agentColour } from '../viz/palette';
@@ -7,7 +7,10 @@ import './audit.css';
 import { useLab } from './context';
 import { agentStatus, linkState } from './Diagram';
 import { BackupTimelineHost } from './DurabilityHost';
-import { AgentHealthDetails, ServerHealthDetails } from './HealthControls';
+
+// Health details load with the first server or agent inspected under health checks.
+const ServerHealthDetails = lazy(() => import('./HealthControls').then((m) => ({ default: m.ServerHealthDetails })));
+const AgentHealthDetails = lazy(() => import('./HealthControls').then((m) => ({ default: m.AgentHealthDetails })));
 
 /**
  * Inspect: the selected node, agent or key, then the store's state (keys, values,
@@ -221,7 +224,11 @@ function Selected({ inspect }: { inspect: InspectView }) {
           <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
             {s.role === 'store' ? (s.crashed ? 'Recover store' : 'Crash store') : s.crashed ? `Recover ${s.id}` : `Crash ${s.id}`}
           </button>
-          {s.health && <ServerHealthDetails id={s.id} h={s.health} />}
+          {s.health && (
+            <Suspense fallback={null}>
+              <ServerHealthDetails id={s.id} h={s.health} />
+            </Suspense>
+          )}
           {s.role === 'store' && (
             <>
               <h4>Queue ({s.queueLength})</h4>
@@ -269,7 +276,9 @@ function Selected({ inspect }: { inspect: InspectView }) {
               {a.crashed ? `Recover ${a.id}` : `Crash ${a.id}`}
             </button>
           </div>
-          <AgentHealthDetails id={a.id} sees={inspect.sees} fallback={a.fallback} />
+          <Suspense fallback={null}>
+            <AgentHealthDetails id={a.id} sees={inspect.sees} fallback={a.fallback} />
+          </Suspense>
           <h4>Operation log</h4>
           <OpLog ops={inspect.ops} total={inspect.totalOps} />
         </>
