@@ -207,6 +207,26 @@ describe('durability', () => {
     expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 5, 5)).toEqual([]);
   });
 
+  it('regression (fast-check seed -573511479): a reply delayed past a WAL crash does not make its write lost', () => {
+    const s: Scenario = {
+      format: 1,
+      name: 'generated',
+      seed: 1765817328,
+      duration: 58,
+      architecture: { kind: 'centralized', serviceTime: 1 },
+      network: { latency: 1, jitter: 2, loss: 0, duplication: 0.5 },
+      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: { get: 1, set: 2, delete: 0, update: 0 } }, timeout: 7, retryEvery: 3 }],
+      durability: { wal: true, flushEvery: 1 },
+      actions: [{ tick: 50, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
+    };
+    const w = worldAt(s, 58);
+    // The store never comes back, yet a write is acknowledged after the crash: its reply was in flight.
+    expect(w.history.some((r) => r.outcome === 'ok' && r.op === 'set' && r.invokedAt < 50 && r.completedAt! > 51)).toBe(true);
+    expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 50, 50)).toEqual([]);
+    // Without the log, the same write may be lost: its window reaches past the last flush.
+    expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 45, 50).some((l) => l.invokedAt === 47 && !l.certain)).toBe(true);
+  });
+
   it('with a write-ahead log, power loss leaves every architecture as a crash that keeps its disk would', () => {
     fc.assert(
       fc.property(runArb, ({ s, label }) => {

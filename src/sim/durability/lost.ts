@@ -62,7 +62,8 @@ export function lostWrites(history: readonly OpRecord[], arch: Architecture, con
     if (r.outcome !== 'ok' || r.completedAt === null || !writes.has(r.op)) continue;
     const first = r.invokedAt + 1;
     const last = r.completedAt - 1;
-    if (last <= point || first >= at) continue;
+    // The window it could have taken effect in, cut to (point, at); empty means not lost.
+    if (Math.min(last, at - 1) <= point || first >= at) continue;
     const certain = first > point && last < at;
     for (const [key, value] of writtenKeys(r.op, r.args)) {
       if (!holds(arch, config, node, r, key)) continue;
