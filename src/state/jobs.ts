@@ -4,6 +4,7 @@ import { worldHash } from '../sim/engine/engine';
 import { recordTraceFrom } from '../sim/trace/trace';
 import { CHECKPOINT_EVERY, SEEK_CHECKPOINTS } from './protocol';
 import type { FromWorker, ToWorker } from './protocol';
+import { inProcessPort, type WorkerPort } from './workerPort';
 
 /**
  * The worker's work, without the worker: a small scheduler of sliced jobs (a far seek with
@@ -195,4 +196,9 @@ export function trimExport(x: TimelineExport, target: number): TimelineExport {
     busyTo: Math.min(x.busyTo, Math.max(target, x.world.now)),
     world: x.world,
   };
+}
+
+/** The simulation's jobs in this thread (see inProcessPort): here, not in workerPort.ts, so the page's first load does not carry the jobs. */
+export function inProcessWorker(schedule?: (cb: () => void) => void): WorkerPort {
+  return inProcessPort((post) => new SimJobs(post), schedule);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Timeline, worldAt, worldHash } from '../sim/index';
 import { createLabStore, firstDiffTick } from './store';
 import type { LabHost, LabStore } from './store';
-import { inProcessWorker } from './workerPort';
+import { inProcessWorker } from './jobs';
 import { faultsScenario } from '../sim/scenario/builtins';
 
 function fakeHost(): LabHost {

@@ -3,7 +3,7 @@ import { worldAt, worldHash } from '../sim/index';
 import { recordTraceFrom, type Trace } from '../sim/trace/trace';
 import { createLabStore } from './store';
 import type { LabHost } from './store';
-import { inProcessWorker } from './workerPort';
+import { inProcessWorker } from './jobs';
 
 function host(worker: boolean): LabHost {
   let t = 0;

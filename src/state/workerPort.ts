@@ -1,4 +1,3 @@
-import { SimJobs } from './jobs';
 import type { FromWorker, ToWorker } from './protocol';
 
 /** What the store needs of a worker: a browser Worker fits, and so does the in-process fake. */
@@ -56,9 +55,4 @@ export function inProcessPort(makeJobs: (post: (m: FromWorker) => void) => Jobs,
     schedule(run);
   };
   return port;
-}
-
-/** The simulation's jobs in this thread (see inProcessPort). */
-export function inProcessWorker(schedule?: (cb: () => void) => void): WorkerPort {
-  return inProcessPort((post) => new SimJobs(post), schedule);
 }

@@ -1,5 +1,3 @@
-import { scaleLinear } from 'd3';
-
 /**
  * Timeline markers: ticks mapped onto the slider's width and merged into pixel buckets,
  * so a run with thousands of failures still draws a few hundred marks at most.
@@ -13,7 +11,8 @@ export interface MarkerBucket {
 
 export function bucketTicks(ticks: readonly number[], end: number, width: number, bucketPx = 3): MarkerBucket[] {
   if (width <= 0 || end <= 0) return [];
-  const x = scaleLinear().domain([0, end]).range([0, width]).clamp(true);
+  // A clamped linear map, by hand: d3-scale would bring its interpolators and number formats to the first page for one multiplication.
+  const x = (t: number): number => (Math.min(Math.max(t, 0), end) / end) * width;
   const out = new Map<number, MarkerBucket>();
   for (const t of ticks) {
     const px = x(t);
