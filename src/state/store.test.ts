@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Timeline, worldAt, worldHash } from '../sim/index';
 import { createLabStore, firstDiffTick } from './store';
+import { buildView, type WorldView } from './view';
 import type { LabHost, LabStore } from './store';
 import { inProcessWorker } from './jobs';
 import { faultsScenario } from '../sim/scenario/builtins';
@@ -54,6 +55,46 @@ function expectEngineWorld(store: LabStore, why: string): void {
 }
 
 describe('the lab store', () => {
+  it('while playing, rebuilds the panels only at their cadence, and each refresh is the whole view of its tick', () => {
+    const { host, frames } = frameHost();
+    // Timers fire between frames once their time has come, as a browser's would.
+    let timers: { due: number; cb: () => void }[] = [];
+    host.timeout = (cb, ms) => {
+      timers.push({ due: host.now() + ms, cb });
+      return 0;
+    };
+    const fireTimers = (): void => {
+      const due = timers.filter((t) => t.due <= host.now());
+      timers = timers.filter((t) => t.due > host.now());
+      for (const t of due) t.cb();
+    };
+    const store = createLabStore(host, { scenarioId: 'default', speed: 100 });
+    const a = store.getState().actions;
+    a.select({ kind: 'agent', id: 'agent1' });
+    a.play();
+    const full = (tick: number): WorldView => buildView(worldAt(store.getState().scenario, tick), store.getState().scenario, store.getState().selection);
+    let refreshes = 0;
+    let seen = store.getState().panelView;
+    for (let i = 0; i < 30; i++) {
+      frames(1, 50);
+      fireTimers();
+      const s = store.getState();
+      expect(s.view.tick).toBe(s.cursor);
+      if (s.panelView !== seen) {
+        refreshes++;
+        seen = s.panelView;
+        expect(s.panelView, `panels at tick ${s.panelView.tick}`).toEqual(full(s.panelView.tick));
+      }
+    }
+    // 30 frames of 50 ms: a refresh every 250 ms, not one per frame.
+    expect(refreshes).toBeGreaterThanOrEqual(5);
+    expect(refreshes).toBeLessThanOrEqual(7);
+    a.pause();
+    const s = store.getState();
+    expect(s.panelView).toBe(s.view);
+    expect(s.view).toEqual(full(s.cursor));
+  });
+
   it('holds the engine world after playing, seeking back, acting in the past and undoing', () => {
     const { host, frames } = frameHost();
     const store = createLabStore(host, { scenarioId: 'default', speed: 100 });

@@ -256,27 +256,43 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     if (get().status === 'playing') actor.send({ type: 'PAUSE' });
   }
 
+  /** Whether `view` carries panel parts older than its tick (built for a frame while playing). */
+  let panelsBehind = false;
+
   function refreshPanels(): void {
     panelAt = host.now();
+    if (panelsBehind) {
+      const s = get();
+      panelsBehind = false;
+      set({ view: shareView(s.view, buildView(world(), s.scenario, s.selection)) });
+    }
     if (get().panelView !== get().view) set({ panelView: get().view });
   }
 
   function schedulePanels(): void {
     if (get().status !== 'playing') return refreshPanels();
-    if (host.now() - panelAt >= PANEL_EVERY_MS) return refreshPanels();
+    const wait = PANEL_EVERY_MS - (host.now() - panelAt);
+    if (wait <= 0) return refreshPanels();
     if (panelTimer) return;
     panelTimer = true;
+    const at = panelAt;
+    // A frame may refresh the panels before the timer fires: then it only sets the next one.
     host.timeout(() => {
       panelTimer = false;
-      if (!disposed) refreshPanels();
-    }, PANEL_EVERY_MS);
+      if (disposed) return;
+      if (panelAt === at) refreshPanels();
+      else schedulePanels();
+    }, wait);
   }
 
   /** Publishes the timeline's world as the view at its cursor. */
   function commit(frac?: number): void {
     const s = get();
     const tick = Math.max(0, tl.tick);
-    const view = shareView(s.view, buildView(world(), s.scenario, s.selection));
+    // Between the panels' refreshes while playing, only what the diagrams draw is rebuilt.
+    const framesOnly = s.status === 'playing' && host.now() - panelAt < PANEL_EVERY_MS;
+    const view = shareView(s.view, buildView(world(), s.scenario, s.selection, framesOnly ? s.view : undefined));
+    panelsBehind = framesOnly;
     set({ cursor: tick, frac: frac ?? tick, view, error: null });
     schedulePanels();
     const status = get().status;
@@ -563,6 +579,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       const linkAgent = sel?.kind === 'link' ? [sel.a, sel.b].find((n) => s.view.agents.some((a) => a.id === n)) : undefined;
       const acting = sel?.kind === 'agent' ? sel.id : (linkAgent ?? s.actingAgent);
+      panelsBehind = false;
       set({ selection: sel, actingAgent: acting, view: shareView(s.view, buildView(world(), s.scenario, sel)) });
       refreshPanels();
     },

@@ -367,7 +367,16 @@ function agentOps(w: World, agent: string): { ops: OpView[]; total: number } {
   return { ops, total };
 }
 
-export function buildView(w: World, s: Scenario, selection: Selection | null): WorldView {
+/** The parts of the view only the panels read (Inspect, state, audit, metrics, durability, health). */
+type PanelParts = Pick<WorldView, 'keys' | 'auditKeys' | 'actionErrors' | 'operations' | 'metrics' | 'inspect' | 'durability' | 'health'>;
+
+/**
+ * The view of world `w`. With `panelsFrom`, only what the diagrams draw every frame is
+ * built, and the panels' parts are carried over from that older view: while playing, the
+ * panels refresh a few times a second (the store's PANEL_EVERY_MS), so building and
+ * comparing their parts on every frame would be work nobody sees.
+ */
+export function buildView(w: World, s: Scenario, selection: Selection | null, panelsFrom?: WorldView): WorldView {
   const serverIds = Object.keys(w.servers).sort();
   const agentIds = Object.keys(w.agents).sort(compareNatural);
   const crashed = w.net.crashed;
@@ -412,6 +421,9 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
   const drops: DropView[] = w.net.recentDrops
     .filter((d) => w.now - d.at <= 4);
 
+  const frame = { tick: w.now, end: s.duration, servers, agents, links, messages, drops, arch: buildArchView(w, s) };
+  if (panelsFrom) return { ...frame, ...panelParts(panelsFrom) };
+
   const keys: KeyView[] = [];
   for (const id of serverIds) {
     const st = w.servers[id]!.state;
@@ -428,23 +440,21 @@ export function buildView(w: World, s: Scenario, selection: Selection | null): W
   });
 
   return {
-    tick: w.now,
-    end: s.duration,
-    servers,
-    agents,
-    links,
-    messages,
-    drops,
+    ...frame,
     keys,
     auditKeys: serverIds.some((id) => isCentral(w.servers[id]!.state)) ? [] : auditKeys(w).slice(0, AUDIT_KEYS_LIMIT),
     actionErrors,
     operations: w.history.length,
     metrics: { ...w.metrics },
     inspect: selection ? inspect(w, selection, servers, agents, links, keys) : null,
-    arch: buildArchView(w, s),
     durability: buildDurabilityView(w, s),
     health: healthSummary(w),
   };
+}
+
+function panelParts(v: WorldView): PanelParts {
+  const { keys, auditKeys, actionErrors, operations, metrics, inspect, durability, health } = v;
+  return { keys, auditKeys, actionErrors, operations, metrics, inspect, durability, health };
 }
 
 function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentView[], links: LinkView[], keys: KeyView[]): InspectView | null {
