@@ -291,4 +291,12 @@ test('on a phone the diagram stays on top and the panels are tabs', async ({ pag
   await expect(page.getByRole('slider', { name: 'Tick' })).toBeVisible();
   await tabs.getByRole('tab', { name: 'Act' }).click();
   await expect(page.getByRole('button', { name: 'Spawn agent' })).toBeVisible();
+  // The header's rows scroll sideways; the page itself is never wider than the phone, and
+  // the diagram starts on the first screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  const diagram = await page.getByRole('group', { name: 'Topology diagram' }).boundingBox();
+  expect(diagram!.y).toBeLessThan(200);
+  // The last architecture button is off to the side: a tap scrolls the row to it.
+  await page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
 });

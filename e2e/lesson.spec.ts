@@ -75,6 +75,12 @@ test('the embed page plays a lesson with minimal chrome, and a share link too', 
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
   await scan(page, 'embed view');
 
+  // Embedded on a phone, the lesson is one tab, as in the app.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name: 'Lesson' }).click();
+  await expect(stepHeading(page, 'Everyone agrees')).toBeInViewport();
+  await page.setViewportSize({ width: 1280, height: 720 });
+
   // A share link made in the app, embedded.
   const app = await page.context().newPage();
   await app.goto('/');
