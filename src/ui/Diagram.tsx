@@ -1,12 +1,12 @@
-import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
 import type { NodeLayout, TopologyLayout } from '../viz/topology';
 import { layoutTopology, shortLabel } from '../viz/topology';
-import { arcPath, dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
+import { dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
 import { agentColour } from '../viz/palette';
-import { useElementSize, useLab, useReducedMotion } from './context';
+import { useDocumentTheme, useElementSize, useLab, useReducedMotion } from './context';
 import type { ServerHealthView } from '../state/health';
 import { STATUS_GLYPH } from '../state/health';
 
@@ -218,69 +218,97 @@ const AgentNode = memo(function AgentNode(props: { id: string; crashed: boolean;
   );
 });
 
-/** A circle as a path fragment, so many dots of one style are one element. */
-function dot(x: number, y: number, r: number): string {
-  return `M${(x - r).toFixed(1)} ${y.toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`;
+/** The colours the moving layer draws with: the theme's, read from the page's CSS. */
+interface Ink {
+  ink: string;
+  ink2: string;
+  panel: string;
+  danger: string;
 }
 
-/** How long each waiting agent has waited, as arcs filling towards its timeout (one path). */
-function WaitArcs({ agents, layout, tick }: { agents: AgentView[]; layout: TopologyLayout; tick: number }) {
-  let d = '';
+function readInk(el: Element): Ink {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  return { ink: v('--ink', '#111'), ink2: v('--ink-2', '#555'), panel: v('--panel', '#fff'), danger: v('--danger', '#c00') };
+}
+
+/**
+ * The moving layer, drawn on a canvas: messages move every frame and waiting arcs grow every
+ * tick, all over the diagram. As SVG, each frame re-recorded and re-rastered the whole
+ * layer (on a 2-core machine the raster threads then took the main thread's core); a canvas
+ * is redrawn in a fraction of a millisecond and only uploaded. It is decoration: the
+ * diagram's text alternative and the nodes' labels say what is in flight and who waits.
+ */
+function drawOverlay(
+  ctx: CanvasRenderingContext2D,
+  ink: Ink,
+  layout: TopologyLayout,
+  agents: readonly AgentView[],
+  tick: number,
+  messages: readonly MessageView[],
+  drops: readonly DropView[],
+  frac: number,
+  reduced: boolean,
+): void {
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  ctx.lineCap = 'round';
+  // How long each waiting agent has waited: an arc filling towards its timeout.
+  ctx.strokeStyle = ink.ink;
+  ctx.lineWidth = 3;
+  ctx.beginPath();
   for (const a of agents) {
     const p = a.pending;
     const at = layout.nodes.get(a.id);
     if (!p || a.crashed || !at) continue;
-    d += arcPath(at.x, at.y, at.r + 4, (tick - p.sentAt) / Math.max(1, p.timeout));
+    const k = Math.min(0.9999, Math.max(0, (tick - p.sentAt) / Math.max(1, p.timeout)));
+    const r = at.r + 4;
+    ctx.moveTo(at.x, at.y - r);
+    ctx.arc(at.x, at.y, r, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * k);
   }
-  return d ? <path className="wait-arc" d={d} /> : null;
-}
-
-/**
- * Messages move every frame (the fractional tick); everything else changes per tick. They
- * live in their own SVG layer above the diagram, drawn as one path per colour and kind, so
- * a frame redraws a handful of elements, not a hundred.
- */
-function Messages({ messages, drops, layout }: { messages: MessageView[]; drops: DropView[]; layout: TopologyLayout }) {
-  const frac = useLab((s) => s.frac);
-  const reduced = useReducedMotion();
-  const groups = new Map<string, { colour: string; kind: 'request' | 'reply' | 'dup'; d: string }>();
+  ctx.stroke();
+  // Requests are filled in their agent's colour; replies are rings; duplicates are dashed.
   for (const m of messages) {
     const a = layout.nodes.get(m.from);
     const b = layout.nodes.get(m.to);
     if (!a || !b) continue;
-    const seg = offsetSegment(linkSegment(a, b), m.kind === 'reply' ? 5 : -5);
-    const pt = lerp(seg, messageProgress(m.sentAt, m.deliverAt, frac, reduced));
-    const colour = m.owner ? agentColour(m.owner) : 'var(--ink-2)';
-    const kind = m.kind === 'reply' ? 'reply' : m.duplicate ? 'dup' : 'request';
-    const key = `${m.kind === 'heartbeat' ? 'hb' : kind}${colour}`;
-    const g = groups.get(key) ?? { colour, kind, d: '' };
-    g.d += dot(pt.x, pt.y, m.kind === 'heartbeat' ? 3 : kind === 'reply' ? 5.5 : 6);
-    groups.set(key, g);
+    const pt = lerp(offsetSegment(linkSegment(a, b), m.kind === 'reply' ? 5 : -5), messageProgress(m.sentAt, m.deliverAt, frac, reduced));
+    const colour = m.owner ? agentColour(m.owner) : ink.ink2;
+    ctx.beginPath();
+    ctx.arc(pt.x, pt.y, m.kind === 'heartbeat' ? 3 : m.kind === 'reply' ? 5.5 : 6, 0, 2 * Math.PI);
+    if (m.kind === 'reply') {
+      ctx.setLineDash([]);
+      ctx.fillStyle = ink.panel;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 3;
+    } else {
+      ctx.setLineDash(m.duplicate ? [2, 2] : []);
+      ctx.fillStyle = colour;
+      ctx.strokeStyle = ink.ink;
+      ctx.lineWidth = 1.2;
+    }
+    ctx.fill();
+    ctx.stroke();
   }
-  let drop = '';
-  let dropOp = 0;
+  ctx.setLineDash([]);
+  // A dropped message: a cross where it died, fading out.
+  ctx.strokeStyle = ink.danger;
+  ctx.lineWidth = 3;
   for (const x of drops) {
     const a = layout.nodes.get(x.from);
     const b = layout.nodes.get(x.to);
     if (!a || !b) continue;
     const op = dropOpacity(x.at, frac, 3, reduced);
     if (op <= 0) continue;
-    dropOp = Math.max(dropOp, op);
     const pt = lerp(linkSegment(a, b), dropProgress(x.why, x.sentAt, x.at));
-    drop += `M${pt.x - 6} ${pt.y - 6}l12 12M${pt.x - 6} ${pt.y + 6}l12 -12`;
+    ctx.globalAlpha = op;
+    ctx.beginPath();
+    ctx.moveTo(pt.x - 6, pt.y - 6);
+    ctx.lineTo(pt.x + 6, pt.y + 6);
+    ctx.moveTo(pt.x - 6, pt.y + 6);
+    ctx.lineTo(pt.x + 6, pt.y - 6);
+    ctx.stroke();
   }
-  return (
-    <>
-      {[...groups.entries()].map(([key, g]) =>
-        g.kind === 'reply' ? (
-          <path key={key} className="msg msg-reply" d={g.d} style={{ stroke: g.colour }} />
-        ) : (
-          <path key={key} className={`msg msg-request${g.kind === 'dup' ? ' msg-dup' : ''}`} d={g.d} style={{ fill: g.colour }} />
-        ),
-      )}
-      {drop && <path className="drop" d={drop} opacity={dropOp} />}
-    </>
-  );
+  ctx.globalAlpha = 1;
 }
 
 export function describeTopology(view: WorldView): string[] {
@@ -371,17 +399,35 @@ const AgentsLayer = memo(function AgentsLayer(props: { shapes: string; layout: T
   );
 });
 
-/** The moving layer: messages every frame, waiting arcs every tick. */
+/** The moving layer: messages every frame, waiting arcs every tick (drawOverlay). */
 function Overlay({ layout }: { layout: TopologyLayout }) {
   const agents = useLab((s) => s.view.agents);
   const tick = useLab((s) => s.view.tick);
   const messages = useLab((s) => s.view.messages);
   const drops = useLab((s) => s.view.drops);
+  const frac = useLab((s) => s.frac);
+  const theme = useDocumentTheme();
+  const reduced = useReducedMotion();
+  const ref = useRef<HTMLCanvasElement>(null);
+  const ink = useRef<{ theme: string; ink: Ink } | null>(null);
+  const dpr = typeof window === 'undefined' ? 1 : Math.min(2, window.devicePixelRatio || 1);
+  useLayoutEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    if (ink.current?.theme !== theme) ink.current = { theme, ink: readInk(canvas) };
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawOverlay(ctx, ink.current!.ink, layout, agents, tick, messages, drops, frac, reduced);
+  }, [layout, agents, tick, messages, drops, frac, reduced, theme, dpr]);
   return (
-    <svg className="diagram-overlay" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} aria-hidden="true">
-      <WaitArcs agents={agents} layout={layout} tick={tick} />
-      <Messages messages={messages} drops={drops} layout={layout} />
-    </svg>
+    <canvas
+      ref={ref}
+      className="diagram-overlay"
+      width={Math.round(layout.width * dpr)}
+      height={Math.round(layout.height * dpr)}
+      style={{ width: layout.width, height: layout.height }}
+      aria-hidden="true"
+    />
   );
 }
 

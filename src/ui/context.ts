@@ -37,6 +37,16 @@ export function useMediaQuery(query: string): boolean {
   return useSyncExternalStore(subscribe, () => mediaQuery(query).matches, () => false);
 }
 
+/** The page's theme as App sets it (`data-theme` on the root), for what draws outside CSS. */
+export function useDocumentTheme(): string {
+  const subscribe = (cb: () => void): (() => void) => {
+    const mo = new MutationObserver(cb);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => mo.disconnect();
+  };
+  return useSyncExternalStore(subscribe, () => document.documentElement.dataset['theme'] ?? '', () => '');
+}
+
 export function useReducedMotion(): boolean {
   return useMediaQuery('(prefers-reduced-motion: reduce)');
 }

@@ -90,11 +90,3 @@ export function offsetSegment(s: Segment, by: number): Segment {
   return { x1: s.x1 + ox, y1: s.y1 + oy, x2: s.x2 + ox, y2: s.y2 + oy };
 }
 
-/** An arc from 12 o'clock, clockwise, covering fraction `t` of a circle (an SVG path). */
-export function arcPath(cx: number, cy: number, r: number, t: number): string {
-  const k = Math.min(0.9999, Math.max(0, t));
-  const a = 2 * Math.PI * k - Math.PI / 2;
-  const x = cx + r * Math.cos(a);
-  const y = cy + r * Math.sin(a);
-  return `M ${cx} ${cy - r} A ${r} ${r} 0 ${k > 0.5 ? 1 : 0} 1 ${x.toFixed(2)} ${y.toFixed(2)}`;
-}
