@@ -188,19 +188,21 @@ describe('durability', () => {
     );
   });
 
+  /** A one-agent centralized run with a WAL flushed every tick and the store losing power at `crashAt` (fast-check's counterexamples). */
+  const walCrash = (seed: number, duration: number, crashAt: number, net: { jitter: number; duplication: number }, agent: { mix: { get: number; set: number; delete: number; update: number }; timeout: number; retryEvery: number }): Scenario => ({
+    format: 1,
+    name: 'generated',
+    seed,
+    duration,
+    architecture: { kind: 'centralized', serviceTime: 1 },
+    network: { latency: 1, jitter: net.jitter, loss: 0, duplication: net.duplication },
+    agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: agent.mix }, timeout: agent.timeout, retryEvery: agent.retryEvery }],
+    durability: { wal: true, flushEvery: 1 },
+    actions: [{ tick: crashAt, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
+  });
+
   it('regression (fast-check seed 128738019): a write acknowledged just after a WAL crash is not listed as lost', () => {
-    const s: Scenario = {
-      format: 1,
-      name: 'generated',
-      seed: 3237981099,
-      duration: 27,
-      architecture: { kind: 'centralized', serviceTime: 1 },
-      network: { latency: 1, jitter: 2, loss: 0, duplication: 0 },
-      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: { get: 3, set: 5, delete: 0, update: 1 } }, timeout: 6, retryEvery: 0 }],
-      durability: { wal: true, flushEvery: 1 },
-      actions: [{ tick: 5, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
-    };
-    const w = worldAt(s, 27);
+    const w = worldAt(walCrash(3237981099, 27, 5, { jitter: 2, duplication: 0 }, { mix: { get: 3, set: 5, delete: 0, update: 1 }, timeout: 6, retryEvery: 0 }), 27);
     const e = w.durability!.events[0]!;
     expect(e).toMatchObject({ kind: 'crash', tick: 5, recoveryPoint: 5 });
     expect(w.history.some((r) => r.outcome === 'ok' && r.invokedAt < 5 && r.completedAt! > 5)).toBe(true);
@@ -208,18 +210,7 @@ describe('durability', () => {
   });
 
   it('regression (fast-check seed -573511479): a reply delayed past a WAL crash does not make its write lost', () => {
-    const s: Scenario = {
-      format: 1,
-      name: 'generated',
-      seed: 1765817328,
-      duration: 58,
-      architecture: { kind: 'centralized', serviceTime: 1 },
-      network: { latency: 1, jitter: 2, loss: 0, duplication: 0.5 },
-      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: { get: 1, set: 2, delete: 0, update: 0 } }, timeout: 7, retryEvery: 3 }],
-      durability: { wal: true, flushEvery: 1 },
-      actions: [{ tick: 50, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
-    };
-    const w = worldAt(s, 58);
+    const w = worldAt(walCrash(1765817328, 58, 50, { jitter: 2, duplication: 0.5 }, { mix: { get: 1, set: 2, delete: 0, update: 0 }, timeout: 7, retryEvery: 3 }), 58);
     // The store never comes back, yet a write is acknowledged after the crash: its reply was in flight.
     expect(w.history.some((r) => r.outcome === 'ok' && r.op === 'set' && r.invokedAt < 50 && r.completedAt! > 51)).toBe(true);
     expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 50, 50)).toEqual([]);
