@@ -49,6 +49,14 @@ test("a deep link opens the comparison at step 2; the prediction is revealed on 
   await page.getByRole('button', { name: 'Back to this step' }).click();
   await expect(page.getByText('tick 85 / 240')).toBeVisible();
   await expect(page.getByText('What the run shows (7 of 7 checked)')).toBeVisible();
+
+  // Embedded on a course page: minimal chrome, named for the lesson, one link to the whole app.
+  await page.goto(`/${CAP}&step=4&embed`);
+  await page.reload();
+  await expect(stepHeading(page, 'Gossip: available, not consistent')).toBeVisible();
+  await expect(page.getByText('Lesson: CAP in one partition', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Open in StateLab' })).toHaveAttribute('href', /#lesson=cap-one-partition&step=4$/);
+  await expect(page.getByRole('heading', { name: 'Scoreboard (measured)' })).toBeHidden();
 });
 
 test("the audience window follows the presenter's remote on the comparison's clock", async ({ context }) => {

@@ -229,7 +229,7 @@ export function App() {
       <a className="skip" href="#main-diagram">
         Skip to the diagram
       </a>
-      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} />
+      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} {...(compare?.lesson ? { playing: compare.lesson.comparison.name } : {})} />
       <div className="share-notices">
         <ShareNotices />
       </div>
