@@ -101,5 +101,10 @@ test('the Lessons menu opens it in the Compare view, and a phone steps through i
   await expect(stepHeading(page, 'What we measured')).toBeVisible();
   await expect(page.getByText('What the run shows (8 of 8 checked)')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Next step' })).toBeDisabled();
+  // Another lesson from the menu, one of the lab's: the Compare view gives way to the lab.
+  await page.getByRole('button', { name: 'Lessons' }).tap();
+  await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: /Open the lesson “one source of truth/ }).tap();
+  await expect(stepHeading(page, 'One store, three agents')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Compare the architectures' })).toHaveCount(0);
   await context.close();
 });

@@ -200,7 +200,11 @@ export function App() {
   };
   // A lesson that is a comparison opens here (before the first screen's mark: main.tsx waits for it).
   useEffect(() => {
-    const on = (e: Event): void => setCompare({ link: null, lesson: (e as CustomEvent<CompareLesson>).detail });
+    const on = (e: Event): void => {
+      const lesson = (e as CustomEvent<CompareLesson | null>).detail;
+      if (!lesson && window.location.hash.startsWith('#lesson=')) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+      setCompare(lesson ? { link: null, lesson } : null);
+    };
     window.addEventListener(COMPARE_LESSON_EVENT, on);
     return () => window.removeEventListener(COMPARE_LESSON_EVENT, on);
   }, []);

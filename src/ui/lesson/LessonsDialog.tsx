@@ -39,7 +39,11 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
                   type="button"
                   onClick={() => {
                     if (e.kind === 'comparison') openCompareLesson({ id: e.id, comparison: e.comparison, step: 0 });
-                    else actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
+                    else {
+                      // A lab lesson: leave the Compare view if it is open.
+                      openCompareLesson(null);
+                      actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
+                    }
                     onClose();
                   }}
                   aria-label={`Open the lesson “${e.name}”`}

@@ -16,6 +16,7 @@ export interface CompareLesson {
   step: number;
 }
 
-export function openCompareLesson(l: CompareLesson): void {
-  window.dispatchEvent(new CustomEvent<CompareLesson>(COMPARE_LESSON_EVENT, { detail: l }));
+/** Opens a comparison lesson in the Compare view; null leaves the view (a lab lesson opens). */
+export function openCompareLesson(l: CompareLesson | null): void {
+  window.dispatchEvent(new CustomEvent<CompareLesson | null>(COMPARE_LESSON_EVENT, { detail: l }));
 }
