@@ -4,7 +4,7 @@
  * command, errors on stderr with exit code 2, so scripts and CI can use it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseScenarioText, formatErrors, worldAt, runReport, runLesson, ScenarioSchema } from '../src/sim/index';
+import { parseScenarioText, formatErrors, worldAt, runReport, runLesson, runComparisonLesson, ScenarioSchema } from '../src/sim/index';
 import { z } from 'zod';
 
 const HELP = `Usage: npm run sim -- <command> [options]
@@ -36,8 +36,9 @@ Commands:
         Keys on stdin, one a line: print "key<TAB>shard index" for each (md5-mod is the
         reference's int(md5(key), 16) % N); --from/--to prints the fraction that moves.
   lesson <lesson.json>
-        Run a lesson (a scenario with a "lesson" field) from start to end and check
-        every claim at its step; print each step's claims and what was measured.
+        Run a lesson (a scenario or a comparison with a "lesson" field) from start to
+        end and check every claim at its step (a comparison's on the panel it names);
+        print each step's claims and what was measured.
         Exit code 1 when a claim does not hold.
   trace <scenario.json> [--to T] [--max-events N] [--shiviz out.log]
         [--history out.json] [--json trace.json]
@@ -46,6 +47,16 @@ Commands:
         --history the history JSON that \`check\` reads, --json the trace itself.
   help  This text.
 `;
+
+/** A JSON object with a "panels" list is a comparison (docs/compare.md); anything else is read as a scenario. */
+function looksLikeComparison(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'panels');
+  } catch {
+    return false;
+  }
+}
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n`);
@@ -112,16 +123,22 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'lesson': {
       const file = args[0];
-      const parsed = parseScenarioText(readText(file));
+      const text = readText(file);
+      // A comparison (it has panels) narrates several runs on one clock; a scenario one.
+      const { parseComparisonText } = await import('../src/sim/compare/validate');
+      const isComparison = looksLikeComparison(text);
+      const parsed = isComparison ? parseComparisonText(text) : parseScenarioText(text);
       if (!parsed.ok) fail(`${file} is not a valid lesson:\n${formatErrors(parsed.errors)}`);
-      if (!parsed.scenario.lesson) fail(`${file} is a scenario without a "lesson" field`);
-      const steps = runLesson(parsed.scenario).map((r) => ({
+      const lesson = 'comparison' in parsed ? parsed.comparison.lesson : parsed.scenario.lesson;
+      if (!lesson) fail(`${file} is a ${isComparison ? 'comparison' : 'scenario'} without a "lesson" field`);
+      const reports = 'comparison' in parsed ? runComparisonLesson(parsed.comparison) : runLesson(parsed.scenario);
+      const steps = reports.map((r) => ({
         step: r.index + 1,
         tick: r.step.tick,
         title: r.step.title,
-        claims: r.claims.map((c) => ({ holds: c.holds, says: c.claim.says, measured: c.measured })),
+        claims: r.claims.map((c) => ({ holds: c.holds, ...(c.panel === undefined ? {} : { panel: c.panel }), says: c.claim.says, measured: c.measured })),
       }));
-      process.stdout.write(JSON.stringify({ lesson: parsed.scenario.lesson.id, steps }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ lesson: lesson.id, steps }, null, 2) + '\n');
       if (steps.some((s) => s.claims.some((c) => !c.holds))) process.exitCode = 1;
       return;
     }

@@ -7,6 +7,10 @@ import { createLabStore } from './store';
 import type { LabHost } from './store';
 import { createLessonStore, type SyncChannel, type SyncMessage } from './lesson';
 import { lessonIds, loadLesson, readLessonLink } from './lessons';
+import { comparisonClock } from './compareClock';
+import { buildScenario } from '../sim/compare/build';
+import { parseComparisonText } from '../sim/compare/validate';
+import { Timeline } from '../sim/timeline/timeline';
 
 function lessonScenario(): Scenario {
   const r = parseScenarioText(readFileSync(resolve(process.cwd(), 'lessons/single-source-of-truth.json'), 'utf8'));
@@ -109,11 +113,73 @@ describe('the lesson store', () => {
   });
 });
 
+describe('a lesson on a comparison\'s clock', () => {
+  function setup(step?: number) {
+    const r = parseComparisonText(readFileSync(resolve(process.cwd(), 'lessons/cap-one-partition.json'), 'utf8'));
+    if (!r.ok) throw new Error('bad lesson');
+    const c = r.comparison;
+    const timelines = c.panels.map((p) => new Timeline(buildScenario(c, p), { interval: 20 }));
+    const moves: number[] = [];
+    let stopped = 0;
+    const clock = comparisonClock(c, 'cap-one-partition', timelines, (t) => moves.push(t), () => stopped++);
+    const { a, b } = fakeChannel();
+    const lesson = createLessonStore(clock, { channel: a, mode: 'presenter', ...(step === undefined ? {} : { step }) });
+    // What the view does: the cursor moves, the panels catch up (moving), then stand still.
+    const arrive = (t: number): void => {
+      clock.update(t, true);
+      for (const tl of timelines) tl.seek(t);
+      clock.update(t, false);
+    };
+    return { c, clock, lesson, moves, arrive, stopped: () => stopped, audienceEnd: b, timelines };
+  }
+
+  it('opens at a step; Next moves the shared cursor to the next step, and its claims are checked on their panels once every panel stands there', () => {
+    const { c, lesson, moves, arrive, stopped } = setup(2);
+    const steps = c.lesson!.steps;
+    expect(lesson.getState().lesson?.id).toBe('cap-one-partition');
+    expect(lesson.getState().builtin).toBe(true);
+    expect(lesson.getState().step).toBe(2);
+    lesson.getState().actions.next();
+    expect(moves).toEqual([steps[3]!.tick]);
+    expect(stopped()).toBe(1);
+    expect(lesson.getState().claims).toBeNull();
+    arrive(steps[3]!.tick);
+    expect(lesson.getState().step).toBe(3);
+    const claims = lesson.getState().claims!;
+    expect(claims.length).toBe(steps[3]!.claims!.length);
+    expect(claims.every((x) => x.holds)).toBe(true);
+    expect(new Set(claims.map((x) => x.panel))).toEqual(new Set(['Gossip, last writer wins', 'Majority quorums, N=3 R=W=2', 'Centralized store']));
+  });
+
+  it('follows a scrubbed cursor, checks nothing away from a step, and an audience on the same clock kind follows the presenter', () => {
+    const { c, lesson, arrive, audienceEnd } = setup();
+    const steps = c.lesson!.steps;
+    arrive(steps[4]!.tick + 3);
+    expect(lesson.getState().step).toBe(4);
+    expect(lesson.getState().claims).toBeNull();
+    const other = setup();
+    const audience = createLessonStore(other.clock, { channel: audienceEnd, mode: 'audience' });
+    lesson.getState().actions.goto(6);
+    expect(audience.getState().step).toBe(6);
+    expect(other.moves.at(-1)).toBe(steps[6]!.tick);
+  });
+
+  it('a claim checked while a panel\'s timeline stands elsewhere reads that panel at the cursor', () => {
+    const { c, clock, timelines, arrive } = setup();
+    const step = c.lesson!.steps[2]!;
+    arrive(step.tick);
+    timelines[2]!.seek(10);
+    expect(clock.check(step.claims!).every((x) => x.holds)).toBe(true);
+  });
+});
+
 describe('built-in lessons and their links', () => {
   it('lists the files in lessons/ and loads each through the validator', async () => {
     expect(lessonIds).toContain('single-source-of-truth');
     const r = await loadLesson('single-source-of-truth');
-    expect(r.ok && r.scenario.lesson?.steps.length).toBeGreaterThan(3);
+    expect(r.ok && r.kind === 'scenario' && r.scenario.lesson?.steps.length).toBeGreaterThan(3);
+    const cap = await loadLesson('cap-one-partition');
+    expect(cap.ok && cap.kind === 'comparison' && cap.comparison.panels.length).toBe(3);
     const missing = await loadLesson('nope');
     expect(missing.ok).toBe(false);
   });

@@ -13,6 +13,7 @@ import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
 import { COMPARE_FRAGMENT } from '../sim/compare/limits';
+import { COMPARE_LESSON_EVENT, type CompareLesson } from './lesson/compareLesson';
 
 // The Compare view (and the checker it runs in its own worker) loads only when opened.
 const CompareView = lazy(() => import('./compare/CompareView'));
@@ -183,7 +184,7 @@ export function App() {
   const actions = useLab((s) => s.actions);
   const openHelp = useRef(() => setHelp(true)).current;
   // A comparison link (#c=…) opens the Compare view; its fragment is read once, here.
-  const [compare, setCompare] = useState<{ link: string | null } | null>(() =>
+  const [compare, setCompare] = useState<{ link: string | null; lesson?: CompareLesson } | null>(() =>
     typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT) ? { link: window.location.hash } : null,
   );
   useShortcuts(openHelp, help, compare !== null);
@@ -194,9 +195,19 @@ export function App() {
   }, [comparing, actions]);
   const openCompare = (): void => setCompare({ link: null });
   const closeCompare = (): void => {
-    if (window.location.hash.startsWith(COMPARE_FRAGMENT)) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    if (window.location.hash.startsWith(COMPARE_FRAGMENT) || (compare?.lesson && window.location.hash.startsWith('#lesson='))) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
     setCompare(null);
   };
+  // A lesson that is a comparison opens here (before the first screen's mark: main.tsx waits for it).
+  useEffect(() => {
+    const on = (e: Event): void => {
+      const lesson = (e as CustomEvent<CompareLesson | null>).detail;
+      if (!lesson && window.location.hash.startsWith('#lesson=')) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+      setCompare(lesson ? { link: null, lesson } : null);
+    };
+    window.addEventListener(COMPARE_LESSON_EVENT, on);
+    return () => window.removeEventListener(COMPARE_LESSON_EVENT, on);
+  }, []);
   useEffect(() => {
     // The first committed screen with working controls: what `npm run bench` times.
     performance.mark('statelab:interactive');
@@ -222,14 +233,14 @@ export function App() {
       <a className="skip" href="#main-diagram">
         Skip to the diagram
       </a>
-      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} />
+      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} {...(compare?.lesson ? { playing: compare.lesson.comparison.name } : {})} />
       <div className="share-notices">
         <ShareNotices />
       </div>
       {compare !== null ? (
         <Suspense fallback={<p className="hint">Loading the comparison…</p>}>
           <ErrorBoundary area="the comparison" onUndo={closeCompare}>
-            <CompareView onClose={closeCompare} link={compare.link} />
+            <CompareView onClose={closeCompare} link={compare.link} lesson={compare.lesson ?? null} />
           </ErrorBoundary>
         </Suspense>
       ) : (

@@ -69,6 +69,7 @@ export function Header({
   compareOpen = false,
   onCompare,
   onCloseCompare,
+  playing,
 }: {
   onHelp: () => void;
   dark: boolean;
@@ -76,9 +77,12 @@ export function Header({
   compareOpen?: boolean;
   onCompare?: () => void;
   onCloseCompare?: () => void;
+  /** What plays when it is not the lab's scenario (a comparison lesson): its name. */
+  playing?: string;
 }) {
   const scenarioId = useLab((s) => s.scenarioId);
-  const scenarioName = useLab((s) => s.scenario.name);
+  const labName = useLab((s) => s.scenario.name);
+  const scenarioName = playing ?? labName;
   const actions = useLab((s) => s.actions);
   const ids = useId();
   const [lessons, setLessons] = useState(false);
@@ -125,7 +129,7 @@ export function Header({
               ))}
               {!scenarioMenu.some((e) => e.id === scenarioId) && (
                 <option value={scenarioId} disabled>
-                  {scenarioName}
+                  {labName}
                 </option>
               )}
             </select>

@@ -8,6 +8,7 @@ import type { ShareStore, Startup } from '../state/shareSession';
 import { AUTOSAVE_KEY, LINK_PREFIX, readFlags, readLessonLink } from '../state/shareKeys';
 import type { PageFlags } from '../state/shareKeys';
 import { PageModeContext } from './lesson/pageMode';
+import { openCompareLesson } from './lesson/compareLesson';
 import { createLabStore } from '../state/store';
 import type { LabStore } from '../state/store';
 import { browserHost } from '../state/host';
@@ -46,6 +47,13 @@ async function openLessonLink(store: LabStore, hash: string): Promise<void> {
   const a = store.getState().actions;
   if (!r.ok) {
     a.notify('error', `This lesson link could not be opened. ${r.error}`);
+    return;
+  }
+  if (r.kind === 'comparison') {
+    // Several architectures on one clock: the Compare view opens it, once App listens.
+    await firstScreen();
+    const steps = r.comparison.lesson!.steps;
+    openCompareLesson({ id: link.lesson, comparison: r.comparison, step: Math.min(link.step, steps.length - 1) });
     return;
   }
   const steps = r.scenario.lesson!.steps;

@@ -61,6 +61,18 @@ export function buildScenario(c: Comparison, panel: ComparePanel): Scenario {
         break;
     }
   }
+  // Scripted operations join the faults in tick order (faults first at a tick: a write at the
+  // cut's tick already meets the cut). Without any, the actions are exactly the faults' as before.
+  const ops = c.ops ?? [];
+  const merged: Action[] = ops.length === 0 ? actions : [];
+  if (ops.length > 0) {
+    let j = 0;
+    for (const a of actions) {
+      while (j < ops.length && ops[j]!.tick < a.tick) merged.push({ type: 'op', ...ops[j++]! });
+      merged.push(a);
+    }
+    while (j < ops.length) merged.push({ type: 'op', ...ops[j++]! });
+  }
   return {
     format: FORMAT_VERSION,
     name: `${c.name} · ${panel.label}`,
@@ -69,7 +81,7 @@ export function buildScenario(c: Comparison, panel: ComparePanel): Scenario {
     architecture,
     network: c.network,
     agents: c.agents,
-    actions,
+    actions: merged,
   };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { comparisonLink, decodeComparison, encodeComparison, isComparisonFragment } from './codec';
-import { builtinComparisons } from './constants';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { builtinComparisons, type Comparison } from './constants';
 import { decodeLink } from '../scenario/codec';
 
 describe('comparison links', () => {
@@ -15,6 +17,13 @@ describe('comparison links', () => {
       expect(d.ok && d.comparison).toEqual(c);
       expect(d.ok && d.sameEngine).toBe(true);
     }
+  });
+
+  it('carries a lesson and scripted operations like everything else', () => {
+    const c = JSON.parse(readFileSync(resolve(process.cwd(), 'lessons/cap-one-partition.json'), 'utf8')) as Comparison;
+    const d = decodeComparison(comparisonLink(c, 'https://example.org/'));
+    expect(d.ok && d.comparison).toEqual(c);
+    expect(d.ok && d.comparison.lesson?.steps.length).toBeGreaterThan(5);
   });
 
   it('is not mistaken for a scenario link, nor a scenario link for it', () => {

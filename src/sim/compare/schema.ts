@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AgentSpecSchema, ArchitectureConfigSchema, NetworkConfigSchema, NodeId } from '../scenario/schema';
+import { AgentSpecSchema, ArchitectureConfigSchema, JsonObjectSchema, NetworkConfigSchema, NodeId } from '../scenario/schema';
+import { LessonSchema } from '../lesson/schema';
 import { LIMITS } from '../scenario/limits';
 import { COMPARISON_FORMAT, MAX_GROUPS, MAX_PANELS } from './limits';
 
@@ -44,9 +45,17 @@ export const ComparisonSchema = z.strictObject({
   agents: z.array(AgentSpecSchema).min(1).max(LIMITS.agents),
   faults: z.array(FaultStepSchema).max(256),
   panels: z.array(ComparePanelSchema).min(1).max(MAX_PANELS),
+  /**
+   * Scripted operations, the same on every panel (a scenario's `op` actions): so a lesson can
+   * narrate one specific write. Absent: only the agents' workloads run, as before.
+   */
+  ops: z.array(z.strictObject({ tick: Tick, agent: NodeId, op: z.string().min(1).max(40), args: JsonObjectSchema })).max(LIMITS.actions).optional(),
+  /** Narration on the shared clock: a comparison with this is a lesson; each claim names its panel. */
+  lesson: LessonSchema.optional(),
 });
 
 export type FaultStep = z.infer<typeof FaultStepSchema>;
+export type ScriptedOp = NonNullable<z.infer<typeof ComparisonSchema>['ops']>[number];
 export type ComparePanel = z.infer<typeof ComparePanelSchema>;
 export type Comparison = z.infer<typeof ComparisonSchema>;
 export type CompareGroup = Comparison['groups'][number];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { dictKeys, dictGet } from '../core/dict';
 import { getArchitecture } from '../architectures/registry';
-import { semanticErrors, type ParseError } from '../scenario/validate';
+import { claimRefErrors, semanticErrors, type ParseError } from '../scenario/validate';
 import { buildScenario } from './build';
 import { ComparisonSchema, type Comparison } from './schema';
 
@@ -78,6 +78,12 @@ export function comparisonErrors(c: Comparison): ParseError[] {
     }
     if ((f.type === 'crash' || f.type === 'recover') && !groups.has(f.group)) err(`faults.${i}.group`, `no group is called "${f.group}"`);
   });
+  let lastOp = 0;
+  c.ops?.forEach((o, i) => {
+    if (o.tick < lastOp) err(`ops.${i}.tick`, `scripted operations must be in tick order (tick ${o.tick} comes after tick ${lastOp})`);
+    lastOp = Math.max(lastOp, o.tick);
+    if (!agents.has(o.agent)) err(`ops.${i}.agent`, `no agent is called "${o.agent}"`);
+  });
   const panelIds = new Set<string>();
   c.panels.forEach((p, i) => {
     if (panelIds.has(p.id)) err(`panels.${i}.id`, `two panels are called "${p.id}"`);
@@ -90,6 +96,18 @@ export function comparisonErrors(c: Comparison): ParseError[] {
     }
     if (errors.length > 0) return;
     for (const e of semanticErrors(buildScenario(c, p))) err(`panels.${i}${e.path ? `.${e.path}` : ''}`, e.message);
+  });
+  c.lesson?.steps.forEach((step, i) => {
+    if (step.tick > c.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the comparison's end (${c.duration})`);
+    step.claims?.forEach((claim, j) => {
+      const path = `lesson.steps.${i}.claims.${j}`;
+      if (claim.panel === undefined) return err(`${path}.panel`, `in a comparison every claim names the panel it is checked on (one of ${c.panels.map((p) => p.id).join(', ')})`);
+      const panel = c.panels.find((p) => p.id === claim.panel);
+      if (!panel) return err(`${path}.panel`, `no panel is called "${claim.panel}"`);
+      const servers = new Set(getArchitecture(panel.architecture.kind).serverIds(panel.architecture));
+      const known = (id: string): boolean => servers.has(id) || agents.has(id);
+      for (const m of claimRefErrors(claim, known, servers)) err(path, m.replace('{where}', `the panel "${panel.id}"`));
+    });
   });
   const work = c.agents.length * c.duration * c.panels.length;
   if (work > MAX_COMPARE_WORK) err('', `this comparison is too long to run here (agents × ticks × panels = ${work}, at most ${MAX_COMPARE_WORK})`);

@@ -15,6 +15,8 @@ export interface ClaimResult {
   holds: boolean;
   /** What the run showed, in words ("agent3's set (op 12, ticks 40–60) ended timed out…"). */
   measured: string;
+  /** In a comparison: the label of the panel whose world it was checked on. */
+  panel?: string;
 }
 
 /**
@@ -30,6 +32,25 @@ export function checkClaims(w: World, claims: readonly Claim[]): ClaimResult[] {
     holdings: () => (held === undefined ? (held = holdingsOf(w)) : held),
   };
   return claims.map((claim) => checkClaim(w, claim, ctx));
+}
+
+/**
+ * A comparison's claims, each checked on the world of the panel it names (`worldOf` gives the
+ * panel's world at the step's tick, or null when it has none there yet); results in the
+ * claims' order, each with the panel's label. One checkClaims per panel, so the history
+ * checker still runs at most once per world.
+ */
+export function checkPanelClaims(claims: readonly Claim[], panels: readonly { id: string; label: string }[], worldOf: (panel: string) => World | null): ClaimResult[] {
+  const out: ClaimResult[] = new Array<ClaimResult>(claims.length);
+  for (const p of panels) {
+    const mine = claims.flatMap((c, i) => (c.panel === p.id ? [i] : []));
+    if (mine.length === 0) continue;
+    const w = worldOf(p.id);
+    const results = w ? checkClaims(w, mine.map((i) => claims[i]!)) : mine.map((i) => ({ claim: claims[i]!, holds: false, measured: 'this panel has not reached the step yet' }));
+    mine.forEach((i, k) => (out[i] = { ...results[k]!, panel: p.label }));
+  }
+  claims.forEach((c, i) => (out[i] ??= { claim: c, holds: false, measured: `no panel is called "${c.panel ?? ''}"` }));
+  return out;
 }
 
 interface Ctx {

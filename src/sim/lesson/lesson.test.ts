@@ -3,34 +3,60 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, parseScenarioText } from '../scenario/validate';
 import type { Scenario } from '../scenario/schema';
-import { runLesson, stepAt } from './run';
-import { ClaimSchema, type Claim } from './schema';
+import { parseComparison, parseComparisonText } from '../compare/validate';
+import type { Comparison } from '../compare/constants';
+import { runComparisonLesson, runLesson, stepAt } from './run';
+import { ClaimSchema, type Claim, type Lesson } from './schema';
 
 const DIR = resolve(process.cwd(), 'lessons');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
-function load(file: string): Scenario {
-  const r = parseScenarioText(readFileSync(resolve(DIR, file), 'utf8'));
+/** A lesson file: a scenario with narration, or a comparison with narration (it has panels). */
+type LessonFile = { kind: 'scenario'; scenario: Scenario; lesson: Lesson } | { kind: 'comparison'; comparison: Comparison; lesson: Lesson };
+
+function read(file: string): LessonFile {
+  const text = readFileSync(resolve(DIR, file), 'utf8');
+  if (Object.hasOwn(JSON.parse(text) as object, 'panels')) {
+    const r = parseComparisonText(text);
+    if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r.errors)}`);
+    return { kind: 'comparison', comparison: r.comparison, lesson: r.comparison.lesson! };
+  }
+  const r = parseScenarioText(text);
   if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r.errors)}`);
-  return r.scenario;
+  return { kind: 'scenario', scenario: r.scenario, lesson: r.scenario.lesson! };
 }
 
+function load(file: string): Scenario {
+  const f = read(file);
+  if (f.kind !== 'scenario') throw new Error(`${file} is a comparison`);
+  return f.scenario;
+}
+
+/** Runs a lesson file headless with its steps replaced. */
+function runWith(f: LessonFile, lesson: Lesson) {
+  return f.kind === 'scenario' ? runLesson({ ...f.scenario, lesson }) : runComparisonLesson({ ...f.comparison, lesson });
+}
+const durationOf = (f: LessonFile): number => (f.kind === 'scenario' ? f.scenario.duration : f.comparison.duration);
+
 describe('every lesson in lessons/', () => {
-  it('there are lessons, with distinct ids matching their file names', () => {
+  it('there are lessons, with distinct ids matching their file names, one of them a comparison', () => {
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(`${load(f).lesson?.id}.json`).toBe(f);
+    for (const f of files) expect(`${read(f).lesson.id}.json`).toBe(f);
+    expect(files.map(read).some((f) => f.kind === 'comparison')).toBe(true);
   });
 
   for (const f of files) {
     it(`${f}: runs from start to end, and every claim holds at its step`, () => {
-      const s = load(f);
-      const reports = runLesson(s);
-      expect(reports.length).toBe(s.lesson!.steps.length);
-      expect(reports.at(-1)!.step.tick).toBe(s.duration);
+      const l = read(f);
+      const reports = runWith(l, l.lesson);
+      expect(reports.length).toBe(l.lesson.steps.length);
+      expect(reports.at(-1)!.step.tick).toBe(durationOf(l));
       const failed = reports.flatMap((r) => r.claims.filter((c) => !c.holds).map((c) => `step ${r.index + 1}: ${c.claim.says} — measured: ${c.measured}`));
       expect(failed).toEqual([]);
       // The last step sums up what was measured.
       expect(reports.at(-1)!.claims.length).toBeGreaterThan(0);
+      // A comparison's claims say which panel they were checked on.
+      if (l.kind === 'comparison') for (const c of reports.flatMap((r) => r.claims)) expect(c.panel).toBe(l.comparison.panels.find((p) => p.id === c.claim.panel)!.label);
     });
   }
 });
@@ -65,18 +91,15 @@ function negate(c: Claim): Claim {
 describe('claims can fail', () => {
   for (const f of files) {
     it(`${f}: the opposite of every claim is reported as not holding`, () => {
-      const s = load(f);
-      const flipped: Scenario = {
-        ...s,
-        lesson: { ...s.lesson!, steps: s.lesson!.steps.map((st) => (st.claims ? { ...st, claims: st.claims.map(negate) } : st)) },
-      };
-      const results = runLesson(flipped).flatMap((r) => r.claims);
+      const l = read(f);
+      const flipped: Lesson = { ...l.lesson, steps: l.lesson.steps.map((st) => (st.claims ? { ...st, claims: st.claims.map(negate) } : st)) };
+      const results = runWith(l, flipped).flatMap((r) => r.claims);
       expect(results.length).toBeGreaterThan(5);
       for (const r of results) expect(r.holds, `${r.claim.says}: ${r.measured}`).toBe(false);
     });
   }
   it('every kind of claim is used, holding, by some lesson (so each is seen both ways)', () => {
-    const used = new Set(files.flatMap((f) => load(f).lesson!.steps.flatMap((st) => (st.claims ?? []).map((c) => c.kind))));
+    const used = new Set(files.flatMap((f) => read(f).lesson.steps.flatMap((st) => (st.claims ?? []).map((c) => c.kind))));
     expect([...used].sort()).toEqual(ClaimSchema.options.map((o) => o.shape.kind.value).sort());
   });
 });
@@ -166,5 +189,40 @@ describe('stepAt', () => {
   it('is the last step at or before the tick', () => {
     const steps = [{ tick: 0 }, { tick: 10 }, { tick: 10 }, { tick: 30 }];
     expect([0, 9, 10, 29, 30, 99].map((t) => stepAt(steps, t))).toEqual([0, 0, 2, 2, 3, 3]);
+  });
+});
+
+describe('a comparison with narration', () => {
+  const cap = read('cap-one-partition.json');
+  if (cap.kind !== 'comparison') throw new Error('cap-one-partition is a comparison');
+  const c = cap.comparison;
+  const withClaim = (claim: unknown, tick = 10): unknown => ({ ...c, lesson: { ...c.lesson!, steps: [{ tick, title: 't', text: 't', claims: [claim] }] } });
+  const errorsOf = (data: unknown): string[] => {
+    const r = parseComparison(data);
+    return r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+  it('each claim names a panel that exists, and nodes that panel has', () => {
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x' }))[0]).toContain('names the panel');
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x', panel: 'nope' }))[0]).toContain('no panel is called "nope"');
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x', panel: 'gossip' }))[0]).toContain('no node in the panel "gossip" is called "store"');
+    expect(errorsOf(withClaim({ kind: 'holdings', key: 'x', node: 'agent1', value: null, says: 'x', panel: 'quorum' }))[0]).toContain('no server in the panel "quorum"');
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x', panel: 'centralized' }))).toEqual([]);
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x', panel: '__proto__' }))[0]).toContain('no panel is called');
+  });
+  it("a step after the comparison's end, and scripted operations out of order or by nobody", () => {
+    expect(errorsOf(withClaim({ kind: 'down', node: 'store', down: false, says: 'x', panel: 'centralized' }, c.duration + 1))[0]).toContain("after the comparison's end");
+    expect(errorsOf({ ...c, ops: [...c.ops!].reverse() })[0]).toContain('tick order');
+    expect(errorsOf({ ...c, ops: [{ tick: 1, agent: 'nobody', op: 'get', args: { key: 'x' } }] })[0]).toContain('no agent is called "nobody"');
+  });
+  it('a plain scenario refuses a claim naming a panel', () => {
+    const s = load('quorums.json');
+    const r = parseScenario({ ...s, lesson: { ...s.lesson!, steps: [{ tick: 0, title: 't', text: 't', claims: [{ kind: 'down', node: 'shard0', down: false, says: 'x', panel: 'quorum' }] }] } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toContain('only in a comparison');
+  });
+  it('a claim is checked on the panel it names: the same claim holds on one and not another', () => {
+    const claim = (panel: string): Claim => ({ kind: 'outcome', agent: 'agent4', op: 'set', outcome: 'ok', says: 'accepted', panel });
+    const [r] = runComparisonLesson({ ...c, lesson: { ...c.lesson!, steps: [{ tick: 85, title: 't', text: 't', claims: [claim('gossip'), claim('quorum'), claim('centralized')] }] } });
+    expect(r!.claims.map((x) => x.holds)).toEqual([true, false, false]);
   });
 });

@@ -24,7 +24,12 @@ const Primitive = z.union([z.string().max(LIMITS.valueBytes), z.number(), z.bool
 const ClaimValue = z.union([Primitive, z.array(Primitive).max(32)]);
 const Key = z.string().min(1).max(LIMITS.keyLength);
 
-const says = { says: Text(200).meta({ description: 'The sentence of the narration this claim backs, as a reader sees it checked.' }) };
+const says = {
+  says: Text(200).meta({ description: 'The sentence of the narration this claim backs, as a reader sees it checked.' }),
+  panel: NodeRef.optional().meta({
+    description: "In a comparison's lesson: the id of the panel whose world the claim is checked on (required there; a plain scenario has one world and refuses it).",
+  }),
+};
 const bounds = { atLeast: Count.optional(), atMost: Count.optional() };
 
 export const ClaimSchema = z.discriminatedUnion('kind', [

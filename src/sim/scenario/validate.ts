@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getArchitecture } from '../architectures/registry';
 import type { Scenario } from './schema';
 import { ScenarioSchema } from './schema';
+import type { Claim } from '../lesson/schema';
 
 /**
  * Any input becomes either a scenario or a list of clear, typed errors: never a crash, a
@@ -99,14 +100,25 @@ export function semanticErrors(s: Scenario): ParseError[] {
   s.lesson?.steps.forEach((step, i) => {
     if (step.tick > s.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the scenario's end (${s.duration})`);
     step.claims?.forEach((c, j) => {
-      const refs = c.kind === 'outcome' || c.kind === 'count' || c.kind === 'result' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
-      for (const id of refs) if (id !== undefined && !known(id)) err(`lesson.steps.${i}.claims.${j}`, `no node in this scenario is called "${id}"`);
-      // Holdings and facts belong to servers: an agent's name there is a mistake, not a node.
-      const server = c.kind === 'fact' || c.kind === 'holdings' ? c.node : undefined;
-      if (server !== undefined && !servers.has(server)) err(`lesson.steps.${i}.claims.${j}`, `no server in this scenario is called "${server}"`);
+      if (c.panel !== undefined) err(`lesson.steps.${i}.claims.${j}.panel`, 'a claim names a panel only in a comparison: a scenario has one world');
+      for (const m of claimRefErrors(c, known, servers)) err(`lesson.steps.${i}.claims.${j}`, m.replace('{where}', 'this scenario'));
     });
   });
   return errors;
+}
+
+/**
+ * What a claim names that the run does not have: nodes for outcomes, counts, results, crashes
+ * and cuts; servers for holdings and facts (an agent's name there is a mistake, not a node).
+ * `{where}` is filled in by the caller ("this scenario", a comparison's panel).
+ */
+export function claimRefErrors(c: Claim, known: (id: string) => boolean, servers: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const refs = c.kind === 'outcome' || c.kind === 'count' || c.kind === 'result' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
+  for (const id of refs) if (id !== undefined && !known(id)) out.push(`no node in {where} is called "${id}"`);
+  const server = c.kind === 'fact' || c.kind === 'holdings' ? c.node : undefined;
+  if (server !== undefined && !servers.has(server)) out.push(`no server in {where} is called "${server}"`);
+  return out;
 }
 
 export function formatErrors(errors: ParseError[]): string {

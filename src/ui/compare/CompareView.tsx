@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { builtinComparisons, type Comparison } from '../../sim/compare/constants';
 import { comparisonLink, decodeComparison } from '../../sim/compare/codec';
 import { historyJson, type PanelResult } from '../../sim/compare/compare';
@@ -14,6 +14,14 @@ import type { Timeline } from '../../sim/timeline/timeline';
 import { initWorld } from '../../sim/engine/engine';
 import { recordTraceFrom } from '../../sim/trace/trace';
 import type { Trace } from '../../sim/trace/trace';
+import { browserChannel, createLessonStore, type LessonStore } from '../../state/lesson';
+import type { CompareLesson } from '../lesson/compareLesson';
+import { LessonStoreContext } from '../lesson/lessonContext';
+import { usePageMode } from '../lesson/pageMode';
+import { comparisonClock } from '../../state/compareClock';
+
+// The narration, with the lab's lessons' controls, when the comparison is a lesson.
+const LessonPanel = lazy(() => import('../lesson/LessonPanel'));
 
 /**
  * The Compare view: one workload and one fault schedule on every architecture, panels side
@@ -58,14 +66,19 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export default function CompareView({ onClose, link }: { onClose: () => void; link: string | null }) {
+export default function CompareView({ onClose, link, lesson = null }: { onClose: () => void; link: string | null; lesson?: CompareLesson | null }) {
   const ids = useId();
   const fromLink = useMemo(() => (link ? decodeComparison(link) : null), [link]);
-  const [preset, setPreset] = useState<string>(fromLink?.ok ? 'link' : 'partition');
+  const [preset, setPreset] = useState<string>(lesson ? 'lesson' : fromLink?.ok ? 'link' : 'partition');
+  // A lesson opened while the view is open (a link, the Lessons dialog) takes over.
+  useEffect(() => {
+    if (lesson) setPreset('lesson');
+  }, [lesson]);
   const comparison = useMemo<Comparison>(() => {
+    if (preset === 'lesson' && lesson) return lesson.comparison;
     if (preset === 'link' && fromLink?.ok) return fromLink.comparison;
     return (builtinComparisons.find((b) => b.id === preset) ?? builtinComparisons[0]!).make();
-  }, [preset, fromLink]);
+  }, [preset, fromLink, lesson]);
   const [runKey, setRunKey] = useState(0);
   const [run, cancel] = useComparison(comparison, runKey);
   const [cursor, setCursor] = useState(0);
@@ -101,6 +114,8 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
     return () => cancelAnimationFrame(raf);
   }, [playing, comparison.duration]);
 
+  // After the effects above: opening at a step moves the cursor after the reset to 0.
+  const lessonStore = useComparisonLesson(comparison, preset === 'lesson' ? lesson : null, timelines, cursor, playing || now.some((n) => n === null || n.tick !== cursor), setCursor, setPlaying);
   const byPanel = new Map(run.results.map((r) => [r.board.panel, r]));
   const boards = run.results.map((r) => r.board);
   const select = (panel: string, title: string, filter: (e: EvidenceItem) => boolean): void => {
@@ -115,6 +130,57 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
     setShared(url);
     void navigator.clipboard?.writeText(url).catch(() => undefined);
   };
+
+  const setupSection = (
+        <section className="cmp-setup" aria-label="Workload and fault schedule">
+          <label htmlFor={`${ids}-preset`}>Workload and faults</label>
+          <select id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)}>
+            {builtinComparisons.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.label}
+              </option>
+            ))}
+            {fromLink?.ok && <option value="link">From the link: {fromLink.comparison.name}</option>}
+            {lesson && <option value="lesson">{lesson.comparison.name}</option>}
+          </select>
+          <p className="hint">{describeSchedule(comparison)}</p>
+          <div className="cmp-run" aria-live="polite">
+            {run.status === 'running' ? (
+              <>
+                <progress aria-label="Comparison progress" max={run.total} value={run.done} />
+                <span>
+                  Running {run.panel}… {pct(run.done / Math.max(1, run.total))}
+                </span>
+                <button type="button" onClick={cancel}>
+                  Cancel
+                </button>
+              </>
+            ) : (
+              <>
+                <span>
+                  {run.status === 'done'
+                    ? `All ${run.results.length} panels run and scored${run.elapsed !== null ? ` in ${(run.elapsed / 1000).toFixed(1)} s` : ''}.`
+                    : run.status === 'cancelled'
+                      ? `Cancelled after ${run.results.length} of ${comparison.panels.length} panels.`
+                      : `The comparison failed: ${run.error ?? 'unknown error'}.`}
+                </span>
+                <button type="button" onClick={() => setRunKey((k) => k + 1)}>
+                  Run again
+                </button>
+              </>
+            )}
+            <button type="button" onClick={share}>
+              Copy link to this comparison
+            </button>
+          </div>
+          {shared && (
+            <p className="cmp-link">
+              <label htmlFor={`${ids}-link`}>Link to this comparison</label>
+              <input id={`${ids}-link`} readOnly value={shared} onFocus={(e) => e.currentTarget.select()} />
+            </p>
+          )}
+        </section>
+  );
 
   return (
     <main className="cmp" id="main-diagram" tabIndex={-1} aria-labelledby={`${ids}-h`}>
@@ -135,54 +201,7 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
         </p>
       )}
 
-      <section className="cmp-setup" aria-label="Workload and fault schedule">
-        <label htmlFor={`${ids}-preset`}>Workload and faults</label>
-        <select id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)}>
-          {builtinComparisons.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.label}
-            </option>
-          ))}
-          {fromLink?.ok && <option value="link">From the link: {fromLink.comparison.name}</option>}
-        </select>
-        <p className="hint">{describeSchedule(comparison)}</p>
-        <div className="cmp-run" aria-live="polite">
-          {run.status === 'running' ? (
-            <>
-              <progress aria-label="Comparison progress" max={run.total} value={run.done} />
-              <span>
-                Running {run.panel}… {pct(run.done / Math.max(1, run.total))}
-              </span>
-              <button type="button" onClick={cancel}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <>
-              <span>
-                {run.status === 'done'
-                  ? `All ${run.results.length} panels run and scored${run.elapsed !== null ? ` in ${(run.elapsed / 1000).toFixed(1)} s` : ''}.`
-                  : run.status === 'cancelled'
-                    ? `Cancelled after ${run.results.length} of ${comparison.panels.length} panels.`
-                    : `The comparison failed: ${run.error ?? 'unknown error'}.`}
-              </span>
-              <button type="button" onClick={() => setRunKey((k) => k + 1)}>
-                Run again
-              </button>
-            </>
-          )}
-          <button type="button" onClick={share}>
-            Copy link to this comparison
-          </button>
-        </div>
-        {shared && (
-          <p className="cmp-link">
-            <label htmlFor={`${ids}-link`}>Link to this comparison</label>
-            <input id={`${ids}-link`} readOnly value={shared} onFocus={(e) => e.currentTarget.select()} />
-          </p>
-        )}
-      </section>
-
+      {!lessonStore && setupSection}
       <section className="cmp-clock" aria-label="One clock for every panel">
         <button type="button" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
           {playing ? 'Pause' : 'Play'}
@@ -210,11 +229,23 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
         </span>
       </section>
 
-      <section className="cmp-panels" aria-label="Panels">
-        {comparison.panels.map((p, i) => (
-          <Panel key={p.id} comparison={comparison} index={i} now={now[i] ?? null} cursor={cursor} result={byPanel.get(p.id)} timeline={timelines[i]!} />
-        ))}
-      </section>
+      <div className={lessonStore ? 'cmp-lesson-row' : 'cmp-row'}>
+        {lessonStore && (
+          <div className="cmp-lesson">
+            <LessonStoreContext.Provider value={lessonStore}>
+              <Suspense fallback={<p className="hint">Loading the lesson…</p>}>
+                <LessonPanel />
+              </Suspense>
+            </LessonStoreContext.Provider>
+          </div>
+        )}
+        <section className="cmp-panels" aria-label="Panels">
+          {comparison.panels.map((p, i) => (
+            <Panel key={p.id} comparison={comparison} index={i} now={now[i] ?? null} cursor={cursor} result={byPanel.get(p.id)} timeline={timelines[i]!} />
+          ))}
+        </section>
+      </div>
+      {lessonStore && setupSection}
 
       <section className="cmp-board" aria-labelledby={`${ids}-sb`}>
         <h3 id={`${ids}-sb`}>Scoreboard (measured)</h3>
@@ -381,6 +412,43 @@ export default function CompareView({ onClose, link }: { onClose: () => void; li
       </section>
     </main>
   );
+}
+
+/**
+ * The lesson store of a comparison that is a lesson, driving the shared cursor: made when the
+ * comparison changes (and ended with it), opened at the lesson's step.
+ */
+function useComparisonLesson(
+  comparison: Comparison,
+  lesson: CompareLesson | null,
+  timelines: Timeline[],
+  cursor: number,
+  moving: boolean,
+  setCursor: (t: number) => void,
+  setPlaying: (p: boolean) => void,
+): LessonStore | null {
+  const flags = usePageMode();
+  const clock = useMemo(
+    () => (comparison.lesson ? comparisonClock(comparison, lesson?.comparison === comparison ? lesson.id : null, timelines, setCursor, () => setPlaying(false)) : null),
+    [comparison, lesson, timelines, setCursor, setPlaying],
+  );
+  useEffect(() => {
+    clock?.update(cursor, moving);
+  });
+  const [store, setStore] = useState<LessonStore | null>(null);
+  useEffect(() => {
+    if (!clock) {
+      setStore(null);
+      return;
+    }
+    const steps = comparison.lesson?.steps ?? [];
+    const step = Math.max(0, Math.min(steps.length - 1, lesson?.comparison === comparison ? lesson.step : 0));
+    const s = createLessonStore(clock, { channel: browserChannel(), mode: flags.audience ? 'audience' : flags.present ? 'presenter' : 'sandbox', step });
+    clock.moveTo(steps[step]?.tick ?? 0);
+    setStore(s);
+    return () => s.getState().actions.dispose();
+  }, [clock, comparison, lesson, flags]);
+  return store;
 }
 
 function Panel({

@@ -5,7 +5,8 @@ import { createLessonStore, browserChannel } from '../../state/lesson';
 import type { LessonState, LessonStore } from '../../state/lesson';
 import { lessonLink } from '../../state/lessons';
 import type { LabStore } from '../../state/store';
-import { useLab, useLabStore } from '../context';
+import { useLabStore } from '../context';
+import { useGivenLessonStore } from './lessonContext';
 import { QrCode } from '../QrDialog';
 import { ModalDialog } from '../useModal';
 import { usePageMode } from './pageMode';
@@ -15,8 +16,10 @@ import './lesson.css';
 const stores = new WeakMap<LabStore, LessonStore>();
 
 function useLessonStore(): LessonStore {
+  const given = useGivenLessonStore();
   const lab = useLabStore();
   const flags = usePageMode();
+  if (given) return given;
   let s = stores.get(lab);
   if (!s) {
     const mode = flags.audience ? 'audience' : flags.present ? 'presenter' : 'sandbox';
@@ -75,10 +78,10 @@ function useModeClass(mode: LessonState['mode']): void {
 export default function LessonPanel() {
   const store = useLessonStore();
   const l = useStore(store);
-  const cursor = useLab((s) => s.cursor);
-  const playing = useLab((s) => s.status === 'playing');
-  const scenarioId = useLab((s) => s.scenarioId);
-  const labActions = useLab((s) => s.actions);
+  const { cursor, builtin } = l;
+  const playing = l.moving;
+  // A lesson of one's own on another clock (a comparison from a link) has no audience link yet.
+  const ownClock = useGivenLessonStore() !== null;
   const labStore = useLabStore();
   const ids = useId();
   const [qr, setQr] = useState(false);
@@ -92,7 +95,6 @@ export default function LessonPanel() {
   usePresenterKeys(store, l.mode === 'presenter');
 
   const lesson = l.lesson;
-  const builtin = lesson !== null && scenarioId === `lesson:${lesson.id}`;
   const stepLink = useMemo(
     () => (lesson && builtin ? lessonLink(window.location.href, lesson.id, l.step) : null),
     [lesson, builtin, l.step],
@@ -189,7 +191,7 @@ export default function LessonPanel() {
             {l.claims.map((c, i) => (
               <li key={i} className={c.holds ? 'holds' : 'fails'}>
                 <span aria-hidden="true">{c.holds ? '✓' : '✗'}</span> <span className="sr-only">{c.holds ? 'Holds:' : 'Does not hold:'}</span>
-                <strong>{c.claim.says}</strong> <span className="measured">{c.measured}</span>
+                <strong>{c.claim.says}</strong> {c.panel !== undefined && <span className="lesson-on">(checked on {c.panel})</span>} <span className="measured">{c.measured}</span>
               </li>
             ))}
           </ul>
@@ -204,7 +206,7 @@ export default function LessonPanel() {
       {away && !audience && (
         <p className="hint lesson-away">
           The world is at tick {cursor}; this step is at tick {step.tick}.{' '}
-          <button type="button" onClick={() => labActions.seekTo(step.tick)}>
+          <button type="button" onClick={a.back}>
             Back to this step
           </button>
         </p>
@@ -236,9 +238,11 @@ export default function LessonPanel() {
           <button type="button" aria-pressed={presenter} onClick={() => a.setMode(presenter ? 'sandbox' : 'presenter')}>
             Presenter mode
           </button>
-          <button type="button" onClick={() => void openAudience()}>
-            Open audience window
-          </button>
+          {(builtin || !ownClock) && (
+            <button type="button" onClick={() => void openAudience()}>
+              Open audience window
+            </button>
+          )}
           {stepLink && (
             <button type="button" onClick={() => setQr(true)}>
               QR code of this step

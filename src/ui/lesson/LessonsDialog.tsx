@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { Scenario } from '../../sim/index';
-import { lessonIds, loadLesson } from '../../state/lessons';
+import { lessonIds, loadLesson, type LoadedLesson } from '../../state/lessons';
+import { openCompareLesson } from './compareLesson';
 import { useLab } from '../context';
 import { ModalDialog } from '../useModal';
 
-type Entry = { id: string; ok: true; scenario: Scenario } | { id: string; ok: false; error: string };
+type Entry = { id: string } & LoadedLesson;
 
 /** The lesson menu: every built-in lesson, with its summary and length, to open at step 1. */
 export default function LessonsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -30,18 +30,23 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
           {entries.map((e) =>
             e.ok ? (
               <li key={e.id}>
-                <h3>{e.scenario.name.replace(/^Lesson:\s*/, '')}</h3>
-                <p>{e.scenario.lesson!.summary}</p>
+                <h3>{e.name}</h3>
+                <p>{e.summary}</p>
                 <p className="hint">
-                  {e.scenario.lesson!.steps.length} steps · {e.scenario.architecture.kind}
+                  {e.steps} steps · {e.about}
                 </p>
                 <button
                   type="button"
                   onClick={() => {
-                    actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
+                    if (e.kind === 'comparison') openCompareLesson({ id: e.id, comparison: e.comparison, step: 0 });
+                    else {
+                      // A lab lesson: leave the Compare view if it is open.
+                      openCompareLesson(null);
+                      actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
+                    }
                     onClose();
                   }}
-                  aria-label={`Open the lesson “${e.scenario.name.replace(/^Lesson:\s*/, '')}”`}
+                  aria-label={`Open the lesson “${e.name}”`}
                 >
                   Open
                 </button>
