@@ -9,6 +9,7 @@ import { useLab, useLabStore } from '../context';
 import { QrCode } from '../QrDialog';
 import { ModalDialog } from '../useModal';
 import { usePageMode } from './pageMode';
+import { setLessonEditor } from './editing';
 import './lesson.css';
 
 /** One lesson store per lab store, made when the first lesson opens, kept for the page. */
@@ -80,6 +81,7 @@ export default function LessonPanel() {
   const scenarioId = useLab((s) => s.scenarioId);
   const labActions = useLab((s) => s.actions);
   const labStore = useLabStore();
+  const flags = usePageMode();
   const ids = useId();
   const [qr, setQr] = useState(false);
   const top = useRef<HTMLElement>(null);
@@ -239,6 +241,11 @@ export default function LessonPanel() {
           <button type="button" onClick={() => void openAudience()}>
             Open audience window
           </button>
+          {!flags.embed && (
+            <button type="button" onClick={() => setLessonEditor(true)}>
+              Edit this lesson
+            </button>
+          )}
           {stepLink && (
             <button type="button" onClick={() => setQr(true)}>
               QR code of this step

@@ -3,6 +3,7 @@ import type { Scenario } from '../../sim/index';
 import { lessonIds, loadLesson } from '../../state/lessons';
 import { useLab } from '../context';
 import { ModalDialog } from '../useModal';
+import { setLessonEditor } from './editing';
 
 type Entry = { id: string; ok: true; scenario: Scenario } | { id: string; ok: false; error: string };
 
@@ -24,6 +25,18 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
   return (
     <ModalDialog open={open} onClose={onClose} className="share-dialog lessons-dialog" title="Lessons">
       <p className="hint">Each lesson is a scenario with narration: it stops at each step, asks the class to predict, then shows what happened, with every claim checked against the run.</p>
+      <p className="lesson-write">
+        <button
+          type="button"
+          onClick={() => {
+            setLessonEditor(true);
+            onClose();
+          }}
+        >
+          Write a lesson
+        </button>{' '}
+        <span className="hint">from what is on screen: add captions and questions at moments of this run, then share it.</span>
+      </p>
       {!entries && <p role="status">Loading the lessons…</p>}
       {entries && (
         <ol className="lesson-list">
