@@ -205,7 +205,6 @@ function StepForm({
           </div>
         </fieldset>
       )}
-      {err('step')}
       <div className="editor-row">
         <button type="submit" className="primary">
           {submitLabel}
@@ -439,7 +438,7 @@ export default function LessonEditor() {
                       deleteStep(draft, i),
                       `deleted step ${i + 1}`,
                       () => `Deleted step ${i + 1} “${s.title}”.`,
-                      (at) => (at >= 0 ? stepId(at, 'delete') : `${ids}-add`),
+                      (at) => (at >= 0 ? stepId(at, 'edit') : `${ids}-add`),
                     )
                   }
                   aria-label={`Delete step ${i + 1}`}
