@@ -7,6 +7,9 @@ import type { Scenario } from '../sim/index';
 import { addStep, applyDraft, deleteStep, draftFrom, editStep, inputOf, lessonOf, moveStep, retimeStep, setMeta, slugify, TEXT_LIMITS, uniqueId } from './lessonEdit';
 import type { Draft, EditResult, StepInput } from './lessonEdit';
 import { createLabStore } from './store';
+import { scenarioArb } from '../sim/scenario/arbitrary.testkit';
+import { Timeline } from '../sim/timeline/timeline';
+import { worldHash } from '../sim/engine/engine';
 import type { LabHost } from './store';
 
 const BUILTIN = ['single-source-of-truth', 'cap-one-partition', 'quorums'];
@@ -306,5 +309,21 @@ describe('the lab store writes the draft into its scenario', () => {
     s.actions.undo();
     expect(lab.getState().scenario.lesson).toBeUndefined();
     lab.getState().actions.dispose();
+  });
+});
+
+describe('narration is not part of the run', () => {
+  it('a timeline derived for a new lesson and name gives the worlds of a fresh one', () => {
+    fc.assert(
+      fc.property(scenarioArb({ maxDuration: 200 }), fc.integer({ min: 0, max: 200 }), fc.string({ maxLength: 20 }), (s, at, name) => {
+        const tl = new Timeline(s, { interval: 16 });
+        tl.seek(Math.floor(s.duration / 2));
+        const next: Scenario = { ...s, name, lesson: { id: 'mine', lang: 'en', summary: 'A lesson.', steps: [{ tick: 0, title: 'Start', text: 'Look.' }] } };
+        const derived = tl.derive(next);
+        const t = Math.min(at, s.duration);
+        expect(worldHash(derived.worldAt(t))).toBe(worldHash(new Timeline(next, { interval: 16 }).worldAt(t)));
+      }),
+      { numRuns: 30 },
+    );
   });
 });
