@@ -44,6 +44,7 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
   const t1 = await currentTick(page);
 
   const editor = await openEditor(page);
+  await expect(editor.getByRole('heading', { name: 'Write a lesson' })).toBeFocused();
   await expect(editor.getByText('No steps yet')).toBeVisible();
 
   // A refused step says why beside the field, and keeps what was typed.
@@ -81,6 +82,7 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
   await expect(stepHeading(page, 'agent1 is cut off')).toBeVisible();
   await expect(page.getByText('Step 1 of 2')).toBeVisible();
   await page.getByRole('button', { name: 'Back to editing' }).click();
+  await expect(editor.getByRole('button', { name: 'Preview the lesson' })).toBeFocused();
 
   // Share as a link: a fresh browser opens the lesson, with its steps and the question.
   await editor.getByRole('button', { name: 'Copy link' }).click();
@@ -125,7 +127,7 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
   await editorOf(page).getByRole('button', { name: 'Delete step 1' }).click();
   await expect(editorOf(page).getByRole('status').filter({ hasText: 'Deleted step 1' })).toBeVisible();
   await expect(editorOf(page).getByRole('group', { name: 'Step 2' })).toHaveCount(0);
-  await editorOf(page).getByRole('button', { name: 'Undo' }).click();
+  await editorOf(page).getByRole('button', { name: 'Undo this change' }).click();
   await expect(editorOf(page).getByRole('group', { name: 'Step 2' })).toBeVisible();
 });
 

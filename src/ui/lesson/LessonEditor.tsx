@@ -288,6 +288,11 @@ export default function LessonEditor() {
     focusNext.current = null;
     if (id) document.getElementById(id)?.focus();
   });
+  // Opened from a menu or a button that is now gone: a keyboard user starts at the heading.
+  useEffect(() => {
+    if (!preview) document.getElementById(`${ids}-h`)?.focus();
+    // Only on opening; coming back from the preview focuses its button (below).
+  }, []);
 
   const lastIsLesson = undo[undo.length - 1]?.label.startsWith('Lesson: ') ?? false;
   const steps = draft.steps;
@@ -322,7 +327,10 @@ export default function LessonEditor() {
           <p>
             <strong>Preview</strong>: the lesson as the class sees it.
           </p>
-          <button type="button" className="primary" onClick={() => setEditorMode('edit')}>
+          <button type="button" className="primary" onClick={() => {
+              focusNext.current = `${ids}-preview`;
+              setEditorMode('edit');
+            }}>
             Back to editing
           </button>
         </div>
@@ -336,7 +344,9 @@ export default function LessonEditor() {
   return (
     <section className="lesson-editor" aria-labelledby={`${ids}-h`}>
       <div className="editor-head">
-        <h2 id={`${ids}-h`}>Write a lesson</h2>
+        <h2 id={`${ids}-h`} tabIndex={-1}>
+          Write a lesson
+        </h2>
         <button type="button" onClick={() => setLessonEditor(false)}>
           Close the editor
         </button>
@@ -473,7 +483,7 @@ export default function LessonEditor() {
               setStatus('Undone.');
             }}
           >
-            Undo
+            Undo this change
           </button>
         )}
       </div>
@@ -498,6 +508,7 @@ export default function LessonEditor() {
         <div className="editor-row">
           <button
             type="button"
+            id={`${ids}-preview`}
             disabled={steps.length === 0}
             onClick={() => {
               labActions.seekTo(steps[0]!.tick);
