@@ -282,6 +282,11 @@ export default function LessonEditor() {
   const preview = useEditorMode() === 'preview';
   const [status, setStatus] = useState('');
   const focusNext = useRef<string | null>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+  // A refused move is said below the steps: on a phone that is often off screen.
+  useEffect(() => {
+    if (problem?.field === 'step') alertRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [problem]);
 
   useEffect(() => {
     const id = focusNext.current;
@@ -321,23 +326,28 @@ export default function LessonEditor() {
   }
 
   if (preview) {
+    // The player itself, not wrapped: presenter mode shows the lesson and hides the rest.
     return (
-      <section className="lesson-editor is-preview" aria-label="Lesson preview">
-        <div className="editor-preview-bar">
+      <>
+        <div className="editor-preview-bar" role="group" aria-label="Lesson preview">
           <p>
             <strong>Preview</strong>: the lesson as the class sees it.
           </p>
-          <button type="button" className="primary" onClick={() => {
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
               focusNext.current = `${ids}-preview`;
               setEditorMode('edit');
-            }}>
+            }}
+          >
             Back to editing
           </button>
         </div>
         <Suspense fallback={<p className="hint">Loading the lesson…</p>}>
           <LessonPanel />
         </Suspense>
-      </section>
+      </>
     );
   }
 
@@ -460,7 +470,7 @@ export default function LessonEditor() {
           ),
         )}
       </ol>
-      <div role="alert" className="editor-error-region">
+      <div ref={alertRef} role="alert" className="editor-error-region">
         {problem && problem.field === 'step' && (
           <p className="editor-error">
             <span aria-hidden="true">⚠ </span>

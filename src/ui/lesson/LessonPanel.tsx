@@ -241,7 +241,7 @@ export default function LessonPanel() {
           <button type="button" onClick={() => void openAudience()}>
             Open audience window
           </button>
-          {!flags.embed && (
+          {!flags.embed && !presenter && (
             <button type="button" onClick={() => setLessonEditor(true)}>
               Edit this lesson
             </button>

@@ -51,6 +51,7 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
                 <button
                   type="button"
                   onClick={() => {
+                    setLessonEditor(false);
                     actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
                     onClose();
                   }}
