@@ -140,9 +140,10 @@ test('on a phone, a lesson is written by tapping', async ({ browser }) => {
     await pause(page);
     await page.getByRole('button', { name: 'Lessons' }).tap();
     await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: 'Write a lesson' }).tap();
-    await page.getByRole('tab', { name: 'Act' }).tap();
+    // Opened from the Timeline tab, the editor shows its own tab.
+    await expect(page.getByRole('tab', { name: 'Act' })).toHaveAttribute('aria-selected', 'true');
     const editor = editorOf(page);
-    await expect(editor).toBeVisible();
+    await expect(editor.getByRole('heading', { name: 'Write a lesson' })).toBeFocused();
     const t = await currentTick(page);
     await editor.getByLabel('Step title').tap();
     await page.keyboard.type('Paused here');

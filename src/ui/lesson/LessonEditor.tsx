@@ -295,8 +295,17 @@ export default function LessonEditor() {
   });
   // Opened from a menu or a button that is now gone: a keyboard user starts at the heading.
   useEffect(() => {
-    if (!preview) document.getElementById(`${ids}-h`)?.focus();
-    // Only on opening; coming back from the preview focuses its button (below).
+    const h = document.getElementById(`${ids}-h`);
+    // On a phone the editor may open in a tab not shown ("Write a lesson" from the Timeline
+    // tab): show its tab, as a tap on it would.
+    const panel = h?.closest('[role="tabpanel"]');
+    const hidden = panel instanceof HTMLElement && panel.hidden;
+    if (hidden) document.getElementById(panel.getAttribute('aria-labelledby') ?? '')?.click();
+    // Only on opening; coming back from the preview focuses its button (below). A tab just
+    // chosen shows on the next frame.
+    if (preview) return;
+    if (hidden) requestAnimationFrame(() => h?.focus());
+    else h?.focus();
   }, []);
 
   const lastIsLesson = undo[undo.length - 1]?.label.startsWith('Lesson: ') ?? false;
