@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { createActor } from 'xstate';
-import type { Action, ActionInput, JsonValue, Scenario, Workload, World } from '../sim/index';
+import type { Action, ActionInput, JsonValue, Lesson, Scenario, Workload, World } from '../sim/index';
 // Straight from the modules, not '../sim/index': the index also re-exports the scenario
 // schema (zod), which the first load does not need.
 import { Timeline } from '../sim/timeline/timeline';
@@ -111,6 +111,11 @@ export interface LabActions {
    * (far ticks go to the worker like any seek); one undo step back to the previous one.
    */
   openScenario(scenario: Scenario, tick: number, scenarioId?: string): void;
+  /**
+   * Renames the scenario and sets its lesson (undefined: none), as the lesson editor writes
+   * it: one undo step; the worlds are kept (narration is not part of the run).
+   */
+  narrate(name: string, lesson: Lesson | undefined, label: string): void;
   /** Says something in the notice bar (what a link or a lesson could not open, and why). */
   notify(tone: Notice['tone'], text: string): void;
   dismissNotice(): void;
@@ -177,8 +182,8 @@ function firstAgent(view: WorldView): string | null {
 
 /** The first tick at which two scenarios can differ (-1: from the start). */
 export function firstDiffTick(a: Scenario, b: Scenario): number {
-  const { actions: xa, name: _na, ...ra } = a;
-  const { actions: xb, name: _nb, ...rb } = b;
+  const { actions: xa, name: _na, lesson: _la, ...ra } = a;
+  const { actions: xb, name: _nb, lesson: _lb, ...rb } = b;
   if (canonicalJson(ra) !== canonicalJson(rb)) return -1;
   let i = 0;
   while (i < xa.length && i < xb.length && canonicalJson(xa[i]) === canonicalJson(xb[i])) i++;
@@ -715,6 +720,15 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);
       set({ actingAgent: firstAgent(get().view) });
       actions.seekTo(tick);
+    },
+
+    narrate(name, lesson, label) {
+      const s = get();
+      const { lesson: _old, ...rest } = s.scenario;
+      const next: Scenario = lesson ? { ...rest, name, lesson } : { ...rest, name };
+      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label }) });
+      // No longer the menu's (or a built-in lesson's) scenario: its own.
+      replaceScenario(next, tl.derive(next), Infinity, 'custom');
     },
 
     notify(tone, text) {

@@ -203,8 +203,9 @@ export class Timeline {
    */
   derive(next: Scenario): Timeline {
     const opts = { interval: this.interval };
-    const { actions: a, duration: _d1, name: _n1, ...restA } = this.scenario;
-    const { actions: b, duration: _d2, name: _n2, ...restB } = next;
+    // The name and a lesson's narration are words about the run, not part of it.
+    const { actions: a, duration: _d1, name: _n1, lesson: _l1, ...restA } = this.scenario;
+    const { actions: b, duration: _d2, name: _n2, lesson: _l2, ...restB } = next;
     if (canonicalJson(restA) !== canonicalJson(restB)) return new Timeline(next, opts);
     let i = 0;
     while (i < a.length && i < b.length && canonicalJson(a[i]) === canonicalJson(b[i])) i++;

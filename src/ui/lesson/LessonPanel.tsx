@@ -10,6 +10,7 @@ import { useGivenLessonStore } from './lessonContext';
 import { QrCode } from '../QrDialog';
 import { ModalDialog } from '../useModal';
 import { usePageMode } from './pageMode';
+import { setLessonEditor } from './editing';
 import './lesson.css';
 
 /** One lesson store per lab store, made when the first lesson opens, kept for the page. */
@@ -83,6 +84,7 @@ export default function LessonPanel() {
   // A lesson of one's own on another clock (a comparison from a link) has no audience link yet.
   const ownClock = useGivenLessonStore() !== null;
   const labStore = useLabStore();
+  const flags = usePageMode();
   const ids = useId();
   const [qr, setQr] = useState(false);
   const top = useRef<HTMLElement>(null);
@@ -241,6 +243,12 @@ export default function LessonPanel() {
           {(builtin || !ownClock) && (
             <button type="button" onClick={() => void openAudience()}>
               Open audience window
+            </button>
+          )}
+          {/* The editor works on the lab's scenario: a comparison's lesson is not one. */}
+          {!flags.embed && !presenter && !ownClock && (
+            <button type="button" onClick={() => setLessonEditor(true)}>
+              Edit this lesson
             </button>
           )}
           {stepLink && (

@@ -3,6 +3,7 @@ import { lessonIds, loadLesson, type LoadedLesson } from '../../state/lessons';
 import { openCompareLesson } from './compareLesson';
 import { useLab } from '../context';
 import { ModalDialog } from '../useModal';
+import { setLessonEditor } from './editing';
 
 type Entry = { id: string } & LoadedLesson;
 
@@ -24,6 +25,19 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
   return (
     <ModalDialog open={open} onClose={onClose} className="share-dialog lessons-dialog" title="Lessons">
       <p className="hint">Each lesson is a scenario with narration: it stops at each step, asks the class to predict, then shows what happened, with every claim checked against the run.</p>
+      <p className="lesson-write">
+        <button
+          type="button"
+          onClick={() => {
+            openCompareLesson(null);
+            setLessonEditor(true);
+            onClose();
+          }}
+        >
+          Write a lesson
+        </button>{' '}
+        <span className="hint">from what is on screen: add captions and questions at moments of this run, then share it.</span>
+      </p>
       {!entries && <p role="status">Loading the lessons…</p>}
       {entries && (
         <ol className="lesson-list">
@@ -38,10 +52,13 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
                 <button
                   type="button"
                   onClick={() => {
-                    if (e.kind === 'comparison') openCompareLesson({ id: e.id, comparison: e.comparison, step: 0 });
-                    else {
+                    if (e.kind === 'comparison') {
+                      setLessonEditor(false);
+                      openCompareLesson({ id: e.id, comparison: e.comparison, step: 0 });
+                    } else {
                       // A lab lesson: leave the Compare view if it is open.
                       openCompareLesson(null);
+                      setLessonEditor(false);
                       actions.openScenario(e.scenario, e.scenario.lesson!.steps[0]!.tick, `lesson:${e.id}`);
                     }
                     onClose();
