@@ -81,14 +81,18 @@ test('the embed page plays a lesson with minimal chrome, and a share link too', 
   await expect(stepHeading(page, 'Everyone agrees')).toBeInViewport();
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  // A share link made in the app, embedded.
+  // The iframe snippet the app offers for a course page, embedded.
   const app = await page.context().newPage();
   await app.goto('/');
-  await app.getByRole('button', { name: 'Copy link' }).click();
-  const field = app.getByLabel('Share link');
-  await expect(field).toHaveValue(/#s=z:/);
-  const link = await field.inputValue();
-  await page.goto(`${link}&embed`);
+  await app.getByRole('button', { name: 'Embed' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Embed on a course page' });
+  const code = await dialog.getByLabel('Embed code').inputValue();
+  const src = /^<iframe src="([^"]+)" title="StateLab: ([^"]+)"/.exec(code);
+  expect(src, code).not.toBeNull();
+  expect(src![1]).toMatch(/#s=z:.*&amp;embed$/);
+  await scan(app, 'embed dialog');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.goto(src![1]!.replace(/&amp;/g, '&'));
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Open in StateLab' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);

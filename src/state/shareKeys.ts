@@ -24,6 +24,23 @@ export function readFlags(hash: string): PageFlags {
   return { embed: tokens.has('embed'), present: tokens.has('present'), audience: tokens.has('audience') };
 }
 
+/** A link with the embed flag added (after its fragment, where readFlags looks). */
+export function embedLink(link: string): string {
+  if (readFlags(link.replace(/^[^#]*/, '')).embed) return link;
+  return link.includes('#') ? `${link}&embed` : `${link}#embed`;
+}
+
+const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The iframe a course page pastes to embed a link (embed mode: the diagram, the lesson and
+ * the timeline). The title names the scenario for screen readers; both attributes are
+ * escaped, since a scenario's name comes from whoever made the link.
+ */
+export function embedSnippet(link: string, title: string): string {
+  return `<iframe src="${attr(embedLink(link))}" title="${attr(`StateLab: ${title}`)}" width="100%" height="640" style="border:0" loading="lazy"></iframe>`;
+}
+
 /** `#lesson=<id>&step=<n>` (steps count from 1 in links, as people count them). */
 export interface LessonLink {
   lesson: string;

@@ -4,9 +4,10 @@ import type { ChangeEvent } from 'react';
 import { MAX_INFLATED_BYTES } from '../sim/scenario/codec';
 import { describeError, describeMismatch, exportContent, exportFilename, importText, linkForEnvelope } from '../state/share';
 import type { Envelope, Mismatch } from '../state/share';
+import { embedSnippet } from '../state/shareKeys';
 import { QrDialog } from './QrDialog';
 import './share.css';
-import { useModal } from './useModal';
+import { ModalDialog, useModal } from './useModal';
 
 /**
  * Sharing, in the header: "Copy link", "Show QR code", "Export", "Import". Presentational:
@@ -33,17 +34,21 @@ export interface SharePanelProps {
 export function SharePanel({ getEnvelope, onImport, error = null, onDismissError, baseUrl }: SharePanelProps) {
   const ids = useId();
   const [link, setLink] = useState<string | null>(null);
+  const [snippet, setSnippet] = useState('');
   const [status, setStatus] = useState('');
   const [ownError, setOwnError] = useState<string | null>(null);
   const [qrOpen, setQrOpen] = useState(false);
+  const [embedOpen, setEmbedOpen] = useState(false);
   const field = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const shown = ownError ?? error;
 
   const currentLink = (): string | null => {
     try {
-      const l = linkForEnvelope(getEnvelope(), baseUrl ?? window.location.href);
+      const env = getEnvelope();
+      const l = linkForEnvelope(env, baseUrl ?? window.location.href);
       setLink(l);
+      setSnippet(embedSnippet(l, env.scenario.name));
       return l;
     } catch (e) {
       setOwnError(`The link could not be made: ${(e as Error).message}`);
@@ -76,6 +81,21 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
   function showQr(): void {
     setOwnError(null);
     if (currentLink()) setQrOpen(true);
+  }
+
+  function showEmbed(): void {
+    setOwnError(null);
+    if (currentLink()) setEmbedOpen(true);
+  }
+
+  async function copySnippet(): Promise<void> {
+    try {
+      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(snippet);
+      setStatus('Embed code copied: paste it into the course page’s HTML.');
+    } catch {
+      setStatus('Copying is not allowed here: select the embed code and copy it with Ctrl+C (⌘C on a Mac).');
+    }
   }
 
   function exportFile(): void {
@@ -128,6 +148,9 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
         <button type="button" onClick={showQr}>
           Show QR code
         </button>
+        <button type="button" onClick={showEmbed} aria-haspopup="dialog">
+          Embed
+        </button>
         <button type="button" onClick={exportFile}>
           Export
         </button>
@@ -171,6 +194,19 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
         )}
       </div>
       <QrDialog open={qrOpen} link={link ?? ''} onClose={() => setQrOpen(false)} />
+      <ModalDialog open={embedOpen} onClose={() => setEmbedOpen(false)} className="share-dialog embed-dialog" title="Embed on a course page">
+        <p id={`${ids}-embed-hint`} className="hint">
+          Paste this into the course page’s HTML: what is on screen now plays there, at this tick, with the diagram, its lesson if it has one, and the timeline, and a
+          link back to StateLab.
+        </p>
+        <label htmlFor={`${ids}-embed`}>Embed code</label>
+        <textarea id={`${ids}-embed`} readOnly rows={4} value={snippet} aria-describedby={`${ids}-embed-hint`} onFocus={(e) => e.currentTarget.select()} />
+        <p>
+          <button type="button" onClick={() => void copySnippet()}>
+            Copy embed code
+          </button>
+        </p>
+      </ModalDialog>
     </div>
   );
 }
