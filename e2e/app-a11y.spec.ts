@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { scan } from './helpers';
 
 /**
  * axe-core finds no violations in light, dark and reduced-motion modes, at desktop and
@@ -17,12 +17,6 @@ const SIZES = [
   { name: 'desktop', width: 1280, height: 720 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
-
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
-}
 
 async function settle(page: Page): Promise<void> {
   // A still picture: axe checks what is on screen, and nothing should move under it.

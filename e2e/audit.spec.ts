@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { open, pause } from './helpers';
+import { open, pause, scan } from './helpers';
 
 /**
  * Rollback and audit, as a user meets them: write a key twice, open its audit trail in
@@ -32,12 +31,6 @@ async function writeAndWait(page: Page, agent: string, key: string, value: strin
 
 function trail(page: Page): Locator {
   return page.getByRole('list', { name: 'Audit trail', exact: true });
-}
-
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
 }
 
 test('roll back a key and see the audit trail, with the rollback in it', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { scan } from './helpers';
 
 /**
  * The Compare view, as a person uses it: open it from the header, watch the built-in
@@ -20,12 +20,6 @@ async function finished(page: Page): Promise<void> {
 
 async function scoreboardText(page: Page): Promise<string> {
   return (await page.getByRole('region', { name: 'Scoreboard table' }).innerText()).replace(/\s+/g, ' ');
-}
-
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
 }
 
 async function shots(page: Page, name: string): Promise<void> {

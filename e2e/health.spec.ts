@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { open, pause } from './helpers';
+import { open, pause, scan } from './helpers';
 
 /**
  * Health checks as a user meets them: crash a replica, watch its watchers suspect it and
@@ -23,12 +22,6 @@ async function seek(page: Page, tick: number): Promise<void> {
 
 function server(page: Page, id: string) {
   return page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: new RegExp(`^${id} \\(replica\\)`) });
-}
-
-async function axe(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
 }
 
 test('a cache fallback labels a stale read; a crashed replica is suspected, then marked down, with how long it took', async ({ page }) => {
@@ -70,5 +63,5 @@ test('a cache fallback labels a stale read; a crashed replica is suspected, then
   await expect(details.getByRole('list', { name: "Detection of r2's crash at tick 100" })).toContainText(/agent4: suspected after \d+ ticks, down after \d+ ticks/);
   // One scan (axe costs many seconds here): the health controls, the badges and the
   // detector table it shares with an agent's Inspect.
-  await axe(page, 'a crashed replica inspected');
+  await scan(page, 'a crashed replica inspected');
 });

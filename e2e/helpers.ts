@@ -1,5 +1,6 @@
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 /** What every app spec does first and often: open the page, pause it, read the tick. */
 
@@ -24,3 +25,15 @@ export async function currentTick(page: Page): Promise<number> {
   if (!m) throw new Error(`no tick in "${t}"`);
   return Number(m[1]);
 }
+
+/** axe-core on the page (or only on the elements `include` selects): no violation of WCAG 2.2 AA or best practice. */
+export async function scan(page: Page, what: string, include: string[] = []): Promise<void> {
+  let builder = new AxeBuilder({ page });
+  for (const sel of include) builder = builder.include(sel);
+  const result = await builder.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
+}
+
+/** A lesson step's title, as the lesson panel shows it. */
+export const stepHeading = (page: Page, name: string): Locator => page.getByRole('heading', { name, level: 2 });

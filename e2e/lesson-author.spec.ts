@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { currentTick, open, pause } from './helpers';
+import { currentTick, open, pause, scan, stepHeading } from './helpers';
 
 /**
  * A teacher writes a lesson in the app: does a few things in the lab, opens the editor, adds
@@ -11,15 +10,7 @@ import { currentTick, open, pause } from './helpers';
  * after a reload. Then the same by tapping on a phone.
  */
 
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
-}
-
 const editorOf = (page: Page): Locator => page.getByRole('region', { name: 'Write a lesson' });
-const stepHeading = (page: Page, name: string): Locator => page.getByRole('heading', { name, level: 2 });
-
 async function openEditor(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Lessons' }).click();
   await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: 'Write a lesson' }).click();

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { scan, stepHeading } from './helpers';
 
 /**
  * "CAP in one partition": a lesson that is a comparison, so it opens in the Compare view with
@@ -11,13 +11,6 @@ import AxeBuilder from '@axe-core/playwright';
 
 const CAP = '#lesson=cap-one-partition';
 
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
-}
-
-const stepHeading = (page: Page, name: string) => page.getByRole('heading', { name, level: 2 });
 const panel = (page: Page, name: string) => page.getByRole('article', { name });
 
 test("a deep link opens the comparison at step 2; the prediction is revealed on the next step, with the panels at its tick", async ({ page }) => {

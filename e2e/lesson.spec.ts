@@ -1,20 +1,11 @@
 import { test, expect } from '@playwright/test';
-import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { scan, stepHeading } from './helpers';
 import { qrFor } from '../src/ui/QrDialog';
 import { serveDist } from './static-server';
 
 /** Lessons as a class uses them: deep links, predictions, presenter and audience, embed, phone. */
 
 const LESSON = '#lesson=single-source-of-truth';
-
-async function scan(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
-  expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
-}
-
-const stepHeading = (page: Page, name: string) => page.getByRole('heading', { name, level: 2 });
 
 test('a deep link opens the lesson at step 4, with its claims checked against the run', async ({ page }) => {
   await page.goto(`/${LESSON}&step=4`);
