@@ -91,11 +91,16 @@ describe('natural order', () => {
       'a10', 'agent', 'agent1', 'agent9', 'agent10', 'b2', 'store',
     ]);
     expect(compareNatural('r01', 'r1')).not.toBe(0);
+    // Numbers inside a name too: agent1x is agent 1's, so it comes before agent2 and agent10.
+    expect(['agent10', 'agent2', 'agent1x', 'agent1', 'r2a9', 'r2a10', 'r10a1'].sort(compareNatural)).toEqual(['agent1', 'agent1x', 'agent2', 'agent10', 'r2a9', 'r2a10', 'r10a1']);
   });
 
-  it('orders names made of a prefix and a number totally: antisymmetric, transitive, 0 only for equal names', () => {
-    const name = fc.tuple(fc.constantFrom('agent', 'r', 'a', ''), fc.option(fc.nat({ max: 120 }), { nil: undefined }), fc.constantFrom('', '0'))
+  it('orders any names totally: antisymmetric, transitive, 0 only for equal names', () => {
+    const prefixed = fc.tuple(fc.constantFrom('agent', 'r', 'a', ''), fc.option(fc.nat({ max: 120 }), { nil: undefined }), fc.constantFrom('', '0'))
       .map(([p, n, z]) => `${p}${n === undefined ? '' : `${z}${n}`}`);
+    // Digits anywhere, next to letters and to characters below and above the digits' codes.
+    const mixed = fc.array(fc.constantFrom('a', 'g', 'x', '-', '~', '0', '1', '2', '9'), { maxLength: 7 }).map((cs) => cs.join(''));
+    const name = fc.oneof(prefixed, mixed);
     fc.assert(
       fc.property(name, name, name, (a, b, c) => {
         expect(Math.sign(compareNatural(a, b)) + Math.sign(compareNatural(b, a))).toBe(0);

@@ -254,8 +254,10 @@ describe('history JSON export', () => {
 });
 
 describe('lane order', () => {
-  it('orders ids naturally: agent2 before agent10', async () => {
-    const { naturalCompare } = await import('./trace');
-    expect(['agent10', 'agent2', 'store', 'agent1', 'a', 'agent1x'].sort(naturalCompare)).toEqual(['a', 'agent1', 'agent1x', 'agent2', 'agent10', 'store']);
+  it('orders ids naturally, servers then agents: agent2 before agent10', () => {
+    const base = defaultScenario();
+    const agent = base.agents[0]!;
+    const s: Scenario = { ...base, agents: ['agent10', 'agent2', 'agent1', 'a', 'agent1x'].map((id) => ({ ...agent, id })) };
+    expect(recordTrace(s, 5).lanes.map((l) => l.id)).toEqual(['store', 'a', 'agent1', 'agent1x', 'agent2', 'agent10']);
   });
 });

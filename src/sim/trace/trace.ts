@@ -1,5 +1,5 @@
 import type { JsonValue } from '../core/json';
-import { dictGet, dictHas, dictKeys } from '../core/dict';
+import { compareNatural, dictGet, dictHas, dictKeys } from '../core/dict';
 import { advance, initWorld } from '../engine/engine';
 import type { EngineObserver } from '../engine/observer';
 import type { Message, World } from '../engine/types';
@@ -136,36 +136,8 @@ export function recordTraceFrom(w: World, s: Scenario, to: number, opts: TraceOp
   return r.finish(s.name, from, truncated ? w.now : Math.max(to, w.now), truncated, maxEvents);
 }
 
-interface RawEvent {
-  lane: number;
-  tick: number;
-  kind: TraceEventKind;
-  label: string;
-  op?: number;
-  outcome?: Outcome;
-  msg?: number;
-  fault?: Action['type'];
-  error?: string;
-  /** Vector clock during recording, by lane index as lanes appeared; shorter ones end in zeros. */
-  clock: number[];
-}
-
-/** agent2 before agent10: numbers inside ids compare as numbers, the rest by code unit. */
-export function naturalCompare(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const xa = a.match(re) ?? [];
-  const xb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(xa.length, xb.length); i++) {
-    const p = xa[i]!;
-    const q = xb[i]!;
-    if (p === q) continue;
-    const np = /^\d/.test(p);
-    const nq = /^\d/.test(q);
-    if (np && nq && Number(p) !== Number(q)) return Number(p) - Number(q);
-    return p < q ? -1 : 1;
-  }
-  return xa.length - xb.length;
-}
+/** An event while recording: no id or place in its lane yet; its clock, by lane index as lanes appeared, may be shorter (the rest are zeros). */
+type RawEvent = Omit<TraceEvent, 'id' | 'seq'>;
 
 /** Pads a clock with zeros to `n` entries: a packed array, never a holey one (slow to copy). */
 function dense(c: number[], n: number): void {
@@ -194,8 +166,8 @@ class Recorder implements EngineObserver {
     private readonly s: Scenario,
   ) {
     this.openedTo = w.actionsApplied;
-    for (const id of dictKeys(w.servers).sort(naturalCompare)) this.lane(id);
-    for (const id of dictKeys(w.agents).sort(naturalCompare)) this.lane(id);
+    for (const id of dictKeys(w.servers).sort(compareNatural)) this.lane(id);
+    for (const id of dictKeys(w.agents).sort(compareNatural)) this.lane(id);
   }
 
   /** Pending operations and messages in flight at the start, in creation (id) order. */
