@@ -79,9 +79,11 @@ test('a cut projection falls behind and serves a stale read; healed, it catches 
   await stepUntil(page, async () => (await behind(page, 'proj1')) === 0);
 
   // The version slider shows an earlier state: just after red was appended.
-  await page.getByLabel('Audit trail of key').selectOption('color');
-  const firstColor = page.getByRole('table', { name: 'Events that changed color' }).getByRole('row').last();
-  const redVersion = Number((await firstColor.getByRole('cell').first().textContent()) ?? NaN);
+  // The pane's key opens its audit trail in Inspect; the oldest change is red's append.
+  await page.getByRole('button', { name: 'Audit trail of color' }).click();
+  const firstColor = page.getByRole('list', { name: 'Audit trail', exact: true }).getByRole('listitem').last();
+  await expect(firstColor).toContainText('"red"');
+  const redVersion = Number(/\bv(\d+) ·/.exec((await firstColor.textContent()) ?? '')?.[1] ?? NaN);
   expect(redVersion).toBeGreaterThan(0);
   const slider = page.getByRole('slider', { name: 'State as of version' });
   await slider.fill(String(redVersion));

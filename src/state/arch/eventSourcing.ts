@@ -19,7 +19,6 @@ export const TAPE_CELLS = 40;
 export const READS_SCANNED = 300;
 const STALE_SHOWN = 8;
 const KEYS_SHOWN = 24;
-const AUDIT_SHOWN = 20;
 
 export interface EsCell {
   version: number;
@@ -83,7 +82,7 @@ export interface EventSourcingView {
   projections: EsProjectionView[];
   /** Versions of the log's snapshots, the last few. */
   snapshotVersions: number[];
-  /** Keys the log has ever touched (the first KEYS_SHOWN), for the audit trail's picker. */
+  /** Keys the log has ever touched (the first KEYS_SHOWN): each opens its audit trail in Inspect. */
   keys: string[];
   keyCount: number;
   staleReads: EsStaleRead[];
@@ -94,8 +93,6 @@ export interface EventSourcingView {
   agents: string[];
   /** The tape's last cells and the state at the head. */
   latest: EsAsOfView | null;
-  /** The audit trail of each key in `keys`. */
-  audits: { key: string; entries: EsAuditEntry[]; total: number }[];
 }
 
 function isLog(s: EsState | undefined): s is LogState {
@@ -227,7 +224,6 @@ export function buildEventSourcingView(w: World, _s: Scenario): EventSourcingVie
     lastAppend: lastAppend.slice(0, 200),
     agents: dictKeys(w.agents).slice(0, 200),
     latest: buildEventSourcingAsOf(w, null),
-    audits: keys.map((key) => ({ key, ...buildEventSourcingAudit(w, key) })),
   };
 }
 
@@ -304,23 +300,4 @@ export function buildEventSourcingAsOf(w: World, version: number | null): EsAsOf
     from: r.from,
     snapshots: snapshotsBetween(log, start, end),
   };
-}
-
-export interface EsAuditEntry {
-  version: number;
-  type: string;
-  agent: string;
-  tick: number;
-  summary: string;
-}
-
-/** The audit trail of one key: which events changed it, by whom, when (the last few). */
-export function buildEventSourcingAudit(w: World, key: string): { entries: EsAuditEntry[]; total: number } {
-  const log = logOf(w);
-  const idx = log ? (dictGet(log.keyIndex, key) ?? []) : [];
-  const entries = idx.slice(-AUDIT_SHOWN).reverse().map((v) => {
-    const c = cellOf(log!.events[v - 1]!, log!.events);
-    return { version: v, type: c.type, agent: c.agent, tick: c.tick, summary: c.summary };
-  });
-  return { entries, total: idx.length };
 }

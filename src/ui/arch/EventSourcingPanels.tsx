@@ -160,14 +160,13 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
 }
 
 /** The event-sourcing diagram, shown under the topology. */
-export function EventSourcingDiagram({ view }: { view: EventSourcingView; actions: LabActions }) {
+export function EventSourcingDiagram({ view, actions }: { view: EventSourcingView; actions: LabActions }) {
   const ids = useId();
   const timeline = useLab((s) => s.timeline);
   // A version picked on the slider, with the tape and state computed for it. The log's prefix
   // never changes, so it stays right while the run goes on (until the scenario changes or the
   // cursor goes back before it).
   const [picked, setPicked] = useState<{ asOf: EsAsOfView; timeline: unknown } | null>(null);
-  const [auditKey, setAuditKey] = useState('');
   const pick = (v: number): void => {
     if (v >= view.head) return setPicked(null);
     // The cursor's world, read at once. `current` may be ahead of the cursor while the
@@ -178,8 +177,6 @@ export function EventSourcingDiagram({ view }: { view: EventSourcingView; action
   };
   const valid = picked !== null && picked.timeline === timeline && picked.asOf.version < view.head;
   const asOf = valid ? picked.asOf : view.latest;
-  const key = auditKey !== '' && view.keys.includes(auditKey) ? auditKey : (view.keys[0] ?? '');
-  const audit = view.audits.find((a) => a.key === key) ?? null;
   if (!asOf) return null;
   const how = asOf.from > 0 ? `from the snapshot at version ${asOf.from} plus ${asOf.eventsApplied} events` : `from scratch: ${asOf.eventsApplied} events applied`;
   return (
@@ -259,47 +256,23 @@ export function EventSourcingDiagram({ view }: { view: EventSourcingView; action
           ))}
         </ul>
       )}
-      <h3>Audit trail</h3>
+      <h3 id={`${ids}-audit`}>Audit trail</h3>
       {view.keys.length === 0 ? (
         <p className="hint">No key has changed yet.</p>
       ) : (
         <>
-          <div className="field-row">
-            <label htmlFor={`${ids}-k`}>Audit trail of key</label>
-            <select id={`${ids}-k`} value={key} onChange={(e) => setAuditKey(e.target.value)}>
-              {view.keys.map((k) => (
-                <option key={k} value={k}>
+          {/* One trail, Inspect's: it has every architecture's entries, old → new, and rollback. */}
+          <p className="hint">Who changed a key, event by event, opens in Inspect:</p>
+          <ul className="es-keys" aria-labelledby={`${ids}-audit`}>
+            {view.keys.map((k) => (
+              <li key={k}>
+                <button type="button" className="linklike" aria-label={`Audit trail of ${k}`} onClick={() => actions.select({ kind: 'key', key: k })}>
                   {k}
-                </option>
-              ))}
-            </select>
-          </div>
-          {audit && (
-            <table className="grid es-table">
-              <caption className="sr-only">Events that changed {key}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">Version</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Agent</th>
-                  <th scope="col" className="num">Tick</th>
-                </tr>
-              </thead>
-              <tbody>
-                {audit.entries.map((e) => (
-                  <tr key={e.version}>
-                    <td className="num">{e.version}</td>
-                    <td>
-                      {e.type} {e.summary}
-                    </td>
-                    <td>{e.agent}</td>
-                    <td className="num">{e.tick}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {audit && audit.total > audit.entries.length && <p className="hint">The last {audit.entries.length} of {audit.total} events.</p>}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {view.keyCount > view.keys.length && <p className="hint">The first {view.keys.length} of {view.keyCount} keys; Inspect lists every key changed so far.</p>}
         </>
       )}
     </section>
