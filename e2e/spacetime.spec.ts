@@ -30,8 +30,8 @@ test('choose an event and see its causal past; the keyboard reaches every event'
   // The store crashed at tick 250: a fault on its lane.
   await expect(diagram.getByRole('button', { name: 'store, tick 250, fault: crashed' })).toBeVisible();
   const reply = diagram.getByRole('button', { name: /^agent1, tick 242, receive: reply #253 ok from store$/ });
-  // Events of one tick sit close together: the click goes to the event itself.
-  await reply.dispatchEvent('click');
+  // Events of one tick sit a few px apart: a real mouse click at each lands on that event.
+  await reply.click();
   await expect(reply).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('status').filter({ hasText: 'Chosen: agent1, tick 242, receive' })).toContainText('Vector clock: store 1, agent1 3.');
   const past = page.getByRole('region', { name: 'Happened before it (causal past)' });
@@ -58,6 +58,11 @@ test('choose an event and see its causal past; the keyboard reaches every event'
   await expect(tickText(page)).toContainText('tick 300 / 800');
   await page.keyboard.press('Escape');
   await expect(diagram.getByRole('button', { pressed: true })).toHaveCount(0);
+  // agent2's invoke and send of tick 247 share one slot; the mouse tells them apart.
+  for (const name of [/^agent2, tick 247, send/, /^agent2, tick 247, invoke/]) {
+    await diagram.getByRole('button', { name }).click();
+    await expect(diagram.getByRole('button', { name })).toHaveAttribute('aria-pressed', 'true');
+  }
 
   // A wider window.
   await page.getByLabel('Ticks shown').selectOption('120');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordTrace } from '../sim/trace/trace';
 import { faultsScenario } from '../sim/scenario/builtins';
-import { dropReach, layoutSpaceTime, neighbourEvent } from './spacetime';
+import { HIT, dropReach, layoutSpaceTime, neighbourEvent } from './spacetime';
 
 describe('space-time geometry', () => {
   const s = faultsScenario();
@@ -67,5 +67,25 @@ describe('space-time geometry', () => {
     const small = layoutSpaceTime(trace, { from: 250, to: 300, width: 200, laneHeight: 18, gutter: 48 });
     for (const e of small.events) expect(e.x).toBeLessThanOrEqual(200);
     expect(small.height).toBeLessThan(L.height);
+  });
+
+  it("gives each event its own click target: a lane's targets never overlap, and each holds its event", () => {
+    // 100 ticks in 400 px: several events of one tick sit a few px apart.
+    const tight = layoutSpaceTime(trace, { from: 200, to: 300, width: 400 });
+    let split = 0;
+    const byLane = new Map<number, typeof tight.events>();
+    for (const e of tight.events) byLane.set(e.lane, [...(byLane.get(e.lane) ?? []), e]);
+    for (const lane of byLane.values()) {
+      lane.sort((a, b) => a.x - b.x);
+      lane.forEach((e, i) => {
+        expect(e.hitX1).toBeLessThanOrEqual(e.x);
+        expect(e.hitX2).toBeGreaterThanOrEqual(e.x);
+        expect(e.hitX2 - e.hitX1).toBeLessThanOrEqual(2 * HIT);
+        if (e.hitX2 - e.hitX1 < 2 * HIT) split += 1;
+        const next = lane[i + 1];
+        if (next) expect(e.hitX2).toBeLessThanOrEqual(next.hitX1);
+      });
+    }
+    expect(split).toBeGreaterThan(0);
   });
 });

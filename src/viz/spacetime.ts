@@ -34,7 +34,13 @@ export interface EventGeom {
   y: number;
   kind: TraceEventKind;
   outcome?: Outcome;
+  /** Where a click chooses this event: at most HIT px each side, and never past halfway to a lane neighbour. */
+  hitX1: number;
+  hitX2: number;
 }
+
+/** Half the width of an event's click target when it has room. */
+export const HIT = 7;
 
 /** An operation as a bar on its agent's lane, invoke to completion (or the window's edge). */
 export interface OpBar {
@@ -137,9 +143,28 @@ export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTime
   const events: EventGeom[] = [];
   for (const e of trace.events) {
     if (!visible(e.tick)) continue;
-    const g: EventGeom = { id: e.id, lane: e.lane, x: xs.get(e.id)!, y: lanes[e.lane]!.y, kind: e.kind };
+    const x = xs.get(e.id)!;
+    const g: EventGeom = { id: e.id, lane: e.lane, x, y: lanes[e.lane]!.y, kind: e.kind, hitX1: x - HIT, hitX2: x + HIT };
     if (e.outcome !== undefined) g.outcome = e.outcome;
     events.push(g);
+  }
+  // Events of one tick share its slot, a few px apart in a busy window: overlapping targets
+  // would let a click choose the neighbour drawn on top, so the lane's targets are split midway.
+  const byLane = new Map<number, EventGeom[]>();
+  for (const g of events) {
+    const l = byLane.get(g.lane);
+    if (l) l.push(g);
+    else byLane.set(g.lane, [g]);
+  }
+  for (const l of byLane.values()) {
+    l.sort((a, b) => a.x - b.x);
+    for (let i = 1; i < l.length; i++) {
+      const a = l[i - 1]!;
+      const b = l[i]!;
+      const mid = (a.x + b.x) / 2;
+      a.hitX2 = Math.min(a.hitX2, mid);
+      b.hitX1 = Math.max(b.hitX1, mid);
+    }
   }
 
   const bars: OpBar[] = [];

@@ -2,7 +2,7 @@ import { memo, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { Trace, TraceEvent } from '../../sim/trace/trace';
 import { relations } from '../../sim/trace/clock';
-import { labelGutter, layoutSpaceTime, neighbourEvent } from '../../viz/spacetime';
+import { HIT, labelGutter, layoutSpaceTime, neighbourEvent } from '../../viz/spacetime';
 import type { ArrowGeom, EventGeom, OpBar, SpaceTimeLayout } from '../../viz/spacetime';
 import { agentColour } from '../../viz/palette';
 import { useElementSize } from '../context';
@@ -211,7 +211,8 @@ const Plot = memo(function Plot({ L, trace, sel, rels, tabStop, compact, on }: P
               onKeyDown={(ev) => on.key(ev, g.id)}
               onFocus={() => on.focus(g.id)}
             >
-              <rect className="st-hit" x={g.x - 7} y={g.y - 10} width={14} height={20} />
+              <rect className="st-hit" x={g.hitX1} y={g.y - 10} width={g.hitX2 - g.hitX1} height={20} />
+              <rect className="st-focus" x={g.x - HIT} y={g.y - 10} width={2 * HIT} height={20} rx={3} />
               <Mark g={g} rel={rel} />
             </g>
           );
