@@ -109,6 +109,31 @@ describe('session guarantees, from real-time order when there are no versions', 
     expect(checkSessions(fine).violations).toEqual([]);
   });
 
+  it('where results name replicas, a third party read is evidence only at the replica that accepted the write', () => {
+    // Gossip: agent1 read 5 at r1 and wrote 6 there; agent3 reads at r2, which has not heard
+    // of 6 yet. That is staleness (and causally fine), not a write ordered before its read.
+    const wfr = (at: string) => ({
+      ops: [
+        rec(1, 'agent2', 'set', { key: 'x', value: 5 }, 0, 1, { dot: ['r1', 1] }),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 5, replica: 'r1' }),
+        rec(3, 'agent1', 'set', { key: 'x', value: 6 }, 4, 5, { dot: ['r1', 2] }),
+        rec(4, 'agent3', 'get', { key: 'x' }, 6, 7, { value: 5, replica: at }),
+      ],
+    });
+    expect(checkSessions(wfr('r2')).violations).toEqual([]);
+    // r1 accepted 6 and still answers 5: there, 5 is ordered after the write that read it.
+    expect(checkSessions(wfr('r1')).counts['writes-follow-reads']).toBe(1);
+    const mw = (at: string) => ({
+      ops: [
+        rec(1, 'agent1', 'update', { updates: { x: 1 } }, 0, 1, { dots: [['r1', 1]] }),
+        rec(2, 'agent1', 'update', { updates: { x: 2 } }, 2, 3, { dots: [['r2', 1]] }),
+        rec(3, 'agent2', 'get', { key: 'x' }, 4, 5, { value: 1, replica: at }),
+      ],
+    });
+    expect(checkSessions(mw('r1')).violations).toEqual([]);
+    expect(checkSessions(mw('r2')).counts['monotonic-writes']).toBe(1);
+  });
+
   it('promise nothing for failed or unknown operations', () => {
     const h = {
       ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, null, 'info'), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: null })],

@@ -22,7 +22,9 @@ import type { History, OpRecord } from './types';
  * value u is certainly older than write W when every op that could have written u
  * completed before W was invoked (the initial "no value" counts as written at the start).
  * That inference assumes writes take effect within their intervals, which a weak store need
- * not do: versions are the better evidence and are used whenever present.
+ * not do: versions are the better evidence and are used whenever present. Where results name
+ * the replica that served a read or accepted a write (gossip), a third party's read is
+ * evidence about write order only if it was served by the replica that accepted the write.
  *
  * - read-your-writes: after A writes k, A's reads of k see that write or a later one.
  * - monotonic reads: A's later read never sees an older state than A's earlier read.
@@ -59,6 +61,8 @@ interface SOp {
   readonly version: number | null;
   /** 'key': a get's per-key version; 'store': a write's or get_all's store version. */
   readonly scope: 'key' | 'store';
+  /** The replica that served a read or accepted a write, when the result says (gossip's `replica`, `dot`, `dots`). */
+  readonly replica: string | null;
 }
 
 export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'line'; maxPerGuarantee?: number } = {}): SessionReport {
@@ -103,8 +107,15 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
       else list.push(o);
     }
   }
-  /** A read (by anyone) invoked after `after` that returned (k, v). */
-  const laterRead = (k: string, v: RegValue, after: number): SOp | undefined => (readsOf.get(JSON.stringify([k, v])) ?? []).find((r) => r.call > after);
+  /**
+   * A read (by anyone) invoked after write q completed that returned (k, v), from a server
+   * that certainly held q. Real time says so on a store where a completed write is everywhere
+   * (the assumption of a history without replicas). Where results name replicas, only the
+   * replica that accepted q certainly held it: another may simply not have heard of q yet,
+   * which is staleness, not a reordering (and would contradict a causal verdict).
+   */
+  const laterRead = (k: string, v: RegValue, q: SOp): SOp | undefined =>
+    (readsOf.get(JSON.stringify([k, v])) ?? []).find((r) => r.call > q.ret && (r.replica === null && q.replica === null ? true : r.replica !== null && r.replica === q.replica));
 
   // Each agent's ops in session order. Each check compares an op with the strongest earlier
   // evidence (the latest own write of a key, the highest version read so far), not with
@@ -206,7 +217,7 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
             const p = lastWrite.get(k);
             const v = p?.writes.get(k);
             if (p === undefined || v === undefined || v === w) continue;
-            const r = laterRead(k, v, q.ret);
+            const r = laterRead(k, v, q);
             const src = r === undefined ? [] : sourcesOf(k, v, r.ret);
             if (r === undefined || src.length !== 1 || src[0]?.id !== p.id) continue;
             add({
@@ -238,7 +249,7 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
             const p = lastRead.get(k);
             const v = p?.reads.get(k);
             if (p === undefined || v === undefined || v === null || q.writes.get(k) === v) continue;
-            const r = laterRead(k, v, q.ret);
+            const r = laterRead(k, v, q);
             const src = r === undefined ? [] : sourcesOf(k, v, r.ret);
             if (r === undefined || src.length !== 1 || src[0]?.id === q.id) continue;
             add({
@@ -317,7 +328,21 @@ function toSOp(r: OpRecord, allKeys: readonly string[]): SOp[] {
   }
   const writes = writesOf(r, allKeys, false);
   if (reads.size === 0 && writes.size === 0) return [];
-  return [{ rec: r, id: r.id, agent: r.agent, call: r.invokedAt, ret: r.completedAt, reads, writes, version: usable, scope }];
+  return [{ rec: r, id: r.id, agent: r.agent, call: r.invokedAt, ret: r.completedAt, reads, writes, version: usable, scope, replica: replicaOf(result) }];
+}
+
+/** Where an op happened, if its result names one replica: a read's `replica`, a write's dot(s). */
+function replicaOf(result: { [k: string]: unknown }): string | null {
+  const served = dictGet(result, 'replica');
+  if (typeof served === 'string') return served;
+  const dots = [dictGet(result, 'dot'), ...(Array.isArray(dictGet(result, 'dots')) ? (dictGet(result, 'dots') as unknown[]) : [])];
+  let at: string | null = null;
+  for (const d of dots) {
+    if (!Array.isArray(d) || typeof d[0] !== 'string') continue;
+    if (at !== null && at !== d[0]) return null;
+    at = d[0];
+  }
+  return at;
 }
 
 /** What an op wrote, key by key. `maybe`: include ops whose effect is not certain. */
