@@ -100,6 +100,18 @@ describe('the built-in comparison', () => {
     for (const b of boards.values()) for (const v of referenceVerdicts(b)) expect(v.reason.length).toBeGreaterThan(20);
   });
 
+  it('the models table never contradicts itself: causal only with every session guarantee, sequential only if causal', () => {
+    const guarantees = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
+    for (const b of boards.values()) {
+      if (b.models.causal === true) for (const g of guarantees) expect(b.models[g], `${b.panel}: causal but not ${g}`).toBe(true);
+      if (b.models.sequential === true) expect(b.models.causal, b.panel).toBe(true);
+      if (b.models.linearizable === true) expect(b.models.sequential, b.panel).toBe(true);
+    }
+    // Event sourcing's projections miss the writer's own appends: not causal, with the reason.
+    expect(board('event-sourcing').models.causal).toBe(false);
+    expect(board('event-sourcing').implied.causal).toMatch(/^read your writes fails/);
+  });
+
   it('observing messages and divergence does not change a panel’s world', async () => {
     const { worldAt, worldHash } = await import('../engine/engine');
     const r = runs.get('gossip-lww')!;

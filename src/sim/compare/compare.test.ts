@@ -7,7 +7,7 @@ import { builtinComparisons, builtinComparison, type Comparison } from './consta
 import { parseComparison, parseComparisonText } from './validate';
 import { divergentKeys } from './run';
 import { initWorld } from '../engine/engine';
-import { percentile } from './scoreboard';
+import { implications, percentile, type Models } from './scoreboard';
 import { availabilityStars, scalabilityStars } from './reference';
 
 describe('the comparison format', () => {
@@ -129,6 +129,32 @@ describe('measures', () => {
         expect(availabilityStars(lo)).toBeLessThanOrEqual(availabilityStars(hi));
         expect(scalabilityStars(lo)).toBeGreaterThanOrEqual(scalabilityStars(hi));
       }),
+    );
+  });
+
+  it('completes the models from the chain linearizable ⇒ sequential ⇒ causal ⇒ each session guarantee (property)', () => {
+    const verdict = fc.constantFrom<true | false | 'unknown'>(true, false, 'unknown');
+    const guarantees = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
+    fc.assert(
+      fc.property(verdict, verdict, verdict, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (linearizable, sequential, causal, holds) => {
+        const base: Models = { linearizable, sequential, causal, 'read-your-writes': holds[0]!, 'monotonic-reads': holds[1]!, 'monotonic-writes': holds[2]!, 'writes-follow-reads': holds[3]! };
+        const { models: m, implied } = implications(base);
+        // Never "causal" beside a failed guarantee, never "sequential" beside "not causal" unless a search said so.
+        if (guarantees.some((g) => !base[g])) expect(m.causal).toBe(false);
+        if (m.causal === false && sequential === 'unknown') expect(m.sequential).toBe(false);
+        if (linearizable === true && sequential === 'unknown' && m.causal !== false) expect(m.sequential).toBe(true);
+        // Only an undecided verdict is filled in, except causal, which the versions can refute.
+        expect(m.linearizable).toBe(linearizable);
+        if (sequential !== 'unknown') expect(m.sequential).toBe(sequential);
+        if (causal === false) expect(m.causal).toBe(false);
+        for (const g of guarantees) expect(m[g]).toBe(base[g]);
+        // Each change says why.
+        expect(implied.causal !== undefined).toBe(m.causal !== causal);
+        expect(implied.sequential !== undefined).toBe(m.sequential !== sequential);
+      }),
+    );
+    expect(implications({ linearizable: false, sequential: 'unknown', causal: true, 'read-your-writes': false, 'monotonic-reads': true, 'monotonic-writes': true, 'writes-follow-reads': true }).implied.causal).toBe(
+      'read your writes fails, and causal consistency implies every session guarantee',
     );
   });
 });

@@ -71,15 +71,9 @@ export interface Scoreboard {
   anomalies: Record<AnomalyType, number>;
   sessions: Record<Guarantee, number>;
   causal: Record<CausalPattern, number>;
-  models: {
-    linearizable: Verdict;
-    sequential: Verdict;
-    causal: Verdict;
-    'read-your-writes': boolean;
-    'monotonic-reads': boolean;
-    'monotonic-writes': boolean;
-    'writes-follow-reads': boolean;
-  };
+  models: Models;
+  /** Verdicts that come from another model's (see `implications`), with the reason. */
+  implied: Implied;
   /** Liveness, apart from the models: did the holders of every key end up equal. */
   convergence: {
     divergentAtEnd: string[];
@@ -101,6 +95,57 @@ export interface Scoreboard {
   /** How many evidence items exist beyond those listed. */
   evidenceLeftOut: number;
   notes: string[];
+}
+
+export interface Models {
+  linearizable: Verdict;
+  sequential: Verdict;
+  causal: Verdict;
+  'read-your-writes': boolean;
+  'monotonic-reads': boolean;
+  'monotonic-writes': boolean;
+  'writes-follow-reads': boolean;
+}
+
+export type Implied = Partial<Record<'sequential' | 'causal', string>>;
+
+const GUARANTEE_NAMES: Record<Guarantee, string> = {
+  'read-your-writes': 'read your writes',
+  'monotonic-reads': 'monotonic reads',
+  'monotonic-writes': 'monotonic writes',
+  'writes-follow-reads': 'writes follow reads',
+};
+
+/**
+ * The models form a chain: linearizable ⇒ sequential ⇒ causal ⇒ each session guarantee
+ * (Brzezinski et al. 2004: causal consistency is the four guarantees together). A checker
+ * that cannot decide (sequential past its budget) or that sees less (the causal checker
+ * reads values; the session checker also reads the versions a store reports) is completed
+ * from the others, so the table never says "causal" beside a failed session guarantee.
+ */
+export function implications(m: Models): { models: Models; implied: Implied } {
+  const models = { ...m };
+  const implied: Implied = {};
+  const failing = (Object.keys(GUARANTEE_NAMES) as Guarantee[]).filter((g) => !m[g]);
+  if (failing.length > 0 && models.causal !== false) {
+    models.causal = false;
+    implied.causal = `${failing.map((g) => GUARANTEE_NAMES[g]).join(' and ')} ${failing.length === 1 ? 'fails' : 'fail'}, and causal consistency implies every session guarantee`;
+  } else if (models.causal === 'unknown' && models.linearizable === true) {
+    models.causal = true;
+    implied.causal = 'it is linearizable, and linearizability implies causal consistency';
+  }
+  // A violation is a witness, an implication from above is not: refutation first (the two
+  // disagree only if a checker is wrong).
+  if (models.sequential === 'unknown') {
+    if (models.causal === false) {
+      models.sequential = false;
+      implied.sequential = 'it is not causally consistent, and sequential consistency implies causal consistency';
+    } else if (models.linearizable === true) {
+      models.sequential = true;
+      implied.sequential = 'it is linearizable, and linearizability implies sequential consistency';
+    }
+  }
+  return { models, implied };
 }
 
 export interface ScoreOptions {
@@ -173,7 +218,6 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
   const causal = checkCausal(history, { maxPerPattern: Infinity, maxHbEvents: opts.maxHbEvents ?? 400 });
   const sequential = checkSequential(history);
   notes.push(...report.notes, ...causal.notes);
-  if (sequential.consistent === 'unknown') notes.push('sequential consistency: unknown (the search covers histories of up to 100 operations)');
 
   const evidence: EvidenceItem[] = [];
   const push = (kind: EvidenceItem['kind'], name: string, keys: string[], opIds: number[], explanation: string): void => {
@@ -250,7 +294,7 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
     anomalies: all.counts,
     sessions: sessions.counts,
     causal: causal.counts,
-    models: {
+    ...implications({
       linearizable: report.linearizable,
       sequential: sequential.consistent,
       causal: causal.causal,
@@ -258,7 +302,7 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
       'monotonic-reads': sessions.holds['monotonic-reads'],
       'monotonic-writes': sessions.holds['monotonic-writes'],
       'writes-follow-reads': sessions.holds['writes-follow-reads'],
-    },
+    }),
     convergence: { divergentAtEnd, maxDivergentDuringFault: maxDuring, divergentAtHeal: atHeal.length, ticksAfterHeal },
     messages: run.traffic.messages,
     bytes: run.traffic.bytes,
@@ -270,6 +314,7 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
     evidenceLeftOut: Math.max(0, evidence.length - (opts.maxEvidence ?? 60)),
     notes,
   };
+  if (board.models.sequential === 'unknown') notes.push('sequential consistency: unknown (the search covers histories of up to 100 operations, and no other verdict implies an answer)');
   const prefix = prefixReads(run);
   if (prefix) board.prefixReads = prefix;
   board.tradeoff = tradeoff(board);

@@ -341,21 +341,33 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
             </thead>
             <tbody>
               {boards.map((b) => {
-                const cell = (v: boolean | 'unknown', title: string, filter: (e: EvidenceItem) => boolean) =>
-                  v === false ? (
+                const cell = (v: boolean | 'unknown', title: string, filter: (e: EvidenceItem) => boolean, why?: string) => {
+                  // A verdict read off another model's (see the list under the table).
+                  const star = why ? (
+                    <>
+                      <span aria-hidden="true">*</span>
+                      <span className="sr-only"> (implied: {why})</span>
+                    </>
+                  ) : null;
+                  return v === false ? (
                     <button type="button" className="link" aria-label={`${title} violated in ${b.label}: show why`} onClick={() => select(b.panel, `${title} · ${b.label}`, filter)}>
                       {mark(v)}
+                      {star}
                     </button>
                   ) : (
-                    <span className={v === true ? 'cmp-yes' : 'cmp-unknown'}>{mark(v)}</span>
+                    <span className={v === true ? 'cmp-yes' : 'cmp-unknown'}>
+                      {mark(v)}
+                      {star}
+                    </span>
                   );
+                };
                 const during = b.evidence.filter((e) => e.window === 'during').length;
                 return (
                   <tr key={b.panel}>
                     <th scope="row">{b.label}</th>
                     <td>{cell(b.models.linearizable, 'Linearizability', (e) => e.kind === 'linearizability' || e.kind === 'anomaly')}</td>
-                    <td>{cell(b.models.sequential, 'Sequential consistency', () => false)}</td>
-                    <td>{cell(b.models.causal, 'Causal consistency', (e) => e.kind === 'causal')}</td>
+                    <td>{cell(b.models.sequential, 'Sequential consistency', (e) => e.kind === 'causal' || e.kind === 'session', b.implied.sequential)}</td>
+                    <td>{cell(b.models.causal, 'Causal consistency', (e) => e.kind === 'causal' || (b.implied.causal !== undefined && e.kind === 'session'), b.implied.causal)}</td>
                     <td>{cell(b.models['read-your-writes'], 'Read your writes', (e) => e.name === 'read-your-writes')}</td>
                     <td>{cell(b.models['monotonic-reads'], 'Monotonic reads', (e) => e.name === 'monotonic-reads')}</td>
                     <td>{cell(b.models['monotonic-writes'], 'Monotonic writes', (e) => e.name === 'monotonic-writes')}</td>
@@ -375,7 +387,18 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
             </tbody>
           </table>
         </div>
-        <p className="hint">Convergence is reported apart (above): it is a liveness property, not a point on this list. Sequential consistency is searched for histories of up to 100 operations; past that it is unknown.</p>
+        <p className="hint">
+          Convergence is reported apart (above): it is a liveness property, not a point on this list. Sequential consistency is searched for histories of up to 100 operations; past that it is
+          unknown unless another verdict settles it. The models form a chain (linearizable ⇒ sequential ⇒ causal ⇒ each session guarantee), so a verdict marked * is read off another:
+        </p>
+        <ul className="cmp-implied" aria-label="Verdicts read off another model">
+          {boards.flatMap((b) =>
+            (['sequential', 'causal'] as const).flatMap((m) => {
+              const why = b.implied[m];
+              return why ? [<li key={`${b.panel}-${m}`}>{`${b.label}, ${m}: ${mark(b.models[m])}, because ${why}.`}</li>] : [];
+            }),
+          )}
+        </ul>
         <WindowsTable boards={boards} />
       </section>
 
