@@ -82,6 +82,9 @@ function Scrubber() {
   const inset = 10;
   const width = Math.max(0, size.width - 2 * inset);
   const soFar = markers.upTo < end ? ' so far' : '';
+  const kinds = LANE_KINDS.filter((k) => markers[k].length > 0);
+  // The slider's description is the legend's words, without the Next buttons between them.
+  const describedBy = ['a', 'f', ...kinds].map((k) => `${ids}-${k}`).join(' ');
   return (
     <div className="scrubber" ref={ref}>
       <input
@@ -93,34 +96,40 @@ function Scrubber() {
         disabled={seeking}
         aria-label="Tick"
         aria-valuetext={`tick ${cursor} of ${end}`}
-        aria-describedby={`${ids}-legend`}
+        aria-describedby={describedBy}
         onChange={(e) => actions.seekTo(Number(e.target.value))}
       />
       <Marks markers={markers} end={end} width={width} inset={inset} full={size.width} />
-      <p id={`${ids}-legend`} className="marks-legend">
-        <span>
+      <p className="marks-legend">
+        <span id={`${ids}-a`}>
           <svg width="12" height="9" aria-hidden="true">
             <path className="mark-action" d="M 6 0 l 5 8 l -10 0 z" />
           </svg>{' '}
           {markers.actions.length} action{markers.actions.length === 1 ? '' : 's'}
         </span>
-        <span>
+        <span id={`${ids}-f`}>
           <svg width="6" height="10" aria-hidden="true">
             <rect className="mark-fail" x="1" y="1" width="3" height="8" />
           </svg>{' '}
           {markers.failures.length} failed or timed-out operation{markers.failures.length === 1 ? '' : 's'}
           {soFar}
         </span>
-        {LANE_KINDS.map((k) => {
-          const n = markers[k].length;
-          if (n === 0) return null;
+        {kinds.map((k) => {
+          const ticks = markers[k];
+          const n = ticks.length;
+          const next = ticks.find((t) => t > cursor);
           return (
-            <span key={k}>
-              <svg width="11" height="11" aria-hidden="true">
-                <path className={`mark-${k}`} d={GLYPHS[k](5.5, 1)} />
-              </svg>{' '}
-              {n} {n === 1 ? KIND_TEXT[k][0] : KIND_TEXT[k][1]}
-              {soFar}
+            <span key={k} className="marks-entry">
+              <span id={`${ids}-${k}`}>
+                <svg width="11" height="11" aria-hidden="true">
+                  <path className={`mark-${k}`} d={GLYPHS[k](5.5, 1)} />
+                </svg>{' '}
+                {n} {n === 1 ? KIND_TEXT[k][0] : KIND_TEXT[k][1]}
+                {soFar}
+              </span>
+              <button type="button" className="mark-next" disabled={seeking || next === undefined} onClick={() => next !== undefined && actions.seekTo(next)}>
+                Next<span className="sr-only"> {KIND_TEXT[k][2]}</span>
+              </button>
             </span>
           );
         })}
@@ -133,13 +142,13 @@ function Scrubber() {
 const LANE_KINDS = ['backups', 'losses', 'restores', 'suspicions', 'falseSuspicions'] as const;
 type LaneKind = (typeof LANE_KINDS)[number];
 
-/** Legend words, one and many. */
-const KIND_TEXT: Record<LaneKind, [string, string]> = {
-  backups: ['backup', 'backups'],
-  losses: ['crash that lost data', 'crashes that lost data'],
-  restores: ['restore', 'restores'],
-  suspicions: ['suspicion of a crashed node', 'suspicions of a crashed node'],
-  falseSuspicions: ['false suspicion (the node was up)', 'false suspicions (the node was up)'],
+/** Legend words, one and many, and what its Next button goes to ("Next backup"). */
+const KIND_TEXT: Record<LaneKind, [string, string, string]> = {
+  backups: ['backup', 'backups', 'backup'],
+  losses: ['crash that lost data', 'crashes that lost data', 'crash that lost data'],
+  restores: ['restore', 'restores', 'restore'],
+  suspicions: ['suspicion of a crashed node', 'suspicions of a crashed node', 'suspicion of a crashed node'],
+  falseSuspicions: ['false suspicion (the node was up)', 'false suspicions (the node was up)', 'false suspicion'],
 };
 
 /**
