@@ -64,4 +64,20 @@ test('the built-in scenario shows a power cut without a WAL, a lost disk and a p
   await expect(inspect.getByText('store restored to tick 270')).toBeVisible();
   await expect(inspect.getByRole('img', { name: /Backup timeline: 5 backups/ })).toBeVisible();
   await expect(inspect.getByRole('table', { name: /lost after tick 100/ })).toBeVisible();
+  // The timeline bar marks them too; its legend, the slider's description, counts them.
+  const slider = page.getByRole('slider', { name: 'Tick' });
+  await expect(slider).toHaveAccessibleDescription(/5 backups\s+2 crashes that lost data\s+1 restore$/);
+  await expect(page.locator('.marks .mark-backups')).toHaveCount(1);
+  // Each kind's Next button jumps there: nothing after the end, the first loss from the start.
+  const nextLoss = page.getByRole('button', { name: 'Next crash that lost data' });
+  await expect(nextLoss).toBeDisabled();
+  await page.getByRole('button', { name: 'To start' }).click();
+  await nextLoss.click();
+  await expect.poll(() => currentTick(page)).toBe(145);
+  await page.getByRole('button', { name: 'Next backup' }).click();
+  await expect.poll(() => currentTick(page)).toBe(200);
+  // A scenario without backups or health checks keeps the bar it had.
+  await page.getByLabel('Scenario', { exact: true }).selectOption('default');
+  await expect(slider).toHaveAccessibleDescription(/^\d+ actions? \d+ failed or timed-out operations?( so far)?$/);
+  await expect(page.locator('.marks path:not(.mark-action):not(.mark-fail)')).toHaveCount(0);
 });

@@ -65,3 +65,13 @@ test('a cache fallback labels a stale read; a crashed replica is suspected, then
   // detector table it shares with an agent's Inspect.
   await scan(page, 'a crashed replica inspected');
 });
+
+test('the timeline bar marks when the crashed replica was suspected, and the false suspicion', async ({ page }) => {
+  await openHealth(page);
+  await expect(page.getByRole('slider', { name: 'Tick' })).toHaveAccessibleDescription(/5 suspicions of a crashed node\s+1 false suspicion \(the node was up\)$/);
+  await expect(page.locator('.marks .mark-suspicions')).toHaveCount(1);
+  await expect(page.locator('.marks .mark-falseSuspicions')).toHaveCount(1);
+  // From the start, Next goes to the first watcher's suspicion of r1, crashed at 150.
+  await page.getByRole('button', { name: 'Next suspicion of a crashed node' }).click();
+  await expect(page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: /^r1 \(replica\)/ })).toHaveAccessibleName(/crashed.*health: suspected by [1-9] of \d/);
+});

@@ -2,13 +2,17 @@ import { Timeline } from '../sim/timeline/timeline';
 import type { TimelineExport } from '../sim/timeline/timeline';
 import { worldHash } from '../sim/engine/engine';
 import { recordTraceFrom } from '../sim/trace/trace';
+import { diskMarks } from '../sim/durability/marks';
+import { suspicionOnsets, type SuspicionOnset } from '../sim/health/report';
+import type { HealthState } from '../sim/health/health';
 import { CHECKPOINT_EVERY, SEEK_CHECKPOINTS } from './protocol';
 import type { FromWorker, ToWorker } from './protocol';
 import { inProcessPort, type WorkerPort } from './workerPort';
 
 /**
  * The worker's work, without the worker: a small scheduler of sliced jobs (a far seek with
- * progress and cancel, world hashes, the failure markers of a whole run), all on one engine
+ * progress and cancel, world hashes, the markers of a whole run: failures, backups, disk
+ * losses, restores, suspicions), all on one engine
  * Timeline per scenario. The worker shell calls `work()` in short slices and yields to its
  * event loop in between, which is how a Cancel message gets in. Runs in Node tests as it is.
  *
@@ -36,6 +40,12 @@ export class SimJobs {
   private rev = -1;
   private timeline: Timeline | null = null;
   private jobs: Job[] = [];
+  /**
+   * Suspicion onsets the summary has seen, by observer>target@tick. The world's health
+   * records are capped and a `set-health` starts them afresh, so the summary keeps what it
+   * saw, and after an edit keeps what lies before the first changed tick.
+   */
+  private onsets = new Map<string, SuspicionOnset>();
 
   constructor(private readonly post: (m: FromWorker) => void) {}
 
@@ -45,6 +55,8 @@ export class SimJobs {
         this.rev = m.rev;
         // Checkpoints before the first changed tick stay good for the new log.
         this.timeline = this.timeline ? this.timeline.derive(m.scenario) : new Timeline(m.scenario, { interval: CHECKPOINT_EVERY });
+        // What the derived timeline kept is the same run up to computedTo (-1 for a new one).
+        for (const [k, o] of this.onsets) if (o.tick > this.timeline.computedTo) this.onsets.delete(k);
         // Work for an older scenario is moot; seeks report themselves cancelled.
         for (const j of this.jobs) if (j.priority === SEEK && j.id !== null) this.post({ type: 'seek-cancelled', id: j.id });
         this.jobs = [];
@@ -165,16 +177,34 @@ export class SimJobs {
       for (const r of tl.current.history) if ((r.outcome === 'fail' || r.outcome === 'info') && r.completedAt !== null) out.push(r.completedAt);
       return out.sort((a, b) => a - b);
     };
+    // Every new onset counts a suspicion and a reconfiguration starts a new epoch, so the
+    // records are read again only when one of the two changed.
+    let seenEpoch = -2;
+    let seenCount = -1;
+    const collect = (h: HealthState | undefined): void => {
+      if (!h || (h.epoch === seenEpoch && h.stats.suspicions === seenCount)) return;
+      seenEpoch = h.epoch;
+      seenCount = h.stats.suspicions;
+      for (const o of suspicionOnsets(h)) this.onsets.set(`${o.observer}>${o.target}@${o.tick}`, o);
+    };
+    const onsetTicks = (wantFalse: boolean): number[] => {
+      const out: number[] = [];
+      for (const o of this.onsets.values()) if (o.false === wantFalse) out.push(o.tick);
+      return out.sort((a, b) => a - b);
+    };
     return {
       priority: SUMMARY,
       id: null,
       step: () => {
         if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
+        collect(tl.current.health);
         tl.forward(tl.end, 1);
+        collect(tl.current.health);
         const complete = tl.tick >= tl.end;
         if (complete || tl.tick - lastPost >= 2000) {
           lastPost = tl.tick;
-          this.post({ type: 'summary', rev, failures: failures(), upTo: tl.tick, complete });
+          const disk = diskMarks(tl.current.durability);
+          this.post({ type: 'summary', rev, failures: failures(), upTo: tl.tick, complete, ...disk, suspicions: onsetTicks(false), falseSuspicions: onsetTicks(true) });
         }
         return complete;
       },

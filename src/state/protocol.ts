@@ -22,14 +22,27 @@ export type ToWorker =
   /** Runs every panel of a comparison to its end and scores it (cancel with `cancel`). */
   | { type: 'compare'; id: number; comparison: Comparison };
 
+/** The summary's markers beyond failures (see `summary`), all ascending ticks. */
+export interface SummaryMarks {
+  backups: number[];
+  losses: number[];
+  restores: number[];
+  suspicions: number[];
+  falseSuspicions: number[];
+}
+
 export type FromWorker =
   | { type: 'hash'; id: number; rev: number; tick: number; hash: string }
   | { type: 'progress'; id: number; done: number; total: number }
   /** The worker timeline's work beyond the page's (`exportAfter`), for the page to `adopt`. */
   | { type: 'seek-done'; id: number; rev: number; tick: number; timeline: TimelineExport }
   | { type: 'seek-cancelled'; id: number }
-  /** Ticks at which operations failed or timed out, final up to `upTo`. */
-  | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean }
+  /**
+   * The run's markers, final up to `upTo`: ticks at which operations failed or timed out;
+   * backups taken, crashes that lost data, restores (empty without durability); each
+   * watcher's first suspicion of a crashed target and of a live one (empty without health).
+   */
+  | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean } & SummaryMarks
   | { type: 'trace'; id: number; rev: number; trace: Trace }
   /** A comparison's progress in ticks over all panels, and each panel's result as it is scored. */
   | { type: 'compare-progress'; id: number; done: number; total: number; panel: string }

@@ -18,7 +18,7 @@ import { opSummary } from './format';
 import { auditTrail, rollbackRequest } from '../sim/audit/audit';
 import { findScenario } from './scenarios';
 import { CHECKPOINT_EVERY } from './protocol';
-import type { FromWorker } from './protocol';
+import type { FromWorker, SummaryMarks } from './protocol';
 import type { WorkerPort } from './workerPort';
 import type { Trace } from '../sim/trace/trace';
 
@@ -63,13 +63,21 @@ export interface UndoEntry {
   label: string;
 }
 
-export interface Markers {
+export interface Markers extends SummaryMarks {
   /** Ticks of the scenario's actions. */
   actions: number[];
   /** Ticks at which operations failed or timed out (from the worker's full run). */
   failures: number[];
-  /** Failures are final up to this tick. */
+  /** Failures, and the worker's other marks (backups, losses, restores, suspicions), are final up to this tick. */
   upTo: number;
+}
+
+const NO_MARKS: SummaryMarks = { backups: [], losses: [], restores: [], suspicions: [], falseSuspicions: [] };
+
+/** The summary's marks before `tick`: what an edit at `tick` leaves standing. */
+function marksBefore(m: SummaryMarks, tick: number): SummaryMarks {
+  const keep = (xs: number[]): number[] => xs.filter((t) => t < tick);
+  return { backups: keep(m.backups), losses: keep(m.losses), restores: keep(m.restores), suspicions: keep(m.suspicions), falseSuspicions: keep(m.falseSuspicions) };
 }
 
 export interface LabActions {
@@ -246,7 +254,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     notice: null,
     seek: null,
     hash: null,
-    markers: { actions: scenario0.actions.map((a) => a.tick), failures: [], upTo: -1 },
+    markers: { actions: scenario0.actions.map((a) => a.tick), failures: [], upTo: -1, ...NO_MARKS },
     error: null,
     actions: null as unknown as LabActions,
   }));
@@ -351,7 +359,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         if (m.rev === s.rev) set({ hash: { tick: m.tick, rev: m.rev, hash: m.hash } });
         return;
       case 'summary':
-        if (m.rev === s.rev) set({ markers: { ...s.markers, failures: m.failures, upTo: m.upTo } });
+        if (m.rev === s.rev) set({ markers: { actions: s.markers.actions, failures: m.failures, upTo: m.upTo, backups: m.backups, losses: m.losses, restores: m.restores, suspicions: m.suspicions, falseSuspicions: m.falseSuspicions } });
         return;
       case 'progress':
         if (m.id === seekId && s.seek) set({ seek: { ...s.seek, done: m.done, total: m.total } });
@@ -438,7 +446,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       rev,
       scenarioId,
       hash: null,
-      markers: { actions: next.actions.map((a) => a.tick), failures: keep, upTo: Math.min(s.markers.upTo, validBefore - 1) },
+      markers: { actions: next.actions.map((a) => a.tick), failures: keep, upTo: Math.min(s.markers.upTo, validBefore - 1), ...marksBefore(s.markers, validBefore) },
     });
     port()?.postMessage({ type: 'scenario', rev, scenario: next });
     commit();

@@ -8,7 +8,7 @@ import { Timeline } from '../timeline/timeline';
 import { checkHistory } from '../history/check';
 import type { OpRecord } from '../history/types';
 import type { HealthConfig } from './config';
-import { detectionBound, healthReport } from './report';
+import { detectionBound, healthReport, suspicionOnsets } from './report';
 import { phiOf } from './health';
 import { LN10 } from './constants';
 import { decodeLink, encodeEnvelope, makeEnvelope } from '../scenario/codec';
@@ -345,5 +345,40 @@ describe('health regressions', () => {
     expect(d[0]!.toSuspect).toBeNull();
     expect(d[1]!.mean!).toBeGreaterThan(2);
     expect(d[1]!.toSuspect!).toBeLessThanOrEqual(detectionBound(s.health!, 'suspect', 1, d[1]!.mean!));
+  });
+});
+
+describe('suspicion onsets (the timeline bar\'s marks)', () => {
+  it('are one per healthy → suspected transition, true ones after the crash and false ones apart', () => {
+    const s = healthScenario();
+    const w = worldAt(s, s.duration);
+    const h = w.health!;
+    const onsets = suspicionOnsets(h);
+    expect(onsets.length).toBe(h.stats.suspicions);
+    expect(onsets.filter((o) => o.false).length).toBe(h.stats.falseSuspicions);
+    const crash = s.actions.find((a) => a.type === 'crash')!;
+    const truths = onsets.filter((o) => !o.false);
+    expect(truths.length).toBeGreaterThan(0);
+    for (const o of truths) {
+      expect(o.target).toBe('r1');
+      expect(o.tick).toBeGreaterThan(crash.tick);
+      expect(o.tick - crash.tick).toBeLessThanOrEqual(detectionBound(s.health!, 'suspect', 10));
+    }
+    expect(onsets.filter((o) => o.false).length).toBeGreaterThan(0);
+    expect(onsets.map((o) => o.tick)).toEqual([...onsets.map((o) => o.tick)].sort((a, b) => a - b));
+  });
+
+  it('skip a detection whose observer already suspected the target, and are empty without health', () => {
+    expect(suspicionOnsets(undefined)).toEqual([]);
+    const s = withHealth(defaultScenario(), TIMEOUT, [
+      { tick: 50, type: 'cut-link', from: 'store', to: 'agent1' },
+      { tick: 150, type: 'crash', node: 'store' },
+    ]);
+    const h = worldAt(s, 250).health!;
+    const of1 = suspicionOnsets(h).filter((o) => o.observer === 'agent1');
+    // agent1 suspected the store falsely over the cut link; the crash then adds no onset for it.
+    expect(of1).toEqual([{ observer: 'agent1', target: 'store', tick: h.falseSuspicions[0]!.at, false: true }]);
+    expect(h.detections.some((d) => d.observer === 'agent1' && d.suspectedAt === d.crashedAt)).toBe(true);
+    expect(suspicionOnsets(h).filter((o) => !o.false).map((o) => o.observer)).toEqual(['agent2', 'agent3']);
   });
 });

@@ -70,3 +70,29 @@ export function silenceFor(config: HealthConfig, level: 'suspect' | 'down', mean
 export function detectionBound(config: HealthConfig, level: 'suspect' | 'down', maxLatency: number, mean: number = config.period): number {
   return config.period + silenceFor(config, level, mean) + maxLatency;
 }
+
+/** One observer's first suspicion of a target (a healthy → suspected or down transition). */
+export interface SuspicionOnset {
+  observer: string;
+  target: string;
+  tick: number;
+  /** The target was up: a false suspicion. Otherwise the observer noticed a crash. */
+  false: boolean;
+}
+
+/**
+ * Every suspicion onset the health records still hold, by tick (then observer, target): a
+ * detection's first suspicion after its crash, and every false suspicion. An observer can
+ * start suspecting a target at most once per tick, so observer, target and tick name an
+ * onset. Not listed: a detection whose observer already suspected the target when it
+ * crashed (`suspectedAt === crashedAt`), whose onset came earlier; the rare observer whose
+ * silence crosses its threshold in the very tick of the crash falls under that rule too.
+ * Bounded by the records (HEALTH_RECORDS of each kind, since health was last configured).
+ */
+export function suspicionOnsets(h: HealthState | undefined): SuspicionOnset[] {
+  if (!h) return [];
+  const out: SuspicionOnset[] = [];
+  for (const d of h.detections) if (d.suspectedAt !== null && d.suspectedAt > d.crashedAt) out.push({ observer: d.observer, target: d.target, tick: d.suspectedAt, false: false });
+  for (const f of h.falseSuspicions) out.push({ observer: f.observer, target: f.target, tick: f.at, false: true });
+  return out.sort((a, b) => a.tick - b.tick || (a.observer < b.observer ? -1 : a.observer > b.observer ? 1 : 0) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+}
