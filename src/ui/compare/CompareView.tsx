@@ -455,7 +455,7 @@ function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords 
     ? NO_RESULTS
     : check
       ? check.kind === 'differ'
-        ? 'Checked against the link: some panels differ (below).'
+        ? `✗ Not reproduced exactly: ${check.differ.length === 1 ? '1 panel ends' : `${check.differ.length} panels end`} in another state than the link recorded (below).`
         : `${check.kind === 'same' ? '✓ ' : ''}${check.text}`
       : status === 'running'
         ? "Once every panel has run, each is checked against the world hash the link recorded for it."
