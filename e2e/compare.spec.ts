@@ -1,11 +1,13 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { scan } from './helpers';
+import { decodeComparison, encodeComparison } from '../src/sim/compare/codec';
 
 /**
  * The Compare view, as a person uses it: open it from the header, watch the built-in
  * comparison run to its end (in a worker), read the scoreboard, click a stale read and see
- * the operations that prove it; its link reproduces the same numbers in a fresh browser.
+ * the operations that prove it; its link reproduces the same numbers in a fresh browser, and
+ * says so by checking every panel's world hash, and a link with one hash changed is caught.
  */
 
 async function openCompare(page: Page): Promise<void> {
@@ -78,19 +80,62 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
   await scan(page, 'dark, phone');
   await shots(page, 'dark-390');
 
-  // The link reproduces it in a fresh browser context.
+  // The link, copied once every panel has run, carries their world hashes.
   await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
-  const link = await page.getByRole('textbox', { name: 'Link to this comparison' }).inputValue();
+  const field = page.getByRole('textbox', { name: 'Link to this comparison' });
+  await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
+  const link = await field.inputValue();
   expect(link).toMatch(/#c=z:/);
+  await shotsOf(page, 'link-field');
+  const made = decodeComparison(link);
+  if (!made.ok) throw new Error(made.message);
+  expect(Object.keys(made.results ?? {})).toHaveLength(6);
+
+  // The same comparison with one panel's recorded hash changed, made with the codec itself.
+  const tampered = { ...made.results, 'gossip-lww': 'f'.repeat(64) };
+  const badLink = `${link.split('#')[0]!}#${encodeComparison(made.comparison, tampered)}`;
+
+  // In a fresh browser context the link reproduces it, and says so; the tampered one is
+  // caught, naming the panel and both short hashes. Both run at once, to keep in budget.
   const fresh = await browser.newContext();
   try {
-    const page2 = await fresh.newPage();
-    await page2.goto(link);
+    const [page2, page3] = [await fresh.newPage(), await fresh.newPage()];
+    await Promise.all([page2.goto(link), page3.goto(badLink)]);
     await expect(page2.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
+    await expect(page2.getByRole('status').filter({ hasText: /Once every panel has run, each is checked/ })).toBeVisible();
     await finished(page2);
     expect(await scoreboardText(page2)).toBe(board);
+    await expect(page2.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+    await expect(page2.getByRole('alert')).toHaveCount(0);
+
+    await finished(page3);
+    const notice = page3.getByRole('region', { name: 'This replay differs from the link' });
+    await expect(notice).toBeVisible();
+    const alert = notice.getByRole('alert');
+    await expect(alert).toContainText(`in 1 of 6 panels: Gossip, LWW map (recorded ffffffffffff, replayed here ${made.results!['gossip-lww']!.slice(0, 12)}).`);
+    await expect(alert).toContainText('The other 5 panels end as recorded.');
+    await expect(alert).toContainText(/same engine version \(\d+\.\d+\.\d+\), so this should not happen/);
+    await expect(page3.getByRole('status').filter({ hasText: '✗ Not reproduced exactly: 1 panel ends in another state than the link recorded' })).toBeVisible();
+    await expect(page3.getByText(/Reproduced exactly/)).toHaveCount(0);
+    await scan(page3, 'the mismatch notice', ['.cmp-check', '.cmp-mismatch']);
+    await shotsOf(page3, 'mismatch');
+    await shotsOf(page2, 'reproduced');
   } finally {
     await fresh.close();
   }
 });
+
+/** The top of the view (where a link's check is said), light and dark, desktop and phone. */
+async function shotsOf(page: Page, name: string): Promise<void> {
+  const dir = process.env['SHOTS_DIR'];
+  if (!dir) return;
+  for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate(() => document.querySelector('.cmp')?.scrollTo(0, 0));
+      await page.screenshot({ path: `${dir}/compare-${name}-${scheme}-${w}.png` });
+    }
+  }
+}
 

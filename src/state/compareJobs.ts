@@ -8,7 +8,8 @@ import { inProcessPort, type WorkerPort } from './workerPort';
  * `compare-panel`, `compare-done`, `compare-cancelled`), apart from SimJobs so the first
  * page does not load the checker: only the Compare view starts this worker. Each panel runs
  * in slices of ticks and is scored when it ends (one longer slice, the checker), then posted
- * at once, so the page's scoreboard fills in panel by panel.
+ * at once with its end world hash (PanelResult.hash, for the comparison link's `results`),
+ * so the page's scoreboard fills in panel by panel.
  */
 export class CompareJobs {
   private job: { id: number; run: ComparisonJob; posted: number; steps: number } | null = null;

@@ -105,15 +105,26 @@ export function describeError(error: DecodeError, what: 'link' | 'file' | 'autos
   return `${head}: ${error.message}${details ? ` (${details}${more})` : ''}.`;
 }
 
+/** A world hash as the notices show it: its first 12 hex digits (the full one is a click away). */
+export function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+/**
+ * The replay-mismatch notices' sentence on engines (a scenario's here, a comparison's in
+ * compareCheck.ts): which engine made the link and what that means.
+ */
+export function mismatchEngines(recordedEngine: string, engineNow: string = ENGINE_VERSION): string {
+  return recordedEngine === engineNow
+    ? `It was made with this same engine version (${engineNow}), so this should not happen; please report it.`
+    : `It was made with engine ${recordedEngine}; this is engine ${engineNow}, which replays it differently.`;
+}
+
 /** The replay-mismatch notice: plain words, both hashes, and which engine made the link. */
 export function describeMismatch(m: Mismatch, engineNow: string = ENGINE_VERSION): string {
-  const engines =
-    m.recordedEngine === engineNow
-      ? `It was made with this same engine version (${engineNow}), so this should not happen; please report it.`
-      : `It was made with engine ${m.recordedEngine}; this is engine ${engineNow}, which replays it differently.`;
   return (
-    `The replay does not match the link: the world hash recorded in it is ${m.recorded.slice(0, 12)}, ` +
-    `but replaying the scenario here gives ${m.replayed.slice(0, 12)}. ${engines} What you see is this engine's replay.`
+    `The replay does not match the link: the world hash recorded in it is ${shortHash(m.recorded)}, ` +
+    `but replaying the scenario here gives ${shortHash(m.replayed)}. ${mismatchEngines(m.recordedEngine, engineNow)} What you see is this engine's replay.`
   );
 }
 

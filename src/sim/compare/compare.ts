@@ -17,6 +17,8 @@ export interface PanelResult {
   verdicts: Cell[];
   /** `{scenario, ops}`: `npm run sim -- check` reads it as a StateLab history. */
   history: PanelHistory;
+  /** The world hash at the panel's end (PanelRun.hash): what a comparison link's `results` record. */
+  hash: string;
 }
 
 export interface PanelHistory {
@@ -66,6 +68,7 @@ export class ComparisonJob {
         board,
         verdicts: referenceVerdicts(board),
         history: { comparison: this.comparison.name, panel: panel.id, scenario: run.scenario, ops: run.world.history },
+        hash: run.hash,
       });
       this.runner = null;
       this.index++;

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../core/hash';
 import { dictKeys } from '../core/dict';
-import { advance, initWorld } from '../engine/engine';
+import { advance, initWorld, worldHash } from '../engine/engine';
 import type { EngineObserver } from '../engine/observer';
 import type { World } from '../engine/types';
 import { getArchitecture } from '../architectures/registry';
@@ -29,6 +29,11 @@ export interface PanelRun {
   scenario: Scenario;
   /** The world at the end. */
   world: World;
+  /**
+   * worldHash of the world at the end: what a scenario link of this panel at `duration`
+   * records (tested), and what a comparison link carries per panel (codec.ts).
+   */
+  hash: string;
   traffic: Traffic;
   /** [tick, keys the holders disagree on], one entry each time that set changed. */
   divergence: [number, string[]][];
@@ -89,7 +94,7 @@ export class PanelRunner {
   result(): PanelRun {
     const received: { [node: string]: number } = {};
     for (const [k, v] of [...this.received].sort((a, b) => (a[0] < b[0] ? -1 : 1))) Object.defineProperty(received, k, { value: v, enumerable: true, writable: true, configurable: true });
-    return { panel: this.panel, scenario: this.scenario, world: this.world, traffic: { ...this.traffic, received }, divergence: this.divergence };
+    return { panel: this.panel, scenario: this.scenario, world: this.world, hash: worldHash(this.world), traffic: { ...this.traffic, received }, divergence: this.divergence };
   }
 }
 

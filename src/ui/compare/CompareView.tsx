@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { builtinComparisons, type Comparison } from '../../sim/compare/constants';
-import { comparisonLink, decodeComparison } from '../../sim/compare/codec';
+import { checkResults, comparisonLink, decodeComparison, resultsOf } from '../../sim/compare/codec';
+import { describeLinkCheck, NO_RESULTS, type LinkCheckWords } from '../../state/compareCheck';
 import { historyJson, type PanelResult } from '../../sim/compare/compare';
 import { capCorrection, REFERENCE_TABLE, type Cell } from '../../sim/compare/reference';
 import type { EvidenceItem, Scoreboard } from '../../sim/compare/scoreboard';
@@ -85,7 +86,7 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   const [playing, setPlaying] = useState(false);
   const [selection, setSelection] = useState<Selection>(null);
   const [witness, setWitness] = useState<{ panel: string; item: EvidenceItem } | null>(null);
-  const [shared, setShared] = useState<string | null>(null);
+  const [shared, setShared] = useState(false);
   const { now, timelines } = usePanelClock(comparison, cursor);
   const evidenceRef = useRef<HTMLElement | null>(null);
 
@@ -124,12 +125,32 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
     requestAnimationFrame(() => evidenceRef.current?.focus());
   };
 
+  // This run's results, once every panel of the comparison on screen has run.
+  const current = run.comparison === comparison;
+  const ends = useMemo(() => run.results.map((r) => ({ panel: r.board.panel, hash: r.hash })), [run.results]);
+  const results = current && run.status === 'done' ? resultsOf(comparison, ends) : null;
+
+  // The link to share: with every panel's end hash when the run is complete, else without.
+  // Copy never waits for the run: the clipboard takes a write only during the click's user
+  // activation (a run can outlast it), and a link is useful at once. The field below is the
+  // link as it stands and gains the results when the last panel is scored, saying so, so
+  // whoever wants the checkable link copies it again then.
+  const shareUrl = shared ? comparisonLink(comparison, window.location.href, results) : null;
   const share = (): void => {
-    const url = comparisonLink(comparison, window.location.href);
+    const url = comparisonLink(comparison, window.location.href, results);
     window.history.replaceState(window.history.state, '', url);
-    setShared(url);
+    setShared(true);
     void navigator.clipboard?.writeText(url).catch(() => undefined);
   };
+  // The address bar follows the field (it is where many copy a link from), while it holds ours.
+  useEffect(() => {
+    if (shareUrl && window.location.hash.startsWith('#c=') && window.location.href !== shareUrl) window.history.replaceState(window.history.state, '', shareUrl);
+  }, [shareUrl]);
+
+  // Opened from a link that carries results: each panel checked once every panel has run.
+  const opened = preset === 'link' && fromLink?.ok ? fromLink : null;
+  const check: LinkCheckWords | null =
+    opened?.results && current && run.status === 'done' ? describeLinkCheck(comparison, checkResults(comparison, opened.results, ends), opened.engine) : null;
 
   const setupSection = (
         <section className="cmp-setup" aria-label="Workload and fault schedule">
@@ -173,11 +194,20 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
               Copy link to this comparison
             </button>
           </div>
-          {shared && (
-            <p className="cmp-link">
-              <label htmlFor={`${ids}-link`}>Link to this comparison</label>
-              <input id={`${ids}-link`} readOnly value={shared} onFocus={(e) => e.currentTarget.select()} />
-            </p>
+          {shareUrl && (
+            <>
+              <p className="cmp-link">
+                <label htmlFor={`${ids}-link`}>Link to this comparison</label>
+                <input id={`${ids}-link`} readOnly value={shareUrl} aria-describedby={`${ids}-link-hint`} onFocus={(e) => e.currentTarget.select()} />
+              </p>
+              <p id={`${ids}-link-hint`} className="hint">
+                {results
+                  ? "It carries every panel's final world hash, so whoever opens it sees whether their run ends exactly as this one did."
+                  : run.status === 'running'
+                    ? 'The panels are still running, so it carries no results to check yet; it gains them here when every panel has run (copy it again then).'
+                    : 'This run did not finish, so the link carries no results to check; run it again for a link that does.'}
+              </p>
+            </>
           )}
         </section>
   );
@@ -195,11 +225,12 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
           The comparison link could not be opened: {fromLink.message}. Showing the built-in comparison instead.
         </p>
       )}
-      {fromLink?.ok && !fromLink.sameEngine && (
+      {fromLink?.ok && !fromLink.sameEngine && !(check && check.kind !== 'none') && (
         <p className="cmp-note" role="status">
           This link was made by engine {fromLink.engine}; the numbers below are this engine&apos;s, and may differ.
         </p>
       )}
+      {opened && <LinkCheck check={check} hasResults={opened.results !== null} note={opened.resultsNote} status={run.status} />}
 
       {!lessonStore && setupSection}
       <section className="cmp-clock" aria-label="One clock for every panel">
@@ -436,6 +467,49 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
     </main>
   );
 }
+
+/**
+ * What opening a comparison link checked: a status line (to check, reproduced exactly, or
+ * nothing to check), and when some panel ends elsewhere than the link recorded, a notice
+ * naming each, as the scenario's replay-mismatch notice does (SharePanel's MismatchNotice).
+ */
+function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords | null; hasResults: boolean; note: string | null; status: CompareRunStatus }) {
+  const line = !hasResults
+    ? NO_RESULTS
+    : check
+      ? check.kind === 'differ'
+        ? `✗ Not reproduced exactly: ${check.differ.length === 1 ? '1 panel ends' : `${check.differ.length} panels end`} in another state than the link recorded (below).`
+        : `${check.kind === 'same' ? '✓ ' : ''}${check.text}`
+      : status === 'running'
+        ? "Once every panel has run, each is checked against the world hash the link recorded for it."
+        : 'Not checked against the link: the run did not finish.';
+  return (
+    <>
+      <p className={`cmp-check${check?.kind === 'same' ? ' is-same' : ''}`} role="status">
+        {line}
+      </p>
+      {note && <p className="cmp-note">{note}</p>}
+      {check?.kind === 'differ' && (
+        <section className="cmp-mismatch" aria-labelledby="cmp-mismatch-h">
+          <h3 id="cmp-mismatch-h">This replay differs from the link</h3>
+          <p role="alert">{check.text}</p>
+          <details>
+            <summary>Full hashes</summary>
+            <ul>
+              {check.differ.map((d) => (
+                <li key={d.panel}>
+                  {d.label}: recorded <code className="hash-full">{d.recorded}</code>, replayed here <code className="hash-full">{d.replayed}</code>
+                </li>
+              ))}
+            </ul>
+          </details>
+        </section>
+      )}
+    </>
+  );
+}
+
+type CompareRunStatus = ReturnType<typeof useComparison>[0]['status'];
 
 /**
  * The lesson store of a comparison that is a lesson, driving the shared cursor: made when the

@@ -6,6 +6,8 @@ import type { FromWorker } from '../../state/protocol';
 import type { WorkerPort } from '../../state/workerPort';
 
 export interface CompareRun {
+  /** The comparison this run is of: for one render after a change, `results` are the previous one's. */
+  comparison: Comparison | null;
   status: 'running' | 'done' | 'cancelled' | 'error';
   /** Ticks of work done over all panels, and the total. */
   done: number;
@@ -23,7 +25,7 @@ export interface CompareRun {
  * ends the worker.
  */
 export function useComparison(comparison: Comparison, runKey: number): [CompareRun, () => void] {
-  const [run, setRun] = useState<CompareRun>({ status: 'running', done: 0, total: 1, panel: '', results: [], error: null, elapsed: null });
+  const [run, setRun] = useState<CompareRun>({ comparison: null, status: 'running', done: 0, total: 1, panel: '', results: [], error: null, elapsed: null });
   const portRef = useRef<WorkerPort | null>(null);
   const idRef = useRef(0);
 
@@ -32,7 +34,7 @@ export function useComparison(comparison: Comparison, runKey: number): [CompareR
     portRef.current = port;
     const id = ++idRef.current;
     const started = performance.now();
-    setRun({ status: 'running', done: 0, total: comparison.duration * comparison.panels.length, panel: comparison.panels[0]?.label ?? '', results: [], error: null, elapsed: null });
+    setRun({ comparison, status: 'running', done: 0, total: comparison.duration * comparison.panels.length, panel: comparison.panels[0]?.label ?? '', results: [], error: null, elapsed: null });
     port.onmessage = (e: { data: FromWorker }) => {
       const m = e.data;
       if (!('id' in m) || m.id !== id) return;
