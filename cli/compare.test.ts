@@ -12,7 +12,11 @@ describe('sim compare', () => {
     try {
       let out = '';
       compareCommand(['--json', '--export', dir], (t) => (out += t));
-      const boards = (JSON.parse(out) as { panels: { board: Scoreboard }[] }).panels.map((p) => p.board);
+      const panels = (JSON.parse(out) as { panels: { board: Scoreboard; hash: string }[] }).panels;
+      const boards = panels.map((p) => p.board);
+      // Each panel's end world hash, as a comparison link's results record it.
+      for (const p of panels) expect(p.hash, p.board.panel).toMatch(/^[0-9a-f]{64}$/);
+      expect(new Set(panels.map((p) => p.hash)).size).toBe(panels.length);
       expect(readdirSync(dir).sort()).toEqual(boards.map((b) => `${b.panel}.history.json`).sort());
       for (const b of boards) {
         const r = checkCommand(join(dir, `${b.panel}.history.json`), {});

@@ -1,6 +1,6 @@
 /**
  * `sim compare [file] [--builtin ID] [--json] [--export DIR]`: runs a comparison (a file, or
- * a built-in one) on every panel and prints its scoreboard; `--export` writes each panel's
+ * a built-in one) on every panel and prints its scoreboard (`--json`: the scoreboards, the verdicts and each panel's end world hash); `--export` writes each panel's
  * history where `sim check` can read it (DIR/<panel>.history.json).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -95,6 +95,6 @@ export function compareCommand(args: string[], write: (text: string) => void, re
     for (const p of r.panels) writeFileSync(join(exportDir, `${p.board.panel}.history.json`), historyJson(p.history));
   }
   if (json) {
-    write(JSON.stringify({ name: r.name, panels: r.panels.map((p) => ({ board: p.board, verdicts: p.verdicts })) }, null, 2) + '\n');
+    write(JSON.stringify({ name: r.name, panels: r.panels.map((p) => ({ board: p.board, verdicts: p.verdicts, hash: p.hash })) }, null, 2) + '\n');
   } else write(formatScoreboard(c, r));
 }
