@@ -4,20 +4,8 @@ import { diskMarks } from '../sim/durability/marks';
 import { suspicionOnsets } from '../sim/health/report';
 import type { Scenario } from '../sim/scenario/schema';
 import { createLabStore } from './store';
-import type { LabHost, LabStore } from './store';
-import { inProcessWorker } from './jobs';
-
-/** A host whose worker runs in this thread, on real timers. */
-function workerHost(): LabHost {
-  let t = 0;
-  return {
-    frames: { now: () => t, requestFrame: () => 0, cancelFrame: () => {} },
-    now: () => (t += 1),
-    idle: (cb) => cb(),
-    timeout: (cb, ms) => setTimeout(cb, ms),
-    createWorker: () => inProcessWorker((cb) => setTimeout(cb, 0)),
-  };
-}
+import type { LabStore } from './store';
+import { testHost } from './host.testkit';
 
 /** Resolves once the worker's summary of the store's current scenario has reached its end. */
 function summarised(store: LabStore): Promise<void> {
@@ -44,7 +32,7 @@ function onsetTicks(s: Scenario, wantFalse: boolean): number[] {
 
 describe('the timeline bar\'s markers from the worker\'s summary', () => {
   it('backups built-in: the backups, losses and restores are what durability reports, and no suspicions', async () => {
-    const store = createLabStore(workerHost(), { scenarioId: 'backups' });
+    const store = createLabStore(testHost({ worker: true }), { scenarioId: 'backups' });
     store.getState().actions.seekTo(1);
     await summarised(store);
     const { markers, scenario } = store.getState();
@@ -61,7 +49,7 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
   });
 
   it('health built-in: the suspicions, true and false, are what the health report holds, and no disk marks', async () => {
-    const store = createLabStore(workerHost(), { scenarioId: 'health' });
+    const store = createLabStore(testHost({ worker: true }), { scenarioId: 'health' });
     store.getState().actions.seekTo(1);
     await summarised(store);
     const { markers, scenario } = store.getState();
@@ -76,7 +64,7 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
   });
 
   it('default scenario: nothing new to mark', async () => {
-    const store = createLabStore(workerHost());
+    const store = createLabStore(testHost({ worker: true }));
     store.getState().actions.seekTo(1);
     await summarised(store);
     const { markers } = store.getState();
@@ -85,7 +73,7 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
   });
 
   it('an edit trims the marks after its tick, and suspicions from before a reconfiguration stay', async () => {
-    const store = createLabStore(workerHost(), { scenarioId: 'health' });
+    const store = createLabStore(testHost({ worker: true }), { scenarioId: 'health' });
     store.getState().actions.seekTo(1);
     await summarised(store);
     const before = store.getState().markers;

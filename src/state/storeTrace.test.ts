@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { worldAt, worldHash } from '../sim/index';
 import { recordTraceFrom, type Trace } from '../sim/trace/trace';
 import { createLabStore } from './store';
-import type { LabHost } from './store';
-import { inProcessWorker } from './jobs';
-
-function host(worker: boolean): LabHost {
-  let t = 0;
-  return {
-    frames: { now: () => t, requestFrame: () => 0, cancelFrame: () => {} },
-    now: () => (t += 1),
-    idle: (cb) => cb(),
-    timeout: (cb, ms) => setTimeout(cb, ms),
-    createWorker: () => (worker ? inProcessWorker((cb) => setTimeout(cb, 0)) : null),
-  };
-}
+import { testHost } from './host.testkit';
 
 function ask(store: ReturnType<typeof createLabStore>, from: number, to: number): Promise<Trace> {
   return new Promise((resolve) => store.getState().actions.requestTrace(from, to, 5000, resolve));
@@ -23,7 +11,7 @@ function ask(store: ReturnType<typeof createLabStore>, from: number, to: number)
 describe('the store\'s space-time traces', () => {
   for (const worker of [true, false]) {
     it(`records the window from the nearest checkpoint (${worker ? 'in the worker' : 'in this thread'}), leaving the cursor where it was`, async () => {
-      const store = createLabStore(host(worker), { scenarioId: 'faults' });
+      const store = createLabStore(testHost({ worker }), { scenarioId: 'faults' });
       store.getState().actions.seekTo(350);
       const before = worldHash(store.getState().timeline.current);
       const t = await ask(store, 250, 350);
@@ -38,7 +26,7 @@ describe('the store\'s space-time traces', () => {
   }
 
   it('answers only the newest request', async () => {
-    const store = createLabStore(host(true), { scenarioId: 'faults' });
+    const store = createLabStore(testHost({ worker: true }), { scenarioId: 'faults' });
     const got: number[] = [];
     store.getState().actions.requestTrace(0, 50, 5000, (t) => got.push(t.to));
     const last = await ask(store, 0, 80);
