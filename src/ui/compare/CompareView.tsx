@@ -490,7 +490,7 @@ function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords 
       </p>
       {note && <p className="cmp-note">{note}</p>}
       {check?.kind === 'differ' && (
-        <section className="cmp-mismatch" aria-labelledby="cmp-mismatch-h">
+        <section className="share-mismatch cmp-mismatch" aria-labelledby="cmp-mismatch-h">
           <h3 id="cmp-mismatch-h">This replay differs from the link</h3>
           <p role="alert">{check.text}</p>
           <details>
