@@ -24,6 +24,8 @@ export interface CompareRun {
  * result as it is scored, Cancel. A new comparison or `rerun` starts over; leaving the view
  * ends the worker.
  */
+const PROGRESS_EVERY_MS = 250;
+
 export function useComparison(comparison: Comparison, runKey: number): [CompareRun, () => void] {
   const [run, setRun] = useState<CompareRun>({ comparison: null, status: 'running', done: 0, total: 1, panel: '', results: [], error: null, elapsed: null });
   const portRef = useRef<WorkerPort | null>(null);
@@ -34,14 +36,20 @@ export function useComparison(comparison: Comparison, runKey: number): [CompareR
     portRef.current = port;
     const id = ++idRef.current;
     const started = performance.now();
+    let shownAt = -Infinity;
     setRun({ comparison, status: 'running', done: 0, total: comparison.duration * comparison.panels.length, panel: comparison.panels[0]?.label ?? '', results: [], error: null, elapsed: null });
     port.onmessage = (e: { data: FromWorker }) => {
       const m = e.data;
       if (!('id' in m) || m.id !== id) return;
       switch (m.type) {
-        case 'compare-progress':
+        case 'compare-progress': {
+          // Every progress render re-renders the whole view: a few a second show the bar moving.
+          const t = performance.now();
+          if (t - shownAt < PROGRESS_EVERY_MS) return;
+          shownAt = t;
           setRun((r) => ({ ...r, done: m.done, total: m.total, panel: m.panel }));
           return;
+        }
         case 'compare-panel':
           setRun((r) => ({ ...r, results: [...r.results.slice(0, m.index), m.result] }));
           return;
