@@ -225,7 +225,7 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await scan(page, 'the open form, dark, phone');
 });
 
-/** The open form, light and dark, desktop and phone: the viewport at the form, and the whole form. */
+/** The open form, light and dark, desktop and phone: its top and its end (errors, Run). */
 async function formShots(page: Page, name: string): Promise<void> {
   const dir = process.env['SHOTS_DIR'];
   if (!dir) return;
@@ -234,9 +234,10 @@ async function formShots(page: Page, name: string): Promise<void> {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.emulateMedia({ colorScheme: scheme });
-      await form.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-      await page.screenshot({ path: `${dir}/compare-edit-${name}-${scheme}-${w}.png` });
-      await form.screenshot({ path: `${dir}/compare-edit-${name}-form-${scheme}-${w}.png` });
+      for (const block of ['start', 'end'] as const) {
+        await form.evaluate((el, b) => el.scrollIntoView({ block: b }), block);
+        await page.screenshot({ path: `${dir}/compare-edit-${name}-${block}-${scheme}-${w}.png` });
+      }
     }
   }
   await page.setViewportSize({ width: 1280, height: 720 });

@@ -18,6 +18,7 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
   // name, its steps' ids) rather than rebuilding it; any other change starts from it afresh.
   const applied = useRef<Comparison | null>(null);
   const addRef = useRef<HTMLButtonElement | null>(null);
+  const alertRef = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     if (comparison === applied.current) return;
     setDraft(draftOf(comparison));
@@ -30,6 +31,8 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
     setDraft(r.draft);
     if (!r.ok) {
       setErrors(r.errors);
+      // The list sits by the Run button, under the placements: bring it into view once drawn.
+      requestAnimationFrame(() => alertRef.current?.scrollIntoView({ block: 'nearest' }));
       return;
     }
     setErrors([]);
@@ -170,7 +173,7 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
         </fieldset>
 
         {errors.length > 0 && (
-          <div className="cmp-ed-errors" role="alert">
+          <div className="cmp-ed-errors" role="alert" ref={alertRef}>
             <p>This comparison cannot run yet:</p>
             <ul>
               {errors.map((m, i) => (
