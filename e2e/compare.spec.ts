@@ -223,6 +223,13 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 390, height: 844 });
   await scan(page, 'the open form, dark, phone');
+
+  // Back to the preset it was changed from; the user's comparison stays in the select.
+  await form.getByRole('button', { name: 'Reset to the preset' }).click();
+  await expect(preset.locator('option:checked')).toHaveText('Two groups cut apart (200–500)');
+  await expect(form.getByRole('textbox', { name: 'Duration' })).toHaveValue('800');
+  await expect(form.getByRole('combobox', { name: 'Centralized store: store' })).toHaveValue('west');
+  await expect(preset.locator('option', { hasText: 'Your comparison: west | east cut at 50, heal at 200' })).toHaveCount(1);
 });
 
 /** The open form, light and dark, desktop and phone: its top and its end (errors, Run). */
