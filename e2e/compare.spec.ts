@@ -139,3 +139,114 @@ async function shotsOf(page: Page, name: string): Promise<void> {
   }
 }
 
+
+// Changing the comparison: the user's own schedule, network and placement, through the same
+// validator as links; a short run (300 ticks) so it stays within budget.
+test('changes the comparison: the store moves east, the cut is 50–200, errors are said, the link carries it', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openCompare(page);
+  const preset = page.getByRole('combobox', { name: 'Workload and faults' });
+  await page.getByText('Change this comparison', { exact: true }).click();
+  const form = page.getByRole('form', { name: 'Change this comparison' });
+  await expect(form).toBeVisible();
+
+  await form.getByRole('textbox', { name: 'Duration' }).fill('300');
+  await form.getByRole('combobox', { name: 'Centralized store: store' }).selectOption('east');
+  // The built-in's "writing stops at 650" is now beyond the end: said, and nothing runs.
+  await form.getByRole('button', { name: 'Run this comparison' }).click();
+  const alert = form.getByRole('alert');
+  await expect(alert).toContainText("Step 3 tick: tick 650 is after the comparison's end (300)");
+  await expect(preset.locator('option', { hasText: 'Your comparison' })).toHaveCount(0);
+  await form.getByRole('button', { name: 'Remove step 3' }).click();
+  await expect(form.getByRole('textbox', { name: 'Step 3 tick' })).toHaveCount(0);
+
+  // A heal before the cut: said; the steps are put in tick order, so the heal is now step 1.
+  await form.getByRole('textbox', { name: 'Step 1 tick' }).fill('50');
+  await form.getByRole('textbox', { name: 'Step 2 tick' }).fill('40');
+  await form.getByRole('button', { name: 'Run this comparison' }).click();
+  await expect(alert).toContainText('Step 1: a heal at tick 40, but no cut comes before it');
+  await expect(form.getByRole('combobox', { name: 'Step 1 kind' })).toHaveValue('heal');
+  await expect(form.getByRole('combobox', { name: 'Step 2 kind' })).toHaveValue('cut');
+  await expect(preset.locator('option', { hasText: 'Your comparison' })).toHaveCount(0);
+  await scan(page, 'the open form with errors, light, desktop');
+  await formShots(page, 'errors');
+
+  await form.getByRole('textbox', { name: 'Step 1 tick' }).fill('200');
+  await form.getByRole('button', { name: 'Run this comparison' }).click();
+  await expect(alert).toHaveCount(0);
+  await expect(preset.locator('option:checked')).toHaveText('Your comparison: west | east cut at 50, heal at 200');
+  await expect(form.getByRole('combobox', { name: 'Step 1 kind' })).toHaveValue('cut');
+  await expect(page.getByText('tick 0 / 300')).toBeVisible();
+  await finished(page);
+
+  // The centralized panel shows its store in the east.
+  await expect(page.getByRole('img', { name: /^Centralized store at tick 0: west holds no server and agent1, agent2, agent3; east holds store and agent4, agent5, agent6\.$/ })).toBeVisible();
+  // The per-window table is this run's, and the west is the side that gave up.
+  await page.getByText('Per window: before, during and after the fault').click();
+  const windows = page.getByRole('region', { name: 'Per-window table' });
+  await expect(windows).toContainText('during (50–199)');
+  // Columns: before, during, after; during, some of the west's operations failed or timed out.
+  const during = (await windows.getByRole('row', { name: /^Centralized store/ }).getByRole('cell').nth(1).innerText()).trim();
+  const counts = /^(\d+) \/ (\d+) \/ (\d+) ·/.exec(during);
+  expect(counts, during).not.toBeNull();
+  expect(Number(counts![2]) + Number(counts![3]), during).toBeGreaterThan(0);
+  const cap = page.getByRole('region', { name: 'Not “two of three”' }).getByRole('listitem').filter({ hasText: /^Centralized store:/ });
+  await expect(cap).toContainText(/Chose consistency: the west side refused or timed out \(west \d+% ok, east 100% ok\)/);
+  await scan(page, 'the open form, light, desktop');
+  await formShots(page, 'open');
+
+  // The link carries the edited comparison; a fresh browser opens it and scores it alike.
+  await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
+  const field = page.getByRole('textbox', { name: 'Link to this comparison' });
+  await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
+  const link = await field.inputValue();
+  const made = decodeComparison(link);
+  if (!made.ok) throw new Error(made.message);
+  expect(made.comparison.faults).toEqual([
+    { tick: 50, type: 'cut', a: 'west', b: 'east' },
+    { tick: 200, type: 'heal' },
+  ]);
+  const board = await scoreboardText(page);
+  const fresh = await browser.newContext();
+  try {
+    const page2 = await fresh.newPage();
+    await page2.goto(link);
+    await expect(page2.getByRole('combobox', { name: 'Workload and faults' }).locator('option:checked')).toHaveText('From the link: west | east cut at 50, heal at 200');
+    await finished(page2);
+    expect(await scoreboardText(page2)).toBe(board);
+    await expect(page2.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+  } finally {
+    await fresh.close();
+  }
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await scan(page, 'the open form, dark, phone');
+
+  // Back to the preset it was changed from; the user's comparison stays in the select.
+  await form.getByRole('button', { name: 'Reset to the preset' }).click();
+  await expect(preset.locator('option:checked')).toHaveText('Two groups cut apart (200–500)');
+  await expect(form.getByRole('textbox', { name: 'Duration' })).toHaveValue('800');
+  await expect(form.getByRole('combobox', { name: 'Centralized store: store' })).toHaveValue('west');
+  await expect(preset.locator('option', { hasText: 'Your comparison: west | east cut at 50, heal at 200' })).toHaveCount(1);
+});
+
+/** The open form, light and dark, desktop and phone: its top and its end (errors, Run). */
+async function formShots(page: Page, name: string): Promise<void> {
+  const dir = process.env['SHOTS_DIR'];
+  if (!dir) return;
+  const form = page.locator('details.cmp-edit');
+  for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const block of ['start', 'end'] as const) {
+        await form.evaluate((el, b) => el.scrollIntoView({ block: b }), block);
+        await page.screenshot({ path: `${dir}/compare-edit-${name}-${block}-${scheme}-${w}.png` });
+      }
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}

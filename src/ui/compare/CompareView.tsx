@@ -7,6 +7,7 @@ import { capCorrection, REFERENCE_TABLE, type Cell } from '../../sim/compare/ref
 import type { EvidenceItem, Scoreboard } from '../../sim/compare/scoreboard';
 import { opSummary, resultSummary } from '../../state/format';
 import { PanelTopology } from './PanelTopology';
+import { CompareEditor } from './CompareEditor';
 import { usePanelClock, type PanelNow } from './usePanelClock';
 import { useComparison } from './useComparison';
 import './compare.css';
@@ -75,11 +76,14 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   useEffect(() => {
     if (lesson) setPreset('lesson');
   }, [lesson]);
+  // The user's own comparison ("Change this comparison"), and the preset it was changed from.
+  const [edited, setEdited] = useState<{ comparison: Comparison; from: string } | null>(null);
   const comparison = useMemo<Comparison>(() => {
+    if (preset === 'edited' && edited) return edited.comparison;
     if (preset === 'lesson' && lesson) return lesson.comparison;
     if (preset === 'link' && fromLink?.ok) return fromLink.comparison;
     return (builtinComparisons.find((b) => b.id === preset) ?? builtinComparisons[0]!).make();
-  }, [preset, fromLink, lesson]);
+  }, [preset, fromLink, lesson, edited]);
   const [runKey, setRunKey] = useState(0);
   const [run, cancel] = useComparison(comparison, runKey);
   const [cursor, setCursor] = useState(0);
@@ -163,8 +167,21 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
             ))}
             {fromLink?.ok && <option value="link">From the link: {fromLink.comparison.name}</option>}
             {lesson && <option value="lesson">{lesson.comparison.name}</option>}
+            {edited && <option value="edited">Your comparison: {edited.comparison.name}</option>}
           </select>
           <p className="hint">{describeSchedule(comparison)}</p>
+          {!lessonStore && (
+            <CompareEditor
+              comparison={comparison}
+              onApply={(c) => {
+                setEdited({ comparison: c, from: preset === 'edited' && edited ? edited.from : preset });
+                setPreset('edited');
+              }}
+              onReset={() => {
+                if (preset === 'edited') setPreset(edited?.from ?? 'partition');
+              }}
+            />
+          )}
           <div className="cmp-run" aria-live="polite">
             {run.status === 'running' ? (
               <>

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { builtinComparison, crashComparison, noPartitionComparison } from '../../sim/compare/constants';
+import { placementOf } from '../../sim/compare/build';
+import { addStep, applyDraft, draftOf, fieldOf, removeStep, setPlacement, sortSteps, STEP_KINDS, updateStep, type Draft, type DraftStep } from './edit';
+
+const base = builtinComparison();
+
+describe('the comparison editor model', () => {
+  it('applies an untouched draft to the same comparison, named after its schedule', () => {
+    for (const c of [builtinComparison(), noPartitionComparison(), crashComparison()]) {
+      const r = applyDraft(c, draftOf(c));
+      if (!r.ok) throw new Error(r.errors.join('\n'));
+      expect({ ...r.comparison, name: c.name }).toEqual({ ...c, panels: c.panels.map((p) => ({ ...p, placement: Object.fromEntries(placementOf(c, p).map((x) => [x.server, x.group])) })) });
+    }
+    const r = applyDraft(base, draftOf(base));
+    expect(r.ok && r.comparison.name).toBe('west | east cut at 200, heal at 500');
+    const named = applyDraft(base, { ...draftOf(base), name: '  Mine ' });
+    expect(named.ok && named.comparison.name).toBe('Mine');
+  });
+
+  it('moves the centralized store to the east and changes the schedule', () => {
+    let d = draftOf(base);
+    d = setPlacement(d, 0, 'store', 'east');
+    d = { ...d, duration: '300' };
+    const [cut, heal, quiesce] = d.steps;
+    d = updateStep(d, cut!.id, { tick: '50' });
+    d = updateStep(d, heal!.id, { tick: '200' });
+    d = removeStep(d, quiesce!.id);
+    const r = applyDraft(base, d);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.comparison.duration).toBe(300);
+    expect(r.comparison.faults).toEqual([
+      { tick: 50, type: 'cut', a: 'west', b: 'east' },
+      { tick: 200, type: 'heal' },
+    ]);
+    expect(placementOf(r.comparison, r.comparison.panels[0]!)).toEqual([{ server: 'store', group: 'east' }]);
+    // The other panels keep their places.
+    expect(placementOf(r.comparison, r.comparison.panels[1]!)).toEqual(placementOf(base, base.panels[1]!));
+  });
+
+  it('keeps steps in tick order, stable on ties, and applies the sorted draft', () => {
+    const step = (id: number, tick: string): DraftStep => ({ id, tick, kind: 'heal', a: 'west', b: 'east', group: 'east' });
+    expect(sortSteps([step(0, '30'), step(1, '10'), step(2, 'x'), step(3, '10'), step(4, '5')]).map((s) => s.id)).toEqual([4, 1, 3, 0, 2]);
+    let d = draftOf(base);
+    d = updateStep(d, d.steps[2]!.id, { tick: '100', kind: 'crash', group: 'east' });
+    d = updateStep(d, d.steps[1]!.id, { kind: 'recover', group: 'east' });
+    const r = applyDraft(base, d);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.comparison.faults.map((f) => f.type)).toEqual(['crash', 'cut', 'recover']);
+    expect(r.draft.steps.map((s) => s.tick)).toEqual(['100', '200', '500']);
+  });
+
+  it('adds a step after the last, within the duration', () => {
+    const d = addStep(draftOf(base), base);
+    expect(d.steps.at(-1)).toMatchObject({ id: 3, tick: '700', kind: 'heal' });
+    const e = addStep({ ...draftOf(base), steps: [] }, base);
+    expect(e.steps).toEqual([{ id: 0, tick: '0', kind: 'cut', a: 'west', b: 'east', group: 'east' }]);
+    const late = addStep({ ...draftOf(base), duration: '660' }, base);
+    expect(late.steps.at(-1)!.tick).toBe('660');
+  });
+
+  it('says what is wrong, in the form’s words, and builds nothing', () => {
+    const d = draftOf(base);
+    const bad = (draft: Draft): string[] => {
+      const r = applyDraft(base, draft);
+      expect(r.ok).toBe(false);
+      return r.ok ? [] : r.errors;
+    };
+    expect(bad({ ...d, seed: '' })).toEqual(['Seed: write a number']);
+    expect(bad({ ...d, seed: 'abc' })).toEqual(['Seed: "abc" is not a number']);
+    expect(bad({ ...d, duration: '2.5' })).toEqual(['Duration: write a whole number (not 2.5)']);
+    expect(bad({ ...d, loss: '2' })[0]).toMatch(/^Message loss: /);
+    expect(bad({ ...d, latency: '0' })[0]).toMatch(/^Network latency: /);
+    // A tick beyond the duration: the validator's own message, on the step that has it.
+    expect(bad({ ...d, duration: '600' })).toEqual(["Step 3 tick: tick 650 is after the comparison's end (600)"]);
+    // Heal before cut: after sorting, the heal comes first.
+    expect(bad(updateStep(d, d.steps[1]!.id, { tick: '40' }))).toEqual(['Step 1: a heal at tick 40, but no cut comes before it (cuts must come before their heal)']);
+    expect(bad(updateStep(d, d.steps[0]!.id, { kind: 'recover', group: 'east' }))[0]).toBe('Step 1: east recovers at tick 200, but no crash of east comes before it');
+    expect(bad(updateStep(d, d.steps[0]!.id, { b: 'west' }))).toEqual(['Step 1: a group cannot be cut from itself']);
+    expect(bad(setPlacement(d, 0, 'store', 'north'))).toEqual(['Centralized store, store: no group is called "north"']);
+    expect(bad({ ...d, duration: '100001' })).toEqual([expect.stringMatching(/^Duration: \S/)]);
+  });
+
+  it('names the form field for every validator path', () => {
+    expect(fieldOf('', base)).toBe('The comparison');
+    expect(fieldOf('faults.2.b', base)).toBe('Step 3 second group');
+    expect(fieldOf('panels.4.placement.r1', base)).toBe('Gossip, LWW map, r1');
+    expect(fieldOf('panels.9.placement.r1', base)).toBe('A panel');
+    expect(fieldOf('network.jitter', base)).toBe('Network');
+  });
+
+  // Anything the form can hold: typed text in every field, any kind, any group (hostile names too).
+  it('validates any draft the form can produce or says why, never throwing', () => {
+    const text = fc.oneof(fc.integer({ min: -10, max: 2000 }).map(String), fc.constantFrom('', ' ', '1e3', '0.5', 'NaN', 'Infinity', '-0', '1e400', '__proto__'), fc.string({ maxLength: 8 }));
+    const group = fc.constantFrom('west', 'east', '', '__proto__', 'constructor', 'north');
+    const step = fc.record({ tick: text, kind: fc.constantFrom(...STEP_KINDS.map((k) => k.kind)), a: group, b: group, group });
+    const draftArb = fc.record({
+      name: fc.string({ maxLength: 200 }),
+      seed: text,
+      duration: text,
+      latency: text,
+      loss: fc.oneof(text, fc.constantFrom('0.1', '1', '0')),
+      steps: fc.array(step, { maxLength: 6 }),
+      moves: fc.array(fc.record({ panel: fc.integer({ min: 0, max: 6 }), server: fc.constantFrom('store', 'log', 'proj1', 'shard2', 'coordinator', 'r1', '__proto__'), group }), { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(draftArb, (g) => {
+        let d: Draft = { ...draftOf(base), name: g.name, seed: g.seed, duration: g.duration, latency: g.latency, loss: g.loss, steps: g.steps.map((s, id) => ({ ...s, id })) };
+        for (const m of g.moves) d = setPlacement(d, m.panel, m.server, m.group);
+        const r = applyDraft(base, d);
+        if (r.ok) {
+          expect(r.comparison.faults.map((f) => f.tick)).toEqual([...r.comparison.faults.map((f) => f.tick)].sort((x, y) => x - y));
+        } else {
+          expect(r.errors.length).toBeGreaterThan(0);
+          for (const e of r.errors) expect(e).toMatch(/^[A-Z].*: \S/);
+        }
+        expect(r.draft.steps).toHaveLength(d.steps.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
