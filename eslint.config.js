@@ -201,6 +201,15 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
+  // n.toLocaleString('en') builds an ICU formatter per call (~0.35 ms in Chromium): a table
+  // of them in a render is a long task. The UI formats with state/format.ts's made-once one.
+  {
+    files: under('src/ui'),
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-properties': ['error', { property: 'toLocaleString', message: "Use countText from src/state/format.ts: toLocaleString builds a new formatter on every call." }],
+    },
+  },
 
   // --- packages per folder --------------------------------------------------------------
   {

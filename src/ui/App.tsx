@@ -13,10 +13,11 @@ import { TimelineBar } from './TimelineBar';
 import { useLab, useLabStore, useMediaQuery } from './context';
 import { SPEEDS } from '../playback/machine';
 import { COMPARE_FRAGMENT } from '../sim/compare/limits';
+import { loadCompareView } from './compare/load';
 import { COMPARE_LESSON_EVENT, type CompareLesson } from './lesson/compareLesson';
 
 // The Compare view (and the checker it runs in its own worker) loads only when opened.
-const CompareView = lazy(() => import('./compare/CompareView'));
+const CompareView = lazy(loadCompareView);
 
 /** Loaded on first use: the first page's budget does not pay for it (see bench/app.ts). */
 const SpaceTimeView = lazy(() => import('./spacetime/SpaceTimeView'));

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useId, useState } from 'react';
+import { loadCompareView } from './compare/load';
 import { architectures } from '../sim/architectures/registry';
 import { scenarioMenu } from '../state/scenarios';
 import { useLab } from './context';
@@ -47,7 +48,14 @@ export function ArchitectureSwitcher({ compareOpen = false, onCompare, onCloseCo
         ))}
         {onCompare && (
           <li>
-            <button type="button" aria-pressed={compareOpen} className="arch" onClick={() => !compareOpen && onCompare()}>
+            <button
+              type="button"
+              aria-pressed={compareOpen}
+              className="arch"
+              onPointerEnter={() => void loadCompareView()}
+              onFocus={() => void loadCompareView()}
+              onClick={() => !compareOpen && onCompare()}
+            >
               Compare
             </button>
           </li>

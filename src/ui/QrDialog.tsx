@@ -1,3 +1,4 @@
+import { countText } from '../state/format';
 import { useMemo } from 'react';
 import { encode } from 'uqr';
 import { ModalDialog } from './useModal';
@@ -20,7 +21,7 @@ export function qrFor(text: string): QrResult {
   if (bytes > QR_MAX_BYTES) {
     return {
       ok: false,
-      reason: `This link is too long for a QR code (${bytes.toLocaleString('en')} characters; a QR code holds at most ${QR_MAX_BYTES.toLocaleString('en')}). Share it with "Copy link" or "Export" instead.`,
+      reason: `This link is too long for a QR code (${countText(bytes)} characters; a QR code holds at most ${countText(QR_MAX_BYTES)}). Share it with "Copy link" or "Export" instead.`,
     };
   }
   for (const ecc of ['M', 'L'] as const) {

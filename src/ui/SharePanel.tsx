@@ -1,3 +1,4 @@
+import { countText } from '../state/format';
 import { useId, useRef, useState } from 'react';
 import { downloadText } from './download';
 import type { ChangeEvent } from 'react';
@@ -70,7 +71,7 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
     try {
       if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
       await navigator.clipboard.writeText(l);
-      setStatus(`Link copied (${l.length.toLocaleString('en')} characters). Anyone who opens it sees this scenario at this tick.`);
+      setStatus(`Link copied (${countText(l.length)} characters). Anyone who opens it sees this scenario at this tick.`);
     } catch {
       setStatus('Copying is not allowed here: the link is selected in the "Share link" field; copy it with Ctrl+C (⌘C on a Mac).');
       // The field renders with the new link on the next frame.
@@ -120,7 +121,7 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
     setOwnError(null);
     onDismissError?.();
     if (file.size > MAX_INFLATED_BYTES) {
-      setOwnError(`This file could not be imported: it is larger than ${MAX_INFLATED_BYTES.toLocaleString('en')} bytes. Your work is unchanged.`);
+      setOwnError(`This file could not be imported: it is larger than ${countText(MAX_INFLATED_BYTES)} bytes. Your work is unchanged.`);
       return;
     }
     let text: string;

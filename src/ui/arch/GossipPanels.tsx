@@ -1,3 +1,4 @@
+import { countText } from '../../state/format';
 import { useId, useMemo, useState } from 'react';
 import { scaleLinear } from 'd3';
 import type { GossipView, ReplicaRow, WriteCurve } from '../../state/arch/gossip';
@@ -310,7 +311,7 @@ function RoundTable({ view }: { view: GossipView }) {
           <tr key={r.round}>
             <th scope="row">{r.round}</th>
             <td>{r.messages}</td>
-            <td>{r.bytes.toLocaleString('en')}</td>
+            <td>{countText(r.bytes)}</td>
           </tr>
         ))}
       </tbody>

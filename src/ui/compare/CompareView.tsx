@@ -5,7 +5,7 @@ import { describeLinkCheck, NO_RESULTS, type LinkCheckWords } from '../../state/
 import { historyJson, type PanelResult } from '../../sim/compare/compare';
 import { capCorrection, REFERENCE_TABLE, type Cell } from '../../sim/compare/reference';
 import type { EvidenceItem, Scoreboard } from '../../sim/compare/scoreboard';
-import { opSummary, resultSummary } from '../../state/format';
+import { countText, opSummary, resultSummary } from '../../state/format';
 import { PanelTopology } from './PanelTopology';
 import { CompareEditor } from './CompareEditor';
 import { usePanelClock, type PanelNow } from './usePanelClock';
@@ -354,7 +354,7 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                     <td className="num">{b.convergence.divergentAtEnd.length === 0 ? '0' : `${b.convergence.divergentAtEnd.length} (${b.convergence.divergentAtEnd.join(', ')})`}</td>
                     <td className="num">{b.convergence.divergentAtHeal === 0 ? 'nothing to converge' : b.convergence.ticksAfterHeal === null ? 'never' : `${b.convergence.ticksAfterHeal} ticks`}</td>
                     <td className="num">
-                      {b.messages} / {b.bytes.toLocaleString('en')}
+                      {b.messages} / {countText(b.bytes)}
                     </td>
                     <td className="num">
                       {b.latency.p50 ?? '–'} / {b.latency.p99 ?? '–'}

@@ -1,3 +1,4 @@
+import { countText } from '../../state/format';
 import { memo, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { Trace, TraceEvent } from '../../sim/trace/trace';
@@ -406,7 +407,7 @@ function SelectionText({
       <p className="st-help hint" role="status">
         Choose an event (click it, or Tab into the diagram, move with the arrow keys and press Enter) to see what happened before it and what was
         concurrent with it.
-        {trace.truncated && ` The trace stops at tick ${trace.to}: it reached ${trace.maxEvents.toLocaleString('en')} events.`}
+        {trace.truncated && ` The trace stops at tick ${trace.to}: it reached ${countText(trace.maxEvents)} events.`}
       </p>
     );
   }

@@ -1,3 +1,4 @@
+import { countText } from '../../state/format';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Trace } from '../../sim/trace/trace';
 import { toShiViz } from '../../sim/trace/shiviz';
@@ -73,7 +74,7 @@ export default function SpaceTimeView() {
       setBusy(false);
       const name = exportFilename(s.scenario, t.to, { suffix: 'shiviz', ext: 'log' });
       downloadText(name, toShiViz(t), 'text/plain');
-      setStatus(`Exported ticks 0 to ${t.to} as ${name}${t.truncated ? ` (stopped at ${t.maxEvents.toLocaleString('en')} events)` : ''}. Open it at ShiViz: Try out → upload the file.`);
+      setStatus(`Exported ticks 0 to ${t.to} as ${name}${t.truncated ? ` (stopped at ${countText(t.maxEvents)} events)` : ''}. Open it at ShiViz: Try out → upload the file.`);
       // The export took the place of the view's request: ask for the window again.
       request();
     });
