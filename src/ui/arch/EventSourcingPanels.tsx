@@ -256,14 +256,14 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
           ))}
         </ul>
       )}
-      <h3 id={`${ids}-audit`}>Audit trail</h3>
+      <h3>Audit trail</h3>
       {view.keys.length === 0 ? (
         <p className="hint">No key has changed yet.</p>
       ) : (
         <>
           {/* One trail, Inspect's: it has every architecture's entries, old → new, and rollback. */}
           <p className="hint">Who changed a key, event by event, opens in Inspect:</p>
-          <ul className="es-keys" aria-labelledby={`${ids}-audit`}>
+          <ul className="es-keys" aria-label="Keys in the log: each opens its audit trail in Inspect">
             {view.keys.map((k) => (
               <li key={k}>
                 <button type="button" className="linklike" aria-label={`Audit trail of ${k}`} onClick={() => actions.select({ kind: 'key', key: k })}>
