@@ -20,6 +20,24 @@ async function finished(page: Page): Promise<void> {
   await expect(page.getByText(/All 6 panels run and scored/)).toBeVisible({ timeout: 60_000 });
 }
 
+/** Copies the comparison's link once every panel has run (so it carries their hashes), decoded. */
+async function copyLink(page: Page): Promise<{ link: string; made: Extract<ReturnType<typeof decodeComparison>, { ok: true }> }> {
+  await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
+  const field = page.getByRole('textbox', { name: 'Link to this comparison' });
+  await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
+  const link = await field.inputValue();
+  const made = decodeComparison(link);
+  if (!made.ok) throw new Error(made.message);
+  return { link, made };
+}
+
+/** A link opened elsewhere scores the same and says its replay matched every panel. */
+async function reproduces(page: Page, board: string): Promise<void> {
+  await finished(page);
+  expect(await scoreboardText(page)).toBe(board);
+  await expect(page.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+}
+
 async function scoreboardText(page: Page): Promise<string> {
   return (await page.getByRole('region', { name: 'Scoreboard table' }).innerText()).replace(/\s+/g, ' ');
 }
@@ -81,14 +99,9 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
   await shots(page, 'dark-390');
 
   // The link, copied once every panel has run, carries their world hashes.
-  await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
-  const field = page.getByRole('textbox', { name: 'Link to this comparison' });
-  await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
-  const link = await field.inputValue();
+  const { link, made } = await copyLink(page);
   expect(link).toMatch(/#c=z:/);
   await shotsOf(page, 'link-field');
-  const made = decodeComparison(link);
-  if (!made.ok) throw new Error(made.message);
   expect(Object.keys(made.results ?? {})).toHaveLength(6);
 
   // The same comparison with one panel's recorded hash changed, made with the codec itself.
@@ -103,9 +116,7 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
     await Promise.all([page2.goto(link), page3.goto(badLink)]);
     await expect(page2.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
     await expect(page2.getByRole('status').filter({ hasText: /Once every panel has run, each is checked/ })).toBeVisible();
-    await finished(page2);
-    expect(await scoreboardText(page2)).toBe(board);
-    await expect(page2.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+    await reproduces(page2, board);
     await expect(page2.getByRole('alert')).toHaveCount(0);
 
     await finished(page3);
@@ -197,12 +208,7 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await formShots(page, 'open');
 
   // The link carries the edited comparison; a fresh browser opens it and scores it alike.
-  await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
-  const field = page.getByRole('textbox', { name: 'Link to this comparison' });
-  await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
-  const link = await field.inputValue();
-  const made = decodeComparison(link);
-  if (!made.ok) throw new Error(made.message);
+  const { link, made } = await copyLink(page);
   expect(made.comparison.faults).toEqual([
     { tick: 50, type: 'cut', a: 'west', b: 'east' },
     { tick: 200, type: 'heal' },
@@ -213,9 +219,7 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
     const page2 = await fresh.newPage();
     await page2.goto(link);
     await expect(page2.getByRole('combobox', { name: 'Workload and faults' }).locator('option:checked')).toHaveText('From the link: west | east cut at 50, heal at 200');
-    await finished(page2);
-    expect(await scoreboardText(page2)).toBe(board);
-    await expect(page2.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+    await reproduces(page2, board);
   } finally {
     await fresh.close();
   }
