@@ -120,4 +120,13 @@ describe('the comparison editor model', () => {
       { numRuns: 300 },
     );
   });
+
+  it('regression (fast-check, 5,000 runs): a recovery with no group gets the validator\'s message, not a sentence with a blank name', () => {
+    const d: Draft = { ...draftOf(base), duration: '0', latency: '0', steps: [{ id: 0, tick: '0', kind: 'recover', a: 'west', b: 'west', group: '' }] };
+    const r = applyDraft(base, d);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContain('Step 1 group: Too small: expected string to have >=1 characters');
+    for (const e of r.errors) expect(e).toMatch(/^[A-Z].*: \S/);
+  });
 });

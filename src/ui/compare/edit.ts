@@ -215,7 +215,8 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
     }
     if (f.type === 'crash') down.add(f.group);
     if (f.type === 'recover') {
-      if (!down.has(f.group)) errors.push(sentence(`Step ${i + 1}`, `${f.group} recovers at tick ${f.tick}, but no crash of ${f.group} comes before it`));
+      // A step with no group is the validator's to name ("Step 1 group: …").
+      if (f.group !== '' && !down.has(f.group)) errors.push(sentence(`Step ${i + 1}`, `${f.group} recovers at tick ${f.tick}, but no crash of ${f.group} comes before it`));
       down.delete(f.group);
     }
   });
