@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import type { Locator, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** What every app spec does first and often: open the page, pause it, read the tick. */
@@ -37,3 +37,26 @@ export async function scan(page: Page, what: string, include: string[] = []): Pr
 
 /** A lesson step's title, as the lesson panel shows it. */
 export const stepHeading = (page: Page, name: string): Locator => page.getByRole('heading', { name, level: 2 });
+
+/**
+ * A lesson's presenter and audience windows, both opened at `link` + `&present` / `&audience`
+ * and showing the step `heading`; the audience has no controls of its own.
+ */
+export async function presenterAndAudience(context: BrowserContext, link: string, heading: string): Promise<{ presenter: Page; audience: Page }> {
+  const presenter = await context.newPage();
+  await presenter.goto(`${link}&present`);
+  await expect(stepHeading(presenter, heading)).toBeVisible();
+  const audience = await context.newPage();
+  await audience.goto(`${link}&audience`);
+  await expect(stepHeading(audience, heading)).toBeVisible();
+  await expect(audience.getByRole('button', { name: 'Next step' })).toHaveCount(0);
+  return { presenter, audience };
+}
+
+/** The presenter blanks the audience's screen with "b", then shows it again. */
+export async function blankAndShow(presenter: Page, audience: Page): Promise<void> {
+  await presenter.locator('body').press('b');
+  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toBeVisible();
+  await presenter.getByRole('button', { name: 'Show the screen' }).click();
+  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toHaveCount(0);
+}

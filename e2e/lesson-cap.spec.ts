@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { scan, stepHeading } from './helpers';
+import { blankAndShow, presenterAndAudience, scan, stepHeading } from './helpers';
 
 /**
  * "CAP in one partition": a lesson that is a comparison, so it opens in the Compare view with
@@ -53,13 +53,7 @@ test("a deep link opens the comparison at step 2; the prediction is revealed on 
 });
 
 test("the audience window follows the presenter's remote on the comparison's clock", async ({ context }) => {
-  const presenter = await context.newPage();
-  await presenter.goto(`/${CAP}&step=4&present`);
-  await expect(stepHeading(presenter, 'Gossip: available, not consistent')).toBeVisible();
-  const audience = await context.newPage();
-  await audience.goto(`/${CAP}&step=4&audience`);
-  await expect(stepHeading(audience, 'Gossip: available, not consistent')).toBeVisible();
-  await expect(audience.getByRole('button', { name: 'Next step' })).toHaveCount(0);
+  const { presenter, audience } = await presenterAndAudience(context, `/${CAP}&step=4`, 'Gossip: available, not consistent');
   await scan(presenter, 'comparison lesson, presenter');
 
   await presenter.locator('body').press('PageDown');
@@ -70,10 +64,7 @@ test("the audience window follows the presenter's remote on the comparison's clo
   await presenter.locator('body').press('PageUp');
   await expect(stepHeading(presenter, 'Quorums: consistent, not available')).toBeVisible();
   await expect(stepHeading(audience, 'Quorums: consistent, not available')).toBeVisible();
-  await presenter.locator('body').press('b');
-  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toBeVisible();
-  await presenter.getByRole('button', { name: 'Show the screen' }).click();
-  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toHaveCount(0);
+  await blankAndShow(presenter, audience);
 });
 
 test('the Lessons menu opens it in the Compare view, and a phone steps through it by tapping', async ({ browser }) => {

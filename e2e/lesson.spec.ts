@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { scan, stepHeading } from './helpers';
+import { blankAndShow, presenterAndAudience, scan, stepHeading } from './helpers';
 import { qrFor } from '../src/ui/QrDialog';
 import { serveDist } from './static-server';
 
@@ -33,13 +33,7 @@ test('a prediction is revealed by stepping on', async ({ page }) => {
 });
 
 test("the audience window follows the presenter's remote, and the screen blanks", async ({ context }) => {
-  const presenter = await context.newPage();
-  await presenter.goto(`/${LESSON}&step=2&present`);
-  await expect(stepHeading(presenter, 'Everyone agrees')).toBeVisible();
-  const audience = await context.newPage();
-  await audience.goto(`/${LESSON}&step=2&audience`);
-  await expect(stepHeading(audience, 'Everyone agrees')).toBeVisible();
-  await expect(audience.getByRole('button', { name: 'Next step' })).toHaveCount(0);
+  const { presenter, audience } = await presenterAndAudience(context, `/${LESSON}&step=2`, 'Everyone agrees');
   await scan(presenter, 'presenter view');
   await scan(audience, 'audience view');
 
@@ -51,10 +45,7 @@ test("the audience window follows the presenter's remote, and the screen blanks"
   await expect(stepHeading(audience, 'agent3 times out, the others carry on')).toBeVisible();
   await presenter.locator('body').press('PageUp');
   await expect(stepHeading(audience, 'Cut one agent off')).toBeVisible();
-  await presenter.locator('body').press('b');
-  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toBeVisible();
-  await presenter.getByRole('button', { name: 'Show the screen' }).click();
-  await expect(audience.getByRole('dialog', { name: 'Screen blanked' })).toHaveCount(0);
+  await blankAndShow(presenter, audience);
 });
 
 test('the embed page plays a lesson with minimal chrome, and a share link too', async ({ page }) => {
