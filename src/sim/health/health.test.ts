@@ -184,7 +184,7 @@ describe('health checks', () => {
           for (const level of ['suspect', 'down'] as const) {
             // φ scales with the mean the observer measured (a crash too short to be noticed
             // leaves a long inter-arrival in its window, on purpose: that is φ adapting).
-            const bound = detectionBound(config, level, maxLatency, d.mean ?? r.period + r.jitter);
+            const bound = detectionBound(config, level, maxLatency, d.mean);
             const took = level === 'suspect' ? d.toSuspect : d.toDown;
             // Only an observer that was up from the crash to the bound, and a crash that lasted
             // past it (a target that came back may be heard again first), must have noticed.
@@ -328,6 +328,45 @@ describe('fallbacks', () => {
 });
 
 describe('health regressions', () => {
+  it('CI, fast-check: an observer that suspected before the crash and then heard an in-flight heartbeat marks down within the bound of its new mean', () => {
+    const s: Scenario = {
+      ...defaultScenario(),
+      seed: 0,
+      duration: 600,
+      network: { latency: 1, jitter: 3, loss: 0, duplication: 0 },
+      health: { period: 1, detector: 'phi', suspect: 0.7600153433306908, down: 1.5200306866613816, window: 10 },
+      actions: [
+        { tick: 2, type: 'crash', node: 'store' },
+        { tick: 12, type: 'recover', node: 'store' },
+      ],
+    };
+    const d = healthReport(worldAt(s, 20).health)!.detections.find((x) => x.observer === 'agent1')!;
+    // It suspected at tick 1, before any heartbeat, so the crash found it suspecting.
+    expect(d.toSuspect).toBe(0);
+    // Heartbeats sent by tick 2 arrived at 2 and 4; the second made a sample of 2 ticks.
+    expect(d.mean).toBe(2);
+    expect(d.toDown!).toBeLessThanOrEqual(detectionBound(s.health!, 'down', 4, d.mean));
+  });
+  it('CI, fast-check: a detection records its mean from the crash on, so a crash shorter than its bound is not required to be noticed', () => {
+    const s: Scenario = {
+      ...defaultScenario(),
+      seed: 0,
+      duration: 600,
+      network: { latency: 1, jitter: 0, loss: 0, duplication: 0 },
+      health: { period: 3, detector: 'phi', suspect: 0.7238241365054198, down: 1.4476482730108396, window: 10 },
+      actions: [
+        { tick: 1, type: 'crash', node: 'store' },
+        { tick: 7, type: 'recover', node: 'store' },
+        { tick: 9, type: 'crash', node: 'store' },
+        { tick: 20, type: 'recover', node: 'store' },
+      ],
+    };
+    const d = healthReport(worldAt(s, 30).health)!.detections.filter((x) => x.observer === 'agent2');
+    // The first crash went unnoticed and left an 8-tick gap: the second runs on a mean of 8,
+    // whose bound (3 + 14 + 1) is longer than the 11 ticks it lasted.
+    expect(d.map((x) => [x.crashedAt, x.toSuspect, x.mean])).toEqual([[1, null, 3], [9, null, 8]]);
+    expect(detectionBound(s.health!, 'suspect', 1, d[1]!.mean)).toBeGreaterThan(11);
+  });
   it('seed 987348099: a crash too short to notice lengthens φ\'s mean, and the bound follows the measured mean', () => {
     const s: Scenario = {
       ...defaultScenario(),
@@ -343,8 +382,8 @@ describe('health regressions', () => {
     };
     const d = healthReport(worldAt(s, 120).health)!.detections.filter((x) => x.observer === 'agent1');
     expect(d[0]!.toSuspect).toBeNull();
-    expect(d[1]!.mean!).toBeGreaterThan(2);
-    expect(d[1]!.toSuspect!).toBeLessThanOrEqual(detectionBound(s.health!, 'suspect', 1, d[1]!.mean!));
+    expect(d[1]!.mean).toBeGreaterThan(2);
+    expect(d[1]!.toSuspect!).toBeLessThanOrEqual(detectionBound(s.health!, 'suspect', 1, d[1]!.mean));
   });
 });
 

@@ -49,11 +49,12 @@ export interface Detection {
   suspectedAt: number | null;
   downAt: number | null;
   /**
-   * The mean inter-arrival time the detector used when it suspected (φ's scale; the period
-   * for the timeout detector). No fresh heartbeat arrives once the last one sent before the
-   * crash is in, so it is the mean the whole detection ran on.
+   * The mean inter-arrival time the detector ran on over the crash's final silence (φ's
+   * scale; the period for the timeout detector): the mean at the crash, updated by each
+   * heartbeat sent before the crash that arrives after it. No fresh heartbeat arrives once
+   * the last of those is in, so it is the mean from then on, whenever the observer suspects.
    */
-  mean: number | null;
+  mean: number;
 }
 
 export interface FalseSuspicion {
@@ -232,10 +233,7 @@ function transition(h: HealthState, observer: string, target: string, v: PairHea
   if (v.crash !== null) {
     const d = lastDetection(h, target, observer, v.crash);
     if (d) {
-      if (d.suspectedAt === null) {
-        d.suspectedAt = env.now;
-        d.mean = meanInterval(h, v);
-      }
+      if (d.suspectedAt === null) d.suspectedAt = env.now;
       if (to === 'down' && d.downAt === null) d.downAt = env.now;
     }
     return;
@@ -287,6 +285,12 @@ export function onHeartbeat(h: HealthState, from: string, to: string, hb: Heartb
   v.lastSeq = hb.seq;
   v.lastHeard = env.now;
   if (v.crash !== null && hb.seq > (dictGet(h.crashSeq, from) ?? 0)) v.crash = null;
+  else if (v.crash !== null) {
+    // A heartbeat sent before the crash, still in flight when it happened: the final silence
+    // starts here, and the detector judges it on the mean as it is now.
+    const d = lastDetection(h, from, to, v.crash);
+    if (d) d.mean = meanInterval(h, v);
+  }
   transition(h, to, from, v, 'healthy', env);
 }
 
@@ -301,7 +305,7 @@ export function onHealthCrash(h: HealthState, node: string, env: HealthEnv): voi
     v.crash = env.now;
     h.stats.detections += 1;
     const already = v.status !== 'healthy';
-    capped(h.detections, { target: node, observer: o, crashedAt: env.now, suspectedAt: already ? env.now : null, downAt: v.status === 'down' ? env.now : null, mean: already ? meanInterval(h, v) : null });
+    capped(h.detections, { target: node, observer: o, crashedAt: env.now, suspectedAt: already ? env.now : null, downAt: v.status === 'down' ? env.now : null, mean: meanInterval(h, v) });
   }
 }
 

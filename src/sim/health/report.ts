@@ -14,8 +14,8 @@ export interface DetectionTime {
   /** Ticks from the crash to the observer's suspicion / its mark "down"; null: not (yet). */
   toSuspect: number | null;
   toDown: number | null;
-  /** The mean inter-arrival time the detector used (φ's scale), once it suspected. */
-  mean: number | null;
+  /** The mean inter-arrival time the detector ran on over the crash's final silence (φ's scale). */
+  mean: number;
 }
 
 export interface HealthReport {
