@@ -334,7 +334,7 @@ describe('health regressions', () => {
       seed: 0,
       duration: 600,
       network: { latency: 1, jitter: 3, loss: 0, duplication: 0 },
-      health: { period: 1, detector: 'phi', suspect: 0.7600153433306908, down: 1.5200306866613816, window: 10 },
+      health: { period: 1, detector: 'phi', suspect: 0.7600153433306908, down: 0.7600153433306908 * 2, window: 10 },
       actions: [
         { tick: 2, type: 'crash', node: 'store' },
         { tick: 12, type: 'recover', node: 'store' },
@@ -353,7 +353,7 @@ describe('health regressions', () => {
       seed: 0,
       duration: 600,
       network: { latency: 1, jitter: 0, loss: 0, duplication: 0 },
-      health: { period: 3, detector: 'phi', suspect: 0.7238241365054198, down: 1.4476482730108396, window: 10 },
+      health: { period: 3, detector: 'phi', suspect: 0.7238241365054198, down: 0.7238241365054198 * 2, window: 10 },
       actions: [
         { tick: 1, type: 'crash', node: 'store' },
         { tick: 7, type: 'recover', node: 'store' },
