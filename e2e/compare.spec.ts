@@ -153,7 +153,7 @@ async function shotsOf(page: Page, name: string): Promise<void> {
 
 // Changing the comparison: the user's own schedule, network and placement, through the same
 // validator as links; a short run (300 ticks) so it stays within budget.
-test('changes the comparison: the store moves east, the cut is 50–200, errors are said, the link carries it', async ({ page, browser }) => {
+test('changes the comparison: the store moves east, two agents in the east on two keys, the cut is 50–200, errors are said, the link carries it', async ({ page, browser }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   await openCompare(page);
@@ -176,6 +176,11 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await form.getByRole('textbox', { name: 'Step 1 tick' }).fill('50');
   await form.getByRole('textbox', { name: 'Step 2 tick' }).fill('40');
   await form.getByRole('button', { name: 'Run this comparison' }).click();
+  await form.getByRole('textbox', { name: 'Agents in east' }).fill('-1');
+  await form.getByRole('textbox', { name: 'Keys' }).fill(' , ');
+  await form.getByRole('button', { name: 'Run this comparison' }).click();
+  await expect(alert).toContainText('Agents in east: write 0 or more');
+  await expect(alert).toContainText('Keys: write at least one key');
   await expect(alert).toContainText('Step 1: a heal at tick 40, but no cut comes before it');
   await expect(form.getByRole('combobox', { name: 'Step 1 kind' })).toHaveValue('heal');
   await expect(form.getByRole('combobox', { name: 'Step 2 kind' })).toHaveValue('cut');
@@ -184,6 +189,10 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await formShots(page, 'errors');
 
   await form.getByRole('textbox', { name: 'Step 1 tick' }).fill('200');
+  // Two agents in the east, on two keys, writing more than reading.
+  await form.getByRole('textbox', { name: 'Agents in east' }).fill('2');
+  await form.getByRole('textbox', { name: 'Keys' }).fill('x, y');
+  await form.getByRole('textbox', { name: 'Mix, get' }).fill('2');
   await form.getByRole('button', { name: 'Run this comparison' }).click();
   await expect(alert).toHaveCount(0);
   await expect(preset.locator('option:checked')).toHaveText('Your comparison: west | east cut at 50, heal at 200');
@@ -192,7 +201,7 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await finished(page);
 
   // The centralized panel shows its store in the east.
-  await expect(page.getByRole('img', { name: /^Centralized store at tick 0: west holds no server and agent1, agent2, agent3; east holds store and agent4, agent5, agent6\.$/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Centralized store at tick 0: west holds no server and agent1, agent2, agent3; east holds store and agent4, agent5\.$/ })).toBeVisible();
   // The per-window table is this run's, and the west is the side that gave up.
   await page.getByText('Per window: before, during and after the fault').click();
   const windows = page.getByRole('region', { name: 'Per-window table' });
@@ -213,6 +222,11 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
     { tick: 50, type: 'cut', a: 'west', b: 'east' },
     { tick: 200, type: 'heal' },
   ]);
+  expect(made.comparison.groups).toEqual([
+    { id: 'west', agents: ['agent1', 'agent2', 'agent3'] },
+    { id: 'east', agents: ['agent4', 'agent5'] },
+  ]);
+  for (const a of made.comparison.agents) expect(a.workload).toEqual({ kind: 'random', keys: ['x', 'y'], interval: 10, mix: { get: 2, set: 4, delete: 1, update: 1 } });
   const board = await scoreboardText(page);
   const fresh = await browser.newContext();
   try {
@@ -233,6 +247,8 @@ test('changes the comparison: the store moves east, the cut is 50–200, errors 
   await expect(preset.locator('option:checked')).toHaveText('Two groups cut apart (200–500)');
   await expect(form.getByRole('textbox', { name: 'Duration' })).toHaveValue('800');
   await expect(form.getByRole('combobox', { name: 'Centralized store: store' })).toHaveValue('west');
+  await expect(form.getByRole('textbox', { name: 'Agents in east' })).toHaveValue('3');
+  await expect(form.getByRole('textbox', { name: 'Keys' })).toHaveValue('x, y, z');
   await expect(preset.locator('option', { hasText: 'Your comparison: west | east cut at 50, heal at 200' })).toHaveCount(1);
 });
 

@@ -1,11 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { Fragment, useEffect, useId, useRef, useState } from 'react';
 import type { Comparison } from '../../sim/compare/constants';
-import { addStep, applyDraft, draftOf, removeStep, setPlacement, STEP_KINDS, updateStep, type Draft, type DraftStep, type StepKind } from './edit';
+import { addStep, applyDraft, draftOf, MIX_KEYS, removeStep, setGroupSize, setPlacement, setWorkload, sharedWorkload, STEP_KINDS, updateStep, type Draft, type DraftStep, type StepKind } from './edit';
 import './compareEditor.css';
 
 /**
- * "Change this comparison": the seed, duration and network, the fault schedule as steps, and
- * where each panel's servers sit, edited as a draft (nothing runs while typing). "Run this
+ * "Change this comparison": the seed, duration and network, the agents and their workload,
+ * the fault schedule as steps, and where each panel's servers sit, edited as a draft (nothing runs while typing). "Run this
  * comparison" sends the draft through the comparison validator (edit.ts) and, only when it
  * is valid, hands the comparison to the view, which runs it on the worker as any other;
  * otherwise the errors are said beside the form, in the form's own words.
@@ -57,15 +57,17 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
       ))}
     </select>
   );
-  const field = (key: 'seed' | 'duration' | 'latency' | 'loss', label: string, hint: string) => (
+  const textField = (key: string, label: string, hint: string, value: string, onChange: (v: string) => void, inputMode: 'decimal' | 'text' = 'decimal') => (
     <p className="cmp-ed-field">
       <label htmlFor={`${ids}-${key}`}>{label}</label>
-      <input id={`${ids}-${key}`} type="text" inputMode="decimal" autoComplete="off" spellCheck={false} value={draft[key]} onChange={(e) => set({ [key]: e.target.value })} aria-describedby={`${ids}-${key}-hint`} />
+      <input id={`${ids}-${key}`} type="text" inputMode={inputMode} autoComplete="off" spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={`${ids}-${key}-hint`} />
       <span id={`${ids}-${key}-hint`} className="hint">
         {hint}
       </span>
     </p>
   );
+  const field = (key: 'seed' | 'duration' | 'latency' | 'loss', label: string, hint: string) => textField(key, label, hint, draft[key], (v) => set({ [key]: v }));
+  const shared = sharedWorkload(comparison);
 
   return (
     <details className="cmp-edit">
@@ -84,6 +86,29 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
           {field('duration', 'Duration', 'ticks')}
           {field('latency', 'Network latency', 'ticks per message, at least 1')}
           {field('loss', 'Message loss', 'from 0 to 1')}
+        </fieldset>
+
+        <fieldset className="cmp-ed-run cmp-ed-work">
+          <legend>Workload</legend>
+          {comparison.groups.map((g, i) => (
+            <Fragment key={g.id}>{textField(`size-${i}`, `Agents in ${g.id}`, 'a whole number', draft.groupSizes[i] ?? '', (v) => setDraft((d) => setGroupSize(d, i, v)))}</Fragment>
+          ))}
+          {textField('keys', 'Keys', 'separated by commas; a key listed twice is drawn twice as often', draft.workload.keys, (v) => setDraft((d) => setWorkload(d, { keys: v })), 'text')}
+          {textField('interval', 'Mean interval', "ticks from one operation's end to the next", draft.workload.interval, (v) => setDraft((d) => setWorkload(d, { interval: v })))}
+          <div role="group" aria-labelledby={`${ids}-mix`} className="cmp-ed-mix">
+            <span id={`${ids}-mix`} className="cmp-ed-mix-name">
+              Mix of operations <span className="hint">(relative weights)</span>
+            </span>
+            {MIX_KEYS.map((k) => (
+              <label key={k}>
+                <span>{k}</span>
+                <input type="text" inputMode="numeric" autoComplete="off" aria-label={`Mix, ${k}`} value={draft.workload.mix[k]} onChange={(e) => setDraft((d) => setWorkload(d, { mix: { [k]: e.target.value } }))} />
+              </label>
+            ))}
+          </div>
+          <p className="hint cmp-ed-note">
+            {shared ? 'Every agent runs this workload, on every panel.' : 'The agents run different workloads now; change any of these and every agent runs this one. New agents run it either way.'} New agents take the first free names agent1, agent2, …
+          </p>
         </fieldset>
 
         <fieldset className="cmp-ed-steps">

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { builtinComparison, crashComparison, noPartitionComparison } from '../../sim/compare/constants';
 import { placementOf } from '../../sim/compare/build';
-import { addStep, applyDraft, draftOf, fieldOf, removeStep, setPlacement, sortSteps, STEP_KINDS, updateStep, type Draft, type DraftStep } from './edit';
+import { addStep, applyDraft, draftOf, fieldOf, removeStep, setGroupSize, setPlacement, setWorkload, sortSteps, STEP_KINDS, updateStep, type Draft, type DraftStep } from './edit';
+import { parseComparisonText } from '../../sim/compare/validate';
+import capLesson from '../../../lessons/cap-one-partition.json';
 
 const base = builtinComparison();
 
@@ -82,6 +84,62 @@ describe('the comparison editor model', () => {
     expect(bad({ ...d, duration: '100001' })).toEqual([expect.stringMatching(/^Duration: \S/)]);
   });
 
+  it('changes the workload: agents per group, keys, interval and mix, for every agent', () => {
+    let d = setGroupSize(draftOf(base), 1, '1');
+    d = setGroupSize(d, 0, '4');
+    d = setWorkload(d, { keys: 'x, x  y', interval: '5', mix: { delete: '0' } });
+    const r = applyDraft(base, d);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    const c = r.comparison;
+    // The west keeps its three and gains the first free name; the east keeps its first.
+    expect(c.groups).toEqual([
+      { id: 'west', agents: ['agent1', 'agent2', 'agent3', 'agent5'] },
+      { id: 'east', agents: ['agent4'] },
+    ]);
+    expect(c.agents.map((a) => a.id)).toEqual(['agent1', 'agent2', 'agent3', 'agent4', 'agent5']);
+    for (const a of c.agents) {
+      expect(a.workload).toEqual({ kind: 'random', keys: ['x', 'x', 'y'], interval: 5, mix: { get: 5, set: 4, delete: 0, update: 1 } });
+      expect([a.timeout, a.retryEvery]).toEqual([30, 0]);
+    }
+  });
+
+  it('leaves each agent its own workload while the workload fields are untouched', () => {
+    const mixed = { ...base, agents: base.agents.map((a, i) => (i === 0 ? { ...a, workload: { kind: 'idle' as const } } : a)) };
+    const grown = applyDraft(mixed, setGroupSize(draftOf(mixed), 1, '4'));
+    if (!grown.ok) throw new Error(grown.errors.join('\n'));
+    expect(grown.comparison.agents[0]!.workload).toEqual({ kind: 'idle' });
+    // The new agent runs the workload the form shows: the first random one.
+    expect(grown.comparison.agents.at(-1)).toEqual({ ...base.agents[1]!, id: 'agent7' });
+    expect(grown.comparison.groups[1]!.agents).toEqual(['agent4', 'agent5', 'agent6', 'agent7']);
+    // Touch it and every agent runs it, the idle one too.
+    const same = applyDraft(mixed, setWorkload(draftOf(mixed), { interval: '12' }));
+    expect(same.ok && same.comparison.agents.every((a) => a.workload.kind === 'random' && a.workload.interval === 12)).toBe(true);
+  });
+
+  it('says what is wrong with a workload, once, in the form’s words', () => {
+    const d = draftOf(base);
+    const errs = (draft: Draft): string[] => {
+      const r = applyDraft(base, draft);
+      return r.ok ? [] : r.errors;
+    };
+    expect(errs(setGroupSize(d, 1, '-1'))).toEqual(['Agents in east: write 0 or more']);
+    expect(errs(setGroupSize(setGroupSize(d, 1, '0'), 0, '0'))).toEqual(['Agents: the comparison needs at least one agent']);
+    expect(errs(setGroupSize(d, 0, '1e9'))).toEqual(['Agents: at most 200 in all (1000000003 asked)']);
+    expect(errs(setGroupSize(d, 0, 'many'))).toEqual(['Agents in west: "many" is not a number']);
+    expect(errs(setWorkload(d, { keys: ' , ' }))).toEqual(['Keys: write at least one key']);
+    expect(errs(setWorkload(d, { interval: '0' }))).toEqual([expect.stringMatching(/^Mean interval: \S/)]);
+    expect(errs(setWorkload(d, { mix: { get: '0', set: '0', delete: '0', update: '0' } }))).toEqual(['Mix: the mix needs at least one operation']);
+    expect(errs(setWorkload(d, { keys: 'x'.repeat(500) }))).toEqual([expect.stringMatching(/^Keys: \S/)]);
+    // A group emptied of the agent a scripted operation names: the operation is named.
+    const lesson = parseComparisonText(JSON.stringify(capLesson));
+    if (!lesson.ok) throw new Error('the CAP lesson does not parse');
+    const c = lesson.comparison;
+    const op = c.ops![0]!;
+    const g = c.groups.findIndex((x) => x.agents.includes(op.agent));
+    const r = applyDraft(c, setGroupSize(draftOf(c), g, '0'));
+    expect(r.ok ? [] : r.errors).toContain(`Scripted operation 1 (${op.op} by ${op.agent} at tick ${op.tick}): no agent is called "${op.agent}"`);
+  });
+
   it('names the form field for every validator path', () => {
     expect(fieldOf('', base)).toBe('The comparison');
     expect(fieldOf('faults.2.b', base)).toBe('Step 3 second group');
@@ -103,14 +161,22 @@ describe('the comparison editor model', () => {
       loss: fc.oneof(text, fc.constantFrom('0.1', '1', '0')),
       steps: fc.array(step, { maxLength: 6 }),
       moves: fc.array(fc.record({ panel: fc.integer({ min: 0, max: 6 }), server: fc.constantFrom('store', 'log', 'proj1', 'shard2', 'coordinator', 'r1', '__proto__'), group }), { maxLength: 4 }),
+      sizes: fc.array(fc.oneof(fc.integer({ min: -1, max: 8 }).map(String), text), { minLength: 2, maxLength: 2 }),
+      keys: fc.oneof(fc.constantFrom('x, y, z', 'x', '__proto__, constructor', ' , '), fc.string({ maxLength: 40 })),
+      interval: fc.oneof(fc.constantFrom('10', '1'), text),
+      mix: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }).map(String), text), { minLength: 4, maxLength: 4 }),
     });
     fc.assert(
       fc.property(draftArb, (g) => {
         let d: Draft = { ...draftOf(base), name: g.name, seed: g.seed, duration: g.duration, latency: g.latency, loss: g.loss, steps: g.steps.map((s, id) => ({ ...s, id })) };
         for (const m of g.moves) d = setPlacement(d, m.panel, m.server, m.group);
+        d = setGroupSize(setGroupSize(d, 0, g.sizes[0]!), 1, g.sizes[1]!);
+        d = setWorkload(d, { keys: g.keys, interval: g.interval, mix: { get: g.mix[0]!, set: g.mix[1]!, delete: g.mix[2]!, update: g.mix[3]! } });
         const r = applyDraft(base, d);
         if (r.ok) {
           expect(r.comparison.faults.map((f) => f.tick)).toEqual([...r.comparison.faults.map((f) => f.tick)].sort((x, y) => x - y));
+          expect(r.comparison.groups.map((x) => String(x.agents.length))).toEqual(g.sizes.map((n) => String(Number(n.trim()))));
+          expect(new Set(r.comparison.agents.map((a) => a.id)).size).toBe(r.comparison.agents.length);
         } else {
           expect(r.errors.length).toBeGreaterThan(0);
           for (const e of r.errors) expect(e).toMatch(/^[A-Z].*: \S/);

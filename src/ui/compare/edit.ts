@@ -1,5 +1,7 @@
 import { dictFrom } from '../../sim/core/dict';
 import type { Comparison, FaultStep } from '../../sim/compare/constants';
+import type { AgentSpec, Workload } from '../../sim/scenario/schema';
+import { LIMITS } from '../../sim/scenario/limits';
 import { placementOf } from '../../sim/compare/build';
 import { parseComparison } from '../../sim/compare/validate';
 import type { ParseError } from '../../sim/scenario/validate';
@@ -34,6 +36,17 @@ export interface DraftStep {
   group: string;
 }
 
+export type MixKey = 'get' | 'set' | 'delete' | 'update';
+export const MIX_KEYS: readonly MixKey[] = ['get', 'set', 'delete', 'update'];
+
+/** The workload every agent runs (a random one), as typed. */
+export interface DraftWorkload {
+  /** Keys separated by commas or spaces; a key listed twice is drawn twice as often. */
+  keys: string;
+  interval: string;
+  mix: Record<MixKey, string>;
+}
+
 export interface Draft {
   /** Empty: named after its schedule when applied. */
   name: string;
@@ -41,9 +54,28 @@ export interface Draft {
   duration: string;
   latency: string;
   loss: string;
+  /** Per group (in the comparison's order), how many agents it has. */
+  groupSizes: string[];
+  workload: DraftWorkload;
   steps: DraftStep[];
   /** Per panel (in the comparison's order), each server's group. */
   placements: { server: string; group: string }[][];
+}
+
+/** The workload the form starts from: the first agent's random one, or the built-ins'. */
+function baseWorkload(c: Comparison): Extract<Workload, { kind: 'random' }> {
+  for (const a of c.agents) if (a.workload.kind === 'random') return a.workload;
+  return { kind: 'random', keys: ['x', 'y', 'z'], interval: 10, mix: { get: 5, set: 4, delete: 1, update: 1 } };
+}
+
+function workloadDraft(w: Extract<Workload, { kind: 'random' }>): DraftWorkload {
+  return { keys: w.keys.join(', '), interval: String(w.interval), mix: { get: String(w.mix.get), set: String(w.mix.set), delete: String(w.mix.delete), update: String(w.mix.update) } };
+}
+
+/** Whether every agent runs one workload (the form then shows it as it is). */
+export function sharedWorkload(c: Comparison): boolean {
+  const first = JSON.stringify(c.agents[0]?.workload);
+  return c.agents.every((a) => JSON.stringify(a.workload) === first);
 }
 
 export function draftOf(c: Comparison): Draft {
@@ -55,6 +87,8 @@ export function draftOf(c: Comparison): Draft {
     duration: String(c.duration),
     latency: String(c.network.latency),
     loss: String(c.network.loss),
+    groupSizes: c.groups.map((g) => String(g.agents.length)),
+    workload: workloadDraft(baseWorkload(c)),
     steps: c.faults.map((f, i) => ({
       id: i,
       tick: String(f.tick),
@@ -86,6 +120,14 @@ export function removeStep(d: Draft, id: number): Draft {
 
 export function updateStep(d: Draft, id: number, change: Partial<Omit<DraftStep, 'id'>>): Draft {
   return { ...d, steps: d.steps.map((s) => (s.id === id ? { ...s, ...change } : s)) };
+}
+
+export function setGroupSize(d: Draft, group: number, size: string): Draft {
+  return { ...d, groupSizes: d.groupSizes.map((n, i) => (i === group ? size : n)) };
+}
+
+export function setWorkload(d: Draft, change: Partial<Omit<DraftWorkload, 'mix'>> & { mix?: Partial<Record<MixKey, string>> }): Draft {
+  return { ...d, workload: { ...d.workload, ...change, mix: { ...d.workload.mix, ...change.mix } } };
 }
 
 export function setPlacement(d: Draft, panel: number, server: string, group: string): Draft {
@@ -148,6 +190,18 @@ export function fieldOf(path: string, c: Comparison): string {
       return 'Duration';
     case 'network':
       return second === 'latency' ? 'Network latency' : second === 'loss' ? 'Message loss' : 'Network';
+    case 'agents':
+    case 'groups': {
+      if (head === 'agents' && third === 'workload') return fourth === 'keys' ? 'Keys' : fourth === 'interval' ? 'Mean interval' : fourth === 'mix' ? 'Mix' : 'Workload';
+      const i = at(second);
+      const g = head === 'groups' && i !== null ? c.groups[i]?.id : undefined;
+      return g === undefined ? 'Agents' : `Agents in ${g}`;
+    }
+    case 'ops': {
+      const i = at(second);
+      const o = i === null ? undefined : c.ops?.[i];
+      return o === undefined ? 'The scripted operations' : `Scripted operation ${i! + 1} (${o.op} by ${o.agent} at tick ${o.tick})`;
+    }
     case 'faults': {
       const i = at(second);
       if (i === null) return 'The fault schedule';
@@ -168,8 +222,9 @@ export function fieldOf(path: string, c: Comparison): string {
 const sentence = (field: string, message: string): string => `${field}: ${message}`;
 
 /**
- * The draft as a comparison (the base's groups, agents, workloads, scripted operations and
- * panels; its seed, duration, network, schedule and placements), checked by `parseComparison`.
+ * The draft as a comparison (the base's groups, scripted operations and panels; its seed,
+ * duration, network, agents per group, workload, schedule and placements), checked by
+ * `parseComparison`.
  * Steps are sorted first, so the returned draft is what the form should show next. A lesson's
  * narration is dropped: its steps and claims were written for the schedule being changed.
  */
@@ -189,6 +244,15 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
   const duration = num(sorted.duration, 'Duration', true);
   const latency = num(sorted.latency, 'Network latency', true);
   const loss = num(sorted.loss, 'Message loss', false);
+  const sizes = sorted.groupSizes.map((n, i) => num(n, `Agents in ${base.groups[i]?.id ?? `group ${i + 1}`}`, true));
+  const w = sorted.workload;
+  const keys = w.keys.split(/[\s,]+/).filter((k) => k !== '');
+  const workload: Workload = {
+    kind: 'random',
+    keys,
+    interval: num(w.interval, 'Mean interval', true),
+    mix: { get: num(w.mix.get, 'Mix, get', true), set: num(w.mix.set, 'Mix, set', true), delete: num(w.mix.delete, 'Mix, delete', true), update: num(w.mix.update, 'Mix, update', true) },
+  };
   const faults: FaultStep[] = sorted.steps.map((s, i) => {
     const tick = num(s.tick, `Step ${i + 1} tick`, true);
     switch (s.kind) {
@@ -203,6 +267,15 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
     }
   });
   if (errors.length) return { ok: false, errors, draft: sorted };
+
+  const total = sizes.reduce((a, b) => a + Math.max(0, b), 0);
+  sizes.forEach((n, i) => {
+    if (n < 0) errors.push(sentence(`Agents in ${base.groups[i]?.id ?? `group ${i + 1}`}`, 'write 0 or more'));
+  });
+  if (total === 0) errors.push(sentence('Agents', 'the comparison needs at least one agent'));
+  // Said before any agent is made: a typed 1e9 must not build a billion of them.
+  if (total > LIMITS.agents) errors.push(sentence('Agents', `at most ${LIMITS.agents} in all (${total} asked)`));
+  if (keys.length === 0) errors.push(sentence('Keys', 'write at least one key'));
 
   // What the validator accepts but a schedule written by hand rarely means: say it.
   const cut = new Set<string>();
@@ -220,9 +293,16 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
       down.delete(f.group);
     }
   });
+  if (errors.length) return { ok: false, errors, draft: sorted };
+
+  // An untouched workload leaves each agent's own (a file may give agents different ones).
+  const touched = JSON.stringify(sorted.workload) !== JSON.stringify(workloadDraft(baseWorkload(base)));
+  const { groups, agents } = resize(base, sizes, touched ? workload : null, workload);
 
   const candidate: Comparison = {
     ...base,
+    groups,
+    agents,
     name: (sorted.name.trim() || scheduleName(faults)).slice(0, 120),
     seed,
     duration,
@@ -233,6 +313,42 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
   delete candidate.lesson;
   const parsed = parseComparison(candidate);
   if (!parsed.ok) errors.push(...parsed.errors.map((e: ParseError) => sentence(fieldOf(e.path, candidate), e.message)));
-  if (errors.length || !parsed.ok) return { ok: false, errors, draft: sorted };
+  // One workload on every agent fails on every agent alike: say it once.
+  if (errors.length || !parsed.ok) return { ok: false, errors: [...new Set(errors)], draft: sorted };
   return { ok: true, comparison: parsed.comparison, draft: sorted };
+}
+
+/**
+ * The groups at the sizes asked: each keeps its first agents, in order; a new agent takes the
+ * next free name agentN and the first agent's timeout and retry. With `all`, every agent runs
+ * it; otherwise the agents kept keep their workloads and new ones run `fresh`.
+ */
+function resize(base: Comparison, sizes: readonly number[], all: Workload | null, fresh: Workload): { groups: Comparison['groups']; agents: AgentSpec[] } {
+  const kept = new Set(base.groups.flatMap((g, i) => g.agents.slice(0, Math.max(0, sizes[i] ?? g.agents.length))));
+  // Names of agents dropped are free again: the west's fourth agent after the east shrank.
+  const used = new Set(kept);
+  const template = base.agents[0];
+  let next = 1;
+  const newId = (): string => {
+    while (used.has(`agent${next}`)) next += 1;
+    used.add(`agent${next}`);
+    return `agent${next}`;
+  };
+  const added: string[] = [];
+  const groups = base.groups.map((g, i) => {
+    const n = Math.max(0, sizes[i] ?? g.agents.length);
+    const ids = g.agents.slice(0, n);
+    while (ids.length < n) {
+      const id = newId();
+      ids.push(id);
+      added.push(id);
+    }
+    return { ...g, agents: ids };
+  });
+  // Kept agents stay in the base's order, so an untouched draft is the same comparison.
+  const agents: AgentSpec[] = [
+    ...base.agents.filter((a) => kept.has(a.id)).map((a) => (all ? { ...a, workload: all } : a)),
+    ...added.map((id) => ({ id, workload: all ?? fresh, timeout: template?.timeout ?? 30, retryEvery: template?.retryEvery ?? 0 })),
+  ];
+  return { groups, agents };
 }
