@@ -328,18 +328,21 @@ describe('fallbacks', () => {
 });
 
 describe('health regressions', () => {
+  /** The default scenario's store crashing and recovering, watched by φ (down at twice suspect). */
+  const storeDown = (jitter: number, period: number, suspect: number, spans: [number, number][], duration?: number): Scenario => ({
+    ...defaultScenario(),
+    seed: 0,
+    ...(duration === undefined ? {} : { duration }),
+    network: { latency: 1, jitter, loss: 0, duplication: 0 },
+    health: { period, detector: 'phi', suspect, down: suspect * 2, window: 10 },
+    actions: spans.flatMap(([from, to]): Action[] => [
+      { tick: from, type: 'crash', node: 'store' },
+      { tick: to, type: 'recover', node: 'store' },
+    ]),
+  });
+
   it('CI, fast-check: an observer that suspected before the crash and then heard an in-flight heartbeat marks down within the bound of its new mean', () => {
-    const s: Scenario = {
-      ...defaultScenario(),
-      seed: 0,
-      duration: 600,
-      network: { latency: 1, jitter: 3, loss: 0, duplication: 0 },
-      health: { period: 1, detector: 'phi', suspect: 0.7600153433306908, down: 0.7600153433306908 * 2, window: 10 },
-      actions: [
-        { tick: 2, type: 'crash', node: 'store' },
-        { tick: 12, type: 'recover', node: 'store' },
-      ],
-    };
+    const s = storeDown(3, 1, 0.7600153433306908, [[2, 12]], 600);
     const d = healthReport(worldAt(s, 20).health)!.detections.find((x) => x.observer === 'agent1')!;
     // It suspected at tick 1, before any heartbeat, so the crash found it suspecting.
     expect(d.toSuspect).toBe(0);
@@ -347,39 +350,18 @@ describe('health regressions', () => {
     expect(d.mean).toBe(2);
     expect(d.toDown!).toBeLessThanOrEqual(detectionBound(s.health!, 'down', 4, d.mean));
   });
+
   it('CI, fast-check: a detection records its mean from the crash on, so a crash shorter than its bound is not required to be noticed', () => {
-    const s: Scenario = {
-      ...defaultScenario(),
-      seed: 0,
-      duration: 600,
-      network: { latency: 1, jitter: 0, loss: 0, duplication: 0 },
-      health: { period: 3, detector: 'phi', suspect: 0.7238241365054198, down: 0.7238241365054198 * 2, window: 10 },
-      actions: [
-        { tick: 1, type: 'crash', node: 'store' },
-        { tick: 7, type: 'recover', node: 'store' },
-        { tick: 9, type: 'crash', node: 'store' },
-        { tick: 20, type: 'recover', node: 'store' },
-      ],
-    };
+    const s = storeDown(0, 3, 0.7238241365054198, [[1, 7], [9, 20]], 600);
     const d = healthReport(worldAt(s, 30).health)!.detections.filter((x) => x.observer === 'agent2');
     // The first crash went unnoticed and left an 8-tick gap: the second runs on a mean of 8,
     // whose bound (3 + 14 + 1) is longer than the 11 ticks it lasted.
     expect(d.map((x) => [x.crashedAt, x.toSuspect, x.mean])).toEqual([[1, null, 3], [9, null, 8]]);
     expect(detectionBound(s.health!, 'suspect', 1, d[1]!.mean)).toBeGreaterThan(11);
   });
+
   it('seed 987348099: a crash too short to notice lengthens φ\'s mean, and the bound follows the measured mean', () => {
-    const s: Scenario = {
-      ...defaultScenario(),
-      seed: 0,
-      network: { latency: 1, jitter: 0, loss: 0, duplication: 0 },
-      health: { period: 2, detector: 'phi', suspect: 2.25, down: 4.5, window: 10 },
-      actions: [
-        { tick: 65, type: 'crash', node: 'store' },
-        { tick: 72, type: 'recover', node: 'store' },
-        { tick: 74, type: 'crash', node: 'store' },
-        { tick: 89, type: 'recover', node: 'store' },
-      ],
-    };
+    const s = storeDown(0, 2, 2.25, [[65, 72], [74, 89]]);
     const d = healthReport(worldAt(s, 120).health)!.detections.filter((x) => x.observer === 'agent1');
     expect(d[0]!.toSuspect).toBeNull();
     expect(d[1]!.mean).toBeGreaterThan(2);
