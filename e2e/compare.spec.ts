@@ -198,6 +198,9 @@ test('changes the comparison: the store moves east, two agents in the east on tw
   await expect(preset.locator('option:checked')).toHaveText('Your comparison: west | east cut at 50, heal at 200');
   await expect(form.getByRole('combobox', { name: 'Step 1 kind' })).toHaveValue('cut');
   await expect(page.getByText('tick 0 / 300')).toBeVisible();
+  // The address bar keeps it, so a reload does not lose it.
+  const kept = decodeComparison(page.url());
+  expect(kept.ok && kept.comparison.groups[1]!.agents).toEqual(['agent4', 'agent5']);
   await finished(page);
 
   // The centralized panel shows its store in the east.
@@ -245,6 +248,7 @@ test('changes the comparison: the store moves east, two agents in the east on tw
   // Back to the preset it was changed from; the user's comparison stays in the select.
   await form.getByRole('button', { name: 'Reset to the preset' }).click();
   await expect(preset.locator('option:checked')).toHaveText('Two groups cut apart (200–500)');
+  expect(new URL(page.url()).hash).toBe('');
   await expect(form.getByRole('textbox', { name: 'Duration' })).toHaveValue('800');
   await expect(form.getByRole('combobox', { name: 'Centralized store: store' })).toHaveValue('west');
   await expect(form.getByRole('textbox', { name: 'Agents in east' })).toHaveValue('3');

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { builtinComparisons, type Comparison } from '../../sim/compare/constants';
+import { COMPARE_FRAGMENT } from '../../sim/compare/limits';
 import { checkResults, comparisonLink, decodeComparison, resultsOf } from '../../sim/compare/codec';
 import { describeLinkCheck, NO_RESULTS, type LinkCheckWords } from '../../state/compareCheck';
 import { historyJson, type PanelResult } from '../../sim/compare/compare';
@@ -150,6 +151,16 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   useEffect(() => {
     if (shareUrl && window.location.hash.startsWith('#c=') && window.location.href !== shareUrl) window.history.replaceState(window.history.state, '', shareUrl);
   }, [shareUrl]);
+
+  // The address bar holds what is on screen when it is not a preset: a reload opens the
+  // user's own comparison again (as a link) instead of losing it, and the link it was opened
+  // from when that is back on screen; a preset needs none.
+  useEffect(() => {
+    if (preset === 'lesson') return;
+    const here = window.location.pathname + window.location.search;
+    const want = preset === 'edited' && edited ? comparisonLink(edited.comparison, window.location.href, null) : preset === 'link' && link ? here + link : window.location.hash.startsWith(COMPARE_FRAGMENT) ? here : null;
+    if (want !== null && new URL(want, window.location.href).href !== window.location.href) window.history.replaceState(window.history.state, '', want);
+  }, [preset, edited, link]);
 
   // Opened from a link that carries results: each panel checked once every panel has run.
   const opened = preset === 'link' && fromLink?.ok ? fromLink : null;
