@@ -174,6 +174,17 @@ function stateOf(w: World): { [k: string]: JsonValue } {
   return plainState(replay((w.servers[LOG]!.state as LogState).events).state);
 }
 
+/**
+ * An entry without what attribution by arguments adds (who, which operation, and for a
+ * rollback the version it went back to): a key's trail built alone has fewer writes to match
+ * a lost reply on, so it may leave unattributed what the whole trail attributes.
+ */
+function stripAttribution(e: AuditEntry): AuditEntry {
+  if (!e.inferred && e.op !== null) return e;
+  const { rollbackTo: _, ...rest } = e;
+  return { ...rest, agent: null, op: null, opName: '', inferred: false };
+}
+
 const rollbacks = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 299 }), key: fc.option(key, { nil: null }), version: fc.nat({ max: 40 }) }), { maxLength: 4 });
 
 describe('the audit trail of a run', () => {
@@ -205,7 +216,7 @@ describe('the audit trail of a run', () => {
           if (loss === 0 && arch === 'centralized') expect(checkHistory({ ops: w.history }, { sequentialMaxSteps: 0, witness: false }).linearizable).not.toBe(false);
           // One key's trail, built alone, is the whole trail's entries for that key (the
           // attribution of a lost reply may be weaker alone: fewer writes to match on).
-          const strip = (e: AuditEntry) => (e.inferred || e.op === null ? { ...e, agent: null, op: null, opName: '', inferred: false } : e);
+          const strip = stripAttribution;
           for (const k of KEYS) {
             const all = keyAudit(trail, k);
             expect(auditTrail(w, k).entries.map(strip)).toEqual(all.map(strip));
@@ -221,6 +232,34 @@ describe('the audit trail of a run', () => {
       );
     });
   }
+
+  it('regression (fast-check, seed -1051984422): a whole-store rollback whose reply was lost is attributed by the whole trail, and a key alone may leave it unattributed, never misattributed', () => {
+    const actions = [op(97, 'ops', 'rollback', { version: 1 })];
+    const w = worldAt(scenario({ kind: 'centralized', serviceTime: 1 }, actions, [random('w1', 9), random('w2', 11), idle('ops')], 209414, 0.2), 400);
+    const trail = auditTrail(w);
+    const rollback = w.history.find((r) => r.op === 'rollback')!;
+    // Its reply was lost: the store applied it, the agent saw it time out.
+    expect(rollback.outcome).toBe('info');
+    const byIt = trail.entries.filter((e) => e.op === rollback.id);
+    expect(byIt.length).toBeGreaterThan(0);
+    for (const e of byIt) expect([e.inferred, e.rollbackTo, e.agent]).toEqual([true, 1, 'ops']);
+    let weaker = 0;
+    for (const k of KEYS) {
+      const alone = auditTrail(w, k).entries;
+      const all = keyAudit(trail, k);
+      expect(alone.map(stripAttribution)).toEqual(all.map(stripAttribution));
+      // Alone, and its newest few alone: an entry is attributed as the whole trail does, or not at all.
+      const tail = keyTrail(w, k, 3).entries;
+      expect(tail.map(stripAttribution)).toEqual(all.slice(-3).map(stripAttribution));
+      for (const [part, whole] of [[alone, all], [tail, all.slice(-3)]] as const) {
+        part.forEach((e, i) => {
+          if (e.op === null) weaker += whole[i]!.op === null ? 0 : 1;
+          else expect(e).toEqual(whole[i]);
+        });
+      }
+    }
+    expect(weaker).toBeGreaterThan(0);
+  });
 
   it('centralized: the trail of a world advanced in place (its scan cached) is the trail of a fresh copy', () => {
     fc.assert(
