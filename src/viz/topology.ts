@@ -126,8 +126,11 @@ export function layoutTopology(
     sim.tick(60);
   }
 
+  // Far enough from the sides for the label under an agent ("agent12", about 60 px wide)
+  // as well as its circle.
+  const side = crowded ? agentR + 4 : Math.max(agentR + 4, 32);
   for (const n of simNodes) {
-    const x = Math.min(w - agentR - 4, Math.max(agentR + 4, n.x ?? cx));
+    const x = Math.min(w - side, Math.max(side, n.x ?? cx));
     // Room for the label above agents in the upper half and below those in the lower half.
     const y = Math.min(h - agentR - 20, Math.max(agentR + 20, n.y ?? cy));
     nodes.set(n.id, { id: n.id, kind: 'agent', x, y, r: agentR });
