@@ -244,7 +244,8 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
   const duration = num(sorted.duration, 'Duration', true);
   const latency = num(sorted.latency, 'Network latency', true);
   const loss = num(sorted.loss, 'Message loss', false);
-  const sizes = sorted.groupSizes.map((n, i) => num(n, `Agents in ${base.groups[i]?.id ?? `group ${i + 1}`}`, true));
+  const sizeField = (i: number): string => `Agents in ${base.groups[i]?.id ?? `group ${i + 1}`}`;
+  const sizes = sorted.groupSizes.map((n, i) => num(n, sizeField(i), true));
   const w = sorted.workload;
   const keys = w.keys.split(/[\s,]+/).filter((k) => k !== '');
   const workload: Workload = {
@@ -270,7 +271,7 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
 
   const total = sizes.reduce((a, b) => a + Math.max(0, b), 0);
   sizes.forEach((n, i) => {
-    if (n < 0) errors.push(sentence(`Agents in ${base.groups[i]?.id ?? `group ${i + 1}`}`, 'write 0 or more'));
+    if (n < 0) errors.push(sentence(sizeField(i), 'write 0 or more'));
   });
   if (total === 0) errors.push(sentence('Agents', 'the comparison needs at least one agent'));
   // Said before any agent is made: a typed 1e9 must not build a billion of them.
