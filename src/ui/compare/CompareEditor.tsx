@@ -47,14 +47,15 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
   };
   const set = (change: Partial<Draft>): void => setDraft((d) => ({ ...d, ...change }));
   const step = (id: number, change: Partial<Omit<DraftStep, 'id'>>): void => setDraft((d) => updateStep(d, id, change));
-  const groups = comparison.groups.map((g) => g.id);
+  // Every group select (a step's groups, a server's place) offers the same options.
+  const groupOptions = comparison.groups.map((g) => (
+    <option key={g.id} value={g.id}>
+      {g.id}
+    </option>
+  ));
   const groupSelect = (s: DraftStep, n: number, field: 'a' | 'b' | 'group', name: string) => (
     <select aria-label={`Step ${n} ${name}`} value={s[field]} onChange={(e) => step(s.id, { [field]: e.target.value })}>
-      {groups.map((g) => (
-        <option key={g} value={g}>
-          {g}
-        </option>
-      ))}
+      {groupOptions}
     </select>
   );
   const textField = (key: string, label: string, hint: string, value: string, onChange: (v: string) => void, inputMode: 'decimal' | 'text' = 'decimal') => (
@@ -184,11 +185,7 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
                   <label key={x.server} className="cmp-ed-server">
                     <span>{x.server}</span>
                     <select aria-label={`${p.label}: ${x.server}`} value={x.group} onChange={(e) => setDraft((d) => setPlacement(d, i, x.server, e.target.value))}>
-                      {groups.map((g) => (
-                        <option key={g} value={g}>
-                          {g}
-                        </option>
-                      ))}
+                      {groupOptions}
                     </select>
                   </label>
                 ))}
