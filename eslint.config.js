@@ -25,6 +25,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import prettierConfig from 'eslint-config-prettier';
 
 const TS_FILES = ['**/*.{ts,tsx,mts,cts}'];
 const CODE_FILES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
@@ -78,28 +79,37 @@ const zone = (target, from, why) => ({
 });
 
 const LAYER_ZONES = [
-  zone('src/sim', ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness', 'cli', 'e2e'],
-    'src/sim is the engine: it imports nothing outside src/sim.'),
-  zone('src/playback', ['src/state', 'src/viz', 'src/ui', 'src/harness'],
-    'src/playback may import src/sim only.'),
-  zone('src/state', ['src/viz', 'src/ui', 'src/harness'],
-    'src/state may import src/sim and src/playback only.'),
-  zone('src/viz', ['src/playback', 'src/state', 'src/ui', 'src/harness'],
-    'src/viz may import src/sim only.'),
-  zone('src/harness', ['src/playback', 'src/state', 'src/viz', 'src/ui'],
-    'src/harness may import src/sim only.'),
-  zone('cli', ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
-    'cli/ runs src/sim headless: it imports src/sim only.'),
-  zone('bench', ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
-    'bench/ runs src/sim headless: it imports src/sim only.'),
-  zone('scripts', ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
-    'scripts/ run src/sim headless: they import src/sim only.'),
+  zone(
+    'src/sim',
+    ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness', 'cli', 'e2e'],
+    'src/sim is the engine: it imports nothing outside src/sim.',
+  ),
+  zone('src/playback', ['src/state', 'src/viz', 'src/ui', 'src/harness'], 'src/playback may import src/sim only.'),
+  zone('src/state', ['src/viz', 'src/ui', 'src/harness'], 'src/state may import src/sim and src/playback only.'),
+  zone('src/viz', ['src/playback', 'src/state', 'src/ui', 'src/harness'], 'src/viz may import src/sim only.'),
+  zone('src/harness', ['src/playback', 'src/state', 'src/viz', 'src/ui'], 'src/harness may import src/sim only.'),
+  zone(
+    'cli',
+    ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
+    'cli/ runs src/sim headless: it imports src/sim only.',
+  ),
+  zone(
+    'bench',
+    ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
+    'bench/ runs src/sim headless: it imports src/sim only.',
+  ),
+  zone(
+    'scripts',
+    ['src/playback', 'src/state', 'src/viz', 'src/ui', 'src/harness'],
+    'scripts/ run src/sim headless: they import src/sim only.',
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------
 // Determinism (src/sim)
 
-const msg = (what) => `${what} is not deterministic: src/sim takes time from the world's tick and randomness from its seeded streams.`;
+const msg = (what) =>
+  `${what} is not deterministic: src/sim takes time from the world's tick and randomness from its seeded streams.`;
 const TIME_AND_RANDOM_GLOBALS = [
   { name: 'Date', message: msg('Date') },
   { name: 'performance', message: msg('performance') },
@@ -134,9 +144,28 @@ const HOST_GLOBALS = [
 // differ between V8 versions, engines and platforms. sqrt, fround, floor, ceil, round, trunc,
 // min, max, abs, sign, imul and clz32 are exact by the spec and stay allowed.
 const MATH_TRANSCENDENTAL = [
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh',
-  'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow',
-  'cbrt', 'hypot',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'sinh',
+  'cosh',
+  'tanh',
+  'asinh',
+  'acosh',
+  'atanh',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'log2',
+  'log10',
+  'pow',
+  'cbrt',
+  'hypot',
 ];
 const MATH_RULES = [
   { object: 'Math', property: 'random', message: msg('Math.random') },
@@ -149,8 +178,15 @@ const MATH_RULES = [
 
 // `a ** b` is Number::exponentiate, implementation-approximated like Math.pow.
 const SIM_EXPONENT = [
-  { selector: "BinaryExpression[operator='**']", message: '`**` is implementation-approximated (ECMA-262) like Math.pow; write the product or a constant (2 ** 32 = 4294967296).' },
-  { selector: "AssignmentExpression[operator='**=']", message: '`**=` is implementation-approximated (ECMA-262) like Math.pow.' },
+  {
+    selector: "BinaryExpression[operator='**']",
+    message:
+      '`**` is implementation-approximated (ECMA-262) like Math.pow; write the product or a constant (2 ** 32 = 4294967296).',
+  },
+  {
+    selector: "AssignmentExpression[operator='**=']",
+    message: '`**=` is implementation-approximated (ECMA-262) like Math.pow.',
+  },
 ];
 const SIM_DYNAMIC_IMPORTS = restrictDynamicPackages('src/sim', ['react', 'zustand', 'xstate', 'd3']);
 
@@ -168,7 +204,10 @@ export default tseslint.config(
     files: TS_FILES,
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -207,7 +246,13 @@ export default tseslint.config(
     files: under('src/ui'),
     ignores: TEST_FILES,
     rules: {
-      'no-restricted-properties': ['error', { property: 'toLocaleString', message: "Use countText from src/state/format.ts: toLocaleString builds a new formatter on every call." }],
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'toLocaleString',
+          message: 'Use countText from src/state/format.ts: toLocaleString builds a new formatter on every call.',
+        },
+      ],
     },
   },
 
@@ -281,10 +326,11 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^zod$|/scenario/(schema|validate|codec)$|/lesson/schema$|^\\./(schema|validate|codec)$|/config$|^\\./config$',
+              regex:
+                '^zod$|/scenario/(schema|validate|codec)$|/lesson/schema$|^\\./(schema|validate|codec)$|/config$|^\\./config$',
               allowTypeImports: true,
               message:
-                'This module loads zod: import its types only (`import type`), and values from a zod-free module (scenario/limits, the architecture\'s constants.ts).',
+                "This module loads zod: import its types only (`import type`), and values from a zod-free module (scenario/limits, the architecture's constants.ts).",
             },
           ],
         },
@@ -309,10 +355,15 @@ export default tseslint.config(
     // that needs a browser says the code is in the wrong folder) nor cross layers (above).
     files: TEST_FILES.map((g) => `src/sim/${g}`),
     rules: {
-      'no-restricted-globals': ['error', ...HOST_GLOBALS.filter((g) => !['globalThis', 'global', 'self'].includes(g.name))],
+      'no-restricted-globals': [
+        'error',
+        ...HOST_GLOBALS.filter((g) => !['globalThis', 'global', 'self'].includes(g.name)),
+      ],
       'no-restricted-properties': 'off',
       'no-restricted-syntax': ['error', SIM_DYNAMIC_IMPORTS],
       'import-x/no-nodejs-modules': 'off',
     },
   },
+  // Layout is prettier's (npm run format); eslint keeps no rule that would fight it.
+  prettierConfig,
 );

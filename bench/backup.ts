@@ -37,17 +37,33 @@ export function backupBench(): Figure[] {
   const w = worldAt(one, 5000);
   const archive = w.durability!.disks['store']!.archive!;
   out.push({ name: 'archive entries after 5,000 ticks', value: archive.length, unit: '' });
-  out.push({ name: 'archive size (canonical JSON)', value: round(canonicalJson(archive).length / 1024, 1), unit: 'KB' });
+  out.push({
+    name: 'archive size (canonical JSON)',
+    value: round(canonicalJson(archive).length / 1024, 1),
+    unit: 'KB',
+  });
   const state = w.servers['store']!.state;
-  out.push({ name: 'one backup of the store (canonical JSON)', value: round(canonicalJson(state).length / 1024, 1), unit: 'KB' });
+  out.push({
+    name: 'one backup of the store (canonical JSON)',
+    value: round(canonicalJson(state).length / 1024, 1),
+    unit: 'KB',
+  });
 
-  out.push({ name: 'take one backup of it (copy, freeze, SHA-256)', value: round(time(() => hashValue(deepFreeze(cloneShared(state))))), unit: 'ms' });
+  out.push({
+    name: 'take one backup of it (copy, freeze, SHA-256)',
+    value: round(time(() => hashValue(deepFreeze(cloneShared(state))))),
+    unit: 'ms',
+  });
 
   for (const target of [500, 1000, 2000, 4000]) {
     const c = chooseBackup(w, 'store', target, 1);
     if ('error' in c) throw new Error(c.error);
     const n = archive.filter((e) => e.at <= target).length;
-    out.push({ name: `restore to tick ${target} (replay ${n} archived inputs)`, value: round(time(() => rollForward(w, c.backup, target))), unit: 'ms' });
+    out.push({
+      name: `restore to tick ${target} (replay ${n} archived inputs)`,
+      value: round(time(() => rollForward(w, c.backup, target))),
+      unit: 'ms',
+    });
   }
   const b = w.durability!.backups[0]!;
   out.push({ name: 'restore drill over the whole archive', value: round(time(() => drill(w, b), 3)), unit: 'ms' });
@@ -56,6 +72,10 @@ export function backupBench(): Figure[] {
   const gw = worldAt(g, 600);
   const gb = gw.durability!.backups.filter((x) => x.node === 'r1');
   const first = gb[0]!;
-  out.push({ name: 'gossip, 4 replicas: restore r1 from tick 0 to 590', value: round(time(() => rollForward(gw, first, 590))), unit: 'ms' });
+  out.push({
+    name: 'gossip, 4 replicas: restore r1 from tick 0 to 590',
+    value: round(time(() => rollForward(gw, first, 590))),
+    unit: 'ms',
+  });
   return out;
 }

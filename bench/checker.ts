@@ -79,7 +79,8 @@ export function generateHistory(opCount = 10_000, keyCount = 10, clients = 5, se
       case 'update': {
         const u = p.args['updates'];
         version++;
-        if (typeof u === 'object' && u !== null && !Array.isArray(u)) for (const [k, v] of Object.entries(u)) state.set(k, v);
+        if (typeof u === 'object' && u !== null && !Array.isArray(u))
+          for (const [k, v] of Object.entries(u)) state.set(k, v);
         results.set(p, { version });
         break;
       }
@@ -116,7 +117,12 @@ export function checkerBench(): Figure[] {
     const [full] = time(() => {
       for (const c of corpus) checkHistoryText(c.text);
     });
-    figures.push({ name: `corpus: all ${corpus.length} histories, full report (${pass})`, value: full, unit: 'ms', target: '≤ 1500 ms' });
+    figures.push({
+      name: `corpus: all ${corpus.length} histories, full report (${pass})`,
+      value: full,
+      unit: 'ms',
+      target: '≤ 1500 ms',
+    });
   }
   const [verdicts] = time(() => {
     for (const c of corpus) checkHistoryText(c.text, { witness: false });
@@ -124,11 +130,23 @@ export function checkerBench(): Figure[] {
   figures.push({ name: `corpus: all ${corpus.length} histories, without witnesses`, value: verdicts, unit: 'ms' });
 
   const history = generateHistory();
-  const [lin, result] = time(() => checkLinearizability(registerModel(), readStateLab(history).ops, { timeUnit: 'tick' }));
-  if (result.linearizable !== true) throw new Error(`generated history should be linearizable, got ${String(result.linearizable)}`);
-  figures.push({ name: 'generated 10,000 ops, 10 keys, 5 clients: linearizability', value: lin, unit: 'ms', target: '< 1000 ms' });
+  const [lin, result] = time(() =>
+    checkLinearizability(registerModel(), readStateLab(history).ops, { timeUnit: 'tick' }),
+  );
+  if (result.linearizable !== true)
+    throw new Error(`generated history should be linearizable, got ${String(result.linearizable)}`);
+  figures.push({
+    name: 'generated 10,000 ops, 10 keys, 5 clients: linearizability',
+    value: lin,
+    unit: 'ms',
+    target: '< 1000 ms',
+  });
   figures.push({ name: 'generated 10,000 ops: search steps', value: result.steps, unit: 'steps' });
   const [report] = time(() => checkHistory(history));
-  figures.push({ name: 'generated 10,000 ops: full report (+ anomalies, sessions; too big for the SC search)', value: report, unit: 'ms' });
+  figures.push({
+    name: 'generated 10,000 ops: full report (+ anomalies, sessions; too big for the SC search)',
+    value: report,
+    unit: 'ms',
+  });
   return figures;
 }

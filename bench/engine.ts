@@ -19,11 +19,24 @@ export function fiftyAgents(duration = 10_000): Scenario {
     duration,
     architecture: { kind: 'centralized', serviceTime: 1 },
     network: { latency: 3, jitter: 2, loss: 0.01, duplication: 0.01 },
-    agents: Array.from({ length: 50 }, (_, i) => agent(`agent${i + 1}`, { kind: 'random', keys, interval: 20, mix: { get: 5, set: 4, delete: 1, update: 1 } }, 200)),
+    agents: Array.from({ length: 50 }, (_, i) =>
+      agent(
+        `agent${i + 1}`,
+        { kind: 'random', keys, interval: 20, mix: { get: 5, set: 4, delete: 1, update: 1 } },
+        200,
+      ),
+    ),
     actions: [
       { tick: 2000, type: 'crash', node: 'store' },
       { tick: 2100, type: 'recover', node: 'store' },
-      { tick: 5000, type: 'partition', groups: [['store', 'agent1', 'agent2'], ['agent3', 'agent4']] },
+      {
+        tick: 5000,
+        type: 'partition',
+        groups: [
+          ['store', 'agent1', 'agent2'],
+          ['agent3', 'agent4'],
+        ],
+      },
       { tick: 5500, type: 'heal-all' },
     ],
   };
@@ -50,8 +63,16 @@ export function engineBench(): Figure[] {
   const t0 = performance.now();
   const w = worldAt(s, s.duration);
   const ms = performance.now() - t0;
-  figures.push({ name: 'engine: ticks per second, 50 agents, random workloads', value: Math.round(s.duration / (ms / 1000)), unit: 'ticks/s' });
-  figures.push({ name: 'engine: operations simulated per second', value: Math.round(w.history.length / (ms / 1000)), unit: 'ops/s' });
+  figures.push({
+    name: 'engine: ticks per second, 50 agents, random workloads',
+    value: Math.round(s.duration / (ms / 1000)),
+    unit: 'ticks/s',
+  });
+  figures.push({
+    name: 'engine: operations simulated per second',
+    value: Math.round(w.history.length / (ms / 1000)),
+    unit: 'ops/s',
+  });
   figures.push({ name: 'engine: busy ticks in the 10,000-tick run', value: w.metrics.busyTicks, unit: 'ticks' });
 
   global.gc?.();
@@ -62,22 +83,48 @@ export function engineBench(): Figure[] {
   const fill = performance.now() - c0;
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
-  figures.push({ name: 'timeline: first pass over 10,000 ticks, making checkpoints', value: Math.round(fill), unit: 'ms' });
+  figures.push({
+    name: 'timeline: first pass over 10,000 ticks, making checkpoints',
+    value: Math.round(fill),
+    unit: 'ms',
+  });
 
   const cold = new Timeline(s);
   const coldT = performance.now();
   cold.worldAt(7_777);
-  figures.push({ name: 'seek: cold, to tick 7,777 of a new timeline', value: Math.round(performance.now() - coldT), unit: 'ms' });
+  figures.push({
+    name: 'seek: cold, to tick 7,777 of a new timeline',
+    value: Math.round(performance.now() - coldT),
+    unit: 'ms',
+  });
 
   const times = ticks(100, s.duration).map((t) => {
     const a = performance.now();
     tl.worldAt(t);
     return performance.now() - a;
   });
-  figures.push({ name: 'seek: to a random tick of a 10,000-tick scenario (median of 100)', value: +median(times).toFixed(1), unit: 'ms', target: '< 50 ms' });
-  figures.push({ name: 'seek: slowest of those 100', value: +Math.max(...times).toFixed(1), unit: 'ms', target: '< 50 ms' });
+  figures.push({
+    name: 'seek: to a random tick of a 10,000-tick scenario (median of 100)',
+    value: +median(times).toFixed(1),
+    unit: 'ms',
+    target: '< 50 ms',
+  });
+  figures.push({
+    name: 'seek: slowest of those 100',
+    value: +Math.max(...times).toFixed(1),
+    unit: 'ms',
+    target: '< 50 ms',
+  });
   figures.push({ name: 'checkpoints: count', value: tl.checkpointCount, unit: '' });
-  figures.push({ name: 'checkpoints: size if nothing were shared (JSON, an upper bound)', value: +(tl.checkpointBytes() / 1e6).toFixed(1), unit: 'MB' });
-  figures.push({ name: 'checkpoints: heap growth (run with --expose-gc for precision)', value: +((heapAfter - heapBefore) / 1e6).toFixed(1), unit: 'MB' });
+  figures.push({
+    name: 'checkpoints: size if nothing were shared (JSON, an upper bound)',
+    value: +(tl.checkpointBytes() / 1e6).toFixed(1),
+    unit: 'MB',
+  });
+  figures.push({
+    name: 'checkpoints: heap growth (run with --expose-gc for precision)',
+    value: +((heapAfter - heapBefore) / 1e6).toFixed(1),
+    unit: 'MB',
+  });
   return figures;
 }

@@ -29,12 +29,27 @@ export function syntheticLog(n: number): StoredEvent[] {
       const x = next() % 100;
       const y = next() % 100;
       const [type, schema, data]: [EventType, number, { [k: string]: JsonValue }] =
-        r < 5 ? ['key_set', 1, { key, value: `v${first + j}` }]
-        : r < 6 ? ['key_deleted', 1, { key }]
-        : r < 8 ? ['counter_incremented', 1, { key, by: 1 + (next() % 5) }]
-        : r < 9 ? (next() % 2 === 0 ? ['update_position', 1, { x, y }] : ['update_position', 2, { key, x, y }])
-        : ['change_status', 2, { key, status: next() % 2 === 0 ? 'idle' : 'moving' }];
-      events.push({ v: first + j, type, schema, data, agent: `agent${1 + (next() % 50)}`, op: events.length + 1, at: Math.floor((first + j) / 10), commit: first + size - 1 });
+        r < 5
+          ? ['key_set', 1, { key, value: `v${first + j}` }]
+          : r < 6
+            ? ['key_deleted', 1, { key }]
+            : r < 8
+              ? ['counter_incremented', 1, { key, by: 1 + (next() % 5) }]
+              : r < 9
+                ? next() % 2 === 0
+                  ? ['update_position', 1, { x, y }]
+                  : ['update_position', 2, { key, x, y }]
+                : ['change_status', 2, { key, status: next() % 2 === 0 ? 'idle' : 'moving' }];
+      events.push({
+        v: first + j,
+        type,
+        schema,
+        data,
+        agent: `agent${1 + (next() % 50)}`,
+        op: events.length + 1,
+        at: Math.floor((first + j) / 10),
+        commit: first + size - 1,
+      });
     }
   }
   return events;
@@ -56,7 +71,11 @@ export function eventSourcingBench(): Figure[] {
   const view = initView();
   viewAdvance(view, events, N, 'snapshot', EVERY);
   const buildMs = performance.now() - b0;
-  figures.push({ name: `event sourcing: apply ${N.toLocaleString('en')} events once, snapshot every ${EVERY.toLocaleString('en')}`, value: Math.round(buildMs), unit: 'ms' });
+  figures.push({
+    name: `event sourcing: apply ${N.toLocaleString('en')} events once, snapshot every ${EVERY.toLocaleString('en')}`,
+    value: Math.round(buildMs),
+    unit: 'ms',
+  });
   figures.push({ name: 'event sourcing: snapshots kept', value: view.snapshots.length, unit: '' });
 
   const next = lcg(7);
@@ -73,10 +92,27 @@ export function eventSourcingBench(): Figure[] {
     snapApplied += stateAsOf(events, view.snapshots, v, 'snapshot').applied;
     snapMs.push(performance.now() - t);
   }
-  figures.push({ name: `state as of a random version, from scratch (median of ${QUERIES})`, value: Math.round(median(scratchMs) * 100) / 100, unit: 'ms' });
-  figures.push({ name: '  events applied per query, from scratch (mean)', value: Math.round(scratchApplied / QUERIES), unit: 'events' });
-  figures.push({ name: `state as of a random version, from the nearest snapshot (median of ${QUERIES})`, value: Math.round(median(snapMs) * 1000) / 1000, unit: 'ms' });
-  figures.push({ name: '  events applied per query, from the nearest snapshot (mean)', value: Math.round(snapApplied / QUERIES), unit: 'events', target: `< ${EVERY.toLocaleString('en')}` });
+  figures.push({
+    name: `state as of a random version, from scratch (median of ${QUERIES})`,
+    value: Math.round(median(scratchMs) * 100) / 100,
+    unit: 'ms',
+  });
+  figures.push({
+    name: '  events applied per query, from scratch (mean)',
+    value: Math.round(scratchApplied / QUERIES),
+    unit: 'events',
+  });
+  figures.push({
+    name: `state as of a random version, from the nearest snapshot (median of ${QUERIES})`,
+    value: Math.round(median(snapMs) * 1000) / 1000,
+    unit: 'ms',
+  });
+  figures.push({
+    name: '  events applied per query, from the nearest snapshot (mean)',
+    value: Math.round(snapApplied / QUERIES),
+    unit: 'events',
+    target: `< ${EVERY.toLocaleString('en')}`,
+  });
 
   // The reference's StateView against snapshots, in the builtin scenario run to 5,000 ticks.
   for (const mode of ['rebuild', 'snapshot'] as const) {
@@ -87,7 +123,11 @@ export function eventSourcingBench(): Figure[] {
     const ms = performance.now() - t;
     const log = w.servers['log']!.state as LogState;
     const p = w.servers['proj1']!.state as ProjectionState;
-    figures.push({ name: `builtin run, 5,000 ticks, view "${mode}": events applied by proj1 for ${log.events.length} events`, value: p.view.eventsApplied, unit: 'events' });
+    figures.push({
+      name: `builtin run, 5,000 ticks, view "${mode}": events applied by proj1 for ${log.events.length} events`,
+      value: p.view.eventsApplied,
+      unit: 'events',
+    });
     figures.push({ name: `  run time`, value: Math.round(ms), unit: 'ms' });
   }
   return figures;

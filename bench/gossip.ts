@@ -16,26 +16,46 @@ import type { Figure } from './engine';
  */
 function oneRound(n: number): Figure[] {
   const ids = Array.from({ length: n }, (_, i) => `r${i + 1}`);
-  const config: GossipConfig = { kind: 'gossip', replicas: ids, mode: 'lww', exchange: 'push-pull', fanout: 1, period: 2, round: 'synchronous' };
+  const config: GossipConfig = {
+    kind: 'gossip',
+    replicas: ids,
+    mode: 'lww',
+    exchange: 'push-pull',
+    fanout: 1,
+    period: 2,
+    round: 'synchronous',
+  };
   let x = 0;
-  const ctx = (id: string, now: number): HandlerCtx => ({ now, self: id, draw: (a, b) => a + ((x = (x * 1103515245 + 12345) >>> 0) % (b - a + 1)) });
+  const ctx = (id: string, now: number): HandlerCtx => ({
+    now,
+    self: id,
+    draw: (a, b) => a + ((x = (x * 1103515245 + 12345) >>> 0) % (b - a + 1)),
+  });
   const states = new Map<string, GossipState>(ids.map((id) => [id, gossip.initServer(id, config)]));
   // 16 keys, written at 16 replicas: the state a round carries is small, the cluster large.
-  for (let i = 0; i < 16; i++) applyOp(states.get(ids[(i * 7919) % n]!)!, config, 'set', { key: `k${i}`, value: `v${i}` }, 0);
+  for (let i = 0; i < 16; i++)
+    applyOp(states.get(ids[(i * 7919) % n]!)!, config, 'set', { key: `k${i}`, value: `v${i}` }, 0);
   const t0 = performance.now();
   const wire: { from: string; m: Send }[] = [];
-  for (const id of ids) for (const m of gossip.onTimer(states.get(id)!, { t: 'round', gen: 0 }, config, ctx(id, 2)).send) wire.push({ from: id, m });
+  for (const id of ids)
+    for (const m of gossip.onTimer(states.get(id)!, { t: 'round', gen: 0 }, config, ctx(id, 2)).send)
+      wire.push({ from: id, m });
   const requests = wire.length;
   for (let i = 0; i < wire.length; i++) {
     const { from, m } = wire[i]!;
-    for (const r of gossip.onMessage(states.get(m.to)!, from, m.payload, config, ctx(m.to, 3)).send) wire.push({ from: m.to, m: r });
+    for (const r of gossip.onMessage(states.get(m.to)!, from, m.payload, config, ctx(m.to, 3)).send)
+      wire.push({ from: m.to, m: r });
   }
   const ms = performance.now() - t0;
   let bytes = 0;
   for (const s of states.values()) bytes += s.totals.bytes;
   const informed = [...states.values()].filter((s) => Object.keys(s.doc.lww).length > 0).length;
   return [
-    { name: `one push-pull round, ${n.toLocaleString('en')} replicas (handlers, 16 keys)`, value: Math.round(ms * 10) / 10, unit: 'ms' },
+    {
+      name: `one push-pull round, ${n.toLocaleString('en')} replicas (handlers, 16 keys)`,
+      value: Math.round(ms * 10) / 10,
+      unit: 'ms',
+    },
     { name: `  messages in that round (requests + replies)`, value: requests + (wire.length - requests), unit: 'msgs' },
     { name: `  bytes in that round (JSON)`, value: bytes, unit: 'B' },
     { name: `  replicas holding some write after it (16 had one)`, value: informed, unit: '' },
@@ -46,7 +66,11 @@ function modelRound(n: number): Figure {
   const g = xoroshiro128plusFromState(streamState(1, `bench-model:${n}`));
   const t0 = performance.now();
   spread({ n, mode: 'push-pull', fanout: 1, maxRounds: 1 }, g);
-  return { name: `one push-pull round, ${n.toLocaleString('en')} replicas (abstract model)`, value: Math.round((performance.now() - t0) * 100) / 100, unit: 'ms' };
+  return {
+    name: `one push-pull round, ${n.toLocaleString('en')} replicas (abstract model)`,
+    value: Math.round((performance.now() - t0) * 100) / 100,
+    unit: 'ms',
+  };
 }
 
 function engineCluster(): Figure[] {
@@ -56,23 +80,55 @@ function engineCluster(): Figure[] {
     name: 'gossip 32',
     seed: 7,
     duration: 2000,
-    architecture: { kind: 'gossip', replicas, mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+    architecture: {
+      kind: 'gossip',
+      replicas,
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+    },
     network: { latency: 2, jitter: 1, loss: 0.01, duplication: 0 },
-    agents: Array.from({ length: 32 }, (_, i) => ({ id: `agent${i + 1}`, workload: { kind: 'random' as const, keys: ['a', 'b', 'c', 'd'], interval: 20, mix: { get: 5, set: 4, delete: 1, update: 1 } }, timeout: 20, retryEvery: 0 })),
+    agents: Array.from({ length: 32 }, (_, i) => ({
+      id: `agent${i + 1}`,
+      workload: {
+        kind: 'random' as const,
+        keys: ['a', 'b', 'c', 'd'],
+        interval: 20,
+        mix: { get: 5, set: 4, delete: 1, update: 1 },
+      },
+      timeout: 20,
+      retryEvery: 0,
+    })),
     actions: [],
   };
   const t0 = performance.now();
   const w = worldAt(s, s.duration);
   const ms = performance.now() - t0;
   return [
-    { name: 'engine: 32 replicas, 32 agents, push-pull every 4 ticks', value: Math.round(s.duration / (ms / 1000)), unit: 'ticks/s' },
-    { name: '  gossip rounds per second (all replicas)', value: Math.round(s.duration / 4 / (ms / 1000)), unit: 'rounds/s' },
+    {
+      name: 'engine: 32 replicas, 32 agents, push-pull every 4 ticks',
+      value: Math.round(s.duration / (ms / 1000)),
+      unit: 'ticks/s',
+    },
+    {
+      name: '  gossip rounds per second (all replicas)',
+      value: Math.round(s.duration / 4 / (ms / 1000)),
+      unit: 'rounds/s',
+    },
     { name: '  messages sent in 2,000 ticks', value: w.metrics.messagesSent, unit: 'msgs' },
   ];
 }
 
 export function gossipBench(): Figure[] {
-  const figures: Figure[] = [...oneRound(1000), ...oneRound(10_000), modelRound(1000), modelRound(10_000), ...engineCluster()];
+  const figures: Figure[] = [
+    ...oneRound(1000),
+    ...oneRound(10_000),
+    modelRound(1000),
+    modelRound(10_000),
+    ...engineCluster(),
+  ];
   for (const mode of ['push', 'pull', 'push-pull'] as const) {
     for (const n of [10, 100, 1000, 10_000]) {
       const r = sweepRow(1, mode, n, 1, n === 10_000 ? 50 : 200);

@@ -85,16 +85,33 @@ function ticksPerSecond(): [number, number] {
 
 export function healthBench(): Figure[] {
   const out: Figure[] = [];
-  for (const [name, config] of [['timeout 15/40', TIMEOUT], ['φ 3/8', PHI]] as const) {
+  for (const [name, config] of [
+    ['timeout 15/40', TIMEOUT],
+    ['φ 3/8', PHI],
+  ] as const) {
     for (const jitter of [0, 4]) {
       const d = detection(config, jitter);
       out.push(distribution(`${name}, jitter ${jitter}: crash → suspected (${SEEDS} seeds × 3 agents)`, d.suspect));
       out.push(distribution(`${name}, jitter ${jitter}: crash → down`, d.down));
     }
   }
-  for (const [name, config] of [['timeout 15/40', TIMEOUT], ['φ 3/8', PHI]] as const) {
-    for (const [latency, jitter, loss] of [[3, 0, 0], [10, 0, 0], [20, 0, 0], [3, 8, 0], [3, 0, 0.2], [3, 0, 0.5]] as const) {
-      out.push({ name: `${name}: false suspicions, store→agent1 latency ${latency}, jitter ${jitter}, loss ${loss} (${SEEDS / 4} runs)`, value: falseSuspicions(config, latency, jitter, loss), unit: '' });
+  for (const [name, config] of [
+    ['timeout 15/40', TIMEOUT],
+    ['φ 3/8', PHI],
+  ] as const) {
+    for (const [latency, jitter, loss] of [
+      [3, 0, 0],
+      [10, 0, 0],
+      [20, 0, 0],
+      [3, 8, 0],
+      [3, 0, 0.2],
+      [3, 0, 0.5],
+    ] as const) {
+      out.push({
+        name: `${name}: false suspicions, store→agent1 latency ${latency}, jitter ${jitter}, loss ${loss} (${SEEDS / 4} runs)`,
+        value: falseSuspicions(config, latency, jitter, loss),
+        unit: '',
+      });
     }
   }
   const [off, on] = ticksPerSecond();

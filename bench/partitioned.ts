@@ -3,7 +3,13 @@ import type { Figure } from './engine';
 import { worldAt, type Action, type Scenario } from '../src/sim/index';
 import { defaultPartitionedConfig } from '../src/sim/architectures/partitioned/constants';
 import type { CoordState } from '../src/sim/architectures/partitioned/partitioned';
-import { keysMoved, ownerIndex, STRATEGIES, type Placement, type Strategy } from '../src/sim/architectures/partitioned/placement';
+import {
+  keysMoved,
+  ownerIndex,
+  STRATEGIES,
+  type Placement,
+  type Strategy,
+} from '../src/sim/architectures/partitioned/placement';
 
 /** Deterministic keys (no Math.random): "user:<n>:<hex>". */
 function keys(n: number): string[] {
@@ -30,16 +36,33 @@ export function partitionedBench(): Figure[] {
     for (const k of million) sum += ownerIndex(k, p);
     const ms = performance.now() - t0;
     if (sum < 0) console.log(sum); // keeps the loop from being optimised away
-    figures.push({ name: `route 1,000,000 keys, ${s} (8 shards): keys per second`, value: Math.round(1_000_000 / (ms / 1000)), unit: 'keys/s' });
+    figures.push({
+      name: `route 1,000,000 keys, ${s} (8 shards): keys per second`,
+      value: Math.round(1_000_000 / (ms / 1000)),
+      unit: 'keys/s',
+    });
   }
   const hundred = million.slice(0, 100_000);
   for (const s of STRATEGIES) {
     const t0 = performance.now();
     const moved = keysMoved(hundred, placement(s, 8), placement(s, 9));
     const ms = performance.now() - t0;
-    const ideal = s === 'consistent' ? ' (ideal 1/9 = 11.1%)' : s === 'md5-mod' ? ' (expected 8/9 = 88.9%)' : ' (all keys start with "u")';
-    figures.push({ name: `rebalance 100,000 keys 8 → 9 shards, ${s}: keys moved${ideal}`, value: moved, unit: `(${((100 * moved) / hundred.length).toFixed(1)}%)` });
-    figures.push({ name: `rebalance 100,000 keys 8 → 9 shards, ${s}: time to plan`, value: Math.round(ms), unit: 'ms' });
+    const ideal =
+      s === 'consistent'
+        ? ' (ideal 1/9 = 11.1%)'
+        : s === 'md5-mod'
+          ? ' (expected 8/9 = 88.9%)'
+          : ' (all keys start with "u")';
+    figures.push({
+      name: `rebalance 100,000 keys 8 → 9 shards, ${s}: keys moved${ideal}`,
+      value: moved,
+      unit: `(${((100 * moved) / hundred.length).toFixed(1)}%)`,
+    });
+    figures.push({
+      name: `rebalance 100,000 keys 8 → 9 shards, ${s}: time to plan`,
+      value: Math.round(ms),
+      unit: 'ms',
+    });
   }
   figures.push(...handoffBench());
   return figures;
@@ -72,8 +95,16 @@ function handoffBench(): Figure[] {
   const c = w.servers['coordinator']!.state as CoordState;
   const r = c.rebalance!;
   return [
-    { name: `handoff in the engine, 1,024 keys 8 → 9 shards (consistent, 16 at a time): keys moved`, value: r.copied, unit: `of ${r.total}` },
-    { name: 'handoff in the engine: ticks from configure to the last drop acknowledged', value: r.doneAt === null ? -1 : r.doneAt - r.at, unit: 'ticks' },
+    {
+      name: `handoff in the engine, 1,024 keys 8 → 9 shards (consistent, 16 at a time): keys moved`,
+      value: r.copied,
+      unit: `of ${r.total}`,
+    },
+    {
+      name: 'handoff in the engine: ticks from configure to the last drop acknowledged',
+      value: r.doneAt === null ? -1 : r.doneAt - r.at,
+      unit: 'ticks',
+    },
     { name: 'handoff in the engine: wall time for the whole run', value: Math.round(ms), unit: 'ms' },
   ];
 }

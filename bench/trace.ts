@@ -14,7 +14,9 @@ function crowdScenario(): Scenario {
     ...defaultScenario(),
     name: 'Crowd: 50 agents on one store',
     duration: 1000,
-    agents: Array.from({ length: 50 }, (_, i) => agent(`agent${i + 1}`, { kind: 'random', keys, interval: 24, mix: { get: 5, set: 4, delete: 1, update: 1 } }, 30)),
+    agents: Array.from({ length: 50 }, (_, i) =>
+      agent(`agent${i + 1}`, { kind: 'random', keys, interval: 24, mix: { get: 5, set: 4, delete: 1, update: 1 } }, 30),
+    ),
   };
 }
 
@@ -48,7 +50,11 @@ export function traceBench(): Figure[] {
   const shiviz = best(2, () => toShiViz(crowdWhole.out));
   return [
     { name: `default scenario, whole run (${d.duration} ticks): record`, value: whole.ms, unit: 'ms' },
-    { name: 'default scenario, whole run: events / messages', value: whole.out.events.length, unit: `/ ${whole.out.messages.length.toLocaleString('en')}` },
+    {
+      name: 'default scenario, whole run: events / messages',
+      value: whole.out.events.length,
+      unit: `/ ${whole.out.messages.length.toLocaleString('en')}`,
+    },
     { name: `crowd (50 agents), whole run (${crowd.duration} ticks): record`, value: crowdWhole.ms, unit: 'ms' },
     {
       name: `crowd, whole run: events (bound ${DEFAULT_MAX_EVENTS.toLocaleString('en')}${crowdWhole.out.truncated ? `, stopped at tick ${crowdWhole.out.to}` : ''})`,
@@ -57,8 +63,17 @@ export function traceBench(): Figure[] {
     },
     { name: 'crowd, app window (last 60 ticks from a checkpoint): record, in the worker', value: win.ms, unit: 'ms' },
     { name: 'crowd, app window: events', value: win.out.events.length, unit: '' },
-    { name: 'crowd, app window: JSON size (what the worker posts)', value: Math.round(JSON.stringify(win.out).length / 1024), unit: 'KB' },
-    { name: 'crowd, app window: structured clone (the page pays this)', value: clone.ms, unit: 'ms', target: '< 50 ms' },
+    {
+      name: 'crowd, app window: JSON size (what the worker posts)',
+      value: Math.round(JSON.stringify(win.out).length / 1024),
+      unit: 'KB',
+    },
+    {
+      name: 'crowd, app window: structured clone (the page pays this)',
+      value: clone.ms,
+      unit: 'ms',
+      target: '< 50 ms',
+    },
     { name: 'crowd, app window: causal past / concurrent of one event', value: rel.ms, unit: 'ms', target: '< 50 ms' },
     { name: 'crowd, whole run: ShiViz text', value: shiviz.ms, unit: 'ms' },
   ];

@@ -21,9 +21,25 @@ describe('sim check', () => {
     try {
       const file = join(dir, 'h.json');
       const op = (id: number, agent: string, name: string, args: object, t: number, result: object): object => ({
-        id, agent, op: name, args, invokedAt: t, completedAt: t + 1, outcome: 'ok', result, reason: null,
+        id,
+        agent,
+        op: name,
+        args,
+        invokedAt: t,
+        completedAt: t + 1,
+        outcome: 'ok',
+        result,
+        reason: null,
       });
-      writeFileSync(file, JSON.stringify({ ops: [op(1, 'a', 'set', { key: 'x', value: 1 }, 0, { version: 1 }), op(2, 'b', 'get', { key: 'x' }, 2, { value: 1, version: 1 })] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ops: [
+            op(1, 'a', 'set', { key: 'x', value: 1 }, 0, { version: 1 }),
+            op(2, 'b', 'get', { key: 'x' }, 2, { value: 1, version: 1 }),
+          ],
+        }),
+      );
       const r = checkCommand(file, { maxSteps: 1000 });
       expect(r.format).toBe('statelab');
       expect(r.linearizable).toBe(true);

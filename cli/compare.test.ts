@@ -35,9 +35,11 @@ describe('sim compare', () => {
   it('says what is wrong with a bad file or option', () => {
     expect(() => loadComparison(['--builtin', 'nope'])).toThrow(/no built-in comparison "nope"/);
     expect(() => loadComparison(['x.json'], () => '{"format":1}')).toThrow(/x.json is not a valid comparison/);
-    expect(() => loadComparison(['x.json'], () => {
-      throw new Error('ENOENT');
-    })).toThrow(/cannot read x.json/);
+    expect(() =>
+      loadComparison(['x.json'], () => {
+        throw new Error('ENOENT');
+      }),
+    ).toThrow(/cannot read x.json/);
     expect(() => loadComparison(['--builtin'])).toThrow(/needs a value/);
     expect(loadComparison(['--builtin', 'crash']).faults.some((f) => f.type === 'crash')).toBe(true);
   });

@@ -20,14 +20,18 @@ function opt(args: string[], name: string): string | undefined {
   return v;
 }
 
-export function loadComparison(args: string[], read: (path: string) => string = (p) => readFileSync(p, 'utf8')): Comparison {
+export function loadComparison(
+  args: string[],
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): Comparison {
   const builtin = opt(args, '--builtin');
   const file = args.find((a) => !a.startsWith('--'));
   if (file !== undefined && builtin !== undefined) throw new Error('give a file or --builtin, not both');
   if (file === undefined) {
     const id = builtin ?? 'partition';
     const b = builtinComparisons.find((x) => x.id === id);
-    if (!b) throw new Error(`no built-in comparison "${id}" (there are: ${builtinComparisons.map((x) => x.id).join(', ')})`);
+    if (!b)
+      throw new Error(`no built-in comparison "${id}" (there are: ${builtinComparisons.map((x) => x.id).join(', ')})`);
     return b.make();
   }
   let text: string;
@@ -45,7 +49,30 @@ const pct = (x: number | null): string => (x === null ? '–' : `${Math.round(x 
 const yn = (v: boolean | 'unknown'): string => (v === 'unknown' ? '?' : v ? 'yes' : 'no');
 
 export function formatScoreboard(c: Comparison, r: ComparisonResult): string {
-  const head = ['panel', 'ok', 'fail', 'info', 'avail', 'during', 'stale', 'lost-upd', 'fract', 'div@end', 'conv', 'msgs', 'bytes', 'p50', 'p99', 'lin', 'seq', 'causal', 'RYW', 'MR', 'MW', 'WFR'];
+  const head = [
+    'panel',
+    'ok',
+    'fail',
+    'info',
+    'avail',
+    'during',
+    'stale',
+    'lost-upd',
+    'fract',
+    'div@end',
+    'conv',
+    'msgs',
+    'bytes',
+    'p50',
+    'p99',
+    'lin',
+    'seq',
+    'causal',
+    'RYW',
+    'MR',
+    'MW',
+    'WFR',
+  ];
   const rows = r.panels.map(({ board: b }) => [
     b.panel,
     String(b.ops.ok),
@@ -71,8 +98,15 @@ export function formatScoreboard(c: Comparison, r: ComparisonResult): string {
     yn(b.models['writes-follow-reads']),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
-  const out = [`${c.name} · seed ${c.seed} · ${c.duration} ticks · ${c.panels.length} panels`, '', line(head), ...rows.map(line), ''];
+  const line = (cells: string[]): string =>
+    cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  const out = [
+    `${c.name} · seed ${c.seed} · ${c.duration} ticks · ${c.panels.length} panels`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+  ];
   out.push(...capCorrection(r.panels.map((p) => p.board)), '');
   for (const p of r.panels) {
     out.push(`${p.board.label} against the reference's table:`);
@@ -95,6 +129,12 @@ export function compareCommand(args: string[], write: (text: string) => void, re
     for (const p of r.panels) writeFileSync(join(exportDir, `${p.board.panel}.history.json`), historyJson(p.history));
   }
   if (json) {
-    write(JSON.stringify({ name: r.name, panels: r.panels.map((p) => ({ board: p.board, verdicts: p.verdicts, hash: p.hash })) }, null, 2) + '\n');
+    write(
+      JSON.stringify(
+        { name: r.name, panels: r.panels.map((p) => ({ board: p.board, verdicts: p.verdicts, hash: p.hash })) },
+        null,
+        2,
+      ) + '\n',
+    );
   } else write(formatScoreboard(c, r));
 }

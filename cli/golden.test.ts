@@ -23,7 +23,9 @@ describe('golden hashes of examples/*.scenario.json (npx tsx cli/sim.ts run --no
       maxBuffer: 64 * 1024 * 1024,
     });
     const report = JSON.parse(stdout) as { engine: string; hash: string };
-    expect(report.engine, 'engine version (regenerate goldens with scripts/gen-examples.ts --update on purpose)').toBe(golden.engine);
+    expect(report.engine, 'engine version (regenerate goldens with scripts/gen-examples.ts --update on purpose)').toBe(
+      golden.engine,
+    );
     expect(report.hash).toBe(golden.hashes[file]);
   });
 });

@@ -3,7 +3,13 @@
  * standard input and prints `key<TAB>shard index` for each, with the same routing code the
  * engine runs; `--from N --to M` prints instead the fraction of the keys whose shard changes.
  */
-import { keysMoved, ownerIndex, STRATEGIES, type Placement, type Strategy } from '../src/sim/architectures/partitioned/placement';
+import {
+  keysMoved,
+  ownerIndex,
+  STRATEGIES,
+  type Placement,
+  type Strategy,
+} from '../src/sim/architectures/partitioned/placement';
 
 function placement(strategy: Strategy, n: number, vnodes: number): Placement {
   return { strategy, shards: Array.from({ length: n }, (_, i) => `shard${i}`), vnodes, replication: 1 };
@@ -34,10 +40,14 @@ export function routeCommand(args: string[], input: string, write: (text: string
   if (from !== undefined || to !== undefined) {
     const a = count(from, '--from', 1, 4096);
     const b = count(to, '--to', 1, 4096);
-    const fraction = (s: Strategy): number => (keys.length === 0 ? 0 : keysMoved(keys, placement(s, a, vnodes), placement(s, b, vnodes)) / keys.length);
+    const fraction = (s: Strategy): number =>
+      keys.length === 0 ? 0 : keysMoved(keys, placement(s, a, vnodes), placement(s, b, vnodes)) / keys.length;
     const others: Record<string, number> = {};
     for (const s of STRATEGIES) others[s] = fraction(s);
-    write(JSON.stringify({ strategy, from: a, to: b, keys: keys.length, moved: fraction(strategy), byStrategy: others }) + '\n');
+    write(
+      JSON.stringify({ strategy, from: a, to: b, keys: keys.length, moved: fraction(strategy), byStrategy: others }) +
+        '\n',
+    );
     return;
   }
   const n = count(opt('--shards'), '--shards', 3, 4096);

@@ -4,7 +4,15 @@
  * command, errors on stderr with exit code 2, so scripts and CI can use it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseScenarioText, formatErrors, worldAt, runReport, runLesson, runComparisonLesson, ScenarioSchema } from '../src/sim/index';
+import {
+  parseScenarioText,
+  formatErrors,
+  worldAt,
+  runReport,
+  runLesson,
+  runComparisonLesson,
+  ScenarioSchema,
+} from '../src/sim/index';
 import { z } from 'zod';
 
 const HELP = `Usage: npm run sim -- <command> [options]
@@ -110,13 +118,21 @@ export async function main(argv: string[]): Promise<void> {
       const tickArg = flag(args, '--tick');
       const key = flag(args, '--key');
       const { auditCommand } = await import('./audit');
-      const opts = { ...(tickArg === undefined ? {} : { tick: Number(tickArg) }), ...(key === undefined ? {} : { key }) };
+      const opts = {
+        ...(tickArg === undefined ? {} : { tick: Number(tickArg) }),
+        ...(key === undefined ? {} : { key }),
+      };
       process.stdout.write(JSON.stringify(auditCommand(readText(args[0]), opts), null, 2) + '\n');
       return;
     }
     case 'schema': {
       const out = flag(args, '--out');
-      const schema = JSON.stringify(z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }), null, 2) + '\n';
+      const schema =
+        JSON.stringify(
+          z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+          null,
+          2,
+        ) + '\n';
       if (out) writeFileSync(out, schema);
       else process.stdout.write(schema);
       return;
@@ -136,7 +152,12 @@ export async function main(argv: string[]): Promise<void> {
         step: r.index + 1,
         tick: r.step.tick,
         title: r.step.title,
-        claims: r.claims.map((c) => ({ holds: c.holds, ...(c.panel === undefined ? {} : { panel: c.panel }), says: c.claim.says, measured: c.measured })),
+        claims: r.claims.map((c) => ({
+          holds: c.holds,
+          ...(c.panel === undefined ? {} : { panel: c.panel }),
+          says: c.claim.says,
+          measured: c.measured,
+        })),
       }));
       process.stdout.write(JSON.stringify({ lesson: lesson.id, steps }, null, 2) + '\n');
       if (steps.some((s) => s.claims.some((c) => !c.holds))) process.exitCode = 1;
@@ -177,4 +198,6 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 // A bad file is a message, not a stack trace; STATELAB_DEBUG=1 shows the stack.
-main(process.argv.slice(2)).catch((e: unknown) => fail(process.env['STATELAB_DEBUG'] ? ((e as Error).stack ?? String(e)) : e instanceof Error ? e.message : String(e)));
+main(process.argv.slice(2)).catch((e: unknown) =>
+  fail(process.env['STATELAB_DEBUG'] ? ((e as Error).stack ?? String(e)) : e instanceof Error ? e.message : String(e)),
+);

@@ -24,6 +24,8 @@ describe('the rounds-to-converge sweep', () => {
     expect(SWEEP_HEADER).toBe('mode,replicas,fanout,trials,mean_rounds,p50_rounds,p95_rounds,theory_rounds');
     expect(csvLine(sweepRow(1, 'push', 10, 1, 5)).split(',')).toHaveLength(8);
     expect(() => parseSweepArgs(['--replicas', '20000'])).toThrow(/10,000/);
-    expect(parseSweepArgs(['--replicas', '10,100', '--modes', 'push', '--fanout', '1', '--trials', '200', '--seed', '1'])).toMatchObject({ replicas: [10, 100], modes: ['push'], trials: 200, seed: 1 });
+    expect(
+      parseSweepArgs(['--replicas', '10,100', '--modes', 'push', '--fanout', '1', '--trials', '200', '--seed', '1']),
+    ).toMatchObject({ replicas: [10, 100], modes: ['push'], trials: 200, seed: 1 });
   });
 });

@@ -35,7 +35,10 @@ export function theoryRounds(mode: SpreadMode, n: number, f: number): number {
 }
 
 function list(v: string, name: string): string[] {
-  const xs = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const xs = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (xs.length === 0) throw new Error(`${name} needs at least one value`);
   return xs;
 }
@@ -43,7 +46,8 @@ function list(v: string, name: string): string[] {
 function ints(v: string, name: string, min: number, max: number): number[] {
   return list(v, name).map((x) => {
     const n = Number(x);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}: "${x}" must be a whole number from ${min} to ${max.toLocaleString('en')}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name}: "${x}" must be a whole number from ${min} to ${max.toLocaleString('en')}`);
     return n;
   });
 }
@@ -72,12 +76,14 @@ export function parseSweepArgs(args: string[]): SweepArgs {
     else if (a !== '--sequential') throw new Error(`unknown option ${a}`);
   }
   const modes = list(get('--modes', 'push,pull,push-pull'), '--modes').map((m) => {
-    if (m !== 'push' && m !== 'pull' && m !== 'push-pull') throw new Error(`--modes: "${m}" is not push, pull or push-pull`);
+    if (m !== 'push' && m !== 'pull' && m !== 'push-pull')
+      throw new Error(`--modes: "${m}" is not push, pull or push-pull`);
     return m;
   });
   const replicas = ints(get('--replicas', '10,100,1000'), '--replicas', 2, 10_000);
   const fanout = ints(get('--fanout', '1'), '--fanout', 1, 8);
-  for (const f of fanout) for (const n of replicas) if (f >= n) throw new Error(`--fanout ${f} needs more than ${f} replicas`);
+  for (const f of fanout)
+    for (const n of replicas) if (f >= n) throw new Error(`--fanout ${f} needs more than ${f} replicas`);
   const [trials] = ints(get('--trials', '200'), '--trials', 1, 100_000);
   const [seed] = ints(get('--seed', '1'), '--seed', 0, 0xffff_ffff);
   return { replicas, modes, fanout, trials: trials!, seed: seed!, sequential: args.includes('--sequential') };
@@ -85,19 +91,33 @@ export function parseSweepArgs(args: string[]): SweepArgs {
 
 export function sweepRows(a: SweepArgs): SweepRow[] {
   const rows: SweepRow[] = [];
-  for (const mode of a.modes) for (const n of a.replicas) for (const f of a.fanout) rows.push(sweepRow(a.seed, mode, n, f, a.trials, a.sequential));
+  for (const mode of a.modes)
+    for (const n of a.replicas)
+      for (const f of a.fanout) rows.push(sweepRow(a.seed, mode, n, f, a.trials, a.sequential));
   return rows;
 }
 
 export function csvLine(r: SweepRow): string {
-  return [r.mode, r.replicas, r.fanout, r.trials, r.mean.toFixed(2), r.p50, r.p95, theoryRounds(r.mode, r.replicas, r.fanout).toFixed(2)].join(',');
+  return [
+    r.mode,
+    r.replicas,
+    r.fanout,
+    r.trials,
+    r.mean.toFixed(2),
+    r.p50,
+    r.p95,
+    theoryRounds(r.mode, r.replicas, r.fanout).toFixed(2),
+  ].join(',');
 }
 
 /** Prints the CSV as rows complete (a 10,000-replica row takes a while). */
 export function sweepCommand(args: string[], write: (s: string) => void): void {
   const kind = args.shift();
-  if (kind !== 'gossip') throw new Error(`sweep: only "gossip" can be swept (got ${kind === undefined ? 'nothing' : `"${kind}"`})`);
+  if (kind !== 'gossip')
+    throw new Error(`sweep: only "gossip" can be swept (got ${kind === undefined ? 'nothing' : `"${kind}"`})`);
   const a = parseSweepArgs(args);
   write(SWEEP_HEADER + '\n');
-  for (const mode of a.modes) for (const n of a.replicas) for (const f of a.fanout) write(csvLine(sweepRow(a.seed, mode, n, f, a.trials, a.sequential)) + '\n');
+  for (const mode of a.modes)
+    for (const n of a.replicas)
+      for (const f of a.fanout) write(csvLine(sweepRow(a.seed, mode, n, f, a.trials, a.sequential)) + '\n');
 }

@@ -9,7 +9,11 @@ const faults = readFileSync(new URL('../examples/faults.scenario.json', import.m
 describe('sim trace', () => {
   it('summarises the trace and writes the ShiViz log, the history and the trace', () => {
     const files = new Map<string, string>();
-    const out = JSON.parse(traceCommand(['--to', '300', '--shiviz', 'a.log', '--history', 'h.json', '--json', 't.json'], faults, { write: (p, t) => files.set(p, t) })) as Record<string, unknown>;
+    const out = JSON.parse(
+      traceCommand(['--to', '300', '--shiviz', 'a.log', '--history', 'h.json', '--json', 't.json'], faults, {
+        write: (p, t) => files.set(p, t),
+      }),
+    ) as Record<string, unknown>;
     expect(out['to']).toBe(300);
     expect(out['events']).toBeGreaterThan(0);
     expect(files.get('a.log')!.split('\n')[0]).toBe(SHIVIZ_REGEX);
@@ -27,7 +31,10 @@ describe('sim trace', () => {
   });
 
   it('bounds the trace and says so', () => {
-    const out = JSON.parse(traceCommand(['--max-events', '20'], faults, { write: () => undefined })) as Record<string, unknown>;
+    const out = JSON.parse(traceCommand(['--max-events', '20'], faults, { write: () => undefined })) as Record<
+      string,
+      unknown
+    >;
     expect(out['truncated']).toBe(true);
   });
 });

@@ -4,7 +4,15 @@
  * `--history FILE` the history JSON that `sim check` reads, `--json FILE` the trace itself.
  */
 import { writeFileSync } from 'node:fs';
-import { formatErrors, parseScenarioText, recordTrace, stringifyStateLabHistory, toShiViz, worldAt, DEFAULT_MAX_EVENTS } from '../src/sim/index';
+import {
+  formatErrors,
+  parseScenarioText,
+  recordTrace,
+  stringifyStateLabHistory,
+  toShiViz,
+  worldAt,
+  DEFAULT_MAX_EVENTS,
+} from '../src/sim/index';
 
 export interface TraceIo {
   write(path: string, text: string): void;

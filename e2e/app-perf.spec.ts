@@ -53,7 +53,8 @@ test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async (
   await page.evaluate(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks!.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
+      for (const e of list.getEntries())
+        window.__longTasks!.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
     }).observe({ type: 'longtask' });
   });
 
@@ -65,30 +66,41 @@ test('no long task over 50 ms while playing 1,000 ticks with 50 agents', async (
   await page.waitForTimeout(300);
   const trace = tracing ? await browser.stopTracing() : null;
   const wallLong = await page.evaluate(() => window.__longTasks ?? []);
-  test.info().annotations.push({ type: 'long tasks (PerformanceObserver, wall time)', description: JSON.stringify(wallLong) });
+  test
+    .info()
+    .annotations.push({ type: 'long tasks (PerformanceObserver, wall time)', description: JSON.stringify(wallLong) });
   if (trace) traceFigures(trace);
   expect(wallLong, `long tasks (PerformanceObserver): ${JSON.stringify(wallLong)}`).toEqual([]);
 });
 
 /** The renderer main thread's CPU time per task, attached to the report (never asserted). */
 function traceFigures(trace: Buffer): void {
-
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   // The page's main thread: the renderer main thread that ran the animation frames.
   const frames = new Map<string, number>();
-  for (const e of events) if (e.name === 'FireAnimationFrame') frames.set(`${e.pid}:${e.tid}`, (frames.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+  for (const e of events)
+    if (e.name === 'FireAnimationFrame') frames.set(`${e.pid}:${e.tid}`, (frames.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
   const main = [...frames.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!main) return;
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && `${e.pid}:${e.tid}` === main);
-  const cpuLong = tasks.filter((e) => (e.tdur ?? 0) > 50_000).map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
+  const tasks = events.filter(
+    (e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && `${e.pid}:${e.tid}` === main,
+  );
+  const cpuLong = tasks
+    .filter((e) => (e.tdur ?? 0) > 50_000)
+    .map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
   const maxCpu = Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000));
 
   const longest = [...tasks]
     .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
     .slice(0, 3)
     .map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
-  test.info().annotations.push(
-    { type: 'main-thread tasks', description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms; longest by wall time ${JSON.stringify(longest)}` },
-    { type: 'tasks over 50 ms of main-thread CPU (trace)', description: JSON.stringify(cpuLong) },
-  );
+  test
+    .info()
+    .annotations.push(
+      {
+        type: 'main-thread tasks',
+        description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms; longest by wall time ${JSON.stringify(longest)}`,
+      },
+      { type: 'tasks over 50 ms of main-thread CPU (trace)', description: JSON.stringify(cpuLong) },
+    );
 }

@@ -8,10 +8,6 @@ import { currentTick, open, pause, tickText } from './helpers';
  * still picture, acts, and reads the outcome the engine decided from the panels.
  */
 
-
-
-
-
 async function fastPlay(page: Page): Promise<void> {
   await page.getByLabel('Speed').selectOption('50');
   await page.getByRole('button', { name: 'Play' }).click();
@@ -40,7 +36,9 @@ test('a scenario is already running when the page opens', async ({ page }) => {
   await expect.poll(() => currentTick(page)).toBeGreaterThan(t0);
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
   await expect(page.getByRole('button', { name: /^store: up/ })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Centralized' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(
+    page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Centralized' }),
+  ).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('spawn an agent, write a key through Key and Value, see it in the state panel', async ({ page }) => {
@@ -53,7 +51,10 @@ test('spawn an agent, write a key through Key and Value, see it in the state pan
   await fastPlay(page);
   await expect(stateTable(page).getByRole('row', { name: /^color/ })).toContainText('"blue"');
   // The op log says it succeeded, with the version the store gave it.
-  const entry = page.getByRole('list', { name: 'Operation log' }).getByRole('listitem').filter({ hasText: 'set color = "blue"' });
+  const entry = page
+    .getByRole('list', { name: 'Operation log' })
+    .getByRole('listitem')
+    .filter({ hasText: 'set color = "blue"' });
   await expect(entry).toContainText('ok');
   await expect(entry).toContainText(/now v\d+/);
 });
@@ -185,7 +186,8 @@ test('keyboard: Space plays and pauses, arrows step, ? opens the help', async ({
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  for (const key of ['Space', '→', '←', 'Home / End', '?']) await expect(help.getByRole('cell', { name: key, exact: true })).toBeVisible();
+  for (const key of ['Space', '→', '←', 'Home / End', '?'])
+    await expect(help.getByRole('cell', { name: key, exact: true })).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 });
@@ -251,7 +253,8 @@ test('a far seek runs in the worker with a progress bar and Cancel', async ({ pa
   // as a quick typist's would on a busy machine: otherwise the worker's answer (well under
   // a second for this scenario) could land between them and there would be nothing to cancel.
   await slider.evaluate((el) => {
-    for (const key of ['End', 'Escape']) el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    for (const key of ['End', 'Escape'])
+      el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
   });
   await expect(bar).toBeHidden();
   expect(await currentTick(page)).toBe(before);

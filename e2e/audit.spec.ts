@@ -24,7 +24,10 @@ async function write(page: Page, agent: string, key: string, value: string): Pro
 async function writeAndWait(page: Page, agent: string, key: string, value: string): Promise<void> {
   await write(page, agent, key, value);
   await fastPlay(page);
-  const entry = page.getByRole('list', { name: 'Operation log' }).getByRole('listitem').filter({ hasText: `set ${key} = "${value}"` });
+  const entry = page
+    .getByRole('list', { name: 'Operation log' })
+    .getByRole('listitem')
+    .filter({ hasText: `set ${key} = "${value}"` });
   await expect(entry).toContainText('ok', { timeout: 20_000 });
   await pause(page);
 }
@@ -78,7 +81,10 @@ test('roll the whole store back from Act, on a phone in the dark', async ({ page
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await fastPlay(page);
   await page.getByRole('tab', { name: 'Inspect' }).click();
-  const done = page.getByRole('list', { name: 'Operation log' }).getByRole('listitem').filter({ hasText: 'roll back the store to v0' });
+  const done = page
+    .getByRole('list', { name: 'Operation log' })
+    .getByRole('listitem')
+    .filter({ hasText: 'roll back the store to v0' });
   await expect(done).toContainText(/ok.*keys? restored/, { timeout: 20_000 });
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await pause(page);
@@ -94,9 +100,16 @@ test('event sourcing: a rollback is compensating events, listed in the key’s a
   await page.getByRole('slider', { name: 'Tick' }).fill('300');
   await page.getByRole('list', { name: 'Keys changed so far' }).getByRole('button').first().click();
   await expect(trail(page).getByRole('listitem').first()).toContainText(/agent\d/);
-  await page.getByRole('button', { name: /^Roll back to this version/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Roll back to this version/ })
+    .first()
+    .click();
   await fastPlay(page);
-  await expect(trail(page).getByRole('listitem').filter({ hasText: /rollback #\d+ to v\d+/ })).toHaveCount(1, { timeout: 20_000 });
+  await expect(
+    trail(page)
+      .getByRole('listitem')
+      .filter({ hasText: /rollback #\d+ to v\d+/ }),
+  ).toHaveCount(1, { timeout: 20_000 });
   await pause(page);
   // The agents keep writing: the rollback is one change among theirs, from the log itself.
   await expect(page.getByRole('region', { name: 'Selected' })).toContainText('From the server’s own record');

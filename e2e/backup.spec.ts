@@ -16,7 +16,9 @@ async function playUntil(page: Page, tick: number): Promise<void> {
   await pause(page);
 }
 
-test('crash the store with its disk lost, restore it to a tick from a backup, see the lost writes', async ({ page }) => {
+test('crash the store with its disk lost, restore it to a tick from a backup, see the lost writes', async ({
+  page,
+}) => {
   await open(page);
   await pause(page);
   await page.getByText('Disks, backups and restore').click();
@@ -36,7 +38,9 @@ test('crash the store with its disk lost, restore it to a tick from a backup, se
   await page.getByRole('button', { name: 'Restore store' }).click();
   await expect(inspect.getByText(`store restored to tick ${target}`)).toBeVisible();
 
-  const lost = inspect.getByRole('table', { name: new RegExp(`acknowledged writes? lost after tick ${target}`) }).first();
+  const lost = inspect
+    .getByRole('table', { name: new RegExp(`acknowledged writes? lost after tick ${target}`) })
+    .first();
   await expect(lost).toBeVisible();
   const rows = lost.getByRole('row');
   expect(await rows.count()).toBeGreaterThan(1);
@@ -49,11 +53,17 @@ test('crash the store with its disk lost, restore it to a tick from a backup, se
   await page.getByRole('button', { name: 'Run restore drill' }).click();
   await expect(inspect.getByText(/Restore drill of backup #\d+: passed/)).toBeVisible();
 
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  expect(
+    result.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 });
 
-test('the built-in scenario shows a power cut without a WAL, a lost disk and a point-in-time restore', async ({ page }) => {
+test('the built-in scenario shows a power cut without a WAL, a lost disk and a point-in-time restore', async ({
+  page,
+}) => {
   await open(page);
   await pause(page);
   await page.getByLabel('Scenario', { exact: true }).selectOption({ label: 'Backups and point-in-time recovery' });

@@ -21,7 +21,9 @@ async function finished(page: Page): Promise<void> {
 }
 
 /** Copies the comparison's link once every panel has run (so it carries their hashes), decoded. */
-async function copyLink(page: Page): Promise<{ link: string; made: Extract<ReturnType<typeof decodeComparison>, { ok: true }> }> {
+async function copyLink(
+  page: Page,
+): Promise<{ link: string; made: Extract<ReturnType<typeof decodeComparison>, { ok: true }> }> {
   await page.getByRole('button', { name: 'Copy link to this comparison' }).click();
   const field = page.getByRole('textbox', { name: 'Link to this comparison' });
   await expect(field).toHaveAccessibleDescription(/carries every panel's final world hash/);
@@ -35,7 +37,11 @@ async function copyLink(page: Page): Promise<{ link: string; made: Extract<Retur
 async function reproduces(page: Page, board: string): Promise<void> {
   await finished(page);
   expect(await scoreboardText(page)).toBe(board);
-  await expect(page.getByRole('status').filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' })).toBeVisible();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: 'Reproduced exactly: all 6 panels end in the same state as when the link was made.' }),
+  ).toBeVisible();
 }
 
 async function scoreboardText(page: Page): Promise<string> {
@@ -52,7 +58,10 @@ async function shots(page: Page, name: string): Promise<void> {
 }
 
 // One comparison run per browser: it is the slow part (every panel, in the worker).
-test('runs the built-in comparison, shows a stale read and its witness, and shares it as a link', async ({ page, browser }) => {
+test('runs the built-in comparison, shows a stale read and its witness, and shares it as a link', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   await openCompare(page);
@@ -115,7 +124,9 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
     const [page2, page3] = [await fresh.newPage(), await fresh.newPage()];
     await Promise.all([page2.goto(link), page3.goto(badLink)]);
     await expect(page2.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
-    await expect(page2.getByRole('status').filter({ hasText: /Once every panel has run, each is checked/ })).toBeVisible();
+    await expect(
+      page2.getByRole('status').filter({ hasText: /Once every panel has run, each is checked/ }),
+    ).toBeVisible();
     await reproduces(page2, board);
     await expect(page2.getByRole('alert')).toHaveCount(0);
 
@@ -123,10 +134,16 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
     const notice = page3.getByRole('region', { name: 'This replay differs from the link' });
     await expect(notice).toBeVisible();
     const alert = notice.getByRole('alert');
-    await expect(alert).toContainText(`in 1 of 6 panels: Gossip, LWW map (recorded ffffffffffff, replayed here ${made.results!['gossip-lww']!.slice(0, 12)}).`);
+    await expect(alert).toContainText(
+      `in 1 of 6 panels: Gossip, LWW map (recorded ffffffffffff, replayed here ${made.results!['gossip-lww']!.slice(0, 12)}).`,
+    );
     await expect(alert).toContainText('The other 5 panels end as recorded.');
     await expect(alert).toContainText(/same engine version \(\d+\.\d+\.\d+\), so this should not happen/);
-    await expect(page3.getByRole('status').filter({ hasText: '✗ Not reproduced exactly: 1 panel ends in another state than the link recorded' })).toBeVisible();
+    await expect(
+      page3
+        .getByRole('status')
+        .filter({ hasText: '✗ Not reproduced exactly: 1 panel ends in another state than the link recorded' }),
+    ).toBeVisible();
     await expect(page3.getByText(/Reproduced exactly/)).toHaveCount(0);
     await scan(page3, 'the mismatch notice', ['.cmp-check', '.cmp-mismatch']);
     await shotsOf(page3, 'mismatch');
@@ -140,7 +157,10 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
 async function shotsOf(page: Page, name: string): Promise<void> {
   const dir = process.env['SHOTS_DIR'];
   if (!dir) return;
-  for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1280, 720],
+    [390, 844],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.emulateMedia({ colorScheme: scheme });
@@ -150,10 +170,12 @@ async function shotsOf(page: Page, name: string): Promise<void> {
   }
 }
 
-
 // Changing the comparison: the user's own schedule, network and placement, through the same
 // validator as links; a short run (300 ticks) so it stays within budget.
-test('changes the comparison: the store moves east, two agents in the east on two keys, the cut is 50–200, errors are said, the link carries it', async ({ page, browser }) => {
+test('changes the comparison: the store moves east, two agents in the east on two keys, the cut is 50–200, errors are said, the link carries it', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   await openCompare(page);
@@ -204,18 +226,33 @@ test('changes the comparison: the store moves east, two agents in the east on tw
   await finished(page);
 
   // The centralized panel shows its store in the east.
-  await expect(page.getByRole('img', { name: /^Centralized store at tick 0: west holds no server and agent1, agent2, agent3; east holds store and agent4, agent5\.$/ })).toBeVisible();
+  await expect(
+    page.getByRole('img', {
+      name: /^Centralized store at tick 0: west holds no server and agent1, agent2, agent3; east holds store and agent4, agent5\.$/,
+    }),
+  ).toBeVisible();
   // The per-window table is this run's, and the west is the side that gave up.
   await page.getByText('Per window: before, during and after the fault').click();
   const windows = page.getByRole('region', { name: 'Per-window table' });
   await expect(windows).toContainText('during (50–199)');
   // Columns: before, during, after; during, some of the west's operations failed or timed out.
-  const during = (await windows.getByRole('row', { name: /^Centralized store/ }).getByRole('cell').nth(1).innerText()).trim();
+  const during = (
+    await windows
+      .getByRole('row', { name: /^Centralized store/ })
+      .getByRole('cell')
+      .nth(1)
+      .innerText()
+  ).trim();
   const counts = /^(\d+) \/ (\d+) \/ (\d+) ·/.exec(during);
   expect(counts, during).not.toBeNull();
   expect(Number(counts![2]) + Number(counts![3]), during).toBeGreaterThan(0);
-  const cap = page.getByRole('region', { name: 'Not “two of three”' }).getByRole('listitem').filter({ hasText: /^Centralized store:/ });
-  await expect(cap).toContainText(/Chose consistency: the west side refused or timed out \(west \d+% ok, east 100% ok\)/);
+  const cap = page
+    .getByRole('region', { name: 'Not “two of three”' })
+    .getByRole('listitem')
+    .filter({ hasText: /^Centralized store:/ });
+  await expect(cap).toContainText(
+    /Chose consistency: the west side refused or timed out \(west \d+% ok, east 100% ok\)/,
+  );
   await scan(page, 'the open form, light, desktop');
   await formShots(page, 'open');
 
@@ -229,13 +266,21 @@ test('changes the comparison: the store moves east, two agents in the east on tw
     { id: 'west', agents: ['agent1', 'agent2', 'agent3'] },
     { id: 'east', agents: ['agent4', 'agent5'] },
   ]);
-  for (const a of made.comparison.agents) expect(a.workload).toEqual({ kind: 'random', keys: ['x', 'y'], interval: 10, mix: { get: 2, set: 4, delete: 1, update: 1 } });
+  for (const a of made.comparison.agents)
+    expect(a.workload).toEqual({
+      kind: 'random',
+      keys: ['x', 'y'],
+      interval: 10,
+      mix: { get: 2, set: 4, delete: 1, update: 1 },
+    });
   const board = await scoreboardText(page);
   const fresh = await browser.newContext();
   try {
     const page2 = await fresh.newPage();
     await page2.goto(link);
-    await expect(page2.getByRole('combobox', { name: 'Workload and faults' }).locator('option:checked')).toHaveText('From the link: west | east cut at 50, heal at 200');
+    await expect(page2.getByRole('combobox', { name: 'Workload and faults' }).locator('option:checked')).toHaveText(
+      'From the link: west | east cut at 50, heal at 200',
+    );
     await reproduces(page2, board);
   } finally {
     await fresh.close();
@@ -253,7 +298,9 @@ test('changes the comparison: the store moves east, two agents in the east on tw
   await expect(form.getByRole('combobox', { name: 'Centralized store: store' })).toHaveValue('west');
   await expect(form.getByRole('textbox', { name: 'Agents in east' })).toHaveValue('3');
   await expect(form.getByRole('textbox', { name: 'Keys' })).toHaveValue('x, y, z');
-  await expect(preset.locator('option', { hasText: 'Your comparison: west | east cut at 50, heal at 200' })).toHaveCount(1);
+  await expect(
+    preset.locator('option', { hasText: 'Your comparison: west | east cut at 50, heal at 200' }),
+  ).toHaveCount(1);
 });
 
 /** The open form, light and dark, desktop and phone: its top and its end (errors, Run). */
@@ -261,7 +308,10 @@ async function formShots(page: Page, name: string): Promise<void> {
   const dir = process.env['SHOTS_DIR'];
   if (!dir) return;
   const form = page.locator('details.cmp-edit');
-  for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1280, 720],
+    [390, 844],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.emulateMedia({ colorScheme: scheme });

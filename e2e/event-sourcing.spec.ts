@@ -47,13 +47,23 @@ async function append(page: Page, key: string, value: string): Promise<void> {
   await page.getByRole('button', { name: 'Append event' }).click();
 }
 
-test('a cut projection falls behind and serves a stale read; healed, it catches up; the slider and a link show the past', async ({ page, browser }) => {
+test('a cut projection falls behind and serves a stale read; healed, it catches up; the slider and a link show the past', async ({
+  page,
+  browser,
+}) => {
   await openEventSourcing(page);
   await page.getByLabel('Agent', { exact: true }).selectOption('agent1');
 
   // An event every projection sees.
   await append(page, 'color', 'red');
-  await stepUntil(page, async () => (await page.getByRole('table', { name: /^State as of version/ }).getByRole('row', { name: /^color/ }).count()) > 0);
+  await stepUntil(
+    page,
+    async () =>
+      (await page
+        .getByRole('table', { name: /^State as of version/ })
+        .getByRole('row', { name: /^color/ })
+        .count()) > 0,
+  );
   const redAt = Number(/Log at version (\d+)/.exec((await page.locator('.es-summary').textContent()) ?? '')?.[1]);
   await stepUntil(page, async () => (await version(page, 'proj1')) >= redAt);
   // A cut acts first in its tick: cutting at the tick red arrived would drop it. Go one further.
@@ -91,7 +101,9 @@ test('a cut projection falls behind and serves a stale read; healed, it catches 
   await expect(asOf).toBeVisible();
   await expect(asOf.getByRole('row', { name: /^color/ })).toContainText('"red"');
   await page.getByRole('button', { name: 'Latest' }).click();
-  await expect(page.getByRole('table', { name: /^State as of version/ }).getByRole('row', { name: /^color/ })).toContainText('"blue"');
+  await expect(
+    page.getByRole('table', { name: /^State as of version/ }).getByRole('row', { name: /^color/ }),
+  ).toContainText('"blue"');
 
   // A share link reproduces the run: the same tick, log, projections and stale read.
   const tick = await currentTick(page);
@@ -115,7 +127,9 @@ test('a cut projection falls behind and serves a stale read; healed, it catches 
   }
 });
 
-test('an append with a stale expected version is rejected and the agent sees why; a projection can be added', async ({ page }) => {
+test('an append with a stale expected version is rejected and the agent sees why; a projection can be added', async ({
+  page,
+}) => {
   await openEventSourcing(page);
   await page.getByLabel('Agent', { exact: true }).selectOption('agent2');
   await page.getByLabel('Event type', { exact: true }).selectOption('counter_incremented');
@@ -123,9 +137,15 @@ test('an append with a stale expected version is rejected and the agent sees why
   await page.getByLabel('Event value').fill('2');
   await page.getByLabel('Expected version (optional)').fill('0');
   // Let the other agents append first, so version 0 is stale when the append arrives.
-  await stepUntil(page, async () => /Log at version [1-9]/.test((await page.locator('.es-summary').textContent()) ?? ''));
+  await stepUntil(page, async () =>
+    /Log at version [1-9]/.test((await page.locator('.es-summary').textContent()) ?? ''),
+  );
   await page.getByRole('button', { name: 'Append event' }).click();
-  await stepUntil(page, async () => (await page.getByText(/expected version 0, but the log is at \d+/).count()) > 0, 40);
+  await stepUntil(
+    page,
+    async () => (await page.getByText(/expected version 0, but the log is at \d+/).count()) > 0,
+    40,
+  );
 
   await page.getByRole('button', { name: 'Add a projection' }).click();
   await expect(projectionRow(page, 'proj3')).toBeVisible();
@@ -135,13 +155,25 @@ test('an append with a stale expected version is rejected and the agent sees why
 test('the event log diagram and controls have no axe violations, light and dark', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
   await openEventSourcing(page);
-  await stepUntil(page, async () => /Log at version [1-9]/.test((await page.locator('.es-summary').textContent()) ?? ''));
+  await stepUntil(page, async () =>
+    /Log at version [1-9]/.test((await page.locator('.es-summary').textContent()) ?? ''),
+  );
   await page.getByRole('button', { name: "Cut proj1's link to the log" }).click();
   await page.getByLabel('Event type', { exact: true }).selectOption('update_position');
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
-    const result = await new AxeBuilder({ page }).include('.es-diagram').include('.es-controls').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-    const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+    const result = await new AxeBuilder({ page })
+      .include('.es-diagram')
+      .include('.es-controls')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .analyze();
+    const summary = result.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(' '))
+          .join('\n  ')}`,
+    );
     expect(summary, `${colorScheme}:\n${summary.join('\n')}`).toEqual([]);
   }
 });

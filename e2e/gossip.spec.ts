@@ -36,7 +36,10 @@ async function splitAndWrite(page: Page, key: string): Promise<void> {
   await page.getByRole('button', { name: 'Write on both sides' }).click();
 }
 
-test('split, write on both sides, heal, step rounds to convergence; a link reproduces the round', async ({ page, browser }) => {
+test('split, write on both sides, heal, step rounds to convergence; a link reproduces the round', async ({
+  page,
+  browser,
+}) => {
   await openGossip(page);
   await splitAndWrite(page, 'color');
   await stepRounds(page, 3);
@@ -48,11 +51,14 @@ test('split, write on both sides, heal, step rounds to convergence; a link repro
   await page.getByLabel('Read at replica').selectOption('r3');
   await page.getByRole('button', { name: 'Read the key there' }).click();
   await stepRounds(page, 1);
-  await expect(page.getByRole('region', { name: 'Reads at another replica' })).toContainText(/agent1 read color at r3: right@\d+\. read at r3, not at your own replica: it may not have your latest writes yet \(stale\)/);
+  await expect(page.getByRole('region', { name: 'Reads at another replica' })).toContainText(
+    /agent1 read color at r3: right@\d+\. read at r3, not at your own replica: it may not have your latest writes yet \(stale\)/,
+  );
 
   await page.getByRole('button', { name: 'Heal the split' }).click();
   const step = page.getByRole('button', { name: 'Step round' });
-  for (let i = 0; i < 30 && !/✓ Converged/.test((await status(page).textContent()) ?? ''); i++) await stepRounds(page, 1);
+  for (let i = 0; i < 30 && !/✓ Converged/.test((await status(page).textContent()) ?? ''); i++)
+    await stepRounds(page, 1);
   await expect(status(page)).toContainText('✓ Converged');
   await expect(status(page)).toContainText('rounds after the heal');
   // Last writer wins kept one of the two writes and says which it dropped.
@@ -87,7 +93,9 @@ test("the reference mode's tie never converges, and the app names the flaw", asy
   await page.getByRole('button', { name: 'Heal the split' }).click();
   await stepRounds(page, 8);
   await expect(status(page)).toContainText('Not converged');
-  await expect(page.getByRole('alert', { name: "The reference's flaw: tied counters never converge" })).toContainText('Never converges');
+  await expect(page.getByRole('alert', { name: "The reference's flaw: tied counters never converge" })).toContainText(
+    'Never converges',
+  );
 
   // The gossip diagram and controls pass axe in this state (flaw shown), in both themes.
   for (const theme of ['light', 'dark']) {
@@ -97,6 +105,8 @@ test("the reference mode's tie never converges, and the app names the flaw", asy
       .include('.gossip-controls')
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
       .analyze();
-    expect(result.violations.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(
+      result.violations.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
   }
 });

@@ -21,10 +21,14 @@ async function seek(page: Page, tick: number): Promise<void> {
 }
 
 function server(page: Page, id: string) {
-  return page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: new RegExp(`^${id} \\(replica\\)`) });
+  return page
+    .getByRole('group', { name: 'Topology diagram' })
+    .getByRole('button', { name: new RegExp(`^${id} \\(replica\\)`) });
 }
 
-test('a cache fallback labels a stale read; a crashed replica is suspected, then marked down, with how long it took', async ({ page }) => {
+test('a cache fallback labels a stale read; a crashed replica is suspected, then marked down, with how long it took', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   // One page for both (a fresh app costs seconds on a loaded machine); the fallback first,
   // since acting in the past drops the scenario's later actions.
@@ -36,7 +40,9 @@ test('a cache fallback labels a stale read; a crashed replica is suspected, then
   const detector = page.getByRole('region', { name: 'Failure detector of agent3' });
   await expect(detector).toContainText('serve reads from its cache (stale)');
   await expect(detector.getByRole('table')).toContainText('✗ down');
-  await expect(page.getByRole('list', { name: 'Operation log' })).toContainText(/fallback cache: r1 suspected, served from agent3's cache, stale by \d+ ticks/);
+  await expect(page.getByRole('list', { name: 'Operation log' })).toContainText(
+    /fallback cache: r1 suspected, served from agent3's cache, stale by \d+ ticks/,
+  );
 
   // Choosing a fallback is an action at the cursor, shown in the agent's details.
   await page.getByRole('combobox', { name: 'Agent', exact: true }).selectOption('agent3');
@@ -60,7 +66,9 @@ test('a cache fallback labels a stale read; a crashed replica is suspected, then
   await node.press('Enter');
   const details = page.getByRole('region', { name: 'Health of r2' });
   await expect(details.getByRole('table', { name: 'How each watcher sees r2' })).toContainText('✗ down');
-  await expect(details.getByRole('list', { name: "Detection of r2's crash at tick 100" })).toContainText(/agent4: suspected after \d+ ticks, down after \d+ ticks/);
+  await expect(details.getByRole('list', { name: "Detection of r2's crash at tick 100" })).toContainText(
+    /agent4: suspected after \d+ ticks, down after \d+ ticks/,
+  );
   // One scan (axe costs many seconds here): the health controls, the badges and the
   // detector table it shares with an agent's Inspect.
   await scan(page, 'a crashed replica inspected');
@@ -68,10 +76,14 @@ test('a cache fallback labels a stale read; a crashed replica is suspected, then
 
 test('the timeline bar marks when the crashed replica was suspected, and the false suspicion', async ({ page }) => {
   await openHealth(page);
-  await expect(page.getByRole('slider', { name: 'Tick' })).toHaveAccessibleDescription(/5 suspicions of a crashed node\s+1 false suspicion \(the node was up\)$/);
+  await expect(page.getByRole('slider', { name: 'Tick' })).toHaveAccessibleDescription(
+    /5 suspicions of a crashed node\s+1 false suspicion \(the node was up\)$/,
+  );
   await expect(page.locator('.marks .mark-suspicions')).toHaveCount(1);
   await expect(page.locator('.marks .mark-falseSuspicions')).toHaveCount(1);
   // From the start, Next goes to the first watcher's suspicion of r1, crashed at 150.
   await page.getByRole('button', { name: 'Next suspicion of a crashed node' }).click();
-  await expect(page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: /^r1 \(replica\)/ })).toHaveAccessibleName(/crashed.*health: suspected by [1-9] of \d/);
+  await expect(
+    page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: /^r1 \(replica\)/ }),
+  ).toHaveAccessibleName(/crashed.*health: suspected by [1-9] of \d/);
 });

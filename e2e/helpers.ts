@@ -30,8 +30,16 @@ export async function currentTick(page: Page): Promise<number> {
 export async function scan(page: Page, what: string, include: string[] = []): Promise<void> {
   let builder = new AxeBuilder({ page });
   for (const sel of include) builder = builder.include(sel);
-  const result = await builder.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+  const result = await builder
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const summary = result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
+        .slice(0, 5)
+        .map((n) => n.target.join(' '))
+        .join('\n  ')}`,
+  );
   expect(summary, `${what}:\n${summary.join('\n')}`).toEqual([]);
 }
 
@@ -42,7 +50,11 @@ export const stepHeading = (page: Page, name: string): Locator => page.getByRole
  * A lesson's presenter and audience windows, both opened at `link` + `&present` / `&audience`
  * and showing the step `heading`; the audience has no controls of its own.
  */
-export async function presenterAndAudience(context: BrowserContext, link: string, heading: string): Promise<{ presenter: Page; audience: Page }> {
+export async function presenterAndAudience(
+  context: BrowserContext,
+  link: string,
+  heading: string,
+): Promise<{ presenter: Page; audience: Page }> {
   const presenter = await context.newPage();
   await presenter.goto(`${link}&present`);
   await expect(stepHeading(presenter, heading)).toBeVisible();

@@ -24,7 +24,10 @@ async function stepTimes(page: Page, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await step.click();
 }
 
-test('write a lesson: two steps with a caption and a question, shared as a link, exported and imported', async ({ page, browser }) => {
+test('write a lesson: two steps with a caption and a question, shared as a link, exported and imported', async ({
+  page,
+  browser,
+}) => {
   await open(page);
   await pause(page);
   // What the teacher does in the lab is the recording.
@@ -57,7 +60,9 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
   await editor.getByLabel('Choice 1', { exact: true }).fill('Yes, at once');
   await editor.getByLabel('Choice 2', { exact: true }).fill('No: it times out');
   await editor.getByLabel('Choice 2 is the right answer').check();
-  await editor.getByLabel('Explanation (shown with the answer)').fill('A cut-off agent waits for a reply that never comes.');
+  await editor
+    .getByLabel('Explanation (shown with the answer)')
+    .fill('A cut-off agent waits for a reply that never comes.');
   await editor.getByRole('button', { name: `Add step here (tick ${t2})` }).click();
   await expect(editor.getByRole('status').filter({ hasText: `Added step 2 at tick ${t2}.` })).toBeVisible();
   await expect(editor.getByRole('group', { name: 'Step 2' })).toBeVisible();
@@ -102,7 +107,9 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
     // Importing the file opens the lesson (over another scenario, here).
     await other.getByLabel('Scenario', { exact: true }).selectOption({ index: 1 });
     await expect(stepHeading(other, 'What will agent1 see?')).toHaveCount(0);
-    await other.getByLabel('Import scenario file').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
+    await other
+      .getByLabel('Import scenario file')
+      .setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
     await expect(stepHeading(other, 'agent1 is cut off')).toBeVisible();
     await expect(other.getByText('Step 1 of 2')).toBeVisible();
   } finally {

@@ -13,7 +13,9 @@ const CAP = '#lesson=cap-one-partition';
 
 const panel = (page: Page, name: string) => page.getByRole('article', { name });
 
-test("a deep link opens the comparison at step 2; the prediction is revealed on the next step, with the panels at its tick", async ({ page }) => {
+test('a deep link opens the comparison at step 2; the prediction is revealed on the next step, with the panels at its tick', async ({
+  page,
+}) => {
   await page.goto(`/${CAP}&step=2`);
   await expect(page.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
   await expect(stepHeading(page, 'No partition: every system answers, at a price')).toBeVisible();
@@ -35,7 +37,7 @@ test("a deep link opens the comparison at step 2; the prediction is revealed on 
   await expect(panel(page, 'Centralized store')).toContainText('ok 3 · fail 0 · unknown 1');
   await expect(panel(page, 'Majority quorums, N=3 R=W=2')).toContainText('unknown 1');
   await expect(panel(page, 'Gossip, last writer wins')).toContainText('ok 4 · fail 0 · unknown 0');
-  await expect(page.getByText('The store: agent4\'s write timed out.')).toBeVisible();
+  await expect(page.getByText("The store: agent4's write timed out.")).toBeVisible();
 
   // Scrubbing away leaves the step; "Back to this step" returns the panels to it.
   await page.getByRole('button', { name: 'Step forward one tick' }).click();
@@ -48,12 +50,19 @@ test("a deep link opens the comparison at step 2; the prediction is revealed on 
   await page.reload();
   await expect(stepHeading(page, 'Gossip: available, not consistent')).toBeVisible();
   await expect(page.getByText('Lesson: CAP in one partition', { exact: true }).first()).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Open in StateLab' })).toHaveAttribute('href', /#lesson=cap-one-partition&step=4$/);
+  await expect(page.getByRole('link', { name: 'Open in StateLab' })).toHaveAttribute(
+    'href',
+    /#lesson=cap-one-partition&step=4$/,
+  );
   await expect(page.getByRole('heading', { name: 'Scoreboard (measured)' })).toBeHidden();
 });
 
 test("the audience window follows the presenter's remote on the comparison's clock", async ({ context }) => {
-  const { presenter, audience } = await presenterAndAudience(context, `/${CAP}&step=4`, 'Gossip: available, not consistent');
+  const { presenter, audience } = await presenterAndAudience(
+    context,
+    `/${CAP}&step=4`,
+    'Gossip: available, not consistent',
+  );
   await scan(presenter, 'comparison lesson, presenter');
 
   await presenter.locator('body').press('PageDown');
@@ -72,7 +81,10 @@ test('the Lessons menu opens it in the Compare view, and a phone steps through i
   const page = await context.newPage();
   await page.goto('/');
   await page.getByRole('button', { name: 'Lessons' }).tap();
-  await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: 'Open the lesson “CAP in one partition”' }).tap();
+  await page
+    .getByRole('dialog', { name: 'Lessons' })
+    .getByRole('button', { name: 'Open the lesson “CAP in one partition”' })
+    .tap();
   await expect(stepHeading(page, 'One workload, three systems, one clock')).toBeVisible();
   await expect(page.getByText('Step 1 of 8')).toBeVisible();
   await scan(page, 'comparison lesson on a phone');
@@ -80,14 +92,19 @@ test('the Lessons menu opens it in the Compare view, and a phone steps through i
   await expect(stepHeading(page, 'No partition: every system answers, at a price')).toBeVisible();
   await page.getByRole('radio', { name: 'By none of them' }).tap();
   await page.getByRole('button', { name: 'Next step' }).tap();
-  await expect(page.getByRole('status').filter({ hasText: 'Answer:' })).toContainText('you predicted “By none of them”');
+  await expect(page.getByRole('status').filter({ hasText: 'Answer:' })).toContainText(
+    'you predicted “By none of them”',
+  );
   await page.getByLabel('Go to step').selectOption({ label: '8. What we measured' });
   await expect(stepHeading(page, 'What we measured')).toBeVisible();
   await expect(page.getByText('What the run shows (8 of 8 checked)')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Next step' })).toBeDisabled();
   // Another lesson from the menu, one of the lab's: the Compare view gives way to the lab.
   await page.getByRole('button', { name: 'Lessons' }).tap();
-  await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: /Open the lesson “one source of truth/ }).tap();
+  await page
+    .getByRole('dialog', { name: 'Lessons' })
+    .getByRole('button', { name: /Open the lesson “one source of truth/ })
+    .tap();
   await expect(stepHeading(page, 'One store, three agents')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Compare the architectures' })).toHaveCount(0);
   await context.close();

@@ -51,7 +51,10 @@ test("the audience window follows the presenter's remote, and the screen blanks"
 test('the embed page plays a lesson with minimal chrome, and a share link too', async ({ page }) => {
   await page.goto(`/${LESSON}&step=2&embed`);
   await expect(stepHeading(page, 'Everyone agrees')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Open in StateLab' })).toHaveAttribute('href', /#lesson=single-source-of-truth&step=2$/);
+  await expect(page.getByRole('link', { name: 'Open in StateLab' })).toHaveAttribute(
+    'href',
+    /#lesson=single-source-of-truth&step=2$/,
+  );
   await expect(page.getByRole('heading', { name: 'Inspect' })).toBeHidden();
   await expect(page.getByRole('button', { name: 'Copy link' })).toHaveCount(0);
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
@@ -90,7 +93,14 @@ test('a phone completes a lesson by tapping, and a step’s QR code opens that s
   await page.getByRole('tab', { name: 'Timeline' }).tap();
   await page.getByLabel('Speed').selectOption('200');
   await page.getByRole('tab', { name: 'Lesson' }).tap();
-  const titles = ['Everyone agrees', 'Cut one agent off', 'agent3 times out, the others carry on', 'Crash the store', 'Nobody can work', 'What we measured'];
+  const titles = [
+    'Everyone agrees',
+    'Cut one agent off',
+    'agent3 times out, the others carry on',
+    'Crash the store',
+    'Nobody can work',
+    'What we measured',
+  ];
   for (const t of titles) {
     await page.getByRole('button', { name: 'Next step' }).tap();
     // A second tap while it plays would skip ahead: wait for the step to arrive.
@@ -131,6 +141,8 @@ test('lessons open from the menu and from a link on a site served from a sub-pat
 
 test('a broken lesson link says so in the page', async ({ page }) => {
   await page.goto('/#lesson=no-such-lesson&step=2');
-  await expect(page.getByText(/This lesson link could not be opened. There is no lesson called “no-such-lesson”/)).toBeVisible();
+  await expect(
+    page.getByText(/This lesson link could not be opened. There is no lesson called “no-such-lesson”/),
+  ).toBeVisible();
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
 });

@@ -37,7 +37,9 @@ test('after one visit it works offline', async ({ page, context }) => {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
-      await new Promise<void>((ok) => navigator.serviceWorker.addEventListener('controllerchange', () => ok(), { once: true }));
+      await new Promise<void>((ok) =>
+        navigator.serviceWorker.addEventListener('controllerchange', () => ok(), { once: true }),
+      );
     }
   });
   await context.setOffline(true);

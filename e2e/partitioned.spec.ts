@@ -14,7 +14,9 @@ import { currentTick, open, pause, tickText } from './helpers';
 async function openPartitioned(page: Page): Promise<void> {
   await open(page);
   await page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Partitioned' }).click();
-  await expect(page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Partitioned' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(
+    page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Partitioned' }),
+  ).toHaveAttribute('aria-pressed', 'true');
   await expect(tickText(page)).toContainText('/ 600');
 }
 
@@ -60,12 +62,16 @@ test('add a shard and watch keys move to it, with the fraction moved', async ({ 
   await page.getByRole('button', { name: 'Add shard' }).click();
   const rebalance = page.getByRole('status', { name: 'Rebalancing' });
   await expect(rebalance).toContainText('md5-mod over 3 shards → md5-mod over 4 shards');
-  await expect(rebalance).toContainText(/The same change would move \(primary owner\): md5-mod \d+ of \d+, ranges \d+ of \d+, consistent \d+ of \d+/);
+  await expect(rebalance).toContainText(
+    /The same change would move \(primary owner\): md5-mod \d+ of \d+, ranges \d+ of \d+, consistent \d+ of \d+/,
+  );
   await fastPlay(page);
   await expect(rebalance).toContainText(/done at tick \d+/, { timeout: 20_000 });
   await expect(rebalance).toContainText(/[1-9]\d* handed off so far/);
   await pause(page);
-  await expect(page.getByRole('img', { name: 'Shards behind the coordinator' })).toHaveAccessibleDescription(/shard3: [1-9]\d* keys?/);
+  await expect(page.getByRole('img', { name: 'Shards behind the coordinator' })).toHaveAccessibleDescription(
+    /shard3: [1-9]\d* keys?/,
+  );
 });
 
 test('cut the link to one shard: only its keys become unavailable', async ({ page }) => {
@@ -82,9 +88,13 @@ test('cut the link to one shard: only its keys become unavailable', async ({ pag
   const alpha = opLog(page).getByRole('listitem').filter({ hasText: 'get alpha' }).first();
   await expect(alpha).toContainText('failed', { timeout: 20_000 });
   await expect(alpha).toContainText('only 0 of the 1 replicas needed answered (shard0)');
-  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'get beta' }).first()).toContainText('b1', { timeout: 20_000 });
+  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'get beta' }).first()).toContainText('b1', {
+    timeout: 20_000,
+  });
   await pause(page);
-  await expect(page.getByRole('img', { name: 'Shards behind the coordinator' })).toHaveAccessibleDescription(/shard0: \d+ keys?, \d+ requests, link cut/);
+  await expect(page.getByRole('img', { name: 'Shards behind the coordinator' })).toHaveAccessibleDescription(
+    /shard0: \d+ keys?, \d+ requests, link cut/,
+  );
 });
 
 test('choose R + W <= N and see a stale read flagged', async ({ page }) => {
@@ -98,14 +108,18 @@ test('choose R + W <= N and see a stale read flagged', async ({ page }) => {
   await inspectAgent(page, 'agent1');
   await write(page, 'omega', 'old');
   await fastPlay(page);
-  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'set omega = "old"' })).toContainText('ok', { timeout: 20_000 });
+  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'set omega = "old"' })).toContainText('ok', {
+    timeout: 20_000,
+  });
   await expect(page.getByRole('status', { name: 'Rebalancing' })).toContainText(/done at tick/, { timeout: 20_000 });
   // shard0 misses the next write (W = 1 is met without it)...
   await pause(page);
   await toggleLink(page, 'coordinator', 'shard0');
   await write(page, 'omega', 'new');
   await fastPlay(page);
-  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'set omega = "new"' })).toContainText('ok', { timeout: 20_000 });
+  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'set omega = "new"' })).toContainText('ok', {
+    timeout: 20_000,
+  });
   // ...and then is the only replica a read (R = 1) can reach.
   await pause(page);
   await toggleLink(page, 'coordinator', 'shard0');
@@ -113,7 +127,9 @@ test('choose R + W <= N and see a stale read flagged', async ({ page }) => {
   await toggleLink(page, 'coordinator', 'shard2');
   await read(page, 'omega');
   await fastPlay(page);
-  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'get omega' }).first()).toContainText('old', { timeout: 20_000 });
+  await expect(opLog(page).getByRole('listitem').filter({ hasText: 'get omega' }).first()).toContainText('old', {
+    timeout: 20_000,
+  });
   await expect(page.getByRole('status', { name: 'Stale reads' })).toContainText(/[1-9]\d* stale reads? flagged/);
   await expect(page.getByText(/agent1 read omega = "old"/)).toBeVisible();
 });
@@ -131,7 +147,13 @@ test('the shards panel and its controls have no axe violations, light and dark, 
       .include('.pt-controls')
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
       .analyze();
-    const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+    const summary = result.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(' '))
+          .join('\n  ')}`,
+    );
     expect(summary, `${colorScheme}:\n${summary.join('\n')}`).toEqual([]);
   }
 });

@@ -10,10 +10,6 @@ import { currentTick, open, pause, tickText } from './helpers';
  * usable, work in progress survives a reload, files export and import, and names are text.
  */
 
-
-
-
-
 /** The world hash's short form, once it is computed for the cursor. */
 async function shortHash(page: Page): Promise<string> {
   const code = page.locator('.short-hash code.hash');
@@ -51,7 +47,11 @@ async function expectUsable(page: Page): Promise<void> {
   await expect.poll(() => currentTick(page)).toBeGreaterThan(t0);
 }
 
-test('a copied link opens the same scenario, tick, state and hash in a fresh browser', async ({ page, browser, baseURL }) => {
+test('a copied link opens the same scenario, tick, state and hash in a fresh browser', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await open(page);
   await pause(page);
   await write(page, 'agent2', 'color', 'teal');
@@ -142,13 +142,17 @@ test('export and import a scenario file; a broken file gets a message; names are
 
   const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
   const env = makeEnvelope({ ...faultsScenario(), name: hostile }, 150);
-  await page.getByLabel('Import scenario file').setInputFiles({ name: 'lesson.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(env)) });
+  await page
+    .getByLabel('Import scenario file')
+    .setInputFiles({ name: 'lesson.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(env)) });
   await expect(tickText(page)).toContainText('tick 150 / 800');
   await expect(page.getByRole('status').filter({ hasText: hostile })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
 
-  await page.getByLabel('Import scenario file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"v":1,"scenario":') });
+  await page
+    .getByLabel('Import scenario file')
+    .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"v":1,"scenario":') });
   await expect(page.getByRole('alert')).toContainText('This file could not be imported');
   await expect(tickText(page)).toContainText('tick 150 / 800');
   await expectUsable(page);

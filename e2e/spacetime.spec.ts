@@ -33,7 +33,9 @@ test('choose an event and see its causal past; the keyboard reaches every event'
   // Events of one tick sit a few px apart: a real mouse click at each lands on that event.
   await reply.click();
   await expect(reply).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByRole('status').filter({ hasText: 'Chosen: agent1, tick 242, receive' })).toContainText('Vector clock: store 1, agent1 3.');
+  await expect(page.getByRole('status').filter({ hasText: 'Chosen: agent1, tick 242, receive' })).toContainText(
+    'Vector clock: store 1, agent1 3.',
+  );
   const past = page.getByRole('region', { name: 'Happened before it (causal past)' });
   await expect(past.getByRole('button', { name: 'store, tick 238, send: reply #253 ok' })).toBeVisible();
   await expect(past.getByRole('button', { name: /^agent1, tick 233, invoke: #253 get a$/ })).toBeVisible();
@@ -51,9 +53,16 @@ test('choose an event and see its causal past; the keyboard reaches every event'
   await chosen.focus();
   await page.keyboard.press('ArrowRight');
   // It reached the store while it was down: its send says so.
-  await expect(diagram.getByRole('button', { name: /^agent2, tick 247, send: request #270 get b \(dropped at tick 251 \(receiver down\)\)$/ })).toBeFocused();
+  await expect(
+    diagram.getByRole('button', {
+      name: /^agent2, tick 247, send: request #270 get b \(dropped at tick 251 \(receiver down\)\)$/,
+    }),
+  ).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(diagram.getByRole('button', { name: /^agent2, tick 247, send/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(diagram.getByRole('button', { name: /^agent2, tick 247, send/ })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   // The arrow keys stayed in the diagram: the cursor did not step.
   await expect(tickText(page)).toContainText('tick 300 / 800');
   await page.keyboard.press('Escape');

@@ -50,7 +50,10 @@ export async function serveDist(prefix = '/statelab/', dir = resolve('dist')): P
       try {
         if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+        res.writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-cache',
+        });
         res.end(body);
       } catch {
         res.writeHead(404, { 'content-type': 'text/plain' });

@@ -39,7 +39,8 @@ const links = builtinComparisons.map((b) => {
 const golden: Golden = {
   format: 1,
   engine: ENGINE_VERSION,
-  regenerate: 'npx tsx scripts/gen-compare-goldens.ts --update (only when the engine changed on purpose; see golden.test.ts)',
+  regenerate:
+    'npx tsx scripts/gen-compare-goldens.ts --update (only when the engine changed on purpose; see golden.test.ts)',
   links,
   withoutResults: old?.withoutResults ?? `#${encodeComparison(builtinComparisons[0]!.make())}`,
 };

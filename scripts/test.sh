@@ -86,8 +86,9 @@ mkdir -p "$RESULTS"
 say "Type-checking (tsc -p tsconfig.json --noEmit)"
 npx tsc -p tsconfig.json --noEmit || die "type errors (above)"
 
-say "Linting (eslint .)"
+say "Linting (eslint . and prettier --check .)"
 npx eslint . || die "lint errors (above)"
+npx prettier --check . --log-level warn || die "files not formatted (above): run npm run format"
 
 say "Unit and property tests (vitest run)"
 if ! npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS/vitest.json"; then

@@ -64,8 +64,14 @@ export const lessonMachine = setup({
     none: {},
     active: {
       on: {
-        NEXT: { guard: ({ context }) => context.step < context.steps - 1, actions: [assign({ step: ({ context }) => context.step + 1 }), 'moved'] },
-        PREV: { guard: ({ context }) => context.step > 0, actions: [assign({ step: ({ context }) => context.step - 1 }), 'moved'] },
+        NEXT: {
+          guard: ({ context }) => context.step < context.steps - 1,
+          actions: [assign({ step: ({ context }) => context.step + 1 }), 'moved'],
+        },
+        PREV: {
+          guard: ({ context }) => context.step > 0,
+          actions: [assign({ step: ({ context }) => context.step - 1 }), 'moved'],
+        },
         GOTO: { actions: [assign({ step: ({ context, event }) => clampStep(context, event.step) }), 'moved'] },
         FOLLOW: { actions: assign({ step: ({ context, event }) => clampStep(context, event.step) }) },
         ANSWER: {

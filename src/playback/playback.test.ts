@@ -45,7 +45,11 @@ describe('the driver', () => {
   it('holds the clock at the world when the world falls behind', () => {
     let now = 0;
     let pending: ((t: number) => void) | null = null;
-    const host: FrameHost = { now: () => now, requestFrame: (cb) => ((pending = cb), 1), cancelFrame: () => (pending = null) };
+    const host: FrameHost = {
+      now: () => now,
+      requestFrame: (cb) => ((pending = cb), 1),
+      cancelFrame: () => (pending = null),
+    };
     const seen: number[] = [];
     let cap = Infinity;
     const d = new Driver(host, (f) => {
@@ -72,7 +76,9 @@ describe('the driver', () => {
 describe('the lesson machine', () => {
   const start = (steps: number, step?: number) => {
     const moved: number[] = [];
-    const a = createActor(lessonMachine.provide({ actions: { moved: ({ context }) => void moved.push(context.step) } }));
+    const a = createActor(
+      lessonMachine.provide({ actions: { moved: ({ context }) => void moved.push(context.step) } }),
+    );
     a.start();
     a.send(step === undefined ? { type: 'LOAD', steps } : { type: 'LOAD', steps, step });
     return { a, moved };

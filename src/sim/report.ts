@@ -51,7 +51,20 @@ export function runReport(s: Scenario, w: World, opts: { ops?: boolean } = {}): 
       return {
         id,
         counts: { ok: count('ok'), fail: count('fail'), info: count('info'), pending: count(null) },
-        ops: opts.ops === false ? [] : ops.map(({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason, via }) => ({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason, ...(via ? { via } : {}) })),
+        ops:
+          opts.ops === false
+            ? []
+            : ops.map(({ id: opId, op, args, invokedAt, completedAt, outcome, result, reason, via }) => ({
+                id: opId,
+                op,
+                args,
+                invokedAt,
+                completedAt,
+                outcome,
+                result,
+                reason,
+                ...(via ? { via } : {}),
+              })),
       };
     }),
     metrics: {

@@ -7,7 +7,8 @@ import { describeMismatch } from './share';
 const c = builtinComparison();
 const h = (n: number): string => n.toString(16).padStart(64, 'a');
 const recorded = Object.fromEntries(c.panels.map((p, i) => [p.id, h(i)]));
-const replayed = (change: Record<string, string> = {}) => c.panels.map((p, i) => ({ panel: p.id, hash: change[p.id] ?? h(i) }));
+const replayed = (change: Record<string, string> = {}) =>
+  c.panels.map((p, i) => ({ panel: p.id, hash: change[p.id] ?? h(i) }));
 
 describe('the words of a comparison link check', () => {
   it('all the same: reproduced exactly', () => {
@@ -28,14 +29,32 @@ describe('the words of a comparison link check', () => {
     // The engine sentence is the scenario notice's own.
     const scenario = describeMismatch({ recorded: h(0), replayed: h(1), recordedEngine: '0.9.0' }, '1.0.0');
     expect(scenario).toContain('It was made with engine 0.9.0; this is engine 1.0.0, which replays it differently.');
-    const same = describeLinkCheck(c, checkResults(c, recorded, replayed({ centralized: h(9), quorum: h(9) })), '1.0.0', '1.0.0');
-    expect(same.text).toMatch(/in 2 of 6 panels: Centralized store \(.*\) and Partitioned, N=3 R=W=2, read write-back \(.*\)\. The other 4 panels .* same engine version \(1\.0\.0\), so this should not happen; please report it\./);
+    const same = describeLinkCheck(
+      c,
+      checkResults(c, recorded, replayed({ centralized: h(9), quorum: h(9) })),
+      '1.0.0',
+      '1.0.0',
+    );
+    expect(same.text).toMatch(
+      /in 2 of 6 panels: Centralized store \(.*\) and Partitioned, N=3 R=W=2, read write-back \(.*\)\. The other 4 panels .* same engine version \(1\.0\.0\), so this should not happen; please report it\./,
+    );
   });
 
   it('three or more panels that differ are listed apart, though labels hold commas', () => {
-    const w = describeLinkCheck(c, checkResults(c, recorded, replayed({ centralized: h(9), 'gossip-lww': h(9), 'gossip-reference': h(9) })), '1.0.0', '1.0.0');
-    expect(w.kind === 'differ' && w.differ.map((d) => d.label)).toEqual(['Centralized store', 'Gossip, LWW map', "Gossip, the reference's counters"]);
-    expect(w.text).toMatch(/3 of 6 panels: Centralized store \([^)]*\); Gossip, LWW map \([^)]*\); and Gossip, the reference's counters \(/);
+    const w = describeLinkCheck(
+      c,
+      checkResults(c, recorded, replayed({ centralized: h(9), 'gossip-lww': h(9), 'gossip-reference': h(9) })),
+      '1.0.0',
+      '1.0.0',
+    );
+    expect(w.kind === 'differ' && w.differ.map((d) => d.label)).toEqual([
+      'Centralized store',
+      'Gossip, LWW map',
+      "Gossip, the reference's counters",
+    ]);
+    expect(w.text).toMatch(
+      /3 of 6 panels: Centralized store \([^)]*\); Gossip, LWW map \([^)]*\); and Gossip, the reference's counters \(/,
+    );
   });
 
   it('partial results say which panels were not checked; none at all say so', () => {

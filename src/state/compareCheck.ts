@@ -15,7 +15,8 @@ export type LinkCheckWords =
   | { kind: 'differ'; text: string; differ: (PanelDiffers & { label: string })[] }
   | { kind: 'none'; text: string };
 
-export const NO_RESULTS = 'This link carries no results to check: what you see is computed here, not compared with what its maker saw.';
+export const NO_RESULTS =
+  'This link carries no results to check: what you see is computed here, not compared with what its maker saw.';
 
 const labelOf = (c: Comparison, id: string): string => c.panels.find((p) => p.id === id)?.label ?? id;
 
@@ -28,12 +29,22 @@ function names(items: string[]): string {
 
 const panels = (n: number): string => (n === 1 ? '1 panel' : `${n} panels`);
 
-export function describeLinkCheck(c: Comparison, check: ResultsCheck, recordedEngine: string, engineNow: string = ENGINE_VERSION): LinkCheckWords {
+export function describeLinkCheck(
+  c: Comparison,
+  check: ResultsCheck,
+  recordedEngine: string,
+  engineNow: string = ENGINE_VERSION,
+): LinkCheckWords {
   const unchecked = check.unchecked.map((id) => labelOf(c, id));
-  const uncheckedText = unchecked.length === 0 ? '' : ` ${names(unchecked)} ${unchecked.length === 1 ? 'has' : 'have'} no result in the link to check.`;
+  const uncheckedText =
+    unchecked.length === 0
+      ? ''
+      : ` ${names(unchecked)} ${unchecked.length === 1 ? 'has' : 'have'} no result in the link to check.`;
   if (check.differ.length > 0) {
     const differ = check.differ.map((d) => ({ ...d, label: labelOf(c, d.panel) }));
-    const each = names(differ.map((d) => `${d.label} (recorded ${shortHash(d.recorded)}, replayed here ${shortHash(d.replayed)})`));
+    const each = names(
+      differ.map((d) => `${d.label} (recorded ${shortHash(d.recorded)}, replayed here ${shortHash(d.replayed)})`),
+    );
     const others = check.same.length === 0 ? '' : ` The other ${panels(check.same.length)} end as recorded.`;
     return {
       kind: 'differ',
@@ -44,6 +55,14 @@ export function describeLinkCheck(c: Comparison, check: ResultsCheck, recordedEn
     };
   }
   if (check.same.length === 0) return { kind: 'none', text: NO_RESULTS };
-  const which = check.same.length === c.panels.length ? (c.panels.length === 1 ? 'the panel ends' : `all ${panels(c.panels.length)} end`) : `the ${panels(check.same.length)} the link has results for end`;
-  return { kind: 'same', text: `Reproduced exactly: ${which} in the same state as when the link was made.${uncheckedText}` };
+  const which =
+    check.same.length === c.panels.length
+      ? c.panels.length === 1
+        ? 'the panel ends'
+        : `all ${panels(c.panels.length)} end`
+      : `the ${panels(check.same.length)} the link has results for end`;
+  return {
+    kind: 'same',
+    text: `Reproduced exactly: ${which} in the same state as when the link was made.${uncheckedText}`,
+  };
 }

@@ -21,7 +21,15 @@ export function comparisonClock(
   setCursor: (tick: number) => void,
   stop: () => void,
 ): ComparisonClock {
-  let state: ClockState = { source: comparison, lesson: comparison.lesson ?? null, title: comparison.name, cursor: 0, moving: false, rev: 0, builtinId };
+  let state: ClockState = {
+    source: comparison,
+    lesson: comparison.lesson ?? null,
+    title: comparison.name,
+    cursor: 0,
+    moving: false,
+    rev: 0,
+    builtinId,
+  };
   const subs = new Set<(now: ClockState, prev: ClockState) => void>();
   const move = (tick: number): void => {
     stop();

@@ -5,7 +5,15 @@ import { builtinComparison } from '../sim/compare/constants';
 import { buildScenario } from '../sim/compare/build';
 import { worldAt, worldHash } from '../sim/engine/engine';
 
-const small = () => ({ ...builtinComparison(), duration: 120, faults: [{ tick: 40, type: 'cut' as const, a: 'west', b: 'east' }, { tick: 80, type: 'heal' as const }], panels: builtinComparison().panels.slice(0, 2) });
+const small = () => ({
+  ...builtinComparison(),
+  duration: 120,
+  faults: [
+    { tick: 40, type: 'cut' as const, a: 'west', b: 'east' },
+    { tick: 80, type: 'heal' as const },
+  ],
+  panels: builtinComparison().panels.slice(0, 2),
+});
 
 describe('comparison jobs (the worker, without the worker)', () => {
   it('posts progress and each panel as it is scored, then done', () => {
@@ -15,7 +23,10 @@ describe('comparison jobs (the worker, without the worker)', () => {
     let t = 0;
     while (jobs.work(5, () => t++));
     const panels = out.filter((m) => m.type === 'compare-panel');
-    expect(panels.map((m) => m.type === 'compare-panel' && m.result.board.panel)).toEqual(['centralized', 'event-sourcing']);
+    expect(panels.map((m) => m.type === 'compare-panel' && m.result.board.panel)).toEqual([
+      'centralized',
+      'event-sourcing',
+    ]);
     expect(out.some((m) => m.type === 'compare-progress')).toBe(true);
     expect(out[out.length - 1]).toEqual({ type: 'compare-done', id: 7 });
     expect(jobs.idle).toBe(true);

@@ -66,7 +66,10 @@ export class CompareJobs {
 export function compareWorker(): WorkerPort | null {
   if (typeof Worker === 'undefined') return null;
   try {
-    return new Worker(new URL('./compare.worker.ts', import.meta.url), { type: 'module', name: 'statelab-compare' }) as unknown as WorkerPort;
+    return new Worker(new URL('./compare.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'statelab-compare',
+    }) as unknown as WorkerPort;
   } catch {
     return null;
   }

@@ -68,7 +68,16 @@ const BACKUP_LIMIT = 60;
 const EVENT_LIMIT = 12;
 
 function rows(list: LostWrite[]): LostRow[] {
-  return list.slice(0, LOST_LIMIT).map((l) => ({ op: l.op, agent: l.agent, tick: l.completedAt, key: keyText(l.key), value: l.value === null ? 'deleted' : shortJson(l.value, 24), certain: l.certain }));
+  return list
+    .slice(0, LOST_LIMIT)
+    .map((l) => ({
+      op: l.op,
+      agent: l.agent,
+      tick: l.completedAt,
+      key: keyText(l.key),
+      value: l.value === null ? 'deleted' : shortJson(l.value, 24),
+      certain: l.certain,
+    }));
 }
 
 function eventView(w: World, all: readonly DiskEvent[], e: DiskEvent, i: number): DiskEventView {
@@ -80,12 +89,20 @@ function eventView(w: World, all: readonly DiskEvent[], e: DiskEvent, i: number)
   const none = { lost: [], lostTotal: 0, maybe: 0 };
   switch (e.kind) {
     case 'crash': {
-      const title = e.disk === 'lost' ? `${e.node} lost its disk` : e.disk === 'unflushed-lost' ? `${e.node} lost power` : `${e.node} crashed`;
+      const title =
+        e.disk === 'lost'
+          ? `${e.node} lost its disk`
+          : e.disk === 'unflushed-lost'
+            ? `${e.node} lost power`
+            : `${e.node} crashed`;
       const detail =
-        e.disk === 'lost' ? 'It comes back empty until it is restored from a backup.'
-        : e.recoveryPoint === e.tick ? 'Its write-ahead log was flushed before every acknowledgement: no acknowledged write is lost.'
-        : `It comes back as of its last flush, at tick ${e.recoveryPoint}.`;
-      const repair = e.disk === 'lost' ? all.slice(i + 1).find((r) => r.kind === 'restore' && r.node === e.node) : undefined;
+        e.disk === 'lost'
+          ? 'It comes back empty until it is restored from a backup.'
+          : e.recoveryPoint === e.tick
+            ? 'Its write-ahead log was flushed before every acknowledgement: no acknowledged write is lost.'
+            : `It comes back as of its last flush, at tick ${e.recoveryPoint}.`;
+      const repair =
+        e.disk === 'lost' ? all.slice(i + 1).find((r) => r.kind === 'restore' && r.node === e.node) : undefined;
       return {
         id: `e${i}`,
         kind: e.kind,
@@ -119,14 +136,27 @@ function eventView(w: World, all: readonly DiskEvent[], e: DiskEvent, i: number)
         tick: e.tick,
         node: e.node,
         title: `Restore drill of backup #${e.backup}: ${e.ok ? 'passed' : 'FAILED'}`,
-        detail: e.ok ? `Restored into a scratch copy; ${e.checked} checksum${e.checked === 1 ? '' : 's'} matched.` : (e.problem ?? ''),
+        detail: e.ok
+          ? `Restored into a scratch copy; ${e.checked} checksum${e.checked === 1 ? '' : 's'} matched.`
+          : (e.problem ?? ''),
         point: null,
         ok: e.ok,
         repairedAt: null,
         ...none,
       };
     case 'corrupt':
-      return { id: `e${i}`, kind: e.kind, tick: e.tick, node: '', title: `Backup #${e.backup} corrupted`, detail: 'One value in the stored copy changed; its checksum did not.', point: null, ok: null, repairedAt: null, ...none };
+      return {
+        id: `e${i}`,
+        kind: e.kind,
+        tick: e.tick,
+        node: '',
+        title: `Backup #${e.backup} corrupted`,
+        detail: 'One value in the stored copy changed; its checksum did not.',
+        point: null,
+        ok: null,
+        repairedAt: null,
+        ...none,
+      };
   }
 }
 
@@ -138,9 +168,23 @@ export function buildDurabilityView(w: World, _s: Scenario): DurabilityView | nu
     .map((id): DiskServerView => {
       const st = { ...d.defaults, ...(Object.hasOwn(d.overrides, id) ? d.overrides[id] : {}) };
       const disk = Object.hasOwn(d.disks, id) ? d.disks[id] : undefined;
-      return { id, wal: st.wal, flushEvery: st.flushEvery, backupEvery: st.backupEvery, flushedAt: st.wal ? null : (disk?.flushedAt ?? null) };
+      return {
+        id,
+        wal: st.wal,
+        flushEvery: st.flushEvery,
+        backupEvery: st.backupEvery,
+        flushedAt: st.wal ? null : (disk?.flushedAt ?? null),
+      };
     });
-  const backups = d.backups.slice(-BACKUP_LIMIT).map((b): BackupView => ({ id: b.id, node: b.node, tick: b.tick, checksum: b.checksum.slice(0, 8), corrupted: b.corrupted === true }));
+  const backups = d.backups
+    .slice(-BACKUP_LIMIT)
+    .map((b): BackupView => ({
+      id: b.id,
+      node: b.node,
+      tick: b.tick,
+      checksum: b.checksum.slice(0, 8),
+      corrupted: b.corrupted === true,
+    }));
   const skip = d.events.length - Math.min(d.events.length, EVENT_LIMIT);
   const events = d.events.slice(skip).map((e, i) => eventView(w, d.events, e, skip + i));
   return { servers, backups, backupCount: d.backups.length, events };

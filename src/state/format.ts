@@ -127,7 +127,12 @@ export function parseUpdates(text: string): { updates: { [k: string]: JsonValue 
     const key = m[1]!.trim();
     if (!key) return { error: `line ${i + 1}: the key is empty` };
     // defineProperty: a key called __proto__ is data, not the object's prototype.
-    Object.defineProperty(updates, key, { value: parseValueInput(m[2]!), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(updates, key, {
+      value: parseValueInput(m[2]!),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     n++;
   }
   if (n === 0) return { error: 'write at least one line: key = value' };

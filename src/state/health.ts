@@ -78,7 +78,8 @@ export function serverHealth(w: World, id: string): ServerHealthView | null {
     if (v) seenBy.push(seenView(h, o, id, v, w.now));
   }
   let verdict: HealthStatus | 'unwatched' = seenBy.length === 0 ? 'unwatched' : 'healthy';
-  for (const s of seenBy) if (verdict === 'unwatched' || RANK[s.status] > RANK[verdict as HealthStatus]) verdict = s.status;
+  for (const s of seenBy)
+    if (verdict === 'unwatched' || RANK[s.status] > RANK[verdict as HealthStatus]) verdict = s.status;
   let lastAt: number | null = null;
   for (let i = h.detections.length - 1; i >= 0; i--) {
     if (h.detections[i]!.target === id) {
@@ -86,11 +87,16 @@ export function serverHealth(w: World, id: string): ServerHealthView | null {
       break;
     }
   }
-  const noticed = lastAt === null ? [] : h.detections.filter((d) => d.target === id && d.crashedAt === lastAt).map((d) => ({
-    observer: d.observer,
-    toSuspect: d.suspectedAt === null ? null : d.suspectedAt - d.crashedAt,
-    toDown: d.downAt === null ? null : d.downAt - d.crashedAt,
-  }));
+  const noticed =
+    lastAt === null
+      ? []
+      : h.detections
+          .filter((d) => d.target === id && d.crashedAt === lastAt)
+          .map((d) => ({
+            observer: d.observer,
+            toSuspect: d.suspectedAt === null ? null : d.suspectedAt - d.crashedAt,
+            toDown: d.downAt === null ? null : d.downAt - d.crashedAt,
+          }));
   const mine = h.falseSuspicions.filter((f) => f.target === id);
   return {
     verdict,
@@ -100,7 +106,10 @@ export function serverHealth(w: World, id: string): ServerHealthView | null {
     seenBy,
     lastCrash: lastAt === null ? null : { at: lastAt, noticed },
     falseSuspicions: mine.length,
-    recentFalse: mine.slice(-5).reverse().map((f) => ({ observer: f.observer, at: f.at, until: f.until, cause: f.cause })),
+    recentFalse: mine
+      .slice(-5)
+      .reverse()
+      .map((f) => ({ observer: f.observer, at: f.at, until: f.until, cause: f.cause })),
   };
 }
 
@@ -109,12 +118,16 @@ export function agentSees(w: World, agent: string): HealthSeenView[] {
   const h = w.health;
   if (!h || !Object.hasOwn(h.views, agent)) return [];
   const mine = h.views[agent]!;
-  return Object.keys(mine).sort().map((t) => seenView(h, agent, t, mine[t]!, w.now));
+  return Object.keys(mine)
+    .sort()
+    .map((t) => seenView(h, agent, t, mine[t]!, w.now));
 }
 
 export function healthSummary(w: World): HealthSummaryView | null {
   const h = w.health;
-  return h ? { config: h.config, heartbeatsSent: h.stats.heartbeatsSent, falseSuspicions: h.stats.falseSuspicions } : null;
+  return h
+    ? { config: h.config, heartbeatsSent: h.stats.heartbeatsSent, falseSuspicions: h.stats.falseSuspicions }
+    : null;
 }
 
 /** What a fallback did to an operation, and what it cost in staleness, in words. */
@@ -135,4 +148,9 @@ export function viaText(r: OpRecord): string | null {
   }
 }
 
-export const STATUS_GLYPH: Record<HealthStatus | 'unwatched', string> = { healthy: '✓', suspected: '?', down: '✗', unwatched: '' };
+export const STATUS_GLYPH: Record<HealthStatus | 'unwatched', string> = {
+  healthy: '✓',
+  suspected: '?',
+  down: '✗',
+  unwatched: '',
+};

@@ -54,11 +54,14 @@ export class SimJobs {
       case 'scenario':
         this.rev = m.rev;
         // Checkpoints before the first changed tick stay good for the new log.
-        this.timeline = this.timeline ? this.timeline.derive(m.scenario) : new Timeline(m.scenario, { interval: CHECKPOINT_EVERY });
+        this.timeline = this.timeline
+          ? this.timeline.derive(m.scenario)
+          : new Timeline(m.scenario, { interval: CHECKPOINT_EVERY });
         // What the derived timeline kept is the same run up to computedTo (-1 for a new one).
         for (const [k, o] of this.onsets) if (o.tick > this.timeline.computedTo) this.onsets.delete(k);
         // Work for an older scenario is moot; seeks report themselves cancelled.
-        for (const j of this.jobs) if (j.priority === SEEK && j.id !== null) this.post({ type: 'seek-cancelled', id: j.id });
+        for (const j of this.jobs)
+          if (j.priority === SEEK && j.id !== null) this.post({ type: 'seek-cancelled', id: j.id });
         this.jobs = [];
         this.jobs.push(this.summaryJob(m.rev, this.timeline));
         return;
@@ -139,7 +142,8 @@ export class SimJobs {
           if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
           tl.forward(target, 1);
         }
-        if (++steps % 64 === 0 || tl.tick >= target) this.post({ type: 'progress', id, done: Math.max(0, tl.tick), total: target });
+        if (++steps % 64 === 0 || tl.tick >= target)
+          this.post({ type: 'progress', id, done: Math.max(0, tl.tick), total: target });
         if (tl.tick < target) return false;
         this.post({ type: 'seek-done', id, rev, tick: target, timeline: trimExport(tl.exportAfter(after), target) });
         return true;
@@ -174,7 +178,8 @@ export class SimJobs {
     let lastPost = 0;
     const failures = (): number[] => {
       const out: number[] = [];
-      for (const r of tl.current.history) if ((r.outcome === 'fail' || r.outcome === 'info') && r.completedAt !== null) out.push(r.completedAt);
+      for (const r of tl.current.history)
+        if ((r.outcome === 'fail' || r.outcome === 'info') && r.completedAt !== null) out.push(r.completedAt);
       return out.sort((a, b) => a - b);
     };
     // Every new onset counts a suspicion and a reconfiguration starts a new epoch, so the
@@ -204,7 +209,16 @@ export class SimJobs {
         if (complete || tl.tick - lastPost >= 2000) {
           lastPost = tl.tick;
           const disk = diskMarks(tl.current.durability);
-          this.post({ type: 'summary', rev, failures: failures(), upTo: tl.tick, complete, ...disk, suspicions: onsetTicks(false), falseSuspicions: onsetTicks(true) });
+          this.post({
+            type: 'summary',
+            rev,
+            failures: failures(),
+            upTo: tl.tick,
+            complete,
+            ...disk,
+            suspicions: onsetTicks(false),
+            falseSuspicions: onsetTicks(true),
+          });
         }
         return complete;
       },

@@ -113,7 +113,7 @@ describe('the lesson store', () => {
   });
 });
 
-describe('a lesson on a comparison\'s clock', () => {
+describe("a lesson on a comparison's clock", () => {
   function setup(step?: number) {
     const r = parseComparisonText(readFileSync(resolve(process.cwd(), 'lessons/cap-one-partition.json'), 'utf8'));
     if (!r.ok) throw new Error('bad lesson');
@@ -121,7 +121,13 @@ describe('a lesson on a comparison\'s clock', () => {
     const timelines = c.panels.map((p) => new Timeline(buildScenario(c, p), { interval: 20 }));
     const moves: number[] = [];
     let stopped = 0;
-    const clock = comparisonClock(c, 'cap-one-partition', timelines, (t) => moves.push(t), () => stopped++);
+    const clock = comparisonClock(
+      c,
+      'cap-one-partition',
+      timelines,
+      (t) => moves.push(t),
+      () => stopped++,
+    );
     const { a, b } = fakeChannel();
     const lesson = createLessonStore(clock, { channel: a, mode: 'presenter', ...(step === undefined ? {} : { step }) });
     // What the view does: the cursor moves, the panels catch up (moving), then stand still.
@@ -148,7 +154,9 @@ describe('a lesson on a comparison\'s clock', () => {
     const claims = lesson.getState().claims!;
     expect(claims.length).toBe(steps[3]!.claims!.length);
     expect(claims.every((x) => x.holds)).toBe(true);
-    expect(new Set(claims.map((x) => x.panel))).toEqual(new Set(['Gossip, last writer wins', 'Majority quorums, N=3 R=W=2', 'Centralized store']));
+    expect(new Set(claims.map((x) => x.panel))).toEqual(
+      new Set(['Gossip, last writer wins', 'Majority quorums, N=3 R=W=2', 'Centralized store']),
+    );
   });
 
   it('follows a scrubbed cursor, checks nothing away from a step, and an audience on the same clock kind follows the presenter', () => {
@@ -164,7 +172,7 @@ describe('a lesson on a comparison\'s clock', () => {
     expect(other.moves.at(-1)).toBe(steps[6]!.tick);
   });
 
-  it('a claim checked while a panel\'s timeline stands elsewhere reads that panel at the cursor', () => {
+  it("a claim checked while a panel's timeline stands elsewhere reads that panel at the cursor", () => {
     const { c, clock, timelines, arrive } = setup();
     const step = c.lesson!.steps[2]!;
     arrive(step.tick);

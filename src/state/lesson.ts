@@ -117,7 +117,10 @@ export function labClock(lab: LabStore): LessonClock {
 
 export type LessonStore = StoreApi<LessonState>;
 
-export function createLessonStore(source: LabStore | LessonClock, opts: { channel?: SyncChannel | null; mode?: LessonMode; step?: number } = {}): LessonStore {
+export function createLessonStore(
+  source: LabStore | LessonClock,
+  opts: { channel?: SyncChannel | null; mode?: LessonMode; step?: number } = {},
+): LessonStore {
   const clock: LessonClock = 'getState' in source ? labClock(source) : source;
   const channel = opts.channel ?? null;
   let lessonOf: object | null = null;
@@ -174,7 +177,8 @@ export function createLessonStore(source: LabStore | LessonClock, opts: { channe
 
   function broadcast(): void {
     const s = store.getState();
-    if (channel && s.lesson && s.mode === 'presenter') channel.post({ lesson: s.lesson.id, step: s.step, blank: s.blank });
+    if (channel && s.lesson && s.mode === 'presenter')
+      channel.post({ lesson: s.lesson.id, step: s.step, blank: s.blank });
   }
 
   actor.subscribe((snap) => {
@@ -257,7 +261,14 @@ export function browserChannel(name = 'statelab-lesson'): SyncChannel | null {
     listen: (cb) => {
       const on = (e: MessageEvent): void => {
         const d = e.data as Partial<SyncMessage> | null;
-        if (d && typeof d.lesson === 'string' && typeof d.step === 'number' && Number.isInteger(d.step) && typeof d.blank === 'boolean') cb(d as SyncMessage);
+        if (
+          d &&
+          typeof d.lesson === 'string' &&
+          typeof d.step === 'number' &&
+          Number.isInteger(d.step) &&
+          typeof d.blank === 'boolean'
+        )
+          cb(d as SyncMessage);
       };
       ch.addEventListener('message', on);
       return () => ch.removeEventListener('message', on);

@@ -4,7 +4,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario, parseScenario, parseScenarioText } from '../sim/index';
 import type { Scenario } from '../sim/index';
-import { addStep, applyDraft, deleteStep, draftFrom, editStep, inputOf, lessonOf, moveStep, retimeStep, setMeta, slugify, TEXT_LIMITS, uniqueId } from './lessonEdit';
+import {
+  addStep,
+  applyDraft,
+  deleteStep,
+  draftFrom,
+  editStep,
+  inputOf,
+  lessonOf,
+  moveStep,
+  retimeStep,
+  setMeta,
+  slugify,
+  TEXT_LIMITS,
+  uniqueId,
+} from './lessonEdit';
 import type { Draft, EditResult, StepInput } from './lessonEdit';
 import { createLabStore } from './store';
 import { scenarioArb } from '../sim/scenario/arbitrary.testkit';
@@ -23,7 +37,12 @@ function ok(r: EditResult): Draft {
   return r.draft;
 }
 
-const step = (tick: number, title = `At ${tick}`, extra: Partial<StepInput> = {}): StepInput => ({ tick, title, text: `What happens at tick ${tick}.`, ...extra });
+const step = (tick: number, title = `At ${tick}`, extra: Partial<StepInput> = {}): StepInput => ({
+  tick,
+  title,
+  text: `What happens at tick ${tick}.`,
+  ...extra,
+});
 
 function accepts(s: Scenario): string | null {
   const r = parseScenario(JSON.parse(JSON.stringify(s)));
@@ -44,11 +63,22 @@ describe('lesson drafts', () => {
     let d = draftFrom(base(), BUILTIN);
     d = ok(addStep(d, step(40, 'Two writes'), 300));
     d = ok(
-      addStep(d, step(10, 'Before', { question: { prompt: 'Who wins?', choices: ['alice', '', 'bob'], answer: 2, explain: 'The later write.' } }), 300),
+      addStep(
+        d,
+        step(10, 'Before', {
+          question: { prompt: 'Who wins?', choices: ['alice', '', 'bob'], answer: 2, explain: 'The later write.' },
+        }),
+        300,
+      ),
     );
     expect(d.steps.map((s) => s.tick)).toEqual([10, 40]);
     // The empty choice is dropped and the answer follows its choice.
-    expect(d.steps[0]!.question).toEqual({ prompt: 'Who wins?', choices: ['alice', 'bob'], answer: 1, explain: 'The later write.' });
+    expect(d.steps[0]!.question).toEqual({
+      prompt: 'Who wins?',
+      choices: ['alice', 'bob'],
+      answer: 1,
+      explain: 'The later write.',
+    });
     const s = applyDraft(base(), d);
     expect(accepts(s)).toBeNull();
     expect(s.lesson?.steps).toHaveLength(2);
@@ -66,8 +96,14 @@ describe('lesson drafts', () => {
       [{ ...step(5), text: 'x'.repeat(801) }, 'text'],
       [step(5, 't', { question: { prompt: '', choices: ['a', 'b'], answer: 0, explain: 'e' } }), 'prompt'],
       [step(5, 't', { question: { prompt: 'p', choices: ['a', ''], answer: 0, explain: 'e' } }), 'choices'],
-      [step(5, 't', { question: { prompt: 'p', choices: ['a', 'b', 'c', 'd', 'e', 'f'], answer: 0, explain: 'e' } }), 'choices'],
-      [step(5, 't', { question: { prompt: 'p', choices: ['a', 'y'.repeat(121)], answer: 0, explain: 'e' } }), 'choices.1'],
+      [
+        step(5, 't', { question: { prompt: 'p', choices: ['a', 'b', 'c', 'd', 'e', 'f'], answer: 0, explain: 'e' } }),
+        'choices',
+      ],
+      [
+        step(5, 't', { question: { prompt: 'p', choices: ['a', 'y'.repeat(121)], answer: 0, explain: 'e' } }),
+        'choices.1',
+      ],
       [step(5, 't', { question: { prompt: 'p', choices: ['a', 'b', ''], answer: 2, explain: 'e' } }), 'answer'],
       [step(5, 't', { question: { prompt: 'p', choices: ['a', 'b'], answer: 0, explain: ' ' } }), 'explain'],
     ];
@@ -128,7 +164,9 @@ describe('lesson drafts', () => {
     expect(d0.id).not.toBe('single-source-of-truth');
     const withClaims = d0.steps.findIndex((s) => (s.claims?.length ?? 0) > 0);
     expect(withClaims).toBeGreaterThanOrEqual(0);
-    const e = ok(editStep(d0, withClaims, { ...inputOf(d0.steps[withClaims]!), title: 'Renamed' }, r.scenario.duration));
+    const e = ok(
+      editStep(d0, withClaims, { ...inputOf(d0.steps[withClaims]!), title: 'Renamed' }, r.scenario.duration),
+    );
     expect(e.steps[withClaims]!.title).toBe('Renamed');
     expect(e.steps[withClaims]!.claims).toEqual(d0.steps[withClaims]!.claims);
     expect(accepts(applyDraft(r.scenario, e))).toBeNull();
@@ -192,8 +230,14 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ k: fc.constant('add' as const), input: inputArb }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('edit' as const), i: idx, input: inputArb }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('delete' as const), i: idx }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('move' as const), i: idx, dir: fc.constantFrom(-1 as const, 1 as const) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('retime' as const), i: idx, tick: fc.integer({ min: -1, max: 305 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('move' as const), i: idx, dir: fc.constantFrom(-1 as const, 1 as const) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('retime' as const), i: idx, tick: fc.integer({ min: -1, max: 305 }) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -255,7 +299,12 @@ describe('the law of the editor', () => {
         const q = input.question;
         const choices = q ? q.choices.map((c) => c.trim()).filter((c) => c !== '') : [];
         const answer = q ? q.choices.slice(0, q.answer).filter((c) => c.trim() !== '').length : 0;
-        const keptAnswer = q !== null && q !== undefined && q.answer >= 0 && q.answer < q.choices.length && q.choices[q.answer]!.trim() !== '';
+        const keptAnswer =
+          q !== null &&
+          q !== undefined &&
+          q.answer >= 0 &&
+          q.answer < q.choices.length &&
+          q.choices[q.answer]!.trim() !== '';
         const lesson = {
           id: d.id,
           lang: 'en',
@@ -265,7 +314,16 @@ describe('the law of the editor', () => {
               tick: input.tick,
               title: input.title.trim(),
               text: input.text.trim(),
-              ...(q ? { question: { prompt: q.prompt.trim(), choices, answer: keptAnswer ? answer : 99, explain: q.explain.trim() } } : {}),
+              ...(q
+                ? {
+                    question: {
+                      prompt: q.prompt.trim(),
+                      choices,
+                      answer: keptAnswer ? answer : 99,
+                      explain: q.explain.trim(),
+                    },
+                  }
+                : {}),
             },
           ],
         };
@@ -293,7 +351,9 @@ describe('the lab store writes the draft into its scenario', () => {
     const before = lab.getState().timeline;
     const computed = before.computedTo;
     const hashBefore = lab.getState().hash?.hash;
-    const d = ok(addStep(draftFrom(lab.getState().scenario, BUILTIN), step(120, 'Here'), lab.getState().scenario.duration));
+    const d = ok(
+      addStep(draftFrom(lab.getState().scenario, BUILTIN), step(120, 'Here'), lab.getState().scenario.duration),
+    );
     lab.getState().actions.narrate('My lesson', lessonOf(d), 'Added a step');
     const s = lab.getState();
     expect(s.scenario.name).toBe('My lesson');
@@ -315,14 +375,28 @@ describe('the lab store writes the draft into its scenario', () => {
 describe('narration is not part of the run', () => {
   it('a timeline derived for a new lesson and name gives the worlds of a fresh one', () => {
     fc.assert(
-      fc.property(scenarioArb({ maxDuration: 200 }), fc.integer({ min: 0, max: 200 }), fc.string({ maxLength: 20 }), (s, at, name) => {
-        const tl = new Timeline(s, { interval: 16 });
-        tl.seek(Math.floor(s.duration / 2));
-        const next: Scenario = { ...s, name, lesson: { id: 'mine', lang: 'en', summary: 'A lesson.', steps: [{ tick: 0, title: 'Start', text: 'Look.' }] } };
-        const derived = tl.derive(next);
-        const t = Math.min(at, s.duration);
-        expect(worldHash(derived.worldAt(t))).toBe(worldHash(new Timeline(next, { interval: 16 }).worldAt(t)));
-      }),
+      fc.property(
+        scenarioArb({ maxDuration: 200 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.string({ maxLength: 20 }),
+        (s, at, name) => {
+          const tl = new Timeline(s, { interval: 16 });
+          tl.seek(Math.floor(s.duration / 2));
+          const next: Scenario = {
+            ...s,
+            name,
+            lesson: {
+              id: 'mine',
+              lang: 'en',
+              summary: 'A lesson.',
+              steps: [{ tick: 0, title: 'Start', text: 'Look.' }],
+            },
+          };
+          const derived = tl.derive(next);
+          const t = Math.min(at, s.duration);
+          expect(worldHash(derived.worldAt(t))).toBe(worldHash(new Timeline(next, { interval: 16 }).worldAt(t)));
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -149,10 +149,16 @@ export function toQuestion(q: QuestionInput): Question | Refusal {
   q.choices.forEach((c, i) => {
     if (c.trim() !== '') kept.push({ text: c.trim(), was: i });
   });
-  if (kept.length < TEXT_LIMITS.minChoices) return refuse('choices', `A question needs at least ${TEXT_LIMITS.minChoices} choices; it has ${kept.length}.`);
-  if (kept.length > TEXT_LIMITS.maxChoices) return refuse('choices', `A question has at most ${TEXT_LIMITS.maxChoices} choices; it has ${kept.length}.`);
+  if (kept.length < TEXT_LIMITS.minChoices)
+    return refuse('choices', `A question needs at least ${TEXT_LIMITS.minChoices} choices; it has ${kept.length}.`);
+  if (kept.length > TEXT_LIMITS.maxChoices)
+    return refuse('choices', `A question has at most ${TEXT_LIMITS.maxChoices} choices; it has ${kept.length}.`);
   for (const c of kept) {
-    if (c.text.length > TEXT_LIMITS.choice) return refuse(`choices.${c.was}`, `Choice ${c.was + 1} is ${c.text.length} characters long; the most is ${TEXT_LIMITS.choice}.`);
+    if (c.text.length > TEXT_LIMITS.choice)
+      return refuse(
+        `choices.${c.was}`,
+        `Choice ${c.was + 1} is ${c.text.length} characters long; the most is ${TEXT_LIMITS.choice}.`,
+      );
   }
   const answer = kept.findIndex((c) => c.was === q.answer);
   if (answer < 0) return refuse('answer', 'Mark which choice is right (it cannot be an empty one).');
@@ -190,7 +196,11 @@ function sorted(steps: LessonStep[]): LessonStep[] {
 // ------------------------------------------------------------------ edits
 
 /** Title, summary and language of the lesson; the id follows the title. */
-export function setMeta(d: Draft, meta: { title: string; summary: string; lang: string }, builtinIds: readonly string[]): EditResult {
+export function setMeta(
+  d: Draft,
+  meta: { title: string; summary: string; lang: string },
+  builtinIds: readonly string[],
+): EditResult {
   const title = checkText('title', 'The lesson’s title', meta.title, TEXT_LIMITS.name);
   if (title) return title;
   const summary = checkText('summary', 'The summary', meta.summary, TEXT_LIMITS.summary);
@@ -206,7 +216,8 @@ export function setMeta(d: Draft, meta: { title: string; summary: string; lang: 
 
 /** Adds a step (after any others at its tick). `at`: its index in the lesson. */
 export function addStep(d: Draft, input: StepInput, duration: number): EditResult {
-  if (d.steps.length >= TEXT_LIMITS.steps) return refuse('step', `A lesson has at most ${TEXT_LIMITS.steps} steps; delete one to add another.`);
+  if (d.steps.length >= TEXT_LIMITS.steps)
+    return refuse('step', `A lesson has at most ${TEXT_LIMITS.steps} steps; delete one to add another.`);
   const step = toStep(input, duration);
   if ('ok' in step) return step;
   const steps = sorted([...d.steps, step]);

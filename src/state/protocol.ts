@@ -42,7 +42,7 @@ export type FromWorker =
    * backups taken, crashes that lost data, restores (empty without durability); each
    * watcher's first suspicion of a crashed target and of a live one (empty without health).
    */
-  | { type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean } & SummaryMarks
+  | ({ type: 'summary'; rev: number; failures: number[]; upTo: number; complete: boolean } & SummaryMarks)
   | { type: 'trace'; id: number; rev: number; trace: Trace }
   /** A comparison's progress in ticks over all panels, and each panel's result as it is scored. */
   | { type: 'compare-progress'; id: number; done: number; total: number; panel: string }

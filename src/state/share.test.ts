@@ -80,7 +80,10 @@ describe('links', () => {
   });
 
   it('a mismatch is described plainly, with both hashes and the engine', () => {
-    const text = describeMismatch({ recorded: '1'.repeat(64), replayed: '2'.repeat(64), recordedEngine: '0.9.0' }, '1.0.0');
+    const text = describeMismatch(
+      { recorded: '1'.repeat(64), replayed: '2'.repeat(64), recordedEngine: '0.9.0' },
+      '1.0.0',
+    );
     expect(text).toContain('111111111111');
     expect(text).toContain('222222222222');
     expect(text).toContain('0.9.0');
@@ -100,7 +103,9 @@ describe('files', () => {
   });
 
   it('names files safely', () => {
-    expect(exportFilename(edited('Crowd: 50 agents / one store!'), 42)).toBe('statelab-crowd-50-agents-one-store-t42.json');
+    expect(exportFilename(edited('Crowd: 50 agents / one store!'), 42)).toBe(
+      'statelab-crowd-50-agents-one-store-t42.json',
+    );
     expect(exportFilename(edited('<script>'), 0)).toBe('statelab-script-t0.json');
     expect(exportFilename(edited('***'), 3)).toBe('statelab-scenario-t3.json');
   });

@@ -1,6 +1,13 @@
 import type { Scenario } from '../sim/index';
 import { canonicalJson } from '../sim/core/hash';
-import { decodeEnvelopeText, decodeLink, encodeEnvelope, envelopeJson, makeEnvelope, ENVELOPE_VERSION } from '../sim/scenario/codec';
+import {
+  decodeEnvelopeText,
+  decodeLink,
+  encodeEnvelope,
+  envelopeJson,
+  makeEnvelope,
+  ENVELOPE_VERSION,
+} from '../sim/scenario/codec';
 import type { DecodeError, Decoded, Envelope } from '../sim/scenario/codec';
 import { ENGINE_VERSION } from '../sim/version';
 import { scenarioMenu } from './scenarios';
@@ -96,7 +103,11 @@ export function readLocation(hash: string): Decoded | null {
 /** A decoding error as one plain sentence (plus the first few details), for the page. */
 export function describeError(error: DecodeError, what: 'link' | 'file' | 'autosave' = 'link'): string {
   const head =
-    what === 'link' ? 'This link could not be opened' : what === 'file' ? 'This file could not be imported' : 'The saved work could not be restored';
+    what === 'link'
+      ? 'This link could not be opened'
+      : what === 'file'
+        ? 'This file could not be imported'
+        : 'The saved work could not be restored';
   const details = error.details
     .slice(0, 3)
     .map((d) => (d.path ? `${d.path}: ${d.message}` : d.message))

@@ -7,7 +7,9 @@ const fragmentOf = (link: string): string => link.replace(/^[^#]*/, '');
 describe('the embed snippet', () => {
   it('adds the embed flag once, after the fragment, whatever the link', () => {
     expect(embedLink('https://x.org/lab/#s=z:abc')).toBe('https://x.org/lab/#s=z:abc&embed');
-    expect(embedLink('https://x.org/lab/#lesson=quorums&step=4')).toBe('https://x.org/lab/#lesson=quorums&step=4&embed');
+    expect(embedLink('https://x.org/lab/#lesson=quorums&step=4')).toBe(
+      'https://x.org/lab/#lesson=quorums&step=4&embed',
+    );
     expect(embedLink('https://x.org/lab/')).toBe('https://x.org/lab/#embed');
     expect(embedLink('https://x.org/lab/#s=z:abc&embed')).toBe('https://x.org/lab/#s=z:abc&embed');
     fc.assert(
@@ -23,9 +25,17 @@ describe('the embed snippet', () => {
     fc.assert(
       fc.property(fc.string(), (title) => {
         const html = embedSnippet('https://x.org/#s=z:a&b', title);
-        const m = /^<iframe src="([^"]*)" title="([^"]*)" width="100%" height="\d+" style="border:0" loading="lazy"><\/iframe>$/.exec(html);
+        const m =
+          /^<iframe src="([^"]*)" title="([^"]*)" width="100%" height="\d+" style="border:0" loading="lazy"><\/iframe>$/.exec(
+            html,
+          );
         expect(m, html).not.toBeNull();
-        const unescape = (s: string): string => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+        const unescape = (s: string): string =>
+          s
+            .replace(/&quot;/g, '"')
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&');
         expect(unescape(m![1]!)).toBe('https://x.org/#s=z:a&b&embed');
         expect(unescape(m![2]!)).toBe(`StateLab: ${title}`);
       }),

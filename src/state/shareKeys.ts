@@ -30,7 +30,8 @@ export function embedLink(link: string): string {
   return link.includes('#') ? `${link}&embed` : `${link}#embed`;
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const attr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The iframe a course page pastes to embed a link (embed mode: the diagram, the lesson and

@@ -14,7 +14,13 @@ function edited(): Scenario {
 
 /** A stand-in for the lab store: open() bumps rev and moves the cursor; hashes come later, as from the worker. */
 function fakeLab() {
-  const lab = createStore<{ scenario: Scenario; cursor: number; rev: number; hash: { tick: number; rev: number; hash: string } | null; id: string }>()(() => ({
+  const lab = createStore<{
+    scenario: Scenario;
+    cursor: number;
+    rev: number;
+    hash: { tick: number; rev: number; hash: string } | null;
+    id: string;
+  }>()(() => ({
     scenario: defaultScenario(),
     cursor: 0,
     rev: 0,
@@ -58,7 +64,8 @@ describe('planStartup', () => {
     expect(planStartup(link, st).kind).toBe('ask');
     const broken = planStartup(link.slice(0, 40), st);
     expect(broken.kind).toBe('restore');
-    if (broken.kind === 'restore') expect(broken.error).toMatch(/This link could not be opened.*saved work was restored/);
+    if (broken.kind === 'restore')
+      expect(broken.error).toMatch(/This link could not be opened.*saved work was restored/);
     const garbage = planStartup('#s=z:%%%', memoryStorage());
     expect(garbage.kind).toBe('none');
     if (garbage.kind === 'none') expect(garbage.error).toMatch(/This link could not be opened/);
@@ -123,7 +130,11 @@ describe('share session', () => {
     const mine = makeEnvelope(edited(), 50);
     const { lab, open } = fakeLab();
     const e = env();
-    const share = createShareStore(lab, open, e, { kind: 'ask', link: makeEnvelope(faultsScenario(), 100), saved: mine });
+    const share = createShareStore(lab, open, e, {
+      kind: 'ask',
+      link: makeEnvelope(faultsScenario(), 100),
+      saved: mine,
+    });
     share.getState().actions.resolveConflict('keep-working');
     expect(lab.getState().scenario).toEqual(mine.scenario);
     expect(e.cleared).toBe(1);

@@ -50,10 +50,14 @@ export function planStartup(hash: string, storage: KeyValueStorage): Startup {
   const saved = readAutosave(storage);
   const savedError = saved && !saved.ok ? describeError(saved.error, 'autosave') : null;
   if (link && link.ok) {
-    if (linkDecision(link.envelope, saved) === 'ask' && saved?.ok) return { kind: 'ask', link: link.envelope, saved: saved.envelope };
+    if (linkDecision(link.envelope, saved) === 'ask' && saved?.ok)
+      return { kind: 'ask', link: link.envelope, saved: saved.envelope };
     return { kind: 'link', envelope: link.envelope };
   }
-  const linkError = link && !link.ok ? `${describeError(link.error, 'link')}${saved?.ok ? ' Your saved work was restored instead.' : ''}` : null;
+  const linkError =
+    link && !link.ok
+      ? `${describeError(link.error, 'link')}${saved?.ok ? ' Your saved work was restored instead.' : ''}`
+      : null;
   const error = [linkError, savedError].filter(Boolean).join(' ') || null;
   if (saved?.ok) return { kind: 'restore', envelope: saved.envelope, error };
   return { kind: 'none', error };
@@ -73,7 +77,9 @@ export interface LabLike {
     rev: number;
     hash: { tick: number; rev: number; hash: string } | null;
   };
-  subscribe(listener: (state: ReturnType<LabLike['getState']>, prev: ReturnType<LabLike['getState']>) => void): () => void;
+  subscribe(
+    listener: (state: ReturnType<LabLike['getState']>, prev: ReturnType<LabLike['getState']>) => void,
+  ): () => void;
 }
 
 export interface ShareHostEnv {
@@ -161,7 +167,8 @@ export function createShareStore(
   /** The envelope of the lab's state, from hashes the lab already computed (never a long replay). */
   function current(): Envelope {
     const s = lab.getState();
-    if (s.hash && s.hash.rev === s.rev && s.hash.tick === s.cursor) return envelopeFor(s.scenario, s.cursor, s.hash.hash);
+    if (s.hash && s.hash.rev === s.rev && s.hash.tick === s.cursor)
+      return envelopeFor(s.scenario, s.cursor, s.hash.hash);
     return envelopeFor(s.scenario, s.cursor);
   }
 

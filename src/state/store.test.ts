@@ -72,7 +72,8 @@ describe('the lab store', () => {
     const a = store.getState().actions;
     a.select({ kind: 'agent', id: 'agent1' });
     a.play();
-    const full = (tick: number): WorldView => buildView(worldAt(store.getState().scenario, tick), store.getState().scenario, store.getState().selection);
+    const full = (tick: number): WorldView =>
+      buildView(worldAt(store.getState().scenario, tick), store.getState().scenario, store.getState().selection);
     let refreshes = 0;
     let seen = store.getState().panelView;
     for (let i = 0; i < 30; i++) {
@@ -172,7 +173,9 @@ describe('the lab store', () => {
     expect(store.getState().cursor).toBe(50);
     a.operate('agent2', 'set', { key: 'color', value: 'blue' });
     const s = store.getState();
-    expect(s.scenario.actions).toEqual([{ tick: 50, type: 'op', agent: 'agent2', op: 'set', args: { key: 'color', value: 'blue' } }]);
+    expect(s.scenario.actions).toEqual([
+      { tick: 50, type: 'op', agent: 'agent2', op: 'set', args: { key: 'color', value: 'blue' } },
+    ]);
     a.seekTo(100);
     expect(store.getState().view.keys.find((k) => k.key === 'color')?.value).toBe('"blue"');
     expect(store.getState().hash?.hash).toBe(worldHash(new Timeline(s.scenario).worldAt(100)));

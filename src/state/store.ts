@@ -77,7 +77,13 @@ const NO_MARKS: SummaryMarks = { backups: [], losses: [], restores: [], suspicio
 /** The summary's marks before `tick`: what an edit at `tick` leaves standing. */
 function marksBefore(m: SummaryMarks, tick: number): SummaryMarks {
   const keep = (xs: number[]): number[] => xs.filter((t) => t < tick);
-  return { backups: keep(m.backups), losses: keep(m.losses), restores: keep(m.restores), suspicions: keep(m.suspicions), falseSuspicions: keep(m.falseSuspicions) };
+  return {
+    backups: keep(m.backups),
+    losses: keep(m.losses),
+    restores: keep(m.restores),
+    suspicions: keep(m.suspicions),
+    falseSuspicions: keep(m.falseSuspicions),
+  };
 }
 
 export interface LabActions {
@@ -359,7 +365,19 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         if (m.rev === s.rev) set({ hash: { tick: m.tick, rev: m.rev, hash: m.hash } });
         return;
       case 'summary':
-        if (m.rev === s.rev) set({ markers: { actions: s.markers.actions, failures: m.failures, upTo: m.upTo, backups: m.backups, losses: m.losses, restores: m.restores, suspicions: m.suspicions, falseSuspicions: m.falseSuspicions } });
+        if (m.rev === s.rev)
+          set({
+            markers: {
+              actions: s.markers.actions,
+              failures: m.failures,
+              upTo: m.upTo,
+              backups: m.backups,
+              losses: m.losses,
+              restores: m.restores,
+              suspicions: m.suspicions,
+              falseSuspicions: m.falseSuspicions,
+            },
+          });
         return;
       case 'progress':
         if (m.id === seekId && s.seek) set({ seek: { ...s.seek, done: m.done, total: m.total } });
@@ -446,7 +464,12 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       rev,
       scenarioId,
       hash: null,
-      markers: { actions: next.actions.map((a) => a.tick), failures: keep, upTo: Math.min(s.markers.upTo, validBefore - 1), ...marksBefore(s.markers, validBefore) },
+      markers: {
+        actions: next.actions.map((a) => a.tick),
+        failures: keep,
+        upTo: Math.min(s.markers.upTo, validBefore - 1),
+        ...marksBefore(s.markers, validBefore),
+      },
     });
     port()?.postMessage({ type: 'scenario', rev, scenario: next });
     commit();
@@ -590,7 +613,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
 
     select(sel) {
       const s = get();
-      const linkAgent = sel?.kind === 'link' ? [sel.a, sel.b].find((n) => s.view.agents.some((a) => a.id === n)) : undefined;
+      const linkAgent =
+        sel?.kind === 'link' ? [sel.a, sel.b].find((n) => s.view.agents.some((a) => a.id === n)) : undefined;
       const acting = sel?.kind === 'agent' ? sel.id : (linkAgent ?? s.actingAgent);
       panelsBehind = false;
       set({ selection: sel, actingAgent: acting, view: shareView(s.view, buildView(world(), s.scenario, sel)) });
@@ -664,8 +688,18 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const id = nextAgentId(s.scenario);
       const template = s.scenario.agents.find((a) => a.workload.kind === 'random')?.workload;
       const workload: Workload =
-        kind === 'idle' ? { kind: 'idle' } : template ?? { kind: 'random', keys: ['x', 'y', 'z'], interval: 12, mix: { get: 5, set: 4, delete: 1, update: 1 } };
-      const ok = actions.act([{ type: 'spawn-agent', agent: { id, workload, timeout: 20, retryEvery: 0 } }], `Spawned ${id}`);
+        kind === 'idle'
+          ? { kind: 'idle' }
+          : (template ?? {
+              kind: 'random',
+              keys: ['x', 'y', 'z'],
+              interval: 12,
+              mix: { get: 5, set: 4, delete: 1, update: 1 },
+            });
+      const ok = actions.act(
+        [{ type: 'spawn-agent', agent: { id, workload, timeout: 20, retryEvery: 0 } }],
+        `Spawned ${id}`,
+      );
       if (!ok) return null;
       actions.select({ kind: 'agent', id });
       return id;
@@ -675,7 +709,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       const next = s.view.agents.find((a) => a.id !== id)?.id ?? null;
       set({ actingAgent: next });
-      if (s.selection?.kind === 'agent' && s.selection.id === id) actions.select(next ? { kind: 'agent', id: next } : null);
+      if (s.selection?.kind === 'agent' && s.selection.id === id)
+        actions.select(next ? { kind: 'agent', id: next } : null);
     },
     setLink(a, b, cut) {
       const link = get().view.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
@@ -691,7 +726,10 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const v = get().view;
       const crashed = v.servers.find((x) => x.id === node)?.crashed ?? v.agents.find((x) => x.id === node)?.crashed;
       if (crashed === undefined) return;
-      actions.act([crashed ? { type: 'recover', node } : { type: 'crash', node }], `${crashed ? 'Recovered' : 'Crashed'} ${node}`);
+      actions.act(
+        [crashed ? { type: 'recover', node } : { type: 'crash', node }],
+        `${crashed ? 'Recovered' : 'Crashed'} ${node}`,
+      );
     },
     healAll() {
       actions.act([{ type: 'heal-all' }], 'Healed every link');
@@ -712,7 +750,10 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       if (s.status === 'seeking') actions.cancelSeek();
       const e = findScenario(id);
       const next = e.make();
-      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }), selection: null });
+      set({
+        undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
+        selection: null,
+      });
       set({ cursor: 0 });
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, e.id);
       set({ actingAgent: firstAgent(get().view) });
@@ -723,7 +764,10 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       if (s.status === 'seeking') actions.cancelSeek();
       pauseIfPlaying();
-      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }), selection: null });
+      set({
+        undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
+        selection: null,
+      });
       set({ cursor: 0 });
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);
       set({ actingAgent: firstAgent(get().view) });

@@ -30,7 +30,7 @@ function onsetTicks(s: Scenario, wantFalse: boolean): number[] {
     .map((o) => o.tick);
 }
 
-describe('the timeline bar\'s markers from the worker\'s summary', () => {
+describe("the timeline bar's markers from the worker's summary", () => {
   it('backups built-in: the backups, losses and restores are what durability reports, and no suspicions', async () => {
     const store = createLabStore(testHost({ worker: true }), { scenarioId: 'backups' });
     store.getState().actions.seekTo(1);
@@ -68,7 +68,13 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
     store.getState().actions.seekTo(1);
     await summarised(store);
     const { markers } = store.getState();
-    expect([markers.backups, markers.losses, markers.restores, markers.suspicions, markers.falseSuspicions]).toEqual([[], [], [], [], []]);
+    expect([markers.backups, markers.losses, markers.restores, markers.suspicions, markers.falseSuspicions]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
     store.getState().actions.dispose();
   });
 
@@ -81,7 +87,14 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
     expect(before.falseSuspicions.some((t) => t >= 300)).toBe(true);
     store.getState().actions.seekTo(300);
     await summarised(store);
-    expect(store.getState().actions.act([{ type: 'set-health', health: { period: 5, detector: 'phi', suspect: 3, down: 8, window: 20 } }], 'φ accrual')).toBe(true);
+    expect(
+      store
+        .getState()
+        .actions.act(
+          [{ type: 'set-health', health: { period: 5, detector: 'phi', suspect: 3, down: 8, window: 20 } }],
+          'φ accrual',
+        ),
+    ).toBe(true);
     const trimmed = store.getState().markers;
     expect(trimmed.suspicions).toEqual(before.suspicions.filter((t) => t < 300));
     expect(trimmed.falseSuspicions).toEqual(before.falseSuspicions.filter((t) => t < 300));
@@ -94,7 +107,9 @@ describe('the timeline bar\'s markers from the worker\'s summary', () => {
     const kept = before.suspicions.filter((t) => t < 300);
     expect(onsetTicks(next, false).filter((t) => t < 300)).toEqual([]);
     expect(after.suspicions).toEqual([...kept, ...onsetTicks(next, false)].sort((a, b) => a - b));
-    expect(after.falseSuspicions).toEqual([...before.falseSuspicions.filter((t) => t < 300), ...onsetTicks(next, true)].sort((a, b) => a - b));
+    expect(after.falseSuspicions).toEqual(
+      [...before.falseSuspicions.filter((t) => t < 300), ...onsetTicks(next, true)].sort((a, b) => a - b),
+    );
     store.getState().actions.dispose();
   });
 });

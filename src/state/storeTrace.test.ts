@@ -8,7 +8,7 @@ function ask(store: ReturnType<typeof createLabStore>, from: number, to: number)
   return new Promise((resolve) => store.getState().actions.requestTrace(from, to, 5000, resolve));
 }
 
-describe('the store\'s space-time traces', () => {
+describe("the store's space-time traces", () => {
   for (const worker of [true, false]) {
     it(`records the window from the nearest checkpoint (${worker ? 'in the worker' : 'in this thread'}), leaving the cursor where it was`, async () => {
       const store = createLabStore(testHost({ worker }), { scenarioId: 'faults' });
@@ -16,7 +16,9 @@ describe('the store\'s space-time traces', () => {
       const before = worldHash(store.getState().timeline.current);
       const t = await ask(store, 250, 350);
       const s = store.getState();
-      expect(t).toEqual(JSON.parse(JSON.stringify(recordTraceFrom(worldAt(s.scenario, 249), s.scenario, 350, { maxEvents: 5000 }))));
+      expect(t).toEqual(
+        JSON.parse(JSON.stringify(recordTraceFrom(worldAt(s.scenario, 249), s.scenario, 350, { maxEvents: 5000 }))),
+      );
       expect(t.from).toBe(250);
       expect(t.to).toBe(350);
       expect(s.cursor).toBe(350);

@@ -165,7 +165,15 @@ export interface ActionErrorView {
 
 export type InspectView =
   | { kind: 'server'; server: ServerView; queue: QueueItemView[] }
-  | { kind: 'agent'; agent: AgentView; ops: OpView[]; totalOps: number; links: LinkView[]; exists: true; sees: HealthSeenView[] }
+  | {
+      kind: 'agent';
+      agent: AgentView;
+      ops: OpView[];
+      totalOps: number;
+      links: LinkView[];
+      exists: true;
+      sees: HealthSeenView[];
+    }
   | { kind: 'agent-gone'; id: string; ops: OpView[]; totalOps: number }
   | {
       kind: 'key';
@@ -278,7 +286,11 @@ export function describeAction(a: Action | ActionInput): string {
     case 'heal-all':
       return 'heal all links';
     case 'crash':
-      return a.disk === 'lost' ? `crash ${a.node} and lose its disk` : a.disk === 'unflushed-lost' ? `cut ${a.node}'s power` : `crash ${a.node}`;
+      return a.disk === 'lost'
+        ? `crash ${a.node} and lose its disk`
+        : a.disk === 'unflushed-lost'
+          ? `cut ${a.node}'s power`
+          : `crash ${a.node}`;
     case 'recover':
       return `recover ${a.node}`;
     case 'drop-message':
@@ -290,7 +302,9 @@ export function describeAction(a: Action | ActionInput): string {
     case 'set-durability':
       return `${a.node ?? 'every server'}: ${a.wal === undefined ? '' : a.wal ? 'write-ahead log' : 'no write-ahead log'}${a.flushEvery === undefined ? '' : ` flush every ${a.flushEvery}`}`.trim();
     case 'schedule-backups':
-      return a.every > 0 ? `back up ${a.node ?? 'every server'} every ${a.every} ticks` : `stop backing up ${a.node ?? 'every server'}`;
+      return a.every > 0
+        ? `back up ${a.node ?? 'every server'} every ${a.every} ticks`
+        : `stop backing up ${a.node ?? 'every server'}`;
     case 'backup':
       return `back up ${a.node ?? 'every server'}`;
     case 'restore':
@@ -368,7 +382,10 @@ function agentOps(w: World, agent: string): { ops: OpView[]; total: number } {
 }
 
 /** The parts of the view only the panels read (Inspect, state, audit, metrics, durability, health). */
-type PanelParts = Pick<WorldView, 'keys' | 'auditKeys' | 'actionErrors' | 'operations' | 'metrics' | 'inspect' | 'durability' | 'health'>;
+type PanelParts = Pick<
+  WorldView,
+  'keys' | 'auditKeys' | 'actionErrors' | 'operations' | 'metrics' | 'inspect' | 'durability' | 'health'
+>;
 
 /**
  * The view of world `w`. With `panelsFrom`, only what the diagrams draw every frame is
@@ -391,7 +408,16 @@ export function buildView(w: World, s: Scenario, selection: Selection | null, pa
       id,
       crashed: Object.hasOwn(crashed, id),
       workload: a.workload.kind,
-      pending: p ? { opId: p.opId, summary: opSummary(p.op, p.args), to: p.to, sentAt: p.sentAt, timeout: a.timeout, note: p.note } : null,
+      pending: p
+        ? {
+            opId: p.opId,
+            summary: opSummary(p.op, p.args),
+            to: p.to,
+            sentAt: p.sentAt,
+            timeout: a.timeout,
+            note: p.note,
+          }
+        : null,
       queued: a.queue.length,
       stats: { ...a.stats },
       last: last.get(id) ?? null,
@@ -400,9 +426,20 @@ export function buildView(w: World, s: Scenario, selection: Selection | null, pa
   });
   const arch = getArchitecture(w.arch.kind);
   const pairs: [string, string][] = arch.links
-    ? arch.links(w.arch, agentIds).filter(([a, b]) => (Object.hasOwn(w.servers, a) || Object.hasOwn(w.agents, a)) && (Object.hasOwn(w.servers, b) || Object.hasOwn(w.agents, b)))
+    ? arch
+        .links(w.arch, agentIds)
+        .filter(
+          ([a, b]) =>
+            (Object.hasOwn(w.servers, a) || Object.hasOwn(w.agents, a)) &&
+            (Object.hasOwn(w.servers, b) || Object.hasOwn(w.agents, b)),
+        )
     : agentIds.flatMap((a) => serverIds.map((srv): [string, string] => [a, srv]));
-  const links: LinkView[] = pairs.map(([a, b]) => ({ a, b, cutAB: Object.hasOwn(cut, `${a}>${b}`), cutBA: Object.hasOwn(cut, `${b}>${a}`) }));
+  const links: LinkView[] = pairs.map(([a, b]) => ({
+    a,
+    b,
+    cutAB: Object.hasOwn(cut, `${a}>${b}`),
+    cutBA: Object.hasOwn(cut, `${b}>${a}`),
+  }));
 
   const messages: MessageView[] = w.net.inFlight.map((m) => {
     const req = isRequest(m.payload);
@@ -418,8 +455,7 @@ export function buildView(w: World, s: Scenario, selection: Selection | null, pa
       duplicate: m.duplicate,
     };
   });
-  const drops: DropView[] = w.net.recentDrops
-    .filter((d) => w.now - d.at <= 4);
+  const drops: DropView[] = w.net.recentDrops.filter((d) => w.now - d.at <= 4);
 
   const frame = { tick: w.now, end: s.duration, servers, agents, links, messages, drops, arch: buildArchView(w, s) };
   if (panelsFrom) return { ...frame, ...panelParts(panelsFrom) };
@@ -430,7 +466,13 @@ export function buildView(w: World, s: Scenario, selection: Selection | null, pa
     if (!isCentral(st)) continue;
     for (const k of Object.keys(st.data).sort()) {
       const e = st.data[k]!;
-      keys.push({ key: k, label: keyText(k), value: shortJson(e.value, 48), version: e.version, writtenAt: e.writtenAt });
+      keys.push({
+        key: k,
+        label: keyText(k),
+        value: shortJson(e.value, 48),
+        version: e.version,
+        writtenAt: e.writtenAt,
+      });
     }
   }
 
@@ -457,7 +499,14 @@ function panelParts(v: WorldView): PanelParts {
   return { keys, auditKeys, actionErrors, operations, metrics, inspect, durability, health };
 }
 
-function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentView[], links: LinkView[], keys: KeyView[]): InspectView | null {
+function inspect(
+  w: World,
+  sel: Selection,
+  servers: ServerView[],
+  agents: AgentView[],
+  links: LinkView[],
+  keys: KeyView[],
+): InspectView | null {
   switch (sel.kind) {
     case 'server': {
       const server = servers.find((x) => x.id === sel.id);
@@ -502,7 +551,9 @@ function inspect(w: World, sel: Selection, servers: ServerView[], agents: AgentV
             awaitingReply: e.inferred && e.op !== null && findOp(w, e.op)?.outcome === null,
             rollbackTo: e.rollbackTo ?? null,
             // Copied out: the view keeps nothing that points into the world.
-            rollback: req ? (JSON.parse(JSON.stringify(req)) as { op: string; args: { [k: string]: JsonValue } }) : null,
+            rollback: req
+              ? (JSON.parse(JSON.stringify(req)) as { op: string; args: { [k: string]: JsonValue } })
+              : null,
           };
         })
         .reverse();

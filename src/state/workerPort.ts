@@ -11,7 +11,10 @@ export interface WorkerPort {
 export function browserWorker(): WorkerPort | null {
   if (typeof Worker === 'undefined') return null;
   try {
-    return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'statelab-sim' }) as unknown as WorkerPort;
+    return new Worker(new URL('./sim.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'statelab-sim',
+    }) as unknown as WorkerPort;
   } catch {
     return null;
   }
@@ -28,7 +31,10 @@ export interface Jobs {
  * as the fallback where workers are unavailable (slower, but it still answers). Messages are
  * copied both ways as a real worker's would be: the jobs keep their own worlds.
  */
-export function inProcessPort(makeJobs: (post: (m: FromWorker) => void) => Jobs, schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0)): WorkerPort {
+export function inProcessPort(
+  makeJobs: (post: (m: FromWorker) => void) => Jobs,
+  schedule: (cb: () => void) => void = (cb) => setTimeout(cb, 0),
+): WorkerPort {
   let scheduled = false;
   let dead = false;
   const port: WorkerPort = {

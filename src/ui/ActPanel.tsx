@@ -35,7 +35,8 @@ function useActFacts() {
   return useLab(
     useShallow((s) => {
       const v = s.panelView;
-      const acting = s.actingAgent && v.agents.some((a) => a.id === s.actingAgent) ? s.actingAgent : (v.agents[0]?.id ?? null);
+      const acting =
+        s.actingAgent && v.agents.some((a) => a.id === s.actingAgent) ? s.actingAgent : (v.agents[0]?.id ?? null);
       const agent = v.agents.find((a) => a.id === acting);
       const own = v.links.filter((l) => l.a === acting || l.b === acting);
       const store = v.servers.length === 1 ? v.servers[0] : undefined;
@@ -57,10 +58,13 @@ function useActFacts() {
 
 /** What a store-wide rollback is, per architecture (docs/engine.md, "Rollback and audit"). */
 const ROLLBACK_HINT: Record<string, string> = {
-  centralized: 'Every key back to its value at that tick, as one more store version (the version counter never goes back).',
+  centralized:
+    'Every key back to its value at that tick, as one more store version (the version counter never goes back).',
   'event-sourcing': 'Compensating events, appended as one batch: the log keeps every event it had.',
-  partitioned: 'Writes back the values the audit trail shows at that tick (acknowledged writes only), as one update across shards.',
-  gossip: 'Writes back, at your replica, the values the audit trail shows at that tick; a concurrent write elsewhere may still win the merge.',
+  partitioned:
+    'Writes back the values the audit trail shows at that tick (acknowledged writes only), as one update across shards.',
+  gossip:
+    'Writes back, at your replica, the values the audit trail shows at that tick; a concurrent write elsewhere may still win the merge.',
 };
 
 export function ActPanel() {
@@ -111,7 +115,12 @@ export function ActPanel() {
 
       <div className="field-row">
         <label htmlFor={`${ids}-agent`}>Agent</label>
-        <select id={`${ids}-agent`} value={agent ?? ''} onChange={(e) => actions.setActingAgent(e.target.value)} disabled={agentOptions.length === 0}>
+        <select
+          id={`${ids}-agent`}
+          value={agent ?? ''}
+          onChange={(e) => actions.setActingAgent(e.target.value)}
+          disabled={agentOptions.length === 0}
+        >
           {agentOptions.length === 0 && <option value="">no agents</option>}
           {agentOptions.map((label) => {
             const id = label.split(' ')[0]!;
@@ -132,7 +141,12 @@ export function ActPanel() {
         </button>
       </div>
       <div className="check-row">
-        <input id={`${ids}-wl`} type="checkbox" checked={workload === 'idle'} onChange={(e) => setWorkload(e.target.checked ? 'idle' : 'random')} />
+        <input
+          id={`${ids}-wl`}
+          type="checkbox"
+          checked={workload === 'idle'}
+          onChange={(e) => setWorkload(e.target.checked ? 'idle' : 'random')}
+        />
         <label htmlFor={`${ids}-wl`}>New agents are idle</label>
       </div>
 
@@ -140,7 +154,14 @@ export function ActPanel() {
         <h3 id={`${ids}-op`}>One key</h3>
         <div className="field-row">
           <label htmlFor={`${ids}-key`}>Key</label>
-          <input id={`${ids}-key`} value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" spellCheck={false} maxLength={128} />
+          <input
+            id={`${ids}-key`}
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={128}
+          />
         </div>
         <div className="field-row">
           <label htmlFor={`${ids}-value`}>Value</label>
@@ -200,8 +221,10 @@ export function ActPanel() {
             setFormError(null);
             if (!agent) return setFormError('Spawn an agent first.');
             const t = Number(rollbackTick);
-            if (rollbackTick.trim() === '' || !Number.isInteger(t) || t < -1) return setFormError('Type the tick to roll back to: a whole number.');
-            if (t > facts.tick) return setFormError(`Tick ${t} is after the cursor (${facts.tick}): roll back to the past.`);
+            if (rollbackTick.trim() === '' || !Number.isInteger(t) || t < -1)
+              return setFormError('Type the tick to roll back to: a whole number.');
+            if (t > facts.tick)
+              return setFormError(`Tick ${t} is after the cursor (${facts.tick}): roll back to the past.`);
             actions.rollbackStore(agent, t);
           }}
         >
@@ -285,7 +308,13 @@ export function UndoBar() {
   const last = undo[undo.length - 1];
   return (
     <>
-      <button type="button" onClick={() => actions.undo()} disabled={!last} aria-describedby="undo-what" aria-keyshortcuts="Control+Z">
+      <button
+        type="button"
+        onClick={() => actions.undo()}
+        disabled={!last}
+        aria-describedby="undo-what"
+        aria-keyshortcuts="Control+Z"
+      >
         Undo
       </button>
       <span id="undo-what" className="sr-only">
@@ -310,7 +339,12 @@ export function NoticeBar() {
                 Undo
               </button>
             )}
-            <button type="button" className="quiet" onClick={() => actions.dismissNotice()} aria-label="Dismiss message">
+            <button
+              type="button"
+              className="quiet"
+              onClick={() => actions.dismissNotice()}
+              aria-label="Dismiss message"
+            >
               ×
             </button>
           </>

@@ -110,7 +110,10 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): voi
         case '[':
         case ']': {
           const i = SPEEDS.findIndex((x) => x >= s.speed);
-          const j = Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? SPEEDS.length - 1 : i) + (e.key === ']' ? 1 : -1)));
+          const j = Math.max(
+            0,
+            Math.min(SPEEDS.length - 1, (i < 0 ? SPEEDS.length - 1 : i) + (e.key === ']' ? 1 : -1)),
+          );
           a.setSpeed(SPEEDS[j]!);
           return;
         }
@@ -186,7 +189,9 @@ export function App() {
   const openHelp = useRef(() => setHelp(true)).current;
   // A comparison link (#c=…) opens the Compare view; its fragment is read once, here.
   const [compare, setCompare] = useState<{ link: string | null; lesson?: CompareLesson } | null>(() =>
-    typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT) ? { link: window.location.hash } : null,
+    typeof window !== 'undefined' && window.location.hash.startsWith(COMPARE_FRAGMENT)
+      ? { link: window.location.hash }
+      : null,
   );
   useShortcuts(openHelp, help, compare !== null);
   // The lab does not play behind the Compare view (a comparison link opens straight into it).
@@ -196,14 +201,19 @@ export function App() {
   }, [comparing, actions]);
   const openCompare = (): void => setCompare({ link: null });
   const closeCompare = (): void => {
-    if (window.location.hash.startsWith(COMPARE_FRAGMENT) || (compare?.lesson && window.location.hash.startsWith('#lesson='))) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    if (
+      window.location.hash.startsWith(COMPARE_FRAGMENT) ||
+      (compare?.lesson && window.location.hash.startsWith('#lesson='))
+    )
+      window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
     setCompare(null);
   };
   // A lesson that is a comparison opens here (before the first screen's mark: main.tsx waits for it).
   useEffect(() => {
     const on = (e: Event): void => {
       const lesson = (e as CustomEvent<CompareLesson | null>).detail;
-      if (!lesson && window.location.hash.startsWith('#lesson=')) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+      if (!lesson && window.location.hash.startsWith('#lesson='))
+        window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
       setCompare(lesson ? { link: null, lesson } : null);
     };
     window.addEventListener(COMPARE_LESSON_EVENT, on);
@@ -216,7 +226,13 @@ export function App() {
 
   const region = (id: Tab, node: ReactNode, area: string) =>
     phone ? (
-      <div role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={tab !== id} className={`region region-${id}`}>
+      <div
+        role="tabpanel"
+        id={`panel-${id}`}
+        aria-labelledby={`tab-${id}`}
+        hidden={tab !== id}
+        className={`region region-${id}`}
+      >
         <ErrorBoundary area={area} onUndo={() => actions.undo()}>
           {node}
         </ErrorBoundary>
@@ -234,7 +250,15 @@ export function App() {
       <a className="skip" href="#main-diagram">
         Skip to the diagram
       </a>
-      <Header onHelp={() => setHelp(true)} dark={dark} onTheme={toggleTheme} compareOpen={compare !== null} onCompare={openCompare} onCloseCompare={closeCompare} {...(compare?.lesson ? { playing: compare.lesson.comparison.name } : {})} />
+      <Header
+        onHelp={() => setHelp(true)}
+        dark={dark}
+        onTheme={toggleTheme}
+        compareOpen={compare !== null}
+        onCompare={openCompare}
+        onCloseCompare={closeCompare}
+        {...(compare?.lesson ? { playing: compare.lesson.comparison.name } : {})}
+      />
       <div className="share-notices">
         <ShareNotices />
       </div>
@@ -250,7 +274,12 @@ export function App() {
             <ErrorBoundary area="the diagram" onUndo={() => actions.undo()}>
               <h2 className="sr-only">Diagram</h2>
               <Diagram />
-              <button type="button" className="st-toggle" aria-pressed={spacetime} onClick={() => setSpacetime(!spacetime)}>
+              <button
+                type="button"
+                className="st-toggle"
+                aria-pressed={spacetime}
+                onClick={() => setSpacetime(!spacetime)}
+              >
                 Space-time
               </button>
               {spacetime ? (

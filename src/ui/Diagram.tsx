@@ -4,7 +4,15 @@ import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView 
 import type { LabActions } from '../state/store';
 import type { NodeLayout, TopologyLayout } from '../viz/topology';
 import { layoutTopology, shortLabel } from '../viz/topology';
-import { dropOpacity, dropProgress, lerp, linkSegment, messageProgress, offsetSegment, splitWithGap } from '../viz/geometry';
+import {
+  dropOpacity,
+  dropProgress,
+  lerp,
+  linkSegment,
+  messageProgress,
+  offsetSegment,
+  splitWithGap,
+} from '../viz/geometry';
 import { agentColour } from '../viz/palette';
 import { useDocumentTheme, useElementSize, useLab, useReducedMotion } from './context';
 import type { ServerHealthView } from '../state/health';
@@ -45,13 +53,28 @@ export function healthWords(h: ServerHealthView, crashed: boolean): string {
  * The health badge over a server: a glyph in a shape (✓ circle healthy, ? diamond
  * suspected, ✗ square down), so it reads without colour, and the verdict in words.
  */
-function HealthBadge({ h, x, y, crashed, small }: { h: ServerHealthView; x: number; y: number; crashed: boolean; small: boolean }) {
+function HealthBadge({
+  h,
+  x,
+  y,
+  crashed,
+  small,
+}: {
+  h: ServerHealthView;
+  x: number;
+  y: number;
+  crashed: boolean;
+  small: boolean;
+}) {
   if (h.verdict === 'unwatched') return null;
   const v = h.verdict;
   const slowest = h.lastCrash && crashed ? Math.max(-1, ...h.lastCrash.noticed.map((n) => n.toSuspect ?? -1)) : -1;
   // Short, so neighbouring servers' badges do not collide: the count of watchers that agree,
   // and how long the slowest took to notice the crash. The words are in the node's label.
-  const words = small || v === 'healthy' ? '' : `${v === 'down' ? h.downBy : h.suspectedBy + h.downBy}/${h.watchers}${slowest >= 0 ? ` · ${slowest}t` : ''}`;
+  const words =
+    small || v === 'healthy'
+      ? ''
+      : `${v === 'down' ? h.downBy : h.suspectedBy + h.downBy}/${h.watchers}${slowest >= 0 ? ` · ${slowest}t` : ''}`;
   const width = 22 + (words ? 4 + words.length * 8 : 0);
   const cx = x - width / 2 + 11;
   return (
@@ -77,7 +100,13 @@ export function agentStatus(a: AgentView): string {
   return 'idle';
 }
 
-const Link = memo(function Link(props: { link: LinkView; a: NodeLayout; b: NodeLayout; selected: boolean; actions: LabActions }) {
+const Link = memo(function Link(props: {
+  link: LinkView;
+  a: NodeLayout;
+  b: NodeLayout;
+  selected: boolean;
+  actions: LabActions;
+}) {
   const { link, a, b, selected, actions } = props;
   const cut = link.cutAB || link.cutBA;
   const onToggle = (): void => actions.setLink(link.a, link.b, !cut);
@@ -131,7 +160,8 @@ function noteRoom(layout: TopologyLayout, ids: string[]): number {
   let gap = Infinity;
   const at = ids.map((id) => layout.nodes.get(id)).filter((n): n is NodeLayout => n !== undefined);
   for (let i = 0; i < at.length; i++)
-    for (let j = i + 1; j < at.length; j++) if (Math.abs(at[i]!.y - at[j]!.y) < 30) gap = Math.min(gap, Math.abs(at[i]!.x - at[j]!.x));
+    for (let j = i + 1; j < at.length; j++)
+      if (Math.abs(at[i]!.y - at[j]!.y) < 30) gap = Math.min(gap, Math.abs(at[i]!.x - at[j]!.x));
   // About 7 px a character at the note's 13-14 px, and a little air between neighbours.
   return gap === Infinity ? 60 : Math.floor((gap - 10) / 7);
 }
@@ -146,7 +176,13 @@ function Cross({ x, y, r }: { x: number; y: number; r: number }) {
   );
 }
 
-const ServerNode = memo(function ServerNode(props: { server: ServerView; at: NodeLayout; selected: boolean; actions: LabActions; noteChars: number }) {
+const ServerNode = memo(function ServerNode(props: {
+  server: ServerView;
+  at: NodeLayout;
+  selected: boolean;
+  actions: LabActions;
+  noteChars: number;
+}) {
   const { server, at, selected, actions, noteChars } = props;
   const onSelect = (): void => actions.select({ kind: 'server', id: server.id });
   const r = at.r;
@@ -166,10 +202,24 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
       onClick={onSelect}
       onKeyDown={(e) => activate(e, onSelect)}
     >
-      {selected && <rect className="select-ring" x={at.x - hx - 7} y={at.y - r - 7} width={2 * hx + 14} height={2 * r + 14} rx={12} />}
+      {selected && (
+        <rect
+          className="select-ring"
+          x={at.x - hx - 7}
+          y={at.y - r - 7}
+          width={2 * hx + 14}
+          height={2 * r + 14}
+          rx={12}
+        />
+      )}
       <rect className="shape" x={at.x - hx} y={at.y - r} width={2 * hx} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
-      <text className="node-label" x={at.x} y={small || server.version === null ? at.y + 5 : at.y - 3} textAnchor="middle">
+      <text
+        className="node-label"
+        x={at.x}
+        y={small || server.version === null ? at.y + 5 : at.y - 3}
+        textAnchor="middle"
+      >
         {small ? shortLabel(server.id) : server.id}
       </text>
       {!small && server.version !== null && (
@@ -191,7 +241,15 @@ const ServerNode = memo(function ServerNode(props: { server: ServerView; at: Nod
  * again only when one of those changes, not on every operation the agent completes; its
  * counts and outcomes are in the Inspect panel and the diagram's text version.
  */
-const AgentNode = memo(function AgentNode(props: { id: string; crashed: boolean; at: NodeLayout; crowded: boolean; labelAbove: boolean; selected: boolean; actions: LabActions }) {
+const AgentNode = memo(function AgentNode(props: {
+  id: string;
+  crashed: boolean;
+  at: NodeLayout;
+  crowded: boolean;
+  labelAbove: boolean;
+  selected: boolean;
+  actions: LabActions;
+}) {
   const { id, crashed, at, crowded, selected, actions } = props;
   const agent = { id, crashed };
   const onSelect = (): void => actions.select({ kind: 'agent', id });
@@ -207,10 +265,21 @@ const AgentNode = memo(function AgentNode(props: { id: string; crashed: boolean;
       onKeyDown={(e) => activate(e, onSelect)}
     >
       {selected && <circle className="select-ring" cx={at.x} cy={at.y} r={at.r + 8} />}
-      <circle className="shape" cx={at.x} cy={at.y} r={at.r} style={{ fill: agent.crashed ? undefined : agentColour(agent.id) }} />
+      <circle
+        className="shape"
+        cx={at.x}
+        cy={at.y}
+        r={at.r}
+        style={{ fill: agent.crashed ? undefined : agentColour(agent.id) }}
+      />
       {agent.crashed && <Cross x={at.x} y={at.y} r={at.r} />}
       {/* Labels sit on the outer side of the ring, away from the links to the store. */}
-      <text className="node-label" x={at.x} y={props.labelAbove ? at.y - at.r - 7 : at.y + at.r + 16} textAnchor="middle">
+      <text
+        className="node-label"
+        x={at.x}
+        y={props.labelAbove ? at.y - at.r - 7 : at.y + at.r + 16}
+        textAnchor="middle"
+      >
         {crowded ? shortLabel(agent.id) : agent.id}
       </text>
       <circle className="focus-ring" cx={at.x} cy={at.y} r={at.r + 4} />
@@ -229,7 +298,12 @@ interface Ink {
 function readInk(el: Element): Ink {
   const css = getComputedStyle(el);
   const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  return { ink: v('--ink', '#111'), ink2: v('--ink-2', '#555'), panel: v('--panel', '#fff'), danger: v('--danger', '#c00') };
+  return {
+    ink: v('--ink', '#111'),
+    ink2: v('--ink-2', '#555'),
+    panel: v('--panel', '#fff'),
+    danger: v('--danger', '#c00'),
+  };
 }
 
 /**
@@ -271,7 +345,10 @@ function drawOverlay(
     const a = layout.nodes.get(m.from);
     const b = layout.nodes.get(m.to);
     if (!a || !b) continue;
-    const pt = lerp(offsetSegment(linkSegment(a, b), m.kind === 'reply' ? 5 : -5), messageProgress(m.sentAt, m.deliverAt, frac, reduced));
+    const pt = lerp(
+      offsetSegment(linkSegment(a, b), m.kind === 'reply' ? 5 : -5),
+      messageProgress(m.sentAt, m.deliverAt, frac, reduced),
+    );
     const colour = m.owner ? agentColour(m.owner) : ink.ink2;
     ctx.beginPath();
     ctx.arc(pt.x, pt.y, m.kind === 'heartbeat' ? 3 : m.kind === 'reply' ? 5.5 : 6, 0, 2 * Math.PI);
@@ -335,10 +412,18 @@ function homesOf(links: LinkView[], serverKey: string): string {
   const isServer = new Set(serverKey.split('|'));
   const count = new Map<string, string[]>();
   for (const l of links) {
-    const [agent, server] = isServer.has(l.b) && !isServer.has(l.a) ? [l.a, l.b] : isServer.has(l.a) && !isServer.has(l.b) ? [l.b, l.a] : [null, null];
+    const [agent, server] =
+      isServer.has(l.b) && !isServer.has(l.a)
+        ? [l.a, l.b]
+        : isServer.has(l.a) && !isServer.has(l.b)
+          ? [l.b, l.a]
+          : [null, null];
     if (agent && server) count.set(agent, [...(count.get(agent) ?? []), server]);
   }
-  return [...count].filter(([, s]) => s.length === 1).map(([a, s]) => `${a}>${s[0]}`).join('|');
+  return [...count]
+    .filter(([, s]) => s.length === 1)
+    .map(([a, s]) => `${a}>${s[0]}`)
+    .join('|');
 }
 
 /**
@@ -349,14 +434,23 @@ function homesOf(links: LinkView[], serverKey: string): string {
 let shapesOf: { ids: string[]; crashed: boolean[]; key: string } = { ids: [], crashed: [], key: '' };
 function agentShapes(agents: AgentView[]): string {
   const last = shapesOf;
-  if (agents.length === last.ids.length && agents.every((a, i) => a.id === last.ids[i] && a.crashed === last.crashed[i])) return last.key;
+  if (
+    agents.length === last.ids.length &&
+    agents.every((a, i) => a.id === last.ids[i] && a.crashed === last.crashed[i])
+  )
+    return last.key;
   let k = '';
   for (const a of agents) k += `${a.id}${a.crashed ? '!' : ''}|`;
   shapesOf = { ids: agents.map((a) => a.id), crashed: agents.map((a) => a.crashed), key: k };
   return k;
 }
 
-const LinksLayer = memo(function LinksLayer(props: { links: LinkView[]; layout: TopologyLayout; selKey: string; actions: LabActions }) {
+const LinksLayer = memo(function LinksLayer(props: {
+  links: LinkView[];
+  layout: TopologyLayout;
+  selKey: string;
+  actions: LabActions;
+}) {
   const { links, layout, selKey, actions } = props;
   return (
     <g className="links">
@@ -372,7 +466,12 @@ const LinksLayer = memo(function LinksLayer(props: { links: LinkView[]; layout: 
 });
 
 /** Agents re-render only when the set of agents or who is crashed changes. */
-const AgentsLayer = memo(function AgentsLayer(props: { shapes: string; layout: TopologyLayout; selKey: string; actions: LabActions }) {
+const AgentsLayer = memo(function AgentsLayer(props: {
+  shapes: string;
+  layout: TopologyLayout;
+  selKey: string;
+  actions: LabActions;
+}) {
   const { shapes, layout, selKey, actions } = props;
   const list = shapes
     .split('|')
@@ -450,7 +549,14 @@ export function Diagram() {
   const homeKey = useMemo(() => homesOf(links, serverKey), [links, serverKey]);
   const layout = useMemo(() => {
     const homes = new Map(homeKey ? homeKey.split('|').map((x) => x.split('>') as [string, string]) : []);
-    const l = layoutTopology(serverKey ? serverKey.split('|') : [], agentKey ? agentKey.split('|') : [], size.width, size.height, prev.current, homes);
+    const l = layoutTopology(
+      serverKey ? serverKey.split('|') : [],
+      agentKey ? agentKey.split('|') : [],
+      size.width,
+      size.height,
+      prev.current,
+      homes,
+    );
     prev.current = l;
     return l;
   }, [serverKey, agentKey, homeKey, size.width, size.height]);
@@ -458,10 +564,18 @@ export function Diagram() {
   const down = servers
     .filter((s) => s.crashed)
     .map((s) => s.id)
-    .concat(shapes.split('|').filter((x) => x.endsWith('!')).map((x) => x.slice(0, -1)));
+    .concat(
+      shapes
+        .split('|')
+        .filter((x) => x.endsWith('!'))
+        .map((x) => x.slice(0, -1)),
+    );
   const cutCount = links.filter((l) => l.cutAB || l.cutBA).length;
   const agentCount = agentKey ? agentKey.split('|').length : 0;
-  const serverWord = servers.length === 1 && servers[0]?.role === 'store' ? '1 store' : `${servers.length} server${servers.length === 1 ? '' : 's'}`;
+  const serverWord =
+    servers.length === 1 && servers[0]?.role === 'store'
+      ? '1 store'
+      : `${servers.length} server${servers.length === 1 ? '' : 's'}`;
   const summary = `${serverWord}, ${agentCount} agents. ${cutCount === 0 ? 'Every link is up.' : `${cutCount} link${cutCount === 1 ? '' : 's'} cut.`} ${down.length === 0 ? 'Nothing is down.' : `Down: ${down.join(', ')}.`}`;
   const selKey = selection ? JSON.stringify(selection) : '';
   const noteChars = useMemo(() => noteRoom(layout, serverKey ? serverKey.split('|') : []), [layout, serverKey]);
@@ -483,7 +597,14 @@ export function Diagram() {
             {servers.map((s) => {
               const at = layout.nodes.get(s.id);
               return at ? (
-                <ServerNode key={s.id} server={s} at={at} selected={selKey === JSON.stringify({ kind: 'server', id: s.id })} actions={actions} noteChars={noteChars} />
+                <ServerNode
+                  key={s.id}
+                  server={s}
+                  at={at}
+                  selected={selKey === JSON.stringify({ kind: 'server', id: s.id })}
+                  actions={actions}
+                  noteChars={noteChars}
+                />
               ) : null;
             })}
             <AgentsLayer shapes={shapes} layout={layout} selKey={selKey} actions={actions} />
@@ -492,7 +613,16 @@ export function Diagram() {
           <g className="health-badges" aria-hidden="true">
             {servers.map((s) => {
               const at = layout.nodes.get(s.id);
-              return at && s.health ? <HealthBadge key={s.id} h={s.health} x={at.x} y={at.y - at.r - 14} crashed={s.crashed} small={at.r < 26} /> : null;
+              return at && s.health ? (
+                <HealthBadge
+                  key={s.id}
+                  h={s.health}
+                  x={at.x}
+                  y={at.y - at.r - 14}
+                  crashed={s.crashed}
+                  small={at.r < 26}
+                />
+              ) : null;
             })}
           </g>
         </svg>

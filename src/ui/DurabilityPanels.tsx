@@ -51,14 +51,20 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
     e.preventDefault();
     const n = int(backupEvery, 0);
     if (n === null) return;
-    actions.act([{ type: 'schedule-backups', every: n }], n > 0 ? `Back up ${all} every ${n} ticks` : `Stopped backups of ${all}`);
+    actions.act(
+      [{ type: 'schedule-backups', every: n }],
+      n > 0 ? `Back up ${all} every ${n} ticks` : `Stopped backups of ${all}`,
+    );
   }
   function restore(e: FormEvent): void {
     e.preventDefault();
     const t = int(restoreTo, 0);
     if (t === null || !node) return;
     const b = from === '' ? undefined : Number(from);
-    actions.act([{ type: 'restore', node: node.id, target: t, ...(b === undefined ? {} : { backup: b }) }], `Restored ${node.id} to tick ${t}`);
+    actions.act(
+      [{ type: 'restore', node: node.id, target: t, ...(b === undefined ? {} : { backup: b }) }],
+      `Restored ${node.id} to tick ${t}`,
+    );
   }
 
   return (
@@ -82,7 +88,12 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
           id={`${ids}-wal`}
           type="checkbox"
           checked={wal}
-          onChange={(e) => actions.act([{ type: 'set-durability', wal: e.target.checked }], e.target.checked ? `Write-ahead log on for ${all}` : `Write-ahead log off for ${all}`)}
+          onChange={(e) =>
+            actions.act(
+              [{ type: 'set-durability', wal: e.target.checked }],
+              e.target.checked ? `Write-ahead log on for ${all}` : `Write-ahead log off for ${all}`,
+            )
+          }
         />
         <label htmlFor={`${ids}-wal`}>Write-ahead log ({all})</label>
       </div>
@@ -97,7 +108,14 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
         >
           <label htmlFor={`${ids}-flush`}>Flush every</label>
           <span className="dur-inline">
-            <input id={`${ids}-flush`} type="number" min={1} max={100000} value={flush} onChange={(e) => setFlushEvery(e.target.value)} />
+            <input
+              id={`${ids}-flush`}
+              type="number"
+              min={1}
+              max={100000}
+              value={flush}
+              onChange={(e) => setFlushEvery(e.target.value)}
+            />
             <span className="hint">ticks</span>
             <button type="submit">Set</button>
           </span>
@@ -106,25 +124,50 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
       <form className="dur-form" onSubmit={schedule}>
         <label htmlFor={`${ids}-every`}>Back up every</label>
         <span className="dur-inline">
-          <input id={`${ids}-every`} type="number" min={0} max={100000} value={backupEvery} onChange={(e) => setEvery(e.target.value)} />
+          <input
+            id={`${ids}-every`}
+            type="number"
+            min={0}
+            max={100000}
+            value={backupEvery}
+            onChange={(e) => setEvery(e.target.value)}
+          />
           <span className="hint">ticks</span>
           <button type="submit">Schedule backups</button>
         </span>
       </form>
       <div className="button-row">
-        <button type="button" onClick={() => actions.act([{ type: 'backup', node: node.id }], `Backed up ${node.id}`)} disabled={node.crashed}>
+        <button
+          type="button"
+          onClick={() => actions.act([{ type: 'backup', node: node.id }], `Backed up ${node.id}`)}
+          disabled={node.crashed}
+        >
           Back up now
         </button>
         {node.crashed ? (
-          <button type="button" onClick={() => actions.act([{ type: 'recover', node: node.id }], `Recovered ${node.id}`)}>
+          <button
+            type="button"
+            onClick={() => actions.act([{ type: 'recover', node: node.id }], `Recovered ${node.id}`)}
+          >
             Recover {node.id}
           </button>
         ) : (
           <>
-            <button type="button" onClick={() => actions.act([{ type: 'crash', node: node.id, disk: 'unflushed-lost' }], `Cut ${node.id}'s power`)}>
+            <button
+              type="button"
+              onClick={() =>
+                actions.act([{ type: 'crash', node: node.id, disk: 'unflushed-lost' }], `Cut ${node.id}'s power`)
+              }
+            >
               Cut power
             </button>
-            <button type="button" className="danger" onClick={() => actions.act([{ type: 'crash', node: node.id, disk: 'lost' }], `Crashed ${node.id}; its disk is lost`)}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                actions.act([{ type: 'crash', node: node.id, disk: 'lost' }], `Crashed ${node.id}; its disk is lost`)
+              }
+            >
               Crash and lose disk
             </button>
           </>
@@ -133,7 +176,14 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
       <form onSubmit={restore}>
         <div className="dur-grid">
           <label htmlFor={`${ids}-target`}>Restore to tick</label>
-          <input id={`${ids}-target`} type="number" min={0} max={tick} value={restoreTo} onChange={(e) => setTarget(e.target.value)} />
+          <input
+            id={`${ids}-target`}
+            type="number"
+            min={0}
+            max={tick}
+            value={restoreTo}
+            onChange={(e) => setTarget(e.target.value)}
+          />
           <label htmlFor={`${ids}-from`}>From backup</label>
           <select id={`${ids}-from`} value={from} onChange={(e) => setFrom(e.target.value)}>
             <option value="">Latest intact one</option>
@@ -152,12 +202,18 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
           <button type="submit" className="primary" disabled={backups.length === 0}>
             Restore {node.id}
           </button>
-          <button type="button" onClick={() => actions.act([{ type: 'restore-drill', node: node.id }], `Restore drill of ${node.id}`)} disabled={(view?.backups ?? []).every((b) => b.node !== node.id)}>
+          <button
+            type="button"
+            onClick={() => actions.act([{ type: 'restore-drill', node: node.id }], `Restore drill of ${node.id}`)}
+            disabled={(view?.backups ?? []).every((b) => b.node !== node.id)}
+          >
             Run restore drill
           </button>
         </div>
       </form>
-      {backups.length === 0 && <p className="hint">No backup of {node.id} at or before that tick yet: schedule backups first.</p>}
+      {backups.length === 0 && (
+        <p className="hint">No backup of {node.id} at or before that tick yet: schedule backups first.</p>
+      )}
       <details className="more">
         <summary>Damage a backup</summary>
         <p className="hint">Changes one value in {node.id}'s latest backup, as bit rot would; a drill finds it.</p>
@@ -187,7 +243,9 @@ function EventMark({ e, x, y }: { e: DiskEventView; x: (t: number) => number; y:
     return (
       <g className={`dur-loss dur-${e.kind}`}>
         <path d={`M${cx - 5} ${y - 5}l10 10m0 -10l-10 10`} />
-        {e.point !== null && e.point !== e.tick && <line className="dur-point" x1={x(e.point)} x2={x(e.point)} y1={8} y2={H - 8} />}
+        {e.point !== null && e.point !== e.tick && (
+          <line className="dur-point" x1={x(e.point)} x2={x(e.point)} y1={8} y2={H - 8} />
+        )}
       </g>
     );
   if (e.kind === 'restore') {
@@ -201,7 +259,8 @@ function EventMark({ e, x, y }: { e: DiskEventView; x: (t: number) => number; y:
       </g>
     );
   }
-  if (e.kind === 'drill') return <path className={e.ok ? 'dur-drill-ok' : 'dur-drill-bad'} d={`M${cx} ${y - 16}l5 8h-10z`} />;
+  if (e.kind === 'drill')
+    return <path className={e.ok ? 'dur-drill-ok' : 'dur-drill-bad'} d={`M${cx} ${y - 16}l5 8h-10z`} />;
   return null;
 }
 
@@ -213,12 +272,10 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
   const y = H / 2;
   // A lost disk that a later restore repaired would paint the whole run red: its writes
   // are drawn only while no restore of that node follows.
-  const lostTicks = view.events
-    .filter((e) => e.repairedAt === null)
-    .flatMap((e) => e.lost.map((l) => l.tick));
-  const summary = `Backup timeline: ${view.backupCount} backup${view.backupCount === 1 ? '' : 's'}; ${view.events
-    .map((e) => `${e.title} at tick ${e.tick}`)
-    .join('; ') || 'no losses or restores yet'}.`;
+  const lostTicks = view.events.filter((e) => e.repairedAt === null).flatMap((e) => e.lost.map((l) => l.tick));
+  const summary = `Backup timeline: ${view.backupCount} backup${view.backupCount === 1 ? '' : 's'}; ${
+    view.events.map((e) => `${e.title} at tick ${e.tick}`).join('; ') || 'no losses or restores yet'
+  }.`;
   const events = [...view.events].reverse();
   return (
     <section aria-labelledby={`${ids}-h`} className="block dur-block">
@@ -226,7 +283,10 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
       <ul className="dur-settings">
         {view.servers.map((s) => (
           <li key={s.id}>
-            <strong>{s.id}</strong>: {s.wal ? 'write-ahead log' : `no write-ahead log, flushed every ${s.flushEvery} ticks${s.flushedAt !== null && s.flushedAt >= 0 ? ` (last at ${s.flushedAt})` : ''}`}
+            <strong>{s.id}</strong>:{' '}
+            {s.wal
+              ? 'write-ahead log'
+              : `no write-ahead log, flushed every ${s.flushEvery} ticks${s.flushedAt !== null && s.flushedAt >= 0 ? ` (last at ${s.flushedAt})` : ''}`}
             {s.backupEvery > 0 ? `; backed up every ${s.backupEvery} ticks` : '; no scheduled backups'}
           </li>
         ))}
@@ -261,11 +321,36 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
         </svg>
       </div>
       <p className="dur-legend" aria-hidden="true">
-        <span><svg width="12" height="12"><rect className="dur-backup" x="2" y="2" width="8" height="8" transform="rotate(45 6 6)" /></svg> backup</span>
-        <span><svg width="12" height="12"><path className="dur-loss-key" d="M1 1l10 10m0 -10l-10 10" /></svg> loss</span>
-        <span><svg width="14" height="12"><circle className="dur-restore-key" cx="7" cy="6" r="4" /></svg> restore</span>
-        <span><svg width="8" height="14"><line className="dur-point" x1="4" x2="4" y1="0" y2="14" /></svg> recovery point</span>
-        <span><svg width="6" height="12"><line className="dur-lost" x1="3" x2="3" y1="2" y2="10" /></svg> lost write</span>
+        <span>
+          <svg width="12" height="12">
+            <rect className="dur-backup" x="2" y="2" width="8" height="8" transform="rotate(45 6 6)" />
+          </svg>{' '}
+          backup
+        </span>
+        <span>
+          <svg width="12" height="12">
+            <path className="dur-loss-key" d="M1 1l10 10m0 -10l-10 10" />
+          </svg>{' '}
+          loss
+        </span>
+        <span>
+          <svg width="14" height="12">
+            <circle className="dur-restore-key" cx="7" cy="6" r="4" />
+          </svg>{' '}
+          restore
+        </span>
+        <span>
+          <svg width="8" height="14">
+            <line className="dur-point" x1="4" x2="4" y1="0" y2="14" />
+          </svg>{' '}
+          recovery point
+        </span>
+        <span>
+          <svg width="6" height="12">
+            <line className="dur-lost" x1="3" x2="3" y1="2" y2="10" />
+          </svg>{' '}
+          lost write
+        </span>
       </p>
       {view.backups.length > 0 && (
         <details className="more">
@@ -289,7 +374,8 @@ export function BackupTimeline({ view, end, cursor }: { view: DurabilityView; en
           {events.map((e) => (
             <li key={e.id} className={`dur-event dur-event-${e.kind}`}>
               <p className="dur-title">
-                <span className="num">tick {e.tick}</span> · <strong className={e.ok === false ? 'dur-bad' : undefined}>{e.title}</strong>
+                <span className="num">tick {e.tick}</span> ·{' '}
+                <strong className={e.ok === false ? 'dur-bad' : undefined}>{e.title}</strong>
               </p>
               <p className="hint">{e.detail}</p>
               {(e.kind === 'crash' || e.kind === 'restore') && <LostWrites e={e} />}
@@ -307,7 +393,8 @@ function LostWrites({ e }: { e: DiskEventView }) {
   if (e.repairedAt !== null)
     return (
       <p className="dur-lost-caption">
-        {e.lostTotal} acknowledged write{e.lostTotal === 1 ? ' was' : 's were'} on the lost disk; the restore at tick {e.repairedAt} brought back those before its target.
+        {e.lostTotal} acknowledged write{e.lostTotal === 1 ? ' was' : 's were'} on the lost disk; the restore at tick{' '}
+        {e.repairedAt} brought back those before its target.
       </p>
     );
   const caption = `${e.lostTotal} acknowledged write${e.lostTotal === 1 ? '' : 's'} lost${e.point !== null ? ` after tick ${e.point}` : ''}${e.maybe ? ` (${e.maybe} may have survived)` : ''}`;

@@ -20,7 +20,11 @@ const REFERENCE_ARCHITECTURES = [
   { kind: 'gossip', label: 'Gossip (CRDTs)' },
 ];
 
-export function ArchitectureSwitcher({ compareOpen = false, onCompare, onCloseCompare }: { compareOpen?: boolean; onCompare?: () => void; onCloseCompare?: () => void } = {}) {
+export function ArchitectureSwitcher({
+  compareOpen = false,
+  onCompare,
+  onCloseCompare,
+}: { compareOpen?: boolean; onCompare?: () => void; onCloseCompare?: () => void } = {}) {
   const current = useLab((s) => s.scenario.architecture.kind);
   const actions = useLab((s) => s.actions);
   const available = new Map(Object.values(architectures).map((a) => [a.kind as string, a.label]));
@@ -115,7 +119,11 @@ export function Header({
       <h1>
         State<span>Lab</span>
       </h1>
-      <ArchitectureSwitcher compareOpen={compareOpen} {...(onCompare ? { onCompare } : {})} {...(onCloseCompare ? { onCloseCompare } : {})} />
+      <ArchitectureSwitcher
+        compareOpen={compareOpen}
+        {...(onCompare ? { onCompare } : {})}
+        {...(onCloseCompare ? { onCloseCompare } : {})}
+      />
       <div className="top-tools">
         <button type="button" onClick={() => setLessons(true)} aria-haspopup="dialog">
           Lessons

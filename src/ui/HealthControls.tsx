@@ -32,19 +32,37 @@ function clampNum(text: string, min: number, max: number): number {
 export function HealthControls({ agent, disabled }: { agent: string | null; disabled: boolean }) {
   const current = useLab((s) => s.panelView.health?.config ?? null);
   // Keyed on the configuration in force, so the form shows it again after a seek or a load.
-  return <HealthForm key={current ? JSON.stringify(current) : 'off'} current={current} agent={agent} disabled={disabled} />;
+  return (
+    <HealthForm key={current ? JSON.stringify(current) : 'off'} current={current} agent={agent} disabled={disabled} />
+  );
 }
 
-function HealthForm({ current, agent, disabled }: { current: HealthConfig | null; agent: string | null; disabled: boolean }) {
+function HealthForm({
+  current,
+  agent,
+  disabled,
+}: {
+  current: HealthConfig | null;
+  agent: string | null;
+  disabled: boolean;
+}) {
   const fallback = useLab((s) => s.panelView.agents.find((a) => a.id === agent)?.fallback ?? 'none');
   const actions = useLab((s) => s.actions);
   const ids = useId();
   const [detector, setDetector] = useState<'timeout' | 'phi'>(current?.detector ?? 'timeout');
   const base = current ?? DEFAULT_TIMEOUT_HEALTH;
   const [period, setPeriod] = useState(String(base.period));
-  const [suspect, setSuspect] = useState(String(current?.detector === 'phi' ? current.suspect : (current?.suspectAfter ?? DEFAULT_TIMEOUT_HEALTH.suspectAfter)));
-  const [down, setDown] = useState(String(current?.detector === 'phi' ? current.down : (current?.downAfter ?? DEFAULT_TIMEOUT_HEALTH.downAfter)));
-  const [windowSize, setWindowSize] = useState(String(current?.detector === 'phi' ? current.window : DEFAULT_PHI_HEALTH.window));
+  const [suspect, setSuspect] = useState(
+    String(
+      current?.detector === 'phi' ? current.suspect : (current?.suspectAfter ?? DEFAULT_TIMEOUT_HEALTH.suspectAfter),
+    ),
+  );
+  const [down, setDown] = useState(
+    String(current?.detector === 'phi' ? current.down : (current?.downAfter ?? DEFAULT_TIMEOUT_HEALTH.downAfter)),
+  );
+  const [windowSize, setWindowSize] = useState(
+    String(current?.detector === 'phi' ? current.window : DEFAULT_PHI_HEALTH.window),
+  );
 
   function pickDetector(d: 'timeout' | 'phi'): void {
     setDetector(d);
@@ -61,9 +79,18 @@ function HealthForm({ current, agent, disabled }: { current: HealthConfig | null
       config = { period: p, detector, suspectAfter: s, downAfter: Math.max(s, clampInt(down, 1, 100_000)) };
     } else {
       const s = clampNum(suspect, 0.1, 100);
-      config = { period: p, detector, suspect: s, down: Math.max(s, clampNum(down, 0.1, 100)), window: clampInt(windowSize, 1, 1000) };
+      config = {
+        period: p,
+        detector,
+        suspect: s,
+        down: Math.max(s, clampNum(down, 0.1, 100)),
+        window: clampInt(windowSize, 1, 1000),
+      };
     }
-    actions.act([{ type: 'set-health', health: config }], `Health checks: ${detector === 'phi' ? 'φ accrual' : 'timeout'} detector`);
+    actions.act(
+      [{ type: 'set-health', health: config }],
+      `Health checks: ${detector === 'phi' ? 'φ accrual' : 'timeout'} detector`,
+    );
   }
 
   const unit = detector === 'phi' ? 'φ' : 'ticks silent';
@@ -73,27 +100,59 @@ function HealthForm({ current, agent, disabled }: { current: HealthConfig | null
       <p className="hint">Heartbeats over the network; each agent watches its servers, servers watch each other.</p>
       <div className="field-col health-field">
         <label htmlFor={`${ids}-det`}>Detector</label>
-        <select id={`${ids}-det`} value={detector} onChange={(e) => pickDetector(e.target.value === 'phi' ? 'phi' : 'timeout')}>
+        <select
+          id={`${ids}-det`}
+          value={detector}
+          onChange={(e) => pickDetector(e.target.value === 'phi' ? 'phi' : 'timeout')}
+        >
           <option value="timeout">timeout</option>
           <option value="phi">φ accrual</option>
         </select>
       </div>
       <div className="field-col health-field">
         <label htmlFor={`${ids}-period`}>Heartbeat every (ticks)</label>
-        <input id={`${ids}-period`} type="number" min={1} max={1000} value={period} onChange={(e) => setPeriod(e.target.value)} />
+        <input
+          id={`${ids}-period`}
+          type="number"
+          min={1}
+          max={1000}
+          value={period}
+          onChange={(e) => setPeriod(e.target.value)}
+        />
       </div>
       <div className="field-col health-field">
         <label htmlFor={`${ids}-suspect`}>Suspect at ({unit})</label>
-        <input id={`${ids}-suspect`} type="number" min={detector === 'phi' ? 0.1 : 1} step={detector === 'phi' ? 0.1 : 1} value={suspect} onChange={(e) => setSuspect(e.target.value)} />
+        <input
+          id={`${ids}-suspect`}
+          type="number"
+          min={detector === 'phi' ? 0.1 : 1}
+          step={detector === 'phi' ? 0.1 : 1}
+          value={suspect}
+          onChange={(e) => setSuspect(e.target.value)}
+        />
       </div>
       <div className="field-col health-field">
         <label htmlFor={`${ids}-down`}>Down at ({unit})</label>
-        <input id={`${ids}-down`} type="number" min={detector === 'phi' ? 0.1 : 1} step={detector === 'phi' ? 0.1 : 1} value={down} onChange={(e) => setDown(e.target.value)} />
+        <input
+          id={`${ids}-down`}
+          type="number"
+          min={detector === 'phi' ? 0.1 : 1}
+          step={detector === 'phi' ? 0.1 : 1}
+          value={down}
+          onChange={(e) => setDown(e.target.value)}
+        />
       </div>
       {detector === 'phi' && (
         <div className="field-col health-field">
           <label htmlFor={`${ids}-window`}>Window (heartbeats)</label>
-          <input id={`${ids}-window`} type="number" min={1} max={1000} value={windowSize} onChange={(e) => setWindowSize(e.target.value)} />
+          <input
+            id={`${ids}-window`}
+            type="number"
+            min={1}
+            max={1000}
+            value={windowSize}
+            onChange={(e) => setWindowSize(e.target.value)}
+          />
         </div>
       )}
       <div className="button-row">
@@ -101,7 +160,11 @@ function HealthForm({ current, agent, disabled }: { current: HealthConfig | null
           {current ? 'Apply detector' : 'Turn health checks on'}
         </button>
         {current && (
-          <button type="button" onClick={() => actions.act([{ type: 'set-health', health: null }], 'Health checks off')} disabled={disabled}>
+          <button
+            type="button"
+            onClick={() => actions.act([{ type: 'set-health', health: null }], 'Health checks off')}
+            disabled={disabled}
+          >
             Turn health checks off
           </button>
         )}
@@ -166,7 +229,11 @@ export function ServerHealthDetails({ id, h }: { id: string; h: ServerHealthView
   return (
     <section className="health-details" aria-label={`Health of ${id}`}>
       <h4>Health, as its watchers see it</h4>
-      {h.seenBy.length === 0 ? <p className="hint">Nobody watches {id}.</p> : <SeenTable rows={h.seenBy} who="observer" caption={`How each watcher sees ${id}`} />}
+      {h.seenBy.length === 0 ? (
+        <p className="hint">Nobody watches {id}.</p>
+      ) : (
+        <SeenTable rows={h.seenBy} who="observer" caption={`How each watcher sees ${id}`} />
+      )}
       {h.lastCrash && (
         <>
           <p>Its last crash, at tick {h.lastCrash.at}, was noticed:</p>
@@ -188,7 +255,8 @@ export function ServerHealthDetails({ id, h }: { id: string; h: ServerHealthView
           {h.recentFalse.map((f) => (
             <li key={`${f.observer}@${f.at}`}>
               {f.observer} at tick {f.at}
-              {f.until === null ? ', still' : `, until ${f.until}`} ({f.cause === 'cut' ? 'the link was cut' : 'heartbeats were late or lost'})
+              {f.until === null ? ', still' : `, until ${f.until}`} (
+              {f.cause === 'cut' ? 'the link was cut' : 'heartbeats were late or lost'})
             </li>
           ))}
         </ul>
@@ -204,9 +272,16 @@ export function AgentHealthDetails({ id, sees, fallback }: { id: string; sees: H
     <section className="health-details" aria-label={`Failure detector of ${id}`}>
       <h4>Its failure detector</h4>
       <p>
-        Fallback: <strong>{FALLBACK_TEXT[(FALLBACKS as readonly string[]).includes(fallback) ? (fallback as Fallback) : 'none']}</strong>
+        Fallback:{' '}
+        <strong>
+          {FALLBACK_TEXT[(FALLBACKS as readonly string[]).includes(fallback) ? (fallback as Fallback) : 'none']}
+        </strong>
       </p>
-      {sees.length > 0 ? <SeenTable rows={sees} who="target" caption={`How ${id} sees its servers`} /> : <p className="hint">Health checks are off.</p>}
+      {sees.length > 0 ? (
+        <SeenTable rows={sees} who="target" caption={`How ${id} sees its servers`} />
+      ) : (
+        <p className="hint">Health checks are off.</p>
+      )}
     </section>
   );
 }

@@ -34,7 +34,9 @@ function OpLog({ ops, total }: { ops: OpView[]; total: number }) {
   return (
     <>
       <p className="hint">
-        {total > ops.length ? `Newest ${ops.length} of ${total} operations.` : `${total} operation${total === 1 ? '' : 's'}, newest first.`}
+        {total > ops.length
+          ? `Newest ${ops.length} of ${total} operations.`
+          : `${total} operation${total === 1 ? '' : 's'}, newest first.`}
       </p>
       <ol className="op-log" aria-label="Operation log">
         {ops.map((op) => (
@@ -62,8 +64,8 @@ function Queue({ items, label }: { items: QueueItemView[]; label: string }) {
     <ol className="queue" aria-label={label}>
       {items.map((q) => (
         <li key={`${q.from}#${q.opId}`}>
-          <span className="dot" style={{ background: agentColour(q.from) }} aria-hidden="true" /> {q.from}: <code>{q.summary}</code>{' '}
-          <span className="hint">since tick {q.arrivedAt}</span>
+          <span className="dot" style={{ background: agentColour(q.from) }} aria-hidden="true" /> {q.from}:{' '}
+          <code>{q.summary}</code> <span className="hint">since tick {q.arrivedAt}</span>
         </li>
       ))}
     </ol>
@@ -74,7 +76,8 @@ type KeyInspect = Extract<InspectView, { kind: 'key' }>;
 
 const AUDIT_SOURCE: Record<KeyInspect['auditSource'], string> = {
   server: 'From the server’s own record: every change it applied.',
-  history: 'From the agents’ history (no server keeps one here): acknowledged writes, and writes whose outcome is unknown, marked.',
+  history:
+    'From the agents’ history (no server keeps one here): acknowledged writes, and writes whose outcome is unknown, marked.',
 };
 
 function valueText(v: string | null) {
@@ -108,7 +111,8 @@ function AuditItem({ e, keyLabel, byTick }: { e: AuditEntryView; keyLabel: strin
       </div>
       <div className="audit-change">
         <span>
-          {valueText(e.old)} <span aria-hidden="true">→</span> <span className="sr-only">becomes</span> {valueText(e.new)}
+          {valueText(e.old)} <span aria-hidden="true">→</span> <span className="sr-only">becomes</span>{' '}
+          {valueText(e.new)}
         </span>
         {e.rollback && (
           <button
@@ -147,13 +151,15 @@ function KeySelected({ inspect }: { inspect: KeyInspect }) {
       <p>
         {inspect.current ? (
           <>
-            Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}).
+            Now {inspect.current.value}, written at version {inspect.current.version} (tick {inspect.current.writtenAt}
+            ).
           </>
         ) : inspect.current === null && inspect.totalVersions > 0 ? (
           'Absent at this tick.'
         ) : last ? (
           <>
-            Last {inspect.auditSource === 'history' ? 'acknowledged ' : ''}change at tick {last.tick}: {valueText(last.new)}.
+            Last {inspect.auditSource === 'history' ? 'acknowledged ' : ''}change at tick {last.tick}:{' '}
+            {valueText(last.new)}.
           </>
         ) : (
           'Absent at this tick.'
@@ -162,7 +168,9 @@ function KeySelected({ inspect }: { inspect: KeyInspect }) {
       <h4 id={headingId}>Audit trail</h4>
       <p className="hint">
         {AUDIT_SOURCE[inspect.auditSource]}{' '}
-        {inspect.auditTotal > inspect.audit.length ? `Newest ${inspect.audit.length} of ${inspect.auditTotal} changes.` : 'Newest first.'}
+        {inspect.auditTotal > inspect.audit.length
+          ? `Newest ${inspect.audit.length} of ${inspect.auditTotal} changes.`
+          : 'Newest first.'}
       </p>
       {inspect.audit.length === 0 ? (
         <p className="hint">Never written.</p>
@@ -222,7 +230,13 @@ function Selected({ inspect }: { inspect: InspectView }) {
             )}
           </dl>
           <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
-            {s.role === 'store' ? (s.crashed ? 'Recover store' : 'Crash store') : s.crashed ? `Recover ${s.id}` : `Crash ${s.id}`}
+            {s.role === 'store'
+              ? s.crashed
+                ? 'Recover store'
+                : 'Crash store'
+              : s.crashed
+                ? `Recover ${s.id}`
+                : `Crash ${s.id}`}
           </button>
           {s.health && (
             <Suspense fallback={null}>
@@ -254,7 +268,8 @@ function Selected({ inspect }: { inspect: InspectView }) {
           </p>
           {a.pending && (
             <p className="pending">
-              Waiting since tick {a.pending.sentAt} for <code>{a.pending.summary}</code> (times out after {a.pending.timeout} ticks)
+              Waiting since tick {a.pending.sentAt} for <code>{a.pending.summary}</code> (times out after{' '}
+              {a.pending.timeout} ticks)
               {a.pending.note ? `: ${a.pending.note}` : ''}.
             </p>
           )}
@@ -323,8 +338,8 @@ function StateTable({ view }: { view: WorldView }) {
       <section aria-labelledby="state-h" className="block">
         <h3 id="state-h">State</h3>
         <p className="hint">
-          State lives on {view.servers.length} servers here: the diagram under the topology shows what each holds; select a server for its
-          figures.
+          State lives on {view.servers.length} servers here: the diagram under the topology shows what each holds;
+          select a server for its figures.
         </p>
         {view.auditKeys.length > 0 && (
           <>
@@ -348,8 +363,10 @@ function StateTable({ view }: { view: WorldView }) {
     <section aria-labelledby="state-h" className="block">
       <h3 id="state-h">State</h3>
       <p className="hint">
-        {store ? `${store.id} at version ${store.version}, ${view.keys.length} key${view.keys.length === 1 ? '' : 's'}.` : ''} Click a key for its
-        history.
+        {store
+          ? `${store.id} at version ${store.version}, ${view.keys.length} key${view.keys.length === 1 ? '' : 's'}.`
+          : ''}{' '}
+        Click a key for its history.
       </p>
       {view.keys.length > 0 && (
         <table className="grid state-table" aria-labelledby="state-h">
@@ -376,7 +393,8 @@ const AgentRow = memo(function AgentRow({ a, actions }: { a: AgentView; actions:
     <tr>
       <th scope="row">
         <button type="button" className="linklike" onClick={() => actions.select({ kind: 'agent', id: a.id })}>
-          <span className="dot" style={{ background: agentColour(a.id) }} aria-hidden="true" /> <span className="name">{a.id}</span>
+          <span className="dot" style={{ background: agentColour(a.id) }} aria-hidden="true" />{' '}
+          <span className="name">{a.id}</span>
         </button>
       </th>
       <td className="num">{a.stats.ok}</td>
@@ -415,10 +433,18 @@ function AgentsTable({ view }: { view: WorldView }) {
           <thead>
             <tr>
               <th scope="col">Agent</th>
-              <th scope="col" className="num">Ok</th>
-              <th scope="col" className="num">Failed</th>
-              <th scope="col" className="num">Timed out</th>
-              <th scope="col" className="last">Last</th>
+              <th scope="col" className="num">
+                Ok
+              </th>
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col" className="num">
+                Timed out
+              </th>
+              <th scope="col" className="last">
+                Last
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -480,7 +506,8 @@ export function WorldHash() {
       {current ? (
         <>
           <p>
-            At tick <span className="num">{current.tick}</span>: <code className="hash">{current.hash.slice(0, 12)}</code>
+            At tick <span className="num">{current.tick}</span>:{' '}
+            <code className="hash">{current.hash.slice(0, 12)}</code>
             {!fresh && <span className="hint"> (updating…)</span>}
           </p>
           <details>

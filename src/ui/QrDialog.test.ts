@@ -12,7 +12,9 @@ describe('qrFor', () => {
     expect(qr.ecc).toBe('M');
     expect(qr.size).toBe(17 + 4 * qr.version);
     expect(qr.path).toMatch(/^M\d+ \d+h\d+v1h-\d+z/);
-    console.info(`default link ${link.length} chars -> QR version ${qr.version}, ${qr.size}x${qr.size} modules, ecc ${qr.ecc}`);
+    console.info(
+      `default link ${link.length} chars -> QR version ${qr.version}, ${qr.size}x${qr.size} modules, ecc ${qr.ecc}`,
+    );
   });
 
   it('says plainly when a link is too long', () => {

@@ -9,8 +9,7 @@ export const QR_MAX_BYTES = 2953;
 const QUIET = 4;
 
 export type QrResult =
-  | { ok: true; size: number; version: number; ecc: 'M' | 'L'; path: string }
-  | { ok: false; reason: string };
+  { ok: true; size: number; version: number; ecc: 'M' | 'L'; path: string } | { ok: false; reason: string };
 
 /**
  * The QR code of a text as one SVG path (a unit square per dark module), at the strongest

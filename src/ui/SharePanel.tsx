@@ -3,7 +3,14 @@ import { useId, useRef, useState } from 'react';
 import { downloadText } from './download';
 import type { ChangeEvent } from 'react';
 import { MAX_INFLATED_BYTES } from '../sim/scenario/codec';
-import { describeError, describeMismatch, exportContent, exportFilename, importText, linkForEnvelope } from '../state/share';
+import {
+  describeError,
+  describeMismatch,
+  exportContent,
+  exportFilename,
+  importText,
+  linkForEnvelope,
+} from '../state/share';
 import type { Envelope, Mismatch } from '../state/share';
 import { embedSnippet } from '../state/shareKeys';
 import { QrDialog } from './QrDialog';
@@ -71,9 +78,13 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
     try {
       if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
       await navigator.clipboard.writeText(l);
-      setStatus(`Link copied (${countText(l.length)} characters). Anyone who opens it sees this scenario at this tick.`);
+      setStatus(
+        `Link copied (${countText(l.length)} characters). Anyone who opens it sees this scenario at this tick.`,
+      );
     } catch {
-      setStatus('Copying is not allowed here: the link is selected in the "Share link" field; copy it with Ctrl+C (⌘C on a Mac).');
+      setStatus(
+        'Copying is not allowed here: the link is selected in the "Share link" field; copy it with Ctrl+C (⌘C on a Mac).',
+      );
       // The field renders with the new link on the next frame.
       requestAnimationFrame(selectField);
     }
@@ -121,7 +132,9 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
     setOwnError(null);
     onDismissError?.();
     if (file.size > MAX_INFLATED_BYTES) {
-      setOwnError(`This file could not be imported: it is larger than ${countText(MAX_INFLATED_BYTES)} bytes. Your work is unchanged.`);
+      setOwnError(
+        `This file could not be imported: it is larger than ${countText(MAX_INFLATED_BYTES)} bytes. Your work is unchanged.`,
+      );
       return;
     }
     let text: string;
@@ -171,7 +184,14 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
       {link !== null && (
         <div className="share-link">
           <label htmlFor={`${ids}-link`}>Share link</label>
-          <input ref={field} id={`${ids}-link`} type="text" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+          <input
+            ref={field}
+            id={`${ids}-link`}
+            type="text"
+            readOnly
+            value={link}
+            onFocus={(e) => e.currentTarget.select()}
+          />
         </div>
       )}
       <p role="status" className="share-status">
@@ -195,13 +215,25 @@ export function SharePanel({ getEnvelope, onImport, error = null, onDismissError
         )}
       </div>
       <QrDialog open={qrOpen} link={link ?? ''} onClose={() => setQrOpen(false)} />
-      <ModalDialog open={embedOpen} onClose={() => setEmbedOpen(false)} className="share-dialog embed-dialog" title="Embed on a course page">
+      <ModalDialog
+        open={embedOpen}
+        onClose={() => setEmbedOpen(false)}
+        className="share-dialog embed-dialog"
+        title="Embed on a course page"
+      >
         <p id={`${ids}-embed-hint`} className="hint">
-          Paste this into the course page’s HTML: what is on screen now plays there, at this tick, with the diagram, its lesson if it has one, and the timeline, and a
-          link back to StateLab.
+          Paste this into the course page’s HTML: what is on screen now plays there, at this tick, with the diagram, its
+          lesson if it has one, and the timeline, and a link back to StateLab.
         </p>
         <label htmlFor={`${ids}-embed`}>Embed code</label>
-        <textarea id={`${ids}-embed`} readOnly rows={4} value={snippet} aria-describedby={`${ids}-embed-hint`} onFocus={(e) => e.currentTarget.select()} />
+        <textarea
+          id={`${ids}-embed`}
+          readOnly
+          rows={4}
+          value={snippet}
+          aria-describedby={`${ids}-embed-hint`}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <p>
           <button type="button" onClick={() => void copySnippet()}>
             Copy embed code
@@ -255,14 +287,21 @@ export function LinkConflictDialog({
 }) {
   const ref = useModal(open);
   return (
-    <dialog ref={ref} className="share-dialog" aria-labelledby="conflict-h" aria-describedby="conflict-d" onCancel={(e) => {
-      e.preventDefault();
-      onKeepWorking();
-    }}>
+    <dialog
+      ref={ref}
+      className="share-dialog"
+      aria-labelledby="conflict-h"
+      aria-describedby="conflict-d"
+      onCancel={(e) => {
+        e.preventDefault();
+        onKeepWorking();
+      }}
+    >
       <h2 id="conflict-h">Open this link?</h2>
       <p id="conflict-d">
         The link opens the scenario “<span className="name">{linkName}</span>”. You have unsaved work here, “
-        <span className="name">{savedName}</span>”. If you open the link, your work is kept as previous work that you can restore.
+        <span className="name">{savedName}</span>”. If you open the link, your work is kept as previous work that you
+        can restore.
       </p>
       <div className="share-dialog-buttons">
         <button type="button" className="primary" onClick={onOpenLink}>

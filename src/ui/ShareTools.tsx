@@ -8,7 +8,12 @@ export function ShareTools() {
   const previous = useShare((s) => s.previous);
   return (
     <>
-      <SharePanel getEnvelope={actions.current} onImport={actions.openEnvelope} error={error} onDismissError={actions.dismissError} />
+      <SharePanel
+        getEnvelope={actions.current}
+        onImport={actions.openEnvelope}
+        error={error}
+        onDismissError={actions.dismissError}
+      />
       <RestorePrevious name={previous} onRestore={actions.restorePrevious} />
     </>
   );

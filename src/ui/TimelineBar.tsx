@@ -127,7 +127,12 @@ function Scrubber() {
                 {n} {n === 1 ? KIND_TEXT[k][0] : KIND_TEXT[k][1]}
                 {soFar}
               </span>
-              <button type="button" className="mark-next" disabled={seeking || next === undefined} onClick={() => next !== undefined && actions.seekTo(next)}>
+              <button
+                type="button"
+                className="mark-next"
+                disabled={seeking || next === undefined}
+                onClick={() => next !== undefined && actions.seekTo(next)}
+              >
                 Next<span className="sr-only"> {KIND_TEXT[k][2]}</span>
               </button>
             </span>
@@ -163,13 +168,25 @@ const GLYPHS: Record<LaneKind, (x: number, y: number) => string> = {
   falseSuspicions: (x, y) => `M${x} ${y + 0.75}l3.75 3.75l-3.75 3.75l-3.75 -3.75z`,
 };
 
-const LANE_OF: Record<LaneKind, 'disk' | 'health'> = { backups: 'disk', losses: 'disk', restores: 'disk', suspicions: 'health', falseSuspicions: 'health' };
+const LANE_OF: Record<LaneKind, 'disk' | 'health'> = {
+  backups: 'disk',
+  losses: 'disk',
+  restores: 'disk',
+  suspicions: 'health',
+  falseSuspicions: 'health',
+};
 /** Height of the action and failure row, then of each lane below it. */
 const ROW = 14;
 const LANE = 13;
 
 /** Markers change with the scenario, not with the cursor: memoised apart from the slider. */
-const Marks = memo(function Marks(props: { markers: Markers; end: number; width: number; inset: number; full: number }) {
+const Marks = memo(function Marks(props: {
+  markers: Markers;
+  end: number;
+  width: number;
+  inset: number;
+  full: number;
+}) {
   const { markers, end, width, inset, full } = props;
   const d = useMemo(() => {
     let fail = '';
@@ -177,7 +194,9 @@ const Marks = memo(function Marks(props: { markers: Markers; end: number; width:
     let act = '';
     for (const m of bucketTicks(markers.actions, end, width, 4)) act += `M${inset + m.x} 0l5 7h-10z`;
     // A lane only for what the run has, so a run without durability or health keeps its bar.
-    const lanes = (['disk', 'health'] as const).filter((l) => LANE_KINDS.some((k) => LANE_OF[k] === l && markers[k].length > 0));
+    const lanes = (['disk', 'health'] as const).filter((l) =>
+      LANE_KINDS.some((k) => LANE_OF[k] === l && markers[k].length > 0),
+    );
     const lane: { kind: LaneKind; d: string }[] = [];
     for (const kind of LANE_KINDS) {
       const i = lanes.indexOf(LANE_OF[kind]);

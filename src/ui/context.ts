@@ -34,7 +34,11 @@ export function useMediaQuery(query: string): boolean {
     m.addEventListener('change', cb);
     return () => m.removeEventListener('change', cb);
   };
-  return useSyncExternalStore(subscribe, () => mediaQuery(query).matches, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => mediaQuery(query).matches,
+    () => false,
+  );
 }
 
 /** The page's theme as App sets it (`data-theme` on the root), for what draws outside CSS. */
@@ -44,7 +48,11 @@ export function useDocumentTheme(): string {
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => mo.disconnect();
   };
-  return useSyncExternalStore(subscribe, () => document.documentElement.dataset['theme'] ?? '', () => '');
+  return useSyncExternalStore(
+    subscribe,
+    () => document.documentElement.dataset['theme'] ?? '',
+    () => '',
+  );
 }
 
 export function useReducedMotion(): boolean {
@@ -59,7 +67,11 @@ export function useElementSize<T extends HTMLElement>(): [(el: T | null) => void
     if (!el) return;
     const measure = (): void => {
       const r = el.getBoundingClientRect();
-      setSize((s) => (Math.abs(s.width - r.width) < 1 && Math.abs(s.height - r.height) < 1 ? s : { width: Math.round(r.width), height: Math.round(r.height) }));
+      setSize((s) =>
+        Math.abs(s.width - r.width) < 1 && Math.abs(s.height - r.height) < 1
+          ? s
+          : { width: Math.round(r.width), height: Math.round(r.height) },
+      );
     };
     measure();
     const ro = new ResizeObserver(measure);

@@ -90,7 +90,12 @@ async function boot(): Promise<void> {
   const needsDecoder = window.location.hash.startsWith(LINK_PREFIX) || hasSavedWork();
   const early = needsDecoder ? await import('./shareSetup') : null;
   const env = early?.browserShareEnv();
-  const startup: Startup = early && env ? early.pageStartup(env) : readLessonLink(window.location.hash) ? { kind: 'lesson', error: null } : { kind: 'none', error: null };
+  const startup: Startup =
+    early && env
+      ? early.pageStartup(env)
+      : readLessonLink(window.location.hash)
+        ? { kind: 'lesson', error: null }
+        : { kind: 'none', error: null };
   // With neither, a scenario is already running when the page opens: the default one, playing.
   const lessonLink = readLessonLink(window.location.hash) !== null;
   const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink });
@@ -105,7 +110,12 @@ async function boot(): Promise<void> {
     setup = await import('./shareSetup');
   }
   const shareEnv = env ?? setup.browserShareEnv();
-  const share = setup.connectShare(store, (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id), shareEnv, startup);
+  const share = setup.connectShare(
+    store,
+    (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id),
+    shareEnv,
+    startup,
+  );
   render(store, share);
 }
 

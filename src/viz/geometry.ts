@@ -89,4 +89,3 @@ export function offsetSegment(s: Segment, by: number): Segment {
   const oy = (dx / len) * by;
   return { x1: s.x1 + ox, y1: s.y1 + oy, x2: s.x2 + ox, y2: s.y2 + oy };
 }
-

@@ -20,7 +20,7 @@ describe('space-time geometry', () => {
     }
   });
 
-  it('keeps time left to right and a lane\'s order within one tick', () => {
+  it("keeps time left to right and a lane's order within one tick", () => {
     const byLane = new Map<number, number[]>();
     for (const e of L.events) byLane.set(e.lane, [...(byLane.get(e.lane) ?? []), e.x]);
     for (const xs of byLane.values()) for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThan(xs[i - 1]!);
@@ -33,7 +33,9 @@ describe('space-time geometry', () => {
     expect(got.x2).toBeGreaterThan(got.x1);
     const crashed = L.arrows.find((a) => a.end === 'dropped' && a.why === 'crashed');
     expect(crashed).toBeDefined();
-    expect(dropReach({ sentAt: 3, drop: { tick: 3, why: 'lost' } })).toBeLessThan(dropReach({ sentAt: 3, drop: { tick: 6, why: 'crashed' } }));
+    expect(dropReach({ sentAt: 3, drop: { tick: 3, why: 'lost' } })).toBeLessThan(
+      dropReach({ sentAt: 3, drop: { tick: 6, why: 'crashed' } }),
+    );
   });
 
   it('draws each operation as a bar from invoke to completion, ending at the edge while pending', () => {
@@ -60,7 +62,9 @@ describe('space-time geometry', () => {
 
   it('leaves room for the longest lane name', () => {
     const long = { ...trace, lanes: [...trace.lanes, { id: 'coordinator', kind: 'server' as const }] };
-    expect(layoutSpaceTime(long, { from: 0, to: 10, width: 600 }).gutter).toBeGreaterThan(layoutSpaceTime(trace, { from: 0, to: 10, width: 600 }).gutter);
+    expect(layoutSpaceTime(long, { from: 0, to: 10, width: 600 }).gutter).toBeGreaterThan(
+      layoutSpaceTime(trace, { from: 0, to: 10, width: 600 }).gutter,
+    );
   });
 
   it('fits a small box', () => {

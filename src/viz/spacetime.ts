@@ -144,7 +144,15 @@ export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTime
   for (const e of trace.events) {
     if (!visible(e.tick)) continue;
     const x = xs.get(e.id)!;
-    const g: EventGeom = { id: e.id, lane: e.lane, x, y: lanes[e.lane]!.y, kind: e.kind, hitX1: x - HIT, hitX2: x + HIT };
+    const g: EventGeom = {
+      id: e.id,
+      lane: e.lane,
+      x,
+      y: lanes[e.lane]!.y,
+      kind: e.kind,
+      hitX1: x - HIT,
+      hitX2: x + HIT,
+    };
     if (e.outcome !== undefined) g.outcome = e.outcome;
     events.push(g);
   }
@@ -173,7 +181,16 @@ export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTime
     if (e.op === undefined || (e.kind !== 'invoke' && e.kind !== 'complete')) continue;
     let b = byOp.get(e.op);
     if (!b) {
-      b = { op: e.op, lane: e.lane, y: lanes[e.lane]!.y, x1: gutter, x2: gutter + plot, outcome: null, invoke: null, complete: null };
+      b = {
+        op: e.op,
+        lane: e.lane,
+        y: lanes[e.lane]!.y,
+        x1: gutter,
+        x2: gutter + plot,
+        outcome: null,
+        invoke: null,
+        complete: null,
+      };
       byOp.set(e.op, b);
       bars.push(b);
     }
@@ -224,9 +241,13 @@ export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTime
     arrows.push(a);
   }
 
-  const bands: BandGeom[] = trace.bands.filter((b) => visible(b.tick)).map((b) => ({ x: tx(b.tick), tick: b.tick, label: b.label, fault: b.fault }));
+  const bands: BandGeom[] = trace.bands
+    .filter((b) => visible(b.tick))
+    .map((b) => ({ x: tx(b.tick), tick: b.tick, label: b.label, fault: b.fault }));
 
-  const scale = scaleLinear().domain([from, to + 1]).range([gutter, gutter + plot]);
+  const scale = scaleLinear()
+    .domain([from, to + 1])
+    .range([gutter, gutter + plot]);
   const axis = scale
     .ticks(Math.max(2, Math.floor(plot / 80)))
     .filter((t) => Number.isInteger(t) && t >= from && t <= to)
@@ -236,7 +257,11 @@ export function layoutSpaceTime(trace: Trace, opts: SpaceTimeOptions): SpaceTime
 }
 
 /** The event to move to from `id` with an arrow key: along its lane, or the nearest in time on the next lane. */
-export function neighbourEvent(layout: SpaceTimeLayout, id: number, key: 'left' | 'right' | 'up' | 'down' | 'home' | 'end'): number {
+export function neighbourEvent(
+  layout: SpaceTimeLayout,
+  id: number,
+  key: 'left' | 'right' | 'up' | 'down' | 'home' | 'end',
+): number {
   const byId = new Map(layout.events.map((e) => [e.id, e] as const));
   const e = byId.get(id);
   if (!e) return layout.events[0]?.id ?? id;
@@ -256,7 +281,8 @@ export function neighbourEvent(layout: SpaceTimeLayout, id: number, key: 'left' 
       const step = key === 'up' ? -1 : 1;
       for (let l = e.lane + step; l >= 0 && l < layout.lanes.length; l += step) {
         let best: EventGeom | null = null;
-        for (const x of layout.events) if (x.lane === l && (best === null || Math.abs(x.x - e.x) < Math.abs(best.x - e.x))) best = x;
+        for (const x of layout.events)
+          if (x.lane === l && (best === null || Math.abs(x.x - e.x) < Math.abs(best.x - e.x))) best = x;
         if (best) return best.id;
       }
       return id;

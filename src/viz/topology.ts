@@ -70,17 +70,35 @@ export function layoutTopology(
   const ringK = 0.45;
   const ringFits = ry * (1 - ringK) >= serverHalf + agentR + 6;
   const rowStep = nServers > 1 ? Math.min(150, (rx * 1.1) / (nServers - 1)) : 0;
-  const half = nServers <= 3 ? serverHalf : Math.max(16, Math.min(serverHalf, Math.floor((ringFits ? (Math.PI * rx * ringK * 0.9) / nServers : rowStep * 0.8) / 2)));
+  const half =
+    nServers <= 3
+      ? serverHalf
+      : Math.max(
+          16,
+          Math.min(serverHalf, Math.floor((ringFits ? (Math.PI * rx * ringK * 0.9) / nServers : rowStep * 0.8) / 2)),
+        );
   servers.forEach((id, i) => {
     if (nServers <= 3) {
       const dx = (i - (nServers - 1) / 2) * (serverHalf * 2 + 20);
       nodes.set(id, { id, kind: 'server', x: cx + dx, y: cy, r: serverHalf });
     } else if (ringFits) {
       const angle = (2 * Math.PI * i) / nServers - Math.PI / 2;
-      nodes.set(id, { id, kind: 'server', x: cx + rx * ringK * Math.cos(angle), y: cy + ry * ringK * Math.sin(angle), r: half });
+      nodes.set(id, {
+        id,
+        kind: 'server',
+        x: cx + rx * ringK * Math.cos(angle),
+        y: cy + ry * ringK * Math.sin(angle),
+        r: half,
+      });
     } else {
       const zig = i % 2 === 0 ? -1 : 1;
-      nodes.set(id, { id, kind: 'server', x: cx + (i - (nServers - 1) / 2) * rowStep, y: cy + zig * Math.min(half * 1.2, ry * 0.3), r: half });
+      nodes.set(id, {
+        id,
+        kind: 'server',
+        x: cx + (i - (nServers - 1) / 2) * rowStep,
+        y: cy + zig * Math.min(half * 1.2, ry * 0.3),
+        r: half,
+      });
     }
   });
 

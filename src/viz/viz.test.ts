@@ -46,7 +46,9 @@ describe('topology layout', () => {
     }
     const pts = agents.map((id) => l1.nodes.get(id)!);
     let minDist = Infinity;
-    for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) minDist = Math.min(minDist, Math.hypot(pts[i]!.x - pts[j]!.x, pts[i]!.y - pts[j]!.y));
+    for (let i = 0; i < pts.length; i++)
+      for (let j = i + 1; j < pts.length; j++)
+        minDist = Math.min(minDist, Math.hypot(pts[i]!.x - pts[j]!.x, pts[i]!.y - pts[j]!.y));
     expect(minDist).toBeGreaterThan(2 * pts[0]!.r);
     expect(l1.crowded).toBe(true);
     expect(shortLabel('agent17')).toBe('17');

@@ -122,16 +122,24 @@ function remember(cache: Dict<CachedValue>, key: string, value: JsonValue, at: n
 }
 
 /** Fallback `cache`: what an acknowledged operation says about the keys' latest values. */
-function learn(cache: Dict<CachedValue>, op: string, args: { [k: string]: JsonValue }, result: JsonValue | null, now: number): void {
+function learn(
+  cache: Dict<CachedValue>,
+  op: string,
+  args: { [k: string]: JsonValue },
+  result: JsonValue | null,
+  now: number,
+): void {
   const key = args['key'];
   if (op === 'get' && typeof key === 'string') {
     const v = ownValue(result, 'value');
     if (v !== undefined) remember(cache, key, v, now);
-  } else if (op === 'set' && typeof key === 'string' && args['value'] !== undefined) remember(cache, key, args['value'], now);
+  } else if (op === 'set' && typeof key === 'string' && args['value'] !== undefined)
+    remember(cache, key, args['value'], now);
   else if (op === 'delete' && typeof key === 'string') remember(cache, key, null, now);
   else if (op === 'update') {
     const u = args['updates'];
-    if (typeof u === 'object' && u !== null && !Array.isArray(u)) for (const k of Object.keys(u)) remember(cache, k, u[k]!, now);
+    if (typeof u === 'object' && u !== null && !Array.isArray(u))
+      for (const k of Object.keys(u)) remember(cache, k, u[k]!, now);
   }
 }
 
@@ -140,7 +148,13 @@ function learn(cache: Dict<CachedValue>, op: string, args: { [k: string]: JsonVa
  * send to (and the label for the history), `done` when the operation ended here, unsent, or
  * null when nothing is suspected.
  */
-function fallBack(a: AgentState, env: AgentEnv, op: string, args: { [k: string]: JsonValue }, to: string): { to: string; via: Via } | 'done' | null {
+function fallBack(
+  a: AgentState,
+  env: AgentEnv,
+  op: string,
+  args: { [k: string]: JsonValue },
+  to: string,
+): { to: string; via: Via } | 'done' | null {
   const sus = env.suspects(to);
   if (!sus || !a.fallback) return null;
   const why = `${to} is ${sus.status === 'down' ? 'marked down' : 'suspected'} by ${a.id}'s failure detector (since tick ${sus.since})`;
@@ -167,7 +181,10 @@ function fallBack(a: AgentState, env: AgentEnv, op: string, args: { [k: string]:
       env.complete(opId, 'ok', { value: hit.value, cached: true, staleFor }, null);
       return 'done';
     }
-    return fail({ fallback: 'cache', suspected: to }, `not sent: ${why}, and ${op === 'get' ? 'the key is not in its cache' : 'only reads are served from its cache'}`);
+    return fail(
+      { fallback: 'cache', suspected: to },
+      `not sent: ${why}, and ${op === 'get' ? 'the key is not in its cache' : 'only reads are served from its cache'}`,
+    );
   }
   return fail({ fallback: 'fail-fast', suspected: to }, `failed fast, not sent: ${why}`);
 }
@@ -236,7 +253,8 @@ function nextWorkloadOp(a: AgentState, env: AgentEnv): { op: string; args: { [k:
     const value = `${a.id}:${++a.seq}`;
     const chosen = new Set<string>();
     while (chosen.size < n) chosen.add(pick());
-    for (const k of [...chosen].sort()) Object.defineProperty(updates, k, { value, enumerable: true, writable: true, configurable: true });
+    for (const k of [...chosen].sort())
+      Object.defineProperty(updates, k, { value, enumerable: true, writable: true, configurable: true });
     return { op: 'update', args: { updates } };
   }
   // The reference's robot: agent1.position / agent1.status, published together, atomically.
@@ -250,8 +268,18 @@ function nextWorkloadOp(a: AgentState, env: AgentEnv): { op: string; args: { [k:
     r.y = Math.min(GRID, Math.max(0, r.y + dy));
     a.seq += 1;
     const updates: { [k: string]: JsonValue } = {};
-    Object.defineProperty(updates, `${a.id}.position`, { value: { x: r.x, y: r.y, seq: a.seq }, enumerable: true, writable: true, configurable: true });
-    Object.defineProperty(updates, `${a.id}.status`, { value: dx === 0 && dy === 0 ? 'idle' : 'moving', enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(updates, `${a.id}.position`, {
+      value: { x: r.x, y: r.y, seq: a.seq },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    Object.defineProperty(updates, `${a.id}.status`, {
+      value: dx === 0 && dy === 0 ? 'idle' : 'moving',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     return { op: 'update', args: { updates } };
   }
   r.publishNext = true;
@@ -259,7 +287,13 @@ function nextWorkloadOp(a: AgentState, env: AgentEnv): { op: string; args: { [k:
   return { op: 'get', args: { key: `${n}.position` } };
 }
 
-function finish(a: AgentState, env: AgentEnv, outcome: 'ok' | 'fail' | 'info', result: JsonValue | null, reason: string | null): void {
+function finish(
+  a: AgentState,
+  env: AgentEnv,
+  outcome: 'ok' | 'fail' | 'info',
+  result: JsonValue | null,
+  reason: string | null,
+): void {
   const p = a.pending;
   if (!p) return;
   env.complete(p.opId, outcome, result, reason);

@@ -20,7 +20,8 @@ export function checkKey(k: JsonValue | undefined): string | null {
 
 export function checkValue(v: JsonValue | undefined): string | null {
   if (v === undefined) return 'a value is required';
-  if (canonicalJson(v).length > LIMITS.valueBytes) return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
+  if (canonicalJson(v).length > LIMITS.valueBytes)
+    return `the value is larger than ${LIMITS.valueBytes} characters of JSON`;
   return null;
 }
 
@@ -43,7 +44,8 @@ export function checkUpdates(u: JsonValue | undefined): string | null {
  */
 export function checkRollbackTarget(args: { [k: string]: JsonValue }): string | null {
   const v = args['version'];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return 'the version to roll back to must be a whole number ≥ 0';
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    return 'the version to roll back to must be a whole number ≥ 0';
   const k = args['key'];
   return k === undefined || k === null ? null : checkKey(k);
 }
@@ -55,7 +57,8 @@ export function checkRollbackTarget(args: { [k: string]: JsonValue }): string | 
  */
 export function checkRollbackValues(args: { [k: string]: JsonValue }): string | null {
   const to = args['to'];
-  if (to !== undefined && to !== null && (typeof to !== 'number' || !Number.isSafeInteger(to) || to < -1)) return '`to` (the tick rolled back to) must be a whole number';
+  if (to !== undefined && to !== null && (typeof to !== 'number' || !Number.isSafeInteger(to) || to < -1))
+    return '`to` (the tick rolled back to) must be a whole number';
   const u = args['values'];
   if (!isObject(u)) return 'values must be an object of key → old value (null: absent)';
   const keys = Object.keys(u);

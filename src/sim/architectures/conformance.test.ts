@@ -9,7 +9,12 @@ import { gossipConformance } from './gossip/conformance.testkit';
 import { worldAt } from '../engine/engine';
 
 /** Each architecture's promise, checked with the history checker as the oracle. */
-const suites: Conformance[] = [centralizedConformance, eventSourcingConformance, partitionedConformance, gossipConformance];
+const suites: Conformance[] = [
+  centralizedConformance,
+  eventSourcingConformance,
+  partitionedConformance,
+  gossipConformance,
+];
 
 describe('conformance', () => {
   it('every architecture in the registry registers its promise', () => {

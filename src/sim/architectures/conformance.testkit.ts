@@ -39,9 +39,12 @@ export interface Conformance {
  */
 export function linearizable(run: Run, opts: { fracturedReads: boolean }): string | null {
   const r = checkHistory({ ops: run.world.history }, { sequentialMaxSteps: 0 });
-  const fractured = opts.fracturedReads ? r.anomalies.filter((a) => a.type === 'fractured-read').map((a) => a.explanation) : [];
+  const fractured = opts.fracturedReads
+    ? r.anomalies.filter((a) => a.type === 'fractured-read').map((a) => a.explanation)
+    : [];
   if (r.linearizable === true && fractured.length === 0) return null;
   if (r.linearizable === 'unknown') return `the checker could not decide within its budget (${r.steps} steps)`;
-  const why = r.linearizable === false && r.witness ? `${r.witness.explanation} (ops ${r.witness.opIds.join(', ')})` : '';
+  const why =
+    r.linearizable === false && r.witness ? `${r.witness.explanation} (ops ${r.witness.opIds.join(', ')})` : '';
   return `not linearizable: ${why} ${fractured.join('; ')}`.trim();
 }

@@ -81,7 +81,9 @@ export function isRecord(p: unknown): p is { [k: string]: unknown } {
 }
 
 export function isRequest(p: unknown): p is Request {
-  return isRecord(p) && p['t'] === 'req' && typeof p['id'] === 'number' && typeof p['op'] === 'string' && isRecord(p['args']);
+  return (
+    isRecord(p) && p['t'] === 'req' && typeof p['id'] === 'number' && typeof p['op'] === 'string' && isRecord(p['args'])
+  );
 }
 
 export function isReply(p: unknown): p is Reply {

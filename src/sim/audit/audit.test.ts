@@ -33,15 +33,27 @@ type Cmd =
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 5 }) }),
   fc.record({ op: fc.constant('delete' as const), key }),
-  fc.record({ op: fc.constant('update' as const), updates: fc.uniqueArray(fc.tuple(key, fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 3, selector: (x) => x[0] }) }),
+  fc.record({
+    op: fc.constant('update' as const),
+    updates: fc.uniqueArray(fc.tuple(key, fc.integer({ min: 0, max: 5 })), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (x) => x[0],
+    }),
+  }),
   fc.record({ op: fc.constant('rollback' as const), key: fc.option(key, { nil: null }), version: fc.nat({ max: 20 }) }),
 );
 
 const argsOf = (c: Cmd): { [k: string]: JsonValue } =>
-  c.op === 'set' ? { key: c.key, value: c.value }
-  : c.op === 'delete' ? { key: c.key }
-  : c.op === 'update' ? { updates: obj(c.updates) }
-  : c.key === null ? { version: c.version } : { key: c.key, version: c.version };
+  c.op === 'set'
+    ? { key: c.key, value: c.value }
+    : c.op === 'delete'
+      ? { key: c.key }
+      : c.op === 'update'
+        ? { updates: obj(c.updates) }
+        : c.key === null
+          ? { version: c.version }
+          : { key: c.key, version: c.version };
 
 describe('rollback on the centralized store', () => {
   it('rolling key k (or every key) back to version v makes it read its value at v; the version never goes down', () => {
@@ -124,12 +136,17 @@ describe('rollback on the event log: compensating events', () => {
           if (c.op !== 'rollback') continue;
           for (const e of d.log.events.slice(head)) expect(e.compensates).toBe(c.version);
           const after = d.log.events.length;
-          for (const k of c.key === null ? KEYS : [c.key]) expect(keyValueAt(d.log, k, after) ?? null).toEqual(keyValueAt(d.log, k, c.version) ?? null);
+          for (const k of c.key === null ? KEYS : [c.key])
+            expect(keyValueAt(d.log, k, after) ?? null).toEqual(keyValueAt(d.log, k, c.version) ?? null);
           // One atomic batch: every compensating event shares the batch's commit version.
           for (const e of d.log.events.slice(head)) expect(e.commit).toBe(after);
         }
         // The audit trail, from the log, folds to the log's state.
-        const w = { arch: { kind: 'event-sourcing' }, servers: { [LOG]: { id: LOG, state: d.log } }, history: [] } as unknown as World;
+        const w = {
+          arch: { kind: 'event-sourcing' },
+          servers: { [LOG]: { id: LOG, state: d.log } },
+          history: [],
+        } as unknown as World;
         expect(foldTrail(auditTrail(w).entries)).toEqual(plainState(replay(d.log.events).state));
       }),
       { numRuns: 200 },
@@ -147,7 +164,13 @@ const random = (id: string, interval: number): AgentSpec => ({
   retryEvery: 0,
 });
 
-function scenario(architecture: ArchitectureConfig, actions: Action[], agents: AgentSpec[], seed = 1, loss = 0): Scenario {
+function scenario(
+  architecture: ArchitectureConfig,
+  actions: Action[],
+  agents: AgentSpec[],
+  seed = 1,
+  loss = 0,
+): Scenario {
   const s: Scenario = {
     format: FORMAT_VERSION,
     name: 'audit test',
@@ -162,7 +185,13 @@ function scenario(architecture: ArchitectureConfig, actions: Action[], agents: A
   return s;
 }
 
-const op = (tick: number, agent: string, name: string, args: { [k: string]: JsonValue }): Action => ({ tick, type: 'op', agent, op: name, args });
+const op = (tick: number, agent: string, name: string, args: { [k: string]: JsonValue }): Action => ({
+  tick,
+  type: 'op',
+  agent,
+  op: name,
+  args,
+});
 
 function stateOf(w: World): { [k: string]: JsonValue } {
   if (w.arch.kind === 'centralized') {
@@ -185,7 +214,14 @@ function stripAttribution(e: AuditEntry): AuditEntry {
   return { ...rest, agent: null, op: null, opName: '', inferred: false };
 }
 
-const rollbacks = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 299 }), key: fc.option(key, { nil: null }), version: fc.nat({ max: 40 }) }), { maxLength: 4 });
+const rollbacks = fc.array(
+  fc.record({
+    tick: fc.integer({ min: 1, max: 299 }),
+    key: fc.option(key, { nil: null }),
+    version: fc.nat({ max: 40 }),
+  }),
+  { maxLength: 4 },
+);
 
 describe('the audit trail of a run', () => {
   for (const arch of ['centralized', 'event-sourcing'] as const) {
@@ -194,9 +230,20 @@ describe('the audit trail of a run', () => {
         fc.property(fc.integer({ min: 1, max: 1_000_000 }), rollbacks, fc.constantFrom(0, 0.2), (seed, rbs, loss) => {
           const actions = rbs
             .sort((a, b) => a.tick - b.tick)
-            .map((r) => op(r.tick, 'ops', 'rollback', r.key === null ? { version: r.version } : { key: r.key, version: r.version }));
-          const config: ArchitectureConfig = arch === 'centralized' ? { kind: 'centralized', serviceTime: 1 } : defaultEventSourcingConfig();
-          const w = worldAt(scenario(config, actions, [random('w1', 9), random('w2', 11), idle('ops')], seed, loss), 400);
+            .map((r) =>
+              op(
+                r.tick,
+                'ops',
+                'rollback',
+                r.key === null ? { version: r.version } : { key: r.key, version: r.version },
+              ),
+            );
+          const config: ArchitectureConfig =
+            arch === 'centralized' ? { kind: 'centralized', serviceTime: 1 } : defaultEventSourcingConfig();
+          const w = worldAt(
+            scenario(config, actions, [random('w1', 9), random('w2', 11), idle('ops')], seed, loss),
+            400,
+          );
           const trail = auditTrail(w);
           expect(foldTrail(trail.entries)).toEqual(stateOf(w));
           const byId = new Map(w.history.map((r) => [r.id, r]));
@@ -208,12 +255,17 @@ describe('the audit trail of a run', () => {
             const r = byId.get(e.op)!;
             expect(r.agent).toBe(e.agent);
             // The store: the version the reply names; the log: the batch's last version (an update is several events).
-            if (!e.inferred && arch === 'centralized') expect((r.result as { version: number }).version).toBe(e.version);
-            if (arch === 'event-sourcing' && r.outcome === 'ok') expect((r.result as { version: number }).version).toBeGreaterThanOrEqual(e.version!);
+            if (!e.inferred && arch === 'centralized')
+              expect((r.result as { version: number }).version).toBe(e.version);
+            if (arch === 'event-sourcing' && r.outcome === 'ok')
+              expect((r.result as { version: number }).version).toBeGreaterThanOrEqual(e.version!);
           }
           // Rollbacks are writes to the checker: the store's promise still holds with them
           // (event sourcing reads from projections, which may be stale by design).
-          if (loss === 0 && arch === 'centralized') expect(checkHistory({ ops: w.history }, { sequentialMaxSteps: 0, witness: false }).linearizable).not.toBe(false);
+          if (loss === 0 && arch === 'centralized')
+            expect(checkHistory({ ops: w.history }, { sequentialMaxSteps: 0, witness: false }).linearizable).not.toBe(
+              false,
+            );
           // One key's trail, built alone, is the whole trail's entries for that key (the
           // attribution of a lost reply may be weaker alone: fewer writes to match on).
           const strip = stripAttribution;
@@ -226,7 +278,8 @@ describe('the audit trail of a run', () => {
             expect(tail.entries.map(strip)).toEqual(all.slice(-3).map(strip));
           }
           // Versions only grow along the trail.
-          for (let i = 1; i < trail.entries.length; i++) expect(trail.entries[i]!.version!).toBeGreaterThanOrEqual(trail.entries[i - 1]!.version!);
+          for (let i = 1; i < trail.entries.length; i++)
+            expect(trail.entries[i]!.version!).toBeGreaterThanOrEqual(trail.entries[i - 1]!.version!);
         }),
         { numRuns: 12 },
       );
@@ -235,7 +288,16 @@ describe('the audit trail of a run', () => {
 
   it('regression (fast-check, seed -1051984422): a whole-store rollback whose reply was lost is attributed by the whole trail, and a key alone may leave it unattributed, never misattributed', () => {
     const actions = [op(97, 'ops', 'rollback', { version: 1 })];
-    const w = worldAt(scenario({ kind: 'centralized', serviceTime: 1 }, actions, [random('w1', 9), random('w2', 11), idle('ops')], 209414, 0.2), 400);
+    const w = worldAt(
+      scenario(
+        { kind: 'centralized', serviceTime: 1 },
+        actions,
+        [random('w1', 9), random('w2', 11), idle('ops')],
+        209414,
+        0.2,
+      ),
+      400,
+    );
     const trail = auditTrail(w);
     const rollback = w.history.find((r) => r.op === 'rollback')!;
     // Its reply was lost: the store applied it, the agent saw it time out.
@@ -251,7 +313,10 @@ describe('the audit trail of a run', () => {
       // Alone, and its newest few alone: an entry is attributed as the whole trail does, or not at all.
       const tail = keyTrail(w, k, 3).entries;
       expect(tail.map(stripAttribution)).toEqual(all.slice(-3).map(stripAttribution));
-      for (const [part, whole] of [[alone, all], [tail, all.slice(-3)]] as const) {
+      for (const [part, whole] of [
+        [alone, all],
+        [tail, all.slice(-3)],
+      ] as const) {
         part.forEach((e, i) => {
           if (e.op === null) weaker += whole[i]!.op === null ? 0 : 1;
           else expect(e).toEqual(whole[i]);
@@ -263,14 +328,24 @@ describe('the audit trail of a run', () => {
 
   it('centralized: the trail of a world advanced in place (its scan cached) is the trail of a fresh copy', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 399 }), { minLength: 1, maxLength: 6 }), (seed, stops) => {
-        const s = scenario({ kind: 'centralized', serviceTime: 2 }, [], [random('w1', 5), random('w2', 6)], seed, 0.3);
-        const w = initWorld(s);
-        for (const t of [...stops].sort((a, b) => a - b)) {
-          advance(w, s, t);
-          for (const k of KEYS) expect(auditTrail(w, k)).toEqual(auditTrail(structuredClone(w), k));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 399 }), { minLength: 1, maxLength: 6 }),
+        (seed, stops) => {
+          const s = scenario(
+            { kind: 'centralized', serviceTime: 2 },
+            [],
+            [random('w1', 5), random('w2', 6)],
+            seed,
+            0.3,
+          );
+          const w = initWorld(s);
+          for (const t of [...stops].sort((a, b) => a - b)) {
+            advance(w, s, t);
+            for (const k of KEYS) expect(auditTrail(w, k)).toEqual(auditTrail(structuredClone(w), k));
+          }
+        },
+      ),
       { numRuns: 8 },
     );
   });
@@ -278,7 +353,12 @@ describe('the audit trail of a run', () => {
   it('centralized: a rollback is in the trail, and the history with it stays linearizable to the checker', () => {
     const s = scenario(
       { kind: 'centralized', serviceTime: 1 },
-      [op(1, 'w', 'set', { key: '__proto__', value: 1 }), op(10, 'w', 'set', { key: '__proto__', value: 2 }), op(20, 'ops', 'rollback', { key: '__proto__', version: 1 }), op(30, 'w', 'get', { key: '__proto__' })],
+      [
+        op(1, 'w', 'set', { key: '__proto__', value: 1 }),
+        op(10, 'w', 'set', { key: '__proto__', value: 2 }),
+        op(20, 'ops', 'rollback', { key: '__proto__', version: 1 }),
+        op(30, 'w', 'get', { key: '__proto__' }),
+      ],
       [idle('w'), idle('ops')],
     );
     const w = worldAt(s, 60);
@@ -310,11 +390,18 @@ describe('the audit trail of a run', () => {
   });
 
   it('event sourcing: rollback of the whole store by tick, through rollbackRequest', () => {
-    const base = [op(1, 'w', 'set', { key: 'x', value: 1 }), op(2, 'w', 'set', { key: 'y', value: 1 }), op(40, 'w', 'update', { updates: { x: 2, y: 2, z: 2 } })];
+    const base = [
+      op(1, 'w', 'set', { key: 'x', value: 1 }),
+      op(2, 'w', 'set', { key: 'y', value: 1 }),
+      op(40, 'w', 'update', { updates: { x: 2, y: 2, z: 2 } }),
+    ];
     const before = worldAt(scenario(defaultEventSourcingConfig(), base, [idle('w'), idle('ops')]), 80);
     const req = rollbackRequest(before, auditTrail(before), null, { tick: 20 });
     expect(req).toEqual({ op: 'rollback', args: { version: 2 } });
-    const w = worldAt(scenario(defaultEventSourcingConfig(), [...base, op(80, 'ops', req!.op, req!.args)], [idle('w'), idle('ops')]), 150);
+    const w = worldAt(
+      scenario(defaultEventSourcingConfig(), [...base, op(80, 'ops', req!.op, req!.args)], [idle('w'), idle('ops')]),
+      150,
+    );
     expect(stateOf(w)).toEqual({ x: 1, y: 1 });
     const log = w.servers[LOG]!.state as LogState;
     expect(log.events.slice(0, 5)).toEqual((before.servers[LOG]!.state as LogState).events);
@@ -326,9 +413,13 @@ describe('the audit trail of a run', () => {
     expect(checkHistory({ ops: w.history }).linearizable).toBe(true);
   });
 
-  it('partitioned: a rollback writes the trail\'s old values back, from the history', () => {
+  it("partitioned: a rollback writes the trail's old values back, from the history", () => {
     const config: ArchitectureConfig = { ...defaultPartitionedConfig(3), opTimeout: 20 };
-    const base = [op(1, 'w', 'set', { key: 'x', value: 1 }), op(20, 'w', 'update', { updates: { x: 2, constructor: 2 } }), op(40, 'w', 'delete', { key: 'x' })];
+    const base = [
+      op(1, 'w', 'set', { key: 'x', value: 1 }),
+      op(20, 'w', 'update', { updates: { x: 2, constructor: 2 } }),
+      op(40, 'w', 'delete', { key: 'x' }),
+    ];
     const before = worldAt(scenario(config, base, [idle('w'), idle('ops')]), 80);
     const trail = auditTrail(before);
     expect(trail.source).toBe('history');
@@ -341,32 +432,76 @@ describe('the audit trail of a run', () => {
     const one = rollbackRequest(before, trail, 'x', { entry: first });
     expect(one).toEqual({ op: 'rollback', args: { values: { x: 1 }, to: first.tick } });
     const all = rollbackRequest(before, trail, null, { tick: first.tick })!;
-    expect(all.args['values']).toEqual(obj([['constructor', null], ['x', 1]]));
-    const w = worldAt(scenario(config, [...base, op(80, 'ops', 'rollback', all.args), op(120, 'w', 'get', { key: 'x' }), op(125, 'w', 'get', { key: 'constructor' })], [idle('w'), idle('ops')]), 200);
+    expect(all.args['values']).toEqual(
+      obj([
+        ['constructor', null],
+        ['x', 1],
+      ]),
+    );
+    const w = worldAt(
+      scenario(
+        config,
+        [
+          ...base,
+          op(80, 'ops', 'rollback', all.args),
+          op(120, 'w', 'get', { key: 'x' }),
+          op(125, 'w', 'get', { key: 'constructor' }),
+        ],
+        [idle('w'), idle('ops')],
+      ),
+      200,
+    );
     const gets = w.history.filter((r) => r.op === 'get').map((r) => (r.result as { value: JsonValue }).value);
     expect(gets).toEqual([1, null]);
     const after = auditTrail(w);
     expect(foldTrail(after.entries)).toEqual({ x: 1 });
-    expect(keyAudit(after, 'x').at(-1)).toMatchObject({ opName: 'rollback', agent: 'ops', old: null, new: 1, rollbackTo: first.tick });
+    expect(keyAudit(after, 'x').at(-1)).toMatchObject({
+      opName: 'rollback',
+      agent: 'ops',
+      old: null,
+      new: 1,
+      rollbackTo: first.tick,
+    });
     expect(checkHistory({ ops: w.history }).linearizable).toBe(true);
   });
 
   it('gossip: a rollback is local writes at the replica, spread by gossip', () => {
-    const config: ArchitectureConfig = { kind: 'gossip', replicas: ['r1', 'r2'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' };
+    const config: ArchitectureConfig = {
+      kind: 'gossip',
+      replicas: ['r1', 'r2'],
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+    };
     const base = [op(1, 'w', 'set', { key: 'x', value: 1 }), op(20, 'w', 'set', { key: 'x', value: 2 })];
     const before = worldAt(scenario(config, base, [idle('w'), idle('ops')]), 60);
     const trail = auditTrail(before);
     const req = rollbackRequest(before, trail, 'x', { entry: keyAudit(trail, 'x')[0]! })!;
-    const w = worldAt(scenario(config, [...base, op(60, 'w', 'rollback', req.args), op(150, 'ops', 'get', { key: 'x' })], [idle('w'), idle('ops')]), 200);
+    const w = worldAt(
+      scenario(
+        config,
+        [...base, op(60, 'w', 'rollback', req.args), op(150, 'ops', 'get', { key: 'x' })],
+        [idle('w'), idle('ops')],
+      ),
+      200,
+    );
     expect(w.history.at(-1)!.result).toMatchObject({ value: 1 });
     expect(foldTrail(auditTrail(w).entries)).toEqual({ x: 1 });
   });
 
   it('partitioned and gossip refuse rollback values that are not an object of keys', () => {
     const config: ArchitectureConfig = { ...defaultPartitionedConfig(2), opTimeout: 20 };
-    const w = worldAt(scenario(config, [op(1, 'w', 'rollback', { values: [] }), op(20, 'w', 'rollback', { values: {} })], [idle('w')]), 60);
+    const w = worldAt(
+      scenario(config, [op(1, 'w', 'rollback', { values: [] }), op(20, 'w', 'rollback', { values: {} })], [idle('w')]),
+      60,
+    );
     // Refused before anything is sent: kept in the log as action errors, with the reason.
     expect(w.history).toEqual([]);
-    expect(w.actionErrors.map((e) => e.reason)).toEqual([expect.stringMatching(/values must be an object/), expect.stringMatching(/at least one key/)]);
+    expect(w.actionErrors.map((e) => e.reason)).toEqual([
+      expect.stringMatching(/values must be an object/),
+      expect.stringMatching(/at least one key/),
+    ]);
   });
 });

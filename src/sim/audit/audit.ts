@@ -7,7 +7,13 @@ import type { OpRecord } from '../history/types';
 import { rollbackWrites, snapshotState } from '../history/writes';
 import type { CentralState } from '../architectures/centralized/store';
 import type { LogState } from '../architectures/event-sourcing/log';
-import { applyEvent, upcast, versionAtTick, type KvState, type StoredEvent } from '../architectures/event-sourcing/events';
+import {
+  applyEvent,
+  upcast,
+  versionAtTick,
+  type KvState,
+  type StoredEvent,
+} from '../architectures/event-sourcing/events';
 
 /**
  * The audit trail: every change of every key, across architectures: who (agent and
@@ -372,7 +378,13 @@ function historyTrail(w: World, kind: 'partitioned' | 'gossip', only?: string): 
     if (writes === null || (only !== undefined && !Object.hasOwn(writes, only))) continue;
     const certain = r.outcome === 'ok';
     const v = certain && isObject(r.result) ? r.result['version'] : undefined;
-    rows.push({ r, writes, certain, version: kind === 'partitioned' && typeof v === 'number' ? v : null, tick: r.completedAt ?? r.invokedAt });
+    rows.push({
+      r,
+      writes,
+      certain,
+      version: kind === 'partitioned' && typeof v === 'number' ? v : null,
+      tick: r.completedAt ?? r.invokedAt,
+    });
   }
   // Acknowledged partitioned writes in the coordinator's version order (the shards keep the
   // highest); gossip's in completion order. Uncertain writes are merged in where they were
@@ -430,9 +442,13 @@ export function rollbackRequest(
   key: string | null,
   target: { entry: AuditEntry } | { tick: number },
 ): { op: 'rollback'; args: { [k: string]: JsonValue } } | null {
-  const withKey = (args: { [k: string]: JsonValue }): { [k: string]: JsonValue } => (key === null ? args : { key, ...args });
+  const withKey = (args: { [k: string]: JsonValue }): { [k: string]: JsonValue } =>
+    key === null ? args : { key, ...args };
   if (w.arch.kind === 'centralized' || w.arch.kind === 'event-sourcing') {
-    if ('entry' in target) return target.entry.version === null ? null : { op: 'rollback', args: withKey({ version: target.entry.version }) };
+    if ('entry' in target)
+      return target.entry.version === null
+        ? null
+        : { op: 'rollback', args: withKey({ version: target.entry.version }) };
     return { op: 'rollback', args: withKey({ version: versionAtTickOf(w, trail, target.tick) }) };
   }
   const values: { [k: string]: JsonValue } = {};

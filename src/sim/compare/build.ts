@@ -17,13 +17,24 @@ export function placementOf(c: Comparison, panel: ComparePanel): { server: strin
   const groups = c.groups.map((g) => g.id);
   return servers.map((server) => {
     const chosen = panel.placement ? dictGet(panel.placement, server) : undefined;
-    return { server, group: chosen !== undefined && groups.includes(chosen) ? chosen : defaultGroupOf(panel.architecture, server, servers, groups) };
+    return {
+      server,
+      group:
+        chosen !== undefined && groups.includes(chosen)
+          ? chosen
+          : defaultGroupOf(panel.architecture, server, servers, groups),
+    };
   });
 }
 
 /** Every node of a group in this panel: its agents and the servers placed in it. */
 export function nodesOf(c: Comparison, panel: ComparePanel, group: string): string[] {
-  return [...(c.groups.find((g) => g.id === group)?.agents ?? []), ...placementOf(c, panel).filter((p) => p.group === group).map((p) => p.server)];
+  return [
+    ...(c.groups.find((g) => g.id === group)?.agents ?? []),
+    ...placementOf(c, panel)
+      .filter((p) => p.group === group)
+      .map((p) => p.server),
+  ];
 }
 
 /** Gossip: each agent attaches to a replica of its own group (round-robin), if it has one. */
@@ -34,14 +45,24 @@ function attachments(c: Comparison, panel: ComparePanel): { [agent: string]: str
   for (const g of c.groups) {
     const replicas = places.filter((p) => p.group === g.id).map((p) => p.server);
     if (replicas.length === 0) continue;
-    g.agents.forEach((a, i) => Object.defineProperty(out, a, { value: replicas[i % replicas.length]!, enumerable: true, writable: true, configurable: true }));
+    g.agents.forEach((a, i) =>
+      Object.defineProperty(out, a, {
+        value: replicas[i % replicas.length]!,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      }),
+    );
   }
   return out;
 }
 
 export function buildScenario(c: Comparison, panel: ComparePanel): Scenario {
   const attach = attachments(c, panel);
-  const architecture = attach && panel.architecture.kind === 'gossip' ? { ...panel.architecture, attach: { ...(panel.architecture.attach ?? {}), ...attach } } : panel.architecture;
+  const architecture =
+    attach && panel.architecture.kind === 'gossip'
+      ? { ...panel.architecture, attach: { ...(panel.architecture.attach ?? {}), ...attach } }
+      : panel.architecture;
   const actions: Action[] = [];
   // Cuts accumulate until a heal: each is one `partition` of the two groups' nodes.
   for (const f of c.faults) {
@@ -54,10 +75,12 @@ export function buildScenario(c: Comparison, panel: ComparePanel): Scenario {
         break;
       case 'crash':
       case 'recover':
-        for (const p of placementOf(c, panel)) if (p.group === f.group) actions.push({ tick: f.tick, type: f.type, node: p.server });
+        for (const p of placementOf(c, panel))
+          if (p.group === f.group) actions.push({ tick: f.tick, type: f.type, node: p.server });
         break;
       case 'quiesce':
-        for (const a of c.agents) actions.push({ tick: f.tick, type: 'set-workload', agent: a.id, workload: { kind: 'idle' } });
+        for (const a of c.agents)
+          actions.push({ tick: f.tick, type: 'set-workload', agent: a.id, workload: { kind: 'idle' } });
         break;
     }
   }
@@ -96,7 +119,8 @@ export interface Window {
 export function windowsOf(c: Comparison): Window[] {
   const start = c.faults.find((f) => f.type === 'cut' || f.type === 'crash')?.tick;
   if (start === undefined) return [{ name: 'before', from: 0, to: c.duration + 1 }];
-  const end = c.faults.find((f) => (f.type === 'heal' || f.type === 'recover') && f.tick >= start)?.tick ?? c.duration + 1;
+  const end =
+    c.faults.find((f) => (f.type === 'heal' || f.type === 'recover') && f.tick >= start)?.tick ?? c.duration + 1;
   return [
     { name: 'before', from: 0, to: start },
     { name: 'during', from: start, to: end },

@@ -32,7 +32,14 @@ const asRun = (id: string) => {
 
 describe('the built-in comparison', () => {
   it('has the six panels, a cut at 200 and a heal at 500', () => {
-    expect(c.panels.map((p) => p.architecture.kind)).toEqual(['centralized', 'event-sourcing', 'partitioned', 'partitioned', 'gossip', 'gossip']);
+    expect(c.panels.map((p) => p.architecture.kind)).toEqual([
+      'centralized',
+      'event-sourcing',
+      'partitioned',
+      'partitioned',
+      'gossip',
+      'gossip',
+    ]);
     expect(during('centralized')).toMatchObject({ from: 200, to: 500 });
   });
 
@@ -103,7 +110,8 @@ describe('the built-in comparison', () => {
   it('the models table never contradicts itself: causal only with every session guarantee, sequential only if causal', () => {
     const guarantees = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
     for (const b of boards.values()) {
-      if (b.models.causal === true) for (const g of guarantees) expect(b.models[g], `${b.panel}: causal but not ${g}`).toBe(true);
+      if (b.models.causal === true)
+        for (const g of guarantees) expect(b.models[g], `${b.panel}: causal but not ${g}`).toBe(true);
       if (b.models.sequential === true) expect(b.models.causal, b.panel).toBe(true);
       if (b.models.linearizable === true) expect(b.models.sequential, b.panel).toBe(true);
     }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deflateSync } from 'fflate';
-import { checkResults, comparisonLink, decodeComparison, encodeComparison, isComparisonFragment, resultsOf, type PanelHashes } from './codec';
+import {
+  checkResults,
+  comparisonLink,
+  decodeComparison,
+  encodeComparison,
+  isComparisonFragment,
+  resultsOf,
+  type PanelHashes,
+} from './codec';
 import { CODEC, MAX_LINK_CHARS, toBase64Url } from '../scenario/codec';
 import { ENGINE_VERSION } from '../version';
 import golden from './golden-links.v1.json';
@@ -55,9 +63,10 @@ describe('comparison links', () => {
   const hex = (i: number): string => i.toString(16).padStart(2, '0').repeat(32);
   const full = (): PanelHashes => Object.fromEntries(c0.panels.map((p, i) => [p.id, hex(i + 1)]));
   /** A link whose envelope is exactly `env`, as a hostile or older maker could write it. */
-  const raw = (env: unknown): string => `#c=${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(JSON.stringify(env))))}`;
+  const raw = (env: unknown): string =>
+    `#c=${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(JSON.stringify(env))))}`;
 
-  it('round-trips each panel\'s end hash; a link without them has nothing to check', () => {
+  it("round-trips each panel's end hash; a link without them has nothing to check", () => {
     const d = decodeComparison(comparisonLink(c0, 'https://example.org/', full()));
     expect(d.ok && { ...d.results }).toEqual(full());
     expect(d.ok && d.resultsNote).toBeNull();
@@ -84,7 +93,7 @@ describe('comparison links', () => {
     expect(after).toBeLessThan(MAX_LINK_CHARS);
   });
 
-  it('checks a run against the link panel by panel, in the comparison\'s order', () => {
+  it("checks a run against the link panel by panel, in the comparison's order", () => {
     const recorded = full();
     const replayed = c0.panels.map((p, i) => ({ panel: p.id, hash: p.id === 'quorum' ? hex(0xee) : hex(i + 1) }));
     const r = checkResults(c0, recorded, replayed.slice(0, 5));
@@ -100,14 +109,25 @@ describe('comparison links', () => {
       ['abc', null, /ignored: they are not a list/],
       [{ centralized: 'ABC' }, null, /"centralized" is not a world hash/],
       [{ centralized: hex(0xab).toUpperCase() }, null, /not a world hash/],
-      [{ centralized: hex(1), ghost: hex(2) }, { centralized: hex(1) }, /Some results in this link were ignored: "ghost" is not a panel/],
+      [
+        { centralized: hex(1), ghost: hex(2) },
+        { centralized: hex(1) },
+        /Some results in this link were ignored: "ghost" is not a panel/,
+      ],
       [{ __proto__: hex(1), constructor: hex(2) }, null, /"__proto__", "constructor" are not panels/],
-      [Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`p${i}`, hex(i)])), null, /there are 9 of them, more than a comparison has panels/],
+      [
+        Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`p${i}`, hex(i)])),
+        null,
+        /there are 9 of them, more than a comparison has panels/,
+      ],
       [{ ['x'.repeat(5000)]: 1 }, null, /"x{40}…" is not a panel/],
     ];
     for (const [results, want, note] of cases) {
       // JSON.stringify keeps an own "__proto__" key that an object literal would not.
-      const text = JSON.stringify({ ...env, results }).replace('"results":{"constructor"', '"results":{"__proto__":"' + hex(1) + '","constructor"');
+      const text = JSON.stringify({ ...env, results }).replace(
+        '"results":{"constructor"',
+        '"results":{"__proto__":"' + hex(1) + '","constructor"',
+      );
       const d = decodeComparison(`#c=${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(text)))}`);
       expect(d.ok, JSON.stringify(results).slice(0, 60)).toBe(true);
       if (!d.ok) continue;
@@ -120,10 +140,16 @@ describe('comparison links', () => {
 
   it('any JSON at all in `results` decodes without throwing; only well-formed hashes of real panels survive (property)', () => {
     const ids = c0.panels.map((p) => p.id);
-    const hashArb = fc.oneof(fc.constant(hex(7)), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 60, maxLength: 68 }));
+    const hashArb = fc.oneof(
+      fc.constant(hex(7)),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 60, maxLength: 68 }),
+    );
     const results = fc.oneof(
       fc.jsonValue(),
-      fc.dictionary(fc.oneof(fc.constantFrom(...ids, '__proto__', 'constructor', 'toString'), fc.string()), fc.oneof(hashArb, fc.jsonValue())),
+      fc.dictionary(
+        fc.oneof(fc.constantFrom(...ids, '__proto__', 'constructor', 'toString'), fc.string()),
+        fc.oneof(hashArb, fc.jsonValue()),
+      ),
     );
     fc.assert(
       fc.property(results, (r) => {

@@ -1,5 +1,12 @@
 import { deflateSync } from 'fflate';
-import { CODEC, MAX_INFLATED_BYTES, MAX_LINK_CHARS, fromBase64Url, inflateCapped, toBase64Url } from '../scenario/codec';
+import {
+  CODEC,
+  MAX_INFLATED_BYTES,
+  MAX_LINK_CHARS,
+  fromBase64Url,
+  inflateCapped,
+  toBase64Url,
+} from '../scenario/codec';
 import { ENGINE_VERSION } from '../version';
 import { COMPARE_FRAGMENT, MAX_PANELS } from './limits';
 import { dictGet, dictSet, type Dict } from '../core/dict';
@@ -65,7 +72,12 @@ function ownResults(c: Comparison, results: PanelHashes): PanelHashes | null {
 /** `results`: each panel's end hash (resultsOf), or none for a link that carries only the comparison. */
 export function encodeComparison(c: Comparison, results?: PanelHashes | null): string {
   const own = results ? ownResults(c, results) : null;
-  const e: CompareEnvelope = { v: COMPARE_ENVELOPE_VERSION, engine: ENGINE_VERSION, comparison: c, ...(own ? { results: own } : {}) };
+  const e: CompareEnvelope = {
+    v: COMPARE_ENVELOPE_VERSION,
+    engine: ENGINE_VERSION,
+    comparison: c,
+    ...(own ? { results: own } : {}),
+  };
   return `${COMPARE_PREFIX}${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(JSON.stringify(e)), { level: 9 }))}`;
 }
 
@@ -90,7 +102,8 @@ export function resultsOf(c: Comparison, panels: readonly { panel: string; hash:
 /** A name from a hostile link, short and quoted, for a message. */
 const quoted = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k);
 
-const listed = (names: string[]): string => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
+const listed = (names: string[]): string =>
+  names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 
 /**
  * The link's `results`, checked like the rest of it: a JSON object of at most MAX_PANELS
@@ -100,10 +113,15 @@ const listed = (names: string[]): string => (names.length <= 3 ? names.join(', '
 export function readResults(raw: unknown, c: Comparison): { results: PanelHashes | null; note: string | null } {
   if (raw === undefined) return { results: null, note: null };
   const ignored = 'The results in this link were ignored';
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { results: null, note: `${ignored}: they are not a list of panels and their world hashes.` };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { results: null, note: `${ignored}: they are not a list of panels and their world hashes.` };
   const entries = raw as Dict<unknown>;
   const keys = Object.keys(entries);
-  if (keys.length > MAX_PANELS) return { results: null, note: `${ignored}: there are ${keys.length} of them, more than a comparison has panels (${MAX_PANELS}).` };
+  if (keys.length > MAX_PANELS)
+    return {
+      results: null,
+      note: `${ignored}: there are ${keys.length} of them, more than a comparison has panels (${MAX_PANELS}).`,
+    };
   const ids = new Set(c.panels.map((p) => p.id));
   const valid: PanelHashes = {};
   const strangers: string[] = [];
@@ -117,9 +135,12 @@ export function readResults(raw: unknown, c: Comparison): { results: PanelHashes
   const results = ownResults(c, valid);
   const why = [
     ...(malformed.length ? [`the result for ${listed(malformed)} is not a world hash (64 lowercase hex digits)`] : []),
-    ...(strangers.length ? [`${listed(strangers)} ${strangers.length === 1 ? 'is not a panel' : 'are not panels'} of this comparison`] : []),
+    ...(strangers.length
+      ? [`${listed(strangers)} ${strangers.length === 1 ? 'is not a panel' : 'are not panels'} of this comparison`]
+      : []),
   ];
-  const note = why.length === 0 ? null : `${results ? 'Some results in this link were ignored' : ignored}: ${why.join('; ')}.`;
+  const note =
+    why.length === 0 ? null : `${results ? 'Some results in this link were ignored' : ignored}: ${why.join('; ')}.`;
   return { results, note };
 }
 
@@ -138,7 +159,11 @@ export interface ResultsCheck {
   unchecked: string[];
 }
 
-export function checkResults(c: Comparison, recorded: PanelHashes, replayed: readonly { panel: string; hash: string }[]): ResultsCheck {
+export function checkResults(
+  c: Comparison,
+  recorded: PanelHashes,
+  replayed: readonly { panel: string; hash: string }[],
+): ResultsCheck {
   const here: PanelHashes = {};
   for (const r of replayed) dictSet(here, r.panel, r.hash);
   const out: ResultsCheck = { same: [], differ: [], unchecked: [] };
@@ -186,5 +211,12 @@ export function decodeComparison(input: string): CompareDecoded {
   const engine = typeof env.engine === 'string' ? env.engine.slice(0, 40) : 'unknown';
   // Read as an own property only: a parsed `{"__proto__": …}` is data, never the prototype.
   const { results, note } = readResults(Object.hasOwn(env, 'results') ? env.results : undefined, parsed.comparison);
-  return { ok: true, comparison: parsed.comparison, engine, sameEngine: engine === ENGINE_VERSION, results, resultsNote: note };
+  return {
+    ok: true,
+    comparison: parsed.comparison,
+    engine,
+    sameEngine: engine === ENGINE_VERSION,
+    results,
+    resultsNote: note,
+  };
 }

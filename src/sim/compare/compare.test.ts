@@ -24,17 +24,24 @@ describe('the comparison format', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 800 }), { maxLength: 30 }), (ticks) => {
         const base = builtinComparison();
-        const ops = [...ticks].sort((a, b) => a - b).map((tick, i) => ({ tick, agent: 'agent1', op: 'get', args: { key: `k${i}` } }));
+        const ops = [...ticks]
+          .sort((a, b) => a - b)
+          .map((tick, i) => ({ tick, agent: 'agent1', op: 'get', args: { key: `k${i}` } }));
         const c: Comparison = { ...base, ops };
         for (const p of c.panels) {
           const plain = buildScenario(base, p).actions;
           const acts = buildScenario(c, p).actions;
           expect(acts.length).toBe(plain.length + ops.length);
           expect(acts.filter((a) => a.type !== 'op')).toEqual(plain);
-          expect(acts.filter((a) => a.type === 'op').map((a) => (a.type === 'op' ? a.args['key'] : null))).toEqual(ops.map((o) => o.args.key));
+          expect(acts.filter((a) => a.type === 'op').map((a) => (a.type === 'op' ? a.args['key'] : null))).toEqual(
+            ops.map((o) => o.args.key),
+          );
           acts.forEach((a, i) => {
             const prev = acts[i - 1];
-            if (prev) expect(prev.tick < a.tick || (prev.tick === a.tick && (prev.type !== 'op' || a.type === 'op'))).toBe(true);
+            if (prev)
+              expect(prev.tick < a.tick || (prev.tick === a.tick && (prev.type !== 'op' || a.type === 'op'))).toBe(
+                true,
+              );
           });
           expect(parseScenario(buildScenario(c, p)).ok).toBe(true);
         }
@@ -52,7 +59,9 @@ describe('the comparison format', () => {
       expect(r.ok).toBe(false);
       return r.ok ? '' : r.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
     };
-    expect(bad((c) => c.faults.push({ tick: 300, type: 'cut', a: 'west', b: 'north' }))).toMatch(/no group is called "north"/);
+    expect(bad((c) => c.faults.push({ tick: 300, type: 'cut', a: 'west', b: 'north' }))).toMatch(
+      /no group is called "north"/,
+    );
     expect(bad((c) => c.faults.unshift({ tick: 700, type: 'heal' }))).toMatch(/tick order/);
     expect(bad((c) => c.groups[0]!.agents.push('agent9'))).toMatch(/no agent is called "agent9"/);
     expect(bad((c) => c.groups[1]!.agents.push('agent1'))).toMatch(/in two groups/);
@@ -67,7 +76,17 @@ describe('the comparison format', () => {
       expect(r.ok).toBe(false);
     }
     const withProtoKey = JSON.parse('{"placement":{"__proto__":"west"}}') as { placement: unknown };
-    const c = { ...builtinComparison(), panels: [{ id: 'p', label: 'x', architecture: { kind: 'centralized', serviceTime: 1 }, placement: withProtoKey.placement }] };
+    const c = {
+      ...builtinComparison(),
+      panels: [
+        {
+          id: 'p',
+          label: 'x',
+          architecture: { kind: 'centralized', serviceTime: 1 },
+          placement: withProtoKey.placement,
+        },
+      ],
+    };
     expect(parseComparison(c).ok).toBe(false);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -76,7 +95,15 @@ describe('the comparison format', () => {
     const base = builtinComparison();
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (sides) => {
-        const c: Comparison = { ...base, panels: base.panels.map((p, i) => ({ ...p, placement: Object.fromEntries(placementOf(base, p).map((x, j) => [x.server, sides[(i + j) % 8] ? 'west' : 'east'])) })) };
+        const c: Comparison = {
+          ...base,
+          panels: base.panels.map((p, i) => ({
+            ...p,
+            placement: Object.fromEntries(
+              placementOf(base, p).map((x, j) => [x.server, sides[(i + j) % 8] ? 'west' : 'east']),
+            ),
+          })),
+        };
         for (const p of c.panels) {
           const s = buildScenario(c, p);
           expect(semanticErrors(s)).toEqual([]);
@@ -86,10 +113,11 @@ describe('the comparison format', () => {
           expect(all.size).toBe(c.agents.length + placementOf(c, p).length);
           // Gossip agents talk to a replica of their own group.
           if (s.architecture.kind === 'gossip' && s.architecture.attach) {
-            for (const g of c.groups) for (const a of g.agents) {
-              const r = s.architecture.attach[a];
-              if (r !== undefined) expect(placementOf(c, p).find((x) => x.server === r)?.group).toBe(g.id);
-            }
+            for (const g of c.groups)
+              for (const a of g.agents) {
+                const r = s.architecture.attach[a];
+                if (r !== undefined) expect(placementOf(c, p).find((x) => x.server === r)?.group).toBe(g.id);
+              }
           }
         }
       }),
@@ -112,7 +140,8 @@ describe('the comparison format', () => {
 
 describe('measures', () => {
   it('no key diverges before anything happened', () => {
-    for (const p of builtinComparison().panels) expect(divergentKeys(initWorld(buildScenario(builtinComparison(), p)))).toEqual([]);
+    for (const p of builtinComparison().panels)
+      expect(divergentKeys(initWorld(buildScenario(builtinComparison(), p)))).toEqual([]);
   });
 
   it('percentiles by nearest rank', () => {
@@ -136,25 +165,47 @@ describe('measures', () => {
     const verdict = fc.constantFrom<true | false | 'unknown'>(true, false, 'unknown');
     const guarantees = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
     fc.assert(
-      fc.property(verdict, verdict, verdict, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (linearizable, sequential, causal, holds) => {
-        const base: Models = { linearizable, sequential, causal, 'read-your-writes': holds[0]!, 'monotonic-reads': holds[1]!, 'monotonic-writes': holds[2]!, 'writes-follow-reads': holds[3]! };
-        const { models: m, implied } = implications(base);
-        // Never "causal" beside a failed guarantee, never "sequential" beside "not causal" unless a search said so.
-        if (guarantees.some((g) => !base[g])) expect(m.causal).toBe(false);
-        if (m.causal === false && sequential === 'unknown') expect(m.sequential).toBe(false);
-        if (linearizable === true && sequential === 'unknown' && m.causal !== false) expect(m.sequential).toBe(true);
-        // Only an undecided verdict is filled in, except causal, which the versions can refute.
-        expect(m.linearizable).toBe(linearizable);
-        if (sequential !== 'unknown') expect(m.sequential).toBe(sequential);
-        if (causal === false) expect(m.causal).toBe(false);
-        for (const g of guarantees) expect(m[g]).toBe(base[g]);
-        // Each change says why.
-        expect(implied.causal !== undefined).toBe(m.causal !== causal);
-        expect(implied.sequential !== undefined).toBe(m.sequential !== sequential);
-      }),
+      fc.property(
+        verdict,
+        verdict,
+        verdict,
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        (linearizable, sequential, causal, holds) => {
+          const base: Models = {
+            linearizable,
+            sequential,
+            causal,
+            'read-your-writes': holds[0]!,
+            'monotonic-reads': holds[1]!,
+            'monotonic-writes': holds[2]!,
+            'writes-follow-reads': holds[3]!,
+          };
+          const { models: m, implied } = implications(base);
+          // Never "causal" beside a failed guarantee, never "sequential" beside "not causal" unless a search said so.
+          if (guarantees.some((g) => !base[g])) expect(m.causal).toBe(false);
+          if (m.causal === false && sequential === 'unknown') expect(m.sequential).toBe(false);
+          if (linearizable === true && sequential === 'unknown' && m.causal !== false) expect(m.sequential).toBe(true);
+          // Only an undecided verdict is filled in, except causal, which the versions can refute.
+          expect(m.linearizable).toBe(linearizable);
+          if (sequential !== 'unknown') expect(m.sequential).toBe(sequential);
+          if (causal === false) expect(m.causal).toBe(false);
+          for (const g of guarantees) expect(m[g]).toBe(base[g]);
+          // Each change says why.
+          expect(implied.causal !== undefined).toBe(m.causal !== causal);
+          expect(implied.sequential !== undefined).toBe(m.sequential !== sequential);
+        },
+      ),
     );
-    expect(implications({ linearizable: false, sequential: 'unknown', causal: true, 'read-your-writes': false, 'monotonic-reads': true, 'monotonic-writes': true, 'writes-follow-reads': true }).implied.causal).toBe(
-      'read your writes fails, and causal consistency implies every session guarantee',
-    );
+    expect(
+      implications({
+        linearizable: false,
+        sequential: 'unknown',
+        causal: true,
+        'read-your-writes': false,
+        'monotonic-reads': true,
+        'monotonic-writes': true,
+        'writes-follow-reads': true,
+      }).implied.causal,
+    ).toBe('read your writes fails, and causal consistency implies every session guarantee');
   });
 });

@@ -16,8 +16,14 @@ export type { Comparison, ComparePanel, CompareGroup, FaultStep } from './schema
 
 // ---------------------------------------------------------------------- built-ins
 
-const work = (keys: string[], interval: number): Workload => ({ kind: 'random', keys, interval, mix: { get: 5, set: 4, delete: 1, update: 1 } });
-const agentsOf = (ids: string[]): AgentSpec[] => ids.map((id) => ({ id, workload: work(['x', 'y', 'z'], 10), timeout: 30, retryEvery: 0 }));
+const work = (keys: string[], interval: number): Workload => ({
+  kind: 'random',
+  keys,
+  interval,
+  mix: { get: 5, set: 4, delete: 1, update: 1 },
+});
+const agentsOf = (ids: string[]): AgentSpec[] =>
+  ids.map((id) => ({ id, workload: work(['x', 'y', 'z'], 10), timeout: 30, retryEvery: 0 }));
 
 const WEST = ['agent1', 'agent2', 'agent3'];
 const EAST = ['agent4', 'agent5', 'agent6'];
@@ -25,7 +31,12 @@ const EAST = ['agent4', 'agent5', 'agent6'];
 /** The six panels of the built-in comparison, with their placements spelled out. */
 export function builtinPanels(): ComparePanel[] {
   return [
-    { id: 'centralized', label: 'Centralized store', architecture: { kind: 'centralized', serviceTime: 1 }, placement: { store: 'west' } },
+    {
+      id: 'centralized',
+      label: 'Centralized store',
+      architecture: { kind: 'centralized', serviceTime: 1 },
+      placement: { store: 'west' },
+    },
     {
       id: 'event-sourcing',
       label: 'Event sourcing',
@@ -42,19 +53,42 @@ export function builtinPanels(): ComparePanel[] {
     {
       id: 'quorum',
       label: 'Partitioned, N=3 R=W=2, read write-back',
-      architecture: { ...defaultPartitionedConfig(3), opTimeout: 20, replication: 3, readQuorum: 2, writeQuorum: 2, readWriteBack: true },
+      architecture: {
+        ...defaultPartitionedConfig(3),
+        opTimeout: 20,
+        replication: 3,
+        readQuorum: 2,
+        writeQuorum: 2,
+        readWriteBack: true,
+      },
       placement: { coordinator: 'west', shard0: 'west', shard1: 'west', shard2: 'east' },
     },
     {
       id: 'gossip-lww',
       label: 'Gossip, LWW map',
-      architecture: { kind: 'gossip', replicas: ['r1', 'r2', 'r3', 'r4'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+      architecture: {
+        kind: 'gossip',
+        replicas: ['r1', 'r2', 'r3', 'r4'],
+        mode: 'lww',
+        exchange: 'push-pull',
+        fanout: 1,
+        period: 4,
+        round: 'synchronous',
+      },
       placement: { r1: 'west', r2: 'west', r3: 'east', r4: 'east' },
     },
     {
       id: 'gossip-reference',
       label: "Gossip, the reference's counters",
-      architecture: { kind: 'gossip', replicas: ['r1', 'r2', 'r3', 'r4'], mode: 'reference', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+      architecture: {
+        kind: 'gossip',
+        replicas: ['r1', 'r2', 'r3', 'r4'],
+        mode: 'reference',
+        exchange: 'push-pull',
+        fanout: 1,
+        period: 4,
+        round: 'synchronous',
+      },
       placement: { r1: 'west', r2: 'west', r3: 'east', r4: 'east' },
     },
   ];
@@ -111,7 +145,12 @@ export const builtinComparisons: { id: string; label: string; make: () => Compar
  * group; projections and replicas spread over the groups; shards mostly in the first group
  * with one in each other group (so a cut strands some keys, not all).
  */
-export function defaultGroupOf(arch: ArchitectureConfig, server: string, servers: readonly string[], groups: readonly string[]): string {
+export function defaultGroupOf(
+  arch: ArchitectureConfig,
+  server: string,
+  servers: readonly string[],
+  groups: readonly string[],
+): string {
   const first = groups[0] ?? '';
   const n = groups.length;
   const i = servers.indexOf(server);

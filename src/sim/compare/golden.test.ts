@@ -26,25 +26,36 @@ const REGENERATE = `If the engine changed on purpose (ENGINE_VERSION bumped), re
 
 describe('golden comparison links (format 1)', () => {
   it('were made by this engine version', () => {
-    expect(ENGINE_VERSION, `The golden comparison links were made by engine ${golden.engine}. ${REGENERATE}`).toBe(golden.engine);
+    expect(ENGINE_VERSION, `The golden comparison links were made by engine ${golden.engine}. ${REGENERATE}`).toBe(
+      golden.engine,
+    );
   });
 
   it('cover every built-in comparison', () => {
-    expect(golden.links.map((l) => l.id), `A built-in comparison has no golden link. ${REGENERATE}`).toEqual(builtinComparisons.map((b) => b.id));
+    expect(
+      golden.links.map((l) => l.id),
+      `A built-in comparison has no golden link. ${REGENERATE}`,
+    ).toEqual(builtinComparisons.map((b) => b.id));
   });
 
-  it.each(golden.links.map((l) => [l.id, l] as const))('%s decodes to its results and every panel ends in that world', (_id, g) => {
-    const d = decodeComparison(g.link);
-    expect(d.ok, d.ok ? '' : d.message).toBe(true);
-    if (!d.ok) return;
-    expect(d.engine).toBe(golden.engine);
-    expect(d.resultsNote).toBeNull();
-    expect({ ...d.results }).toEqual(g.results);
-    expect(Object.keys(g.results)).toEqual(d.comparison.panels.map((p) => p.id));
-    for (const p of d.comparison.panels) {
-      expect(runPanel(d.comparison, p).hash, `${g.id}, panel ${p.id}: the world at the end differs from the golden link's. ${REGENERATE}`).toBe(g.results[p.id]);
-    }
-  });
+  it.each(golden.links.map((l) => [l.id, l] as const))(
+    '%s decodes to its results and every panel ends in that world',
+    (_id, g) => {
+      const d = decodeComparison(g.link);
+      expect(d.ok, d.ok ? '' : d.message).toBe(true);
+      if (!d.ok) return;
+      expect(d.engine).toBe(golden.engine);
+      expect(d.resultsNote).toBeNull();
+      expect({ ...d.results }).toEqual(g.results);
+      expect(Object.keys(g.results)).toEqual(d.comparison.panels.map((p) => p.id));
+      for (const p of d.comparison.panels) {
+        expect(
+          runPanel(d.comparison, p).hash,
+          `${g.id}, panel ${p.id}: the world at the end differs from the golden link's. ${REGENERATE}`,
+        ).toBe(g.results[p.id]);
+      }
+    },
+  );
 
   it("a panel's hash is the one a scenario link of that panel at its end records", () => {
     const g = golden.links[0]!;

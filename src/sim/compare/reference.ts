@@ -18,7 +18,13 @@ export interface ReferenceRow {
 
 export const REFERENCE_TABLE: Record<ArchitectureConfig['kind'], ReferenceRow> = {
   centralized: { pattern: 'Centralized', consistency: 'Strong', availability: 3, scalability: 2, complexity: 1 },
-  'event-sourcing': { pattern: 'Event Sourcing', consistency: 'Eventual', availability: 4, scalability: 3, complexity: 4 },
+  'event-sourcing': {
+    pattern: 'Event Sourcing',
+    consistency: 'Eventual',
+    availability: 4,
+    scalability: 3,
+    complexity: 4,
+  },
   partitioned: { pattern: 'Partitioned', consistency: 'Configurable', availability: 4, scalability: 4, complexity: 3 },
   gossip: { pattern: 'Gossip/CRDT', consistency: 'Eventual', availability: 5, scalability: 5, complexity: 5 },
 };
@@ -70,16 +76,40 @@ function consistency(b: Scoreboard, row: ReferenceRow): Cell {
   const stale = b.anomalies['stale-read'];
   const conv = b.convergence;
   const converged = conv.divergentAtEnd.length === 0 && conv.ticksAfterHeal !== null;
-  const measured = lin === true ? 'linearizable' : lin === 'unknown' ? 'undecided' : b.models.causal === true ? 'causal, not linearizable' : 'not linearizable';
-  const cell = (verdict: Cell['verdict'], reason: string): Cell => ({ column: 'consistency', claim: row.consistency, measured, verdict, reason });
+  const measured =
+    lin === true
+      ? 'linearizable'
+      : lin === 'unknown'
+        ? 'undecided'
+        : b.models.causal === true
+          ? 'causal, not linearizable'
+          : 'not linearizable';
+  const cell = (verdict: Cell['verdict'], reason: string): Cell => ({
+    column: 'consistency',
+    claim: row.consistency,
+    measured,
+    verdict,
+    reason,
+  });
   if (lin === 'unknown') return cell('not measured', 'The linearizability search ran out of its step budget.');
   switch (row.consistency) {
     case 'Strong':
       return lin === true
-        ? cell('agrees', `Linearizable: every one of ${b.ops.ok} completed operations took effect at one instant; the ${b.ops.info} that could not reach the store timed out instead.`)
-        : cell('disagrees', `Not linearizable: ${b.evidence.find((e) => e.kind === 'linearizability')?.explanation ?? 'see the witness'}`);
+        ? cell(
+            'agrees',
+            `Linearizable: every one of ${b.ops.ok} completed operations took effect at one instant; the ${b.ops.info} that could not reach the store timed out instead.`,
+          )
+        : cell(
+            'disagrees',
+            `Not linearizable: ${b.evidence.find((e) => e.kind === 'linearizability')?.explanation ?? 'see the witness'}`,
+          );
     case 'Configurable':
-      return cell('agrees', lin === true ? `This configuration measured linearizable (${b.label}); weaker ones (R + W ≤ N) show stale reads.` : `This configuration measured not linearizable, with ${plural(stale, 'stale read')}: the setting decides.`);
+      return cell(
+        'agrees',
+        lin === true
+          ? `This configuration measured linearizable (${b.label}); weaker ones (R + W ≤ N) show stale reads.`
+          : `This configuration measured not linearizable, with ${plural(stale, 'stale read')}: the setting decides.`,
+      );
     default: {
       if (b.prefixReads && b.prefixReads.checked > 0) {
         return cell(
@@ -89,7 +119,10 @@ function consistency(b: Scoreboard, row: ReferenceRow): Cell {
       }
       if (lin === true) return cell('disagrees', 'Measured linearizable: stronger than eventual in this run.');
       if (!converged) {
-        return cell('disagrees', `Not even eventual: ${plural(conv.divergentAtEnd.length, 'key')} (${conv.divergentAtEnd.join(', ')}) still differ between replicas at the end, with no writes since the quiesce.`);
+        return cell(
+          'disagrees',
+          `Not even eventual: ${plural(conv.divergentAtEnd.length, 'key')} (${conv.divergentAtEnd.join(', ')}) still differ between replicas at the end, with no writes since the quiesce.`,
+        );
       }
       return cell(
         'agrees',
@@ -103,13 +136,20 @@ function availability(b: Scoreboard, row: ReferenceRow): Cell {
   const during = b.windows.find((w) => w.name === 'during');
   const a = during?.availability ?? b.ops.availability;
   const claim = stars(row.availability);
-  if (a === null) return { column: 'availability', claim, measured: '–', verdict: 'not measured', reason: 'No operation completed.' };
+  if (a === null)
+    return { column: 'availability', claim, measured: '–', verdict: 'not measured', reason: 'No operation completed.' };
   const got = availabilityStars(a);
   const sides = (during?.groups ?? []).map((g) => `${g.group} ${g.total ? pct(g.ok / g.total) : '–'}`).join(', ');
   const when = during ? 'while the fault lasted' : 'over the run';
   const measured = `${pct(a)} ok ${during ? 'during the fault' : ''}`.trim();
   if (got === row.availability) {
-    return { column: 'availability', claim, measured, verdict: 'agrees', reason: `${pct(a)} of operations succeeded ${when}${sides ? ` (${sides})` : ''}: ${stars(got)} by the bands in docs/compare.md.` };
+    return {
+      column: 'availability',
+      claim,
+      measured,
+      verdict: 'agrees',
+      reason: `${pct(a)} of operations succeeded ${when}${sides ? ` (${sides})` : ''}: ${stars(got)} by the bands in docs/compare.md.`,
+    };
   }
   return {
     column: 'availability',
@@ -122,13 +162,26 @@ function availability(b: Scoreboard, row: ReferenceRow): Cell {
 
 function scalability(b: Scoreboard, row: ReferenceRow): Cell {
   const claim = stars(row.scalability);
-  if (!b.busiest) return { column: 'scalability', claim, measured: '–', verdict: 'not measured', reason: 'No message was delivered.' };
+  if (!b.busiest)
+    return {
+      column: 'scalability',
+      claim,
+      measured: '–',
+      verdict: 'not measured',
+      reason: 'No message was delivered.',
+    };
   const got = scalabilityStars(b.busiest.share);
   const measured = `busiest: ${b.busiest.node}, ${pct(b.busiest.share)} of deliveries`;
   const why = `${b.busiest.node} received ${pct(b.busiest.share)} of all messages delivered (the bottleneck a larger load would hit first)`;
   return got === row.scalability
     ? { column: 'scalability', claim, measured, verdict: 'agrees', reason: `${why}: ${stars(got)} by the bands.` }
-    : { column: 'scalability', claim, measured, verdict: 'disagrees', reason: `${why}: that is ${stars(got)}, not ${claim}${b.kind === 'partitioned' ? ' — every operation goes through the one coordinator here' : ''}.` };
+    : {
+        column: 'scalability',
+        claim,
+        measured,
+        verdict: 'disagrees',
+        reason: `${why}: that is ${stars(got)}, not ${claim}${b.kind === 'partitioned' ? ' — every operation goes through the one coordinator here' : ''}.`,
+      };
 }
 
 function complexity(b: Scoreboard, row: ReferenceRow): Cell {
@@ -147,6 +200,9 @@ export function capCorrection(boards: readonly Scoreboard[]): string[] {
   const out = [
     'Partitions are not optional: the network decides when they happen. While one lasts, each system gives up consistency or availability (or some of each); with no partition, the trade is latency against consistency.',
   ];
-  for (const b of boards) out.push(`${b.label}: ${b.tradeoff.sentence} Without the fault: p50 ${b.windows[0]?.p50 ?? '–'} / p99 ${b.windows[0]?.p99 ?? '–'} ticks.`);
+  for (const b of boards)
+    out.push(
+      `${b.label}: ${b.tradeoff.sentence} Without the fault: p50 ${b.windows[0]?.p50 ?? '–'} / p99 ${b.windows[0]?.p99 ?? '–'} ticks.`,
+    );
   return out;
 }

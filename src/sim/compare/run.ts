@@ -93,8 +93,16 @@ export class PanelRunner {
 
   result(): PanelRun {
     const received: { [node: string]: number } = {};
-    for (const [k, v] of [...this.received].sort((a, b) => (a[0] < b[0] ? -1 : 1))) Object.defineProperty(received, k, { value: v, enumerable: true, writable: true, configurable: true });
-    return { panel: this.panel, scenario: this.scenario, world: this.world, hash: worldHash(this.world), traffic: { ...this.traffic, received }, divergence: this.divergence };
+    for (const [k, v] of [...this.received].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+      Object.defineProperty(received, k, { value: v, enumerable: true, writable: true, configurable: true });
+    return {
+      panel: this.panel,
+      scenario: this.scenario,
+      world: this.world,
+      hash: worldHash(this.world),
+      traffic: { ...this.traffic, received },
+      divergence: this.divergence,
+    };
   }
 }
 

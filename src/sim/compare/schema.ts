@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AgentSpecSchema, ArchitectureConfigSchema, JsonObjectSchema, NetworkConfigSchema, NodeId } from '../scenario/schema';
+import {
+  AgentSpecSchema,
+  ArchitectureConfigSchema,
+  JsonObjectSchema,
+  NetworkConfigSchema,
+  NodeId,
+} from '../scenario/schema';
 import { LessonSchema } from '../lesson/schema';
 import { LIMITS } from '../scenario/limits';
 import { COMPARISON_FORMAT, MAX_GROUPS, MAX_PANELS } from './limits';
@@ -41,7 +47,10 @@ export const ComparisonSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffff_ffff),
   duration: z.number().int().min(1).max(100_000),
   network: NetworkConfigSchema,
-  groups: z.array(z.strictObject({ id: NodeId, agents: z.array(NodeId).max(LIMITS.agents) })).min(1).max(MAX_GROUPS),
+  groups: z
+    .array(z.strictObject({ id: NodeId, agents: z.array(NodeId).max(LIMITS.agents) }))
+    .min(1)
+    .max(MAX_GROUPS),
   agents: z.array(AgentSpecSchema).min(1).max(LIMITS.agents),
   faults: z.array(FaultStepSchema).max(256),
   panels: z.array(ComparePanelSchema).min(1).max(MAX_PANELS),
@@ -49,7 +58,10 @@ export const ComparisonSchema = z.strictObject({
    * Scripted operations, the same on every panel (a scenario's `op` actions): so a lesson can
    * narrate one specific write. Absent: only the agents' workloads run, as before.
    */
-  ops: z.array(z.strictObject({ tick: Tick, agent: NodeId, op: z.string().min(1).max(40), args: JsonObjectSchema })).max(LIMITS.actions).optional(),
+  ops: z
+    .array(z.strictObject({ tick: Tick, agent: NodeId, op: z.string().min(1).max(40), args: JsonObjectSchema }))
+    .max(LIMITS.actions)
+    .optional(),
   /** Narration on the shared clock: a comparison with this is a lesson; each claim names its panel. */
   lesson: LessonSchema.optional(),
 });

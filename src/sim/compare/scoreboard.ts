@@ -196,7 +196,8 @@ function prefixReads(run: PanelRun): { checked: number; matching: number } | und
     if (typeof v !== 'number' || typeof key !== 'string') continue;
     checked++;
     const state = plainState(stateAsOf(log.events, log.view.snapshots, v, run.world.arch.view).state);
-    if (canonicalJson(dictGet(state, key) ?? null) === canonicalJson((dictGet(r.result, 'value') ?? null) as JsonValue)) matching++;
+    if (canonicalJson(dictGet(state, key) ?? null) === canonicalJson((dictGet(r.result, 'value') ?? null) as JsonValue))
+      matching++;
   }
   return { checked, matching };
 }
@@ -205,25 +206,50 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
   const history: History = { ops: run.world.history };
   const recs = history.ops;
   const windows = windowsOf(c);
-  const windowOf = (tick: number): WindowName => windows.find((w) => tick >= w.from && tick < w.to)?.name ?? windows[windows.length - 1]!.name;
+  const windowOf = (tick: number): WindowName =>
+    windows.find((w) => tick >= w.from && tick < w.to)?.name ?? windows[windows.length - 1]!.name;
   const byId = new Map(recs.map((r) => [r.id, r]));
   const lastTick = (ids: readonly number[]): number => Math.max(0, ...ids.map((id) => byId.get(id)?.invokedAt ?? 0));
   const notes: string[] = [];
 
   // The checker, as `sim check` runs it (so the numbers agree), then every item listed.
-  const report = checkHistory(history, { sequentialMaxSteps: 0, ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }) });
+  const report = checkHistory(history, {
+    sequentialMaxSteps: 0,
+    ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }),
+  });
   const parsed = readStateLab(history);
-  const all = parsed.unsupported === undefined ? mergeReports(registerAnomalies(parsed.ops, { timeUnit: 'tick', maxPerType: Infinity }), fracturedReads(history, { timeUnit: 'tick', maxPerType: Infinity })) : mergeReports();
+  const all =
+    parsed.unsupported === undefined
+      ? mergeReports(
+          registerAnomalies(parsed.ops, { timeUnit: 'tick', maxPerType: Infinity }),
+          fracturedReads(history, { timeUnit: 'tick', maxPerType: Infinity }),
+        )
+      : mergeReports();
   const sessions = checkSessions(history, { maxPerGuarantee: Infinity });
   const causal = checkCausal(history, { maxPerPattern: Infinity, maxHbEvents: opts.maxHbEvents ?? 400 });
   const sequential = checkSequential(history);
   notes.push(...report.notes, ...causal.notes);
 
   const evidence: EvidenceItem[] = [];
-  const push = (kind: EvidenceItem['kind'], name: string, keys: string[], opIds: number[], explanation: string): void => {
-    evidence.push({ id: `${kind}-${evidence.length}`, kind, name, window: windowOf(lastTick(opIds)), keys, opIds, explanation });
+  const push = (
+    kind: EvidenceItem['kind'],
+    name: string,
+    keys: string[],
+    opIds: number[],
+    explanation: string,
+  ): void => {
+    evidence.push({
+      id: `${kind}-${evidence.length}`,
+      kind,
+      name,
+      window: windowOf(lastTick(opIds)),
+      keys,
+      opIds,
+      explanation,
+    });
   };
-  if (report.linearizable === false && report.witness) push('linearizability', 'not linearizable', [report.witness.key], report.witness.opIds, report.witness.explanation);
+  if (report.linearizable === false && report.witness)
+    push('linearizability', 'not linearizable', [report.witness.key], report.witness.opIds, report.witness.explanation);
   for (const a of all.anomalies) push('anomaly', a.type, a.keys, a.opIds, a.explanation);
   for (const v of sessions.violations) push('session', v.guarantee, v.keys, v.opIds, v.explanation);
   for (const v of causal.violations) push('causal', v.pattern, v.keys, v.opIds, v.explanation);
@@ -262,7 +288,9 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
     return cur;
   };
   let maxDuring = 0;
-  if (fault) for (const [tick, keys] of series) if (tick >= fault.from && tick < fault.to) maxDuring = Math.max(maxDuring, keys.length);
+  if (fault)
+    for (const [tick, keys] of series)
+      if (tick >= fault.from && tick < fault.to) maxDuring = Math.max(maxDuring, keys.length);
   if (fault) maxDuring = Math.max(maxDuring, setAt(fault.from).length);
   const heal = fault && fault.to <= c.duration ? fault.to : null;
   const atHeal = heal === null ? [] : setAt(heal);
@@ -314,7 +342,10 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
     evidenceLeftOut: Math.max(0, evidence.length - (opts.maxEvidence ?? 60)),
     notes,
   };
-  if (board.models.sequential === 'unknown') notes.push('sequential consistency: unknown (the search covers histories of up to 100 operations, and no other verdict implies an answer)');
+  if (board.models.sequential === 'unknown')
+    notes.push(
+      'sequential consistency: unknown (the search covers histories of up to 100 operations, and no other verdict implies an answer)',
+    );
   const prefix = prefixReads(run);
   if (prefix) board.prefixReads = prefix;
   board.tradeoff = tradeoff(board);
@@ -343,7 +374,10 @@ export function tradeoff(b: Scoreboard): { choice: TradeOff; sentence: string } 
   const diverged = during.staleReads > 0 || during.violations > 0;
   const sides = during.groups.map((g) => `${g.group} ${pct(g.total ? g.ok / g.total : null)} ok`).join(', ');
   if (down.length > 0 && !diverged) {
-    return { choice: 'consistency', sentence: `Chose consistency: the ${down.map((g) => g.group).join(' and ')} side${down.length > 1 ? 's' : ''} refused or timed out (${sides}) and no read was stale.` };
+    return {
+      choice: 'consistency',
+      sentence: `Chose consistency: the ${down.map((g) => g.group).join(' and ')} side${down.length > 1 ? 's' : ''} refused or timed out (${sides}) and no read was stale.`,
+    };
   }
   if (down.length === 0 && diverged) {
     return {

@@ -18,7 +18,11 @@ export const MAX_COMPARE_WORK = 20_000_000;
 export const MAX_COMPARISON_CHARS = 400_000;
 
 export function parseComparisonText(text: string): CompareParse {
-  if (text.length > MAX_COMPARISON_CHARS) return { ok: false, errors: [{ stage: 'size', path: '', message: `a comparison is at most ${MAX_COMPARISON_CHARS} characters` }] };
+  if (text.length > MAX_COMPARISON_CHARS)
+    return {
+      ok: false,
+      errors: [{ stage: 'size', path: '', message: `a comparison is at most ${MAX_COMPARISON_CHARS} characters` }],
+    };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -35,13 +39,28 @@ export function parseComparison(data: unknown): CompareParse {
     for (const [i, p] of panels.entries()) {
       const placement = typeof p === 'object' && p !== null ? (p as { placement?: unknown }).placement : undefined;
       if (typeof placement === 'object' && placement !== null && Object.hasOwn(placement, '__proto__')) {
-        return { ok: false, errors: [{ stage: 'schema', path: `panels.${i}.placement.__proto__`, message: 'a server id is a letter followed by letters, digits, _ or -' }] };
+        return {
+          ok: false,
+          errors: [
+            {
+              stage: 'schema',
+              path: `panels.${i}.placement.__proto__`,
+              message: 'a server id is a letter followed by letters, digits, _ or -',
+            },
+          ],
+        };
       }
     }
   }
   const r = ComparisonSchema.safeParse(data);
   if (!r.success) {
-    const errors = r.error.issues.slice(0, 20).map((i: z.core.$ZodIssue) => ({ stage: 'schema' as const, path: i.path.map(String).join('.'), message: i.message }));
+    const errors = r.error.issues
+      .slice(0, 20)
+      .map((i: z.core.$ZodIssue) => ({
+        stage: 'schema' as const,
+        path: i.path.map(String).join('.'),
+        message: i.message,
+      }));
     return { ok: false, errors };
   }
   const errors = comparisonErrors(r.data);
@@ -68,7 +87,8 @@ export function comparisonErrors(c: Comparison): ParseError[] {
   for (const a of agents) if (!grouped.has(a)) err('groups', `agent "${a}" is in no group`);
   let last = 0;
   c.faults.forEach((f, i) => {
-    if (f.tick < last) err(`faults.${i}.tick`, `faults must be in tick order (tick ${f.tick} comes after tick ${last})`);
+    if (f.tick < last)
+      err(`faults.${i}.tick`, `faults must be in tick order (tick ${f.tick} comes after tick ${last})`);
     last = Math.max(last, f.tick);
     if (f.tick > c.duration) err(`faults.${i}.tick`, `tick ${f.tick} is after the comparison's end (${c.duration})`);
     if (f.type === 'cut') {
@@ -76,11 +96,13 @@ export function comparisonErrors(c: Comparison): ParseError[] {
       if (!groups.has(f.b)) err(`faults.${i}.b`, `no group is called "${f.b}"`);
       if (f.a === f.b) err(`faults.${i}`, 'a group cannot be cut from itself');
     }
-    if ((f.type === 'crash' || f.type === 'recover') && !groups.has(f.group)) err(`faults.${i}.group`, `no group is called "${f.group}"`);
+    if ((f.type === 'crash' || f.type === 'recover') && !groups.has(f.group))
+      err(`faults.${i}.group`, `no group is called "${f.group}"`);
   });
   let lastOp = 0;
   c.ops?.forEach((o, i) => {
-    if (o.tick < lastOp) err(`ops.${i}.tick`, `scripted operations must be in tick order (tick ${o.tick} comes after tick ${lastOp})`);
+    if (o.tick < lastOp)
+      err(`ops.${i}.tick`, `scripted operations must be in tick order (tick ${o.tick} comes after tick ${lastOp})`);
     lastOp = Math.max(lastOp, o.tick);
     if (!agents.has(o.agent)) err(`ops.${i}.agent`, `no agent is called "${o.agent}"`);
   });
@@ -98,10 +120,15 @@ export function comparisonErrors(c: Comparison): ParseError[] {
     for (const e of semanticErrors(buildScenario(c, p))) err(`panels.${i}${e.path ? `.${e.path}` : ''}`, e.message);
   });
   c.lesson?.steps.forEach((step, i) => {
-    if (step.tick > c.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the comparison's end (${c.duration})`);
+    if (step.tick > c.duration)
+      err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the comparison's end (${c.duration})`);
     step.claims?.forEach((claim, j) => {
       const path = `lesson.steps.${i}.claims.${j}`;
-      if (claim.panel === undefined) return err(`${path}.panel`, `in a comparison every claim names the panel it is checked on (one of ${c.panels.map((p) => p.id).join(', ')})`);
+      if (claim.panel === undefined)
+        return err(
+          `${path}.panel`,
+          `in a comparison every claim names the panel it is checked on (one of ${c.panels.map((p) => p.id).join(', ')})`,
+        );
       const panel = c.panels.find((p) => p.id === claim.panel);
       if (!panel) return err(`${path}.panel`, `no panel is called "${claim.panel}"`);
       const servers = new Set(getArchitecture(panel.architecture.kind).serverIds(panel.architecture));
@@ -110,6 +137,7 @@ export function comparisonErrors(c: Comparison): ParseError[] {
     });
   });
   const work = c.agents.length * c.duration * c.panels.length;
-  if (work > MAX_COMPARE_WORK) err('', `this comparison is too long to run here (agents × ticks × panels = ${work}, at most ${MAX_COMPARE_WORK})`);
+  if (work > MAX_COMPARE_WORK)
+    err('', `this comparison is too long to run here (agents × ticks × panels = ${work}, at most ${MAX_COMPARE_WORK})`);
   return errors;
 }

@@ -81,25 +81,48 @@ describe('dictionaries of hostile keys', () => {
     expect(dictKeys(d)).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
     expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
     expect(dictGet({}, 'toString')).toBeUndefined();
-    expect(JSON.parse(canonicalJson(d))).toEqual(JSON.parse('{"__proto__":1,"constructor":1,"hasOwnProperty":1,"toString":1}'));
+    expect(JSON.parse(canonicalJson(d))).toEqual(
+      JSON.parse('{"__proto__":1,"constructor":1,"hasOwnProperty":1,"toString":1}'),
+    );
   });
 });
 
 describe('natural order', () => {
   it('puts agent9 before agent10, and orders names without numbers by code unit', () => {
     expect(['agent10', 'agent9', 'agent1', 'store', 'agent', 'b2', 'a10'].sort(compareNatural)).toEqual([
-      'a10', 'agent', 'agent1', 'agent9', 'agent10', 'b2', 'store',
+      'a10',
+      'agent',
+      'agent1',
+      'agent9',
+      'agent10',
+      'b2',
+      'store',
     ]);
     expect(compareNatural('r01', 'r1')).not.toBe(0);
     // Numbers inside a name too: agent1x is agent 1's, so it comes before agent2 and agent10.
-    expect(['agent10', 'agent2', 'agent1x', 'agent1', 'r2a9', 'r2a10', 'r10a1'].sort(compareNatural)).toEqual(['agent1', 'agent1x', 'agent2', 'agent10', 'r2a9', 'r2a10', 'r10a1']);
+    expect(['agent10', 'agent2', 'agent1x', 'agent1', 'r2a9', 'r2a10', 'r10a1'].sort(compareNatural)).toEqual([
+      'agent1',
+      'agent1x',
+      'agent2',
+      'agent10',
+      'r2a9',
+      'r2a10',
+      'r10a1',
+    ]);
   });
 
   it('orders any names totally: antisymmetric, transitive, 0 only for equal names', () => {
-    const prefixed = fc.tuple(fc.constantFrom('agent', 'r', 'a', ''), fc.option(fc.nat({ max: 120 }), { nil: undefined }), fc.constantFrom('', '0'))
+    const prefixed = fc
+      .tuple(
+        fc.constantFrom('agent', 'r', 'a', ''),
+        fc.option(fc.nat({ max: 120 }), { nil: undefined }),
+        fc.constantFrom('', '0'),
+      )
       .map(([p, n, z]) => `${p}${n === undefined ? '' : `${z}${n}`}`);
     // Digits anywhere, next to letters and to characters below and above the digits' codes.
-    const mixed = fc.array(fc.constantFrom('a', 'g', 'x', '-', '~', '0', '1', '2', '9'), { maxLength: 7 }).map((cs) => cs.join(''));
+    const mixed = fc
+      .array(fc.constantFrom('a', 'g', 'x', '-', '~', '0', '1', '2', '9'), { maxLength: 7 })
+      .map((cs) => cs.join(''));
     const name = fc.oneof(prefixed, mixed);
     fc.assert(
       fc.property(name, name, name, (a, b, c) => {

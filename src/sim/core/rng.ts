@@ -51,7 +51,8 @@ export function draw(streams: Streams, seed: number, name: string, from: number,
   const v = uniformInt(g, from, to);
   const next = g.getState() as number[];
   // Plain assignment is the fast path; only "__proto__" needs defineProperty to stay data.
-  if (name === '__proto__') Object.defineProperty(streams, name, { value: next, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(streams, name, { value: next, enumerable: true, writable: true, configurable: true });
   else streams[name] = next;
   return v;
 }

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { hashValue } from '../core/hash';
 import { advance, initWorld, worldAt, worldHash } from '../engine/engine';
 import { getArchitecture } from '../architectures/registry';
-import { eventSourcingScenario, faultsScenario, gossipScenario, partitionedScenario, defaultScenario } from '../scenario/builtins';
+import {
+  eventSourcingScenario,
+  faultsScenario,
+  gossipScenario,
+  partitionedScenario,
+  defaultScenario,
+} from '../scenario/builtins';
 import { scenarioArb } from '../scenario/arbitrary.testkit';
 import { linearizable } from '../architectures/conformance.testkit';
 import type { Action, DiskMode, Scenario } from '../scenario/schema';
@@ -31,7 +37,15 @@ const runArb = fc
     wal: fc.boolean(),
     flushEvery: fc.integer({ min: 1, max: 30 }),
     backupEvery: fc.integer({ min: 10, max: 60 }),
-    faults: fc.array(fc.tuple(fc.integer({ min: 1, max: 159 }), fc.nat({ max: 31 }), fc.constantFrom<DiskMode>('kept', 'unflushed-lost', 'lost'), fc.integer({ min: 2, max: 25 })), { maxLength: 4 }),
+    faults: fc.array(
+      fc.tuple(
+        fc.integer({ min: 1, max: 159 }),
+        fc.nat({ max: 31 }),
+        fc.constantFrom<DiskMode>('kept', 'unflushed-lost', 'lost'),
+        fc.integer({ min: 2, max: 25 }),
+      ),
+      { maxLength: 4 },
+    ),
     restoreAt: fc.integer({ min: 100, max: 160 }),
     node: fc.nat({ max: 31 }),
     target: fc.nat({ max: 1000 }),
@@ -48,7 +62,9 @@ const runArb = fc
           { tick: t + down, type: 'recover', node },
         ];
       })
-      .concat(r.restoreMid ? [{ tick: 130, type: 'restore', node: servers[r.node % servers.length]!, target: 100 }] : [])
+      .concat(
+        r.restoreMid ? [{ tick: 130, type: 'restore', node: servers[r.node % servers.length]!, target: 100 }] : [],
+      )
       .sort((a, b) => a.tick - b.tick);
     const s: Scenario = {
       ...base,
@@ -57,7 +73,13 @@ const runArb = fc
       durability: { wal: r.wal, flushEvery: r.flushEvery, backupEvery: r.backupEvery },
       actions: actions.filter((a) => a.tick <= 200),
     };
-    return { s, node: servers[r.node % servers.length]!, restoreAt: r.restoreAt, targetSeed: r.target, label: ARCHS[r.arch]!.kind };
+    return {
+      s,
+      node: servers[r.node % servers.length]!,
+      restoreAt: r.restoreAt,
+      targetSeed: r.target,
+      label: ARCHS[r.arch]!.kind,
+    };
   });
 
 describe('point-in-time recovery', () => {
@@ -73,7 +95,9 @@ describe('point-in-time recovery', () => {
         if ('error' in chosen) throw new Error(chosen.error);
         const restored = rollForward(w, chosen.backup, target);
         const recorded = worldAt(s, target).servers[node]!.state;
-        expect(hashValue(restored), `${label}: ${node} restored to ${target} from backup #${chosen.backup.id}`).toBe(hashValue(recorded));
+        expect(hashValue(restored), `${label}: ${node} restored to ${target} from backup #${chosen.backup.id}`).toBe(
+          hashValue(recorded),
+        );
       }),
       { numRuns: 40 },
     );
@@ -114,7 +138,9 @@ describe('point-in-time recovery', () => {
     };
     const w = worldAt(s, 120);
     expect((w.servers['store']!.state as { data: object }).data).toEqual({});
-    expect(w.actionErrors.map((e) => e.reason)).toEqual(['cannot restore store: there is no intact backup of store at or before tick 90']);
+    expect(w.actionErrors.map((e) => e.reason)).toEqual([
+      'cannot restore store: there is no intact backup of store at or before tick 90',
+    ]);
   });
 });
 
@@ -170,39 +196,71 @@ describe('the restore drill', () => {
 describe('durability', () => {
   it('with a write-ahead log no acknowledged write is lost across random power-loss schedules (linearizable)', () => {
     fc.assert(
-      fc.property(scenarioArb({ maxAgents: 3, maxDuration: 200 }), fc.integer({ min: 1, max: 40 }), (base, flushEvery) => {
-        const s: Scenario = {
-          ...base,
-          durability: { wal: true, flushEvery },
-          actions: base.actions.map((a): Action => (a.type === 'crash' && a.node === 'store' ? { ...a, disk: 'unflushed-lost' } : a)),
-        };
-        const w = worldAt(s, s.duration);
-        const problem = linearizable({ scenario: s, world: w, isolated: new Set<string>() }, { fracturedReads: true });
-        expect(problem).toBeNull();
-        const arch = getArchitecture('centralized');
-        for (const e of w.durability!.events) {
-          if (e.kind === 'crash') expect(lostWrites(w.history, arch, w.arch, e.node, e.recoveryPoint, e.tick)).toEqual([]);
-        }
-      }),
+      fc.property(
+        scenarioArb({ maxAgents: 3, maxDuration: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        (base, flushEvery) => {
+          const s: Scenario = {
+            ...base,
+            durability: { wal: true, flushEvery },
+            actions: base.actions.map((a): Action =>
+              a.type === 'crash' && a.node === 'store' ? { ...a, disk: 'unflushed-lost' } : a,
+            ),
+          };
+          const w = worldAt(s, s.duration);
+          const problem = linearizable(
+            { scenario: s, world: w, isolated: new Set<string>() },
+            { fracturedReads: true },
+          );
+          expect(problem).toBeNull();
+          const arch = getArchitecture('centralized');
+          for (const e of w.durability!.events) {
+            if (e.kind === 'crash')
+              expect(lostWrites(w.history, arch, w.arch, e.node, e.recoveryPoint, e.tick)).toEqual([]);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   /** A one-agent centralized run with a WAL flushed every tick and the store losing power at `crashAt` (fast-check's counterexamples). */
-  const walCrash = (seed: number, duration: number, crashAt: number, net: { jitter: number; duplication: number }, agent: { mix: { get: number; set: number; delete: number; update: number }; timeout: number; retryEvery: number }): Scenario => ({
+  const walCrash = (
+    seed: number,
+    duration: number,
+    crashAt: number,
+    net: { jitter: number; duplication: number },
+    agent: { mix: { get: number; set: number; delete: number; update: number }; timeout: number; retryEvery: number },
+  ): Scenario => ({
     format: 1,
     name: 'generated',
     seed,
     duration,
     architecture: { kind: 'centralized', serviceTime: 1 },
     network: { latency: 1, jitter: net.jitter, loss: 0, duplication: net.duplication },
-    agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['x'], interval: 1, mix: agent.mix }, timeout: agent.timeout, retryEvery: agent.retryEvery }],
+    agents: [
+      {
+        id: 'agent1',
+        workload: { kind: 'random', keys: ['x'], interval: 1, mix: agent.mix },
+        timeout: agent.timeout,
+        retryEvery: agent.retryEvery,
+      },
+    ],
     durability: { wal: true, flushEvery: 1 },
     actions: [{ tick: crashAt, type: 'crash', node: 'store', disk: 'unflushed-lost' }],
   });
 
   it('regression (fast-check seed 128738019): a write acknowledged just after a WAL crash is not listed as lost', () => {
-    const w = worldAt(walCrash(3237981099, 27, 5, { jitter: 2, duplication: 0 }, { mix: { get: 3, set: 5, delete: 0, update: 1 }, timeout: 6, retryEvery: 0 }), 27);
+    const w = worldAt(
+      walCrash(
+        3237981099,
+        27,
+        5,
+        { jitter: 2, duplication: 0 },
+        { mix: { get: 3, set: 5, delete: 0, update: 1 }, timeout: 6, retryEvery: 0 },
+      ),
+      27,
+    );
     const e = w.durability!.events[0]!;
     expect(e).toMatchObject({ kind: 'crash', tick: 5, recoveryPoint: 5 });
     expect(w.history.some((r) => r.outcome === 'ok' && r.invokedAt < 5 && r.completedAt! > 5)).toBe(true);
@@ -210,20 +268,43 @@ describe('durability', () => {
   });
 
   it('regression (fast-check seed -573511479): a reply delayed past a WAL crash does not make its write lost', () => {
-    const w = worldAt(walCrash(1765817328, 58, 50, { jitter: 2, duplication: 0.5 }, { mix: { get: 1, set: 2, delete: 0, update: 0 }, timeout: 7, retryEvery: 3 }), 58);
+    const w = worldAt(
+      walCrash(
+        1765817328,
+        58,
+        50,
+        { jitter: 2, duplication: 0.5 },
+        { mix: { get: 1, set: 2, delete: 0, update: 0 }, timeout: 7, retryEvery: 3 },
+      ),
+      58,
+    );
     // The store never comes back, yet a write is acknowledged after the crash: its reply was in flight.
-    expect(w.history.some((r) => r.outcome === 'ok' && r.op === 'set' && r.invokedAt < 50 && r.completedAt! > 51)).toBe(true);
+    expect(w.history.some((r) => r.outcome === 'ok' && r.op === 'set' && r.invokedAt < 50 && r.completedAt! > 51)).toBe(
+      true,
+    );
     expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 50, 50)).toEqual([]);
     // Without the log, the same write may be lost: its window reaches past the last flush.
-    expect(lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 45, 50).some((l) => l.invokedAt === 47 && !l.certain)).toBe(true);
+    expect(
+      lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 45, 50).some(
+        (l) => l.invokedAt === 47 && !l.certain,
+      ),
+    ).toBe(true);
   });
 
   it('with a write-ahead log, power loss leaves every architecture as a crash that keeps its disk would', () => {
     fc.assert(
       fc.property(runArb, ({ s, label }) => {
         const walOn: Scenario = { ...s, durability: { ...s.durability!, wal: true } };
-        const power: Scenario = { ...walOn, actions: walOn.actions.map((a): Action => (a.type === 'crash' ? { ...a, disk: a.disk === 'lost' ? 'kept' : 'unflushed-lost' } : a)) };
-        const kept: Scenario = { ...walOn, actions: walOn.actions.map((a): Action => (a.type === 'crash' ? { ...a, disk: 'kept' } : a)) };
+        const power: Scenario = {
+          ...walOn,
+          actions: walOn.actions.map((a): Action =>
+            a.type === 'crash' ? { ...a, disk: a.disk === 'lost' ? 'kept' : 'unflushed-lost' } : a,
+          ),
+        };
+        const kept: Scenario = {
+          ...walOn,
+          actions: walOn.actions.map((a): Action => (a.type === 'crash' ? { ...a, disk: 'kept' } : a)),
+        };
         const a = worldAt(power, 200);
         const b = worldAt(kept, 200);
         expect(hashValue(a.servers), label).toBe(hashValue(b.servers));
@@ -253,7 +334,9 @@ describe('durability', () => {
     const lost = lostWrites(w.history, getArchitecture('centralized'), w.arch, 'store', 50, 80);
     expect(lost).toEqual([expect.objectContaining({ agent: 'agent1', key: 'k', value: 2, certain: true })]);
     expect(w.history.at(-1)).toMatchObject({ op: 'get', outcome: 'ok', result: { value: 1 } });
-    expect(linearizable({ scenario: s, world: w, isolated: new Set<string>() }, { fracturedReads: false })).toMatch(/not linearizable/);
+    expect(linearizable({ scenario: s, world: w, isolated: new Set<string>() }, { fracturedReads: false })).toMatch(
+      /not linearizable/,
+    );
     // The same run with a WAL loses nothing.
     const wal = worldAt({ ...s, durability: { wal: true, flushEvery: 50 } }, 120);
     expect(wal.history.at(-1)).toMatchObject({ result: { value: 2 } });
@@ -302,7 +385,10 @@ describe('durability', () => {
       'there is no backup of store to drill',
       'there is no backup #7',
     ]);
-    const bad = parseScenario({ ...defaultScenario(), durability: { wal: false, flushEvery: 5, nodes: [{ node: '__proto__' }] } });
+    const bad = parseScenario({
+      ...defaultScenario(),
+      durability: { wal: false, flushEvery: 5, nodes: [{ node: '__proto__' }] },
+    });
     expect(bad.ok).toBe(false);
   });
 });

@@ -27,7 +27,9 @@ function frozenCopy<T>(v: T): T {
 
 export function initDurability(config: DurabilityConfig | undefined): DurabilityState {
   const d: DurabilityState = {
-    defaults: config ? { wal: config.wal, flushEvery: config.flushEvery, backupEvery: config.backupEvery ?? 0 } : { ...DEFAULT_DISK },
+    defaults: config
+      ? { wal: config.wal, flushEvery: config.flushEvery, backupEvery: config.backupEvery ?? 0 }
+      : { ...DEFAULT_DISK },
     overrides: {},
     disks: {},
     backups: [],
@@ -62,7 +64,11 @@ export function diskOf(w: World, node: string): NodeDisk {
   const got = dictGet(d.disks, node);
   if (got) return got;
   const srv = dictGet(w.servers, node);
-  const disk: NodeDisk = { flushed: settingsOf(d, node).wal || !srv ? null : frozenCopy(srv.state), flushedAt: w.now, archive: null };
+  const disk: NodeDisk = {
+    flushed: settingsOf(d, node).wal || !srv ? null : frozenCopy(srv.state),
+    flushedAt: w.now,
+    archive: null,
+  };
   dictSet(d.disks, node, disk);
   return disk;
 }
@@ -170,7 +176,15 @@ export function takeBackup(w: World, node: string): Backup {
   const disk = diskOf(w, node);
   if (disk.archive === null) disk.archive = [];
   const state = frozenCopy(w.servers[node]!.state);
-  const b: Backup = { id: d.backups.length + 1, node, tick: w.now, archiveAt: disk.archive.length, config: w.arch, state, checksum: hashValue(state) };
+  const b: Backup = {
+    id: d.backups.length + 1,
+    node,
+    tick: w.now,
+    archiveAt: disk.archive.length,
+    config: w.arch,
+    state,
+    checksum: hashValue(state),
+  };
   d.backups.push(b);
   return b;
 }
@@ -238,7 +252,9 @@ export function chooseBackup(w: World, node: string, target: number, id: number 
     }
     return { backup: b, skipped };
   }
-  return { error: `there is no intact backup of ${node} at or before tick ${target}${skipped.length ? ` (#${skipped.join(', #')} fail their checksums)` : ''}` };
+  return {
+    error: `there is no intact backup of ${node} at or before tick ${target}${skipped.length ? ` (#${skipped.join(', #')} fail their checksums)` : ''}`,
+  };
 }
 
 /** A restore wrote the node's state to its disk (and into the archive, for later replays). */
@@ -260,18 +276,28 @@ function replayCtx(self: string, at: number, draws: readonly number[]): HandlerC
     self,
     draw(): number {
       const v = draws[i++];
-      if (v === undefined) throw new Error(`replay of ${self} at tick ${at}: the handler drew more numbers than it did live`);
+      if (v === undefined)
+        throw new Error(`replay of ${self} at tick ${at}: the handler drew more numbers than it did live`);
       return v;
     },
   };
 }
 
 /** One archived input through the architecture's handler; sends and timers are dropped. */
-function step(arch: Architecture, node: string, state: unknown, config: ArchitectureConfig, e: ArchiveEntry): { state: unknown; config: ArchitectureConfig } {
+function step(
+  arch: Architecture,
+  node: string,
+  state: unknown,
+  config: ArchitectureConfig,
+  e: ArchiveEntry,
+): { state: unknown; config: ArchitectureConfig } {
   const take = (eff: Effects<unknown>): unknown => eff.state;
   switch (e.kind) {
     case 'message':
-      return { state: take(arch.onMessage(state, e.from, cloneJson(e.payload), config, replayCtx(node, e.at, e.draws))), config };
+      return {
+        state: take(arch.onMessage(state, e.from, cloneJson(e.payload), config, replayCtx(node, e.at, e.draws))),
+        config,
+      };
     case 'timer':
       return { state: take(arch.onTimer(state, cloneJson(e.payload), config, replayCtx(node, e.at, e.draws))), config };
     case 'recover':
@@ -322,7 +348,12 @@ export function rollForward(
  */
 export function drill(w: World, b: Backup): { ok: boolean; checked: number; problem: string | null } {
   const own = hashValue(b.state);
-  if (own !== b.checksum) return { ok: false, checked: 0, problem: `backup #${b.id} fails its checksum (${b.checksum.slice(0, 8)} recorded, ${own.slice(0, 8)} read back): it is corrupt` };
+  if (own !== b.checksum)
+    return {
+      ok: false,
+      checked: 0,
+      problem: `backup #${b.id} fails its checksum (${b.checksum.slice(0, 8)} recorded, ${own.slice(0, 8)} read back): it is corrupt`,
+    };
   const later = new Map<number, Backup[]>();
   for (const x of w.durability?.backups ?? []) {
     if (x.node !== b.node || x.id === b.id || x.archiveAt < b.archiveAt) continue;
@@ -336,12 +367,14 @@ export function drill(w: World, b: Backup): { ok: boolean; checked: number; prob
     const h = hashValue(state);
     for (const x of later.get(i) ?? []) {
       checked += 1;
-      if (h !== x.checksum) problem = `rolled forward to backup #${x.id} (tick ${x.tick}), the state's checksum is ${h.slice(0, 8)}, not the recorded ${x.checksum.slice(0, 8)}`;
+      if (h !== x.checksum)
+        problem = `rolled forward to backup #${x.id} (tick ${x.tick}), the state's checksum is ${h.slice(0, 8)}, not the recorded ${x.checksum.slice(0, 8)}`;
     }
     if (i === archiveEnd && !problem) {
       checked += 1;
       const live = hashValue(w.servers[b.node]?.state ?? null);
-      if (h !== live) problem = `rolled forward to tick ${w.now}, the state's checksum is ${h.slice(0, 8)}, not ${b.node}'s ${live.slice(0, 8)}`;
+      if (h !== live)
+        problem = `rolled forward to tick ${w.now}, the state's checksum is ${h.slice(0, 8)}, not ${b.node}'s ${live.slice(0, 8)}`;
     }
   });
   return { ok: problem === null, checked, problem };

@@ -35,7 +35,8 @@ export interface LostWrite {
 export function writtenKeys(op: string, args: JsonValue): [string, JsonValue | null][] {
   if (!isRecord(args)) return [[`(${op})`, null]];
   const a = args as { [k: string]: JsonValue };
-  if (isRecord(a['updates'])) return Object.keys(a['updates']).map((k) => [k, (a['updates'] as { [k: string]: JsonValue })[k] ?? null]);
+  if (isRecord(a['updates']))
+    return Object.keys(a['updates']).map((k) => [k, (a['updates'] as { [k: string]: JsonValue })[k] ?? null]);
   if (typeof a['key'] === 'string') {
     const v = a['value'] ?? a['element'] ?? a['by'] ?? null;
     return [[a['key'], op === 'delete' ? null : v]];
@@ -54,7 +55,14 @@ export function holds(arch: Architecture, config: ArchitectureConfig, node: stri
   return arch.route(config, r.agent, r.op, args) === node;
 }
 
-export function lostWrites(history: readonly OpRecord[], arch: Architecture, config: ArchitectureConfig, node: string, point: number, at: number): LostWrite[] {
+export function lostWrites(
+  history: readonly OpRecord[],
+  arch: Architecture,
+  config: ArchitectureConfig,
+  node: string,
+  point: number,
+  at: number,
+): LostWrite[] {
   const writes = new Set(arch.operations.filter((o) => o.kind === 'write').map((o) => o.name));
   const out: LostWrite[] = [];
   for (const r of history) {
@@ -67,7 +75,16 @@ export function lostWrites(history: readonly OpRecord[], arch: Architecture, con
     const certain = first > point && last < at;
     for (const [key, value] of writtenKeys(r.op, r.args)) {
       if (!holds(arch, config, node, r, key)) continue;
-      out.push({ op: r.id, agent: r.agent, name: r.op, key, value, invokedAt: r.invokedAt, completedAt: r.completedAt, certain });
+      out.push({
+        op: r.id,
+        agent: r.agent,
+        name: r.op,
+        key,
+        value,
+        invokedAt: r.invokedAt,
+        completedAt: r.completedAt,
+        certain,
+      });
     }
   }
   return out;

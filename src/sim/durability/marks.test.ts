@@ -8,7 +8,7 @@ describe('disk marks for the timeline bar', () => {
     expect(diskMarks(worldAt(defaultScenario(), 300).durability)).toEqual({ backups: [], losses: [], restores: [] });
   });
 
-  it('list the built-in backups scenario\'s backups, the two crashes that lost data and the restore', () => {
+  it("list the built-in backups scenario's backups, the two crashes that lost data and the restore", () => {
     const s = backupsScenario();
     const w = worldAt(s, s.duration);
     const m = diskMarks(w.durability);
@@ -20,7 +20,13 @@ describe('disk marks for the timeline bar', () => {
   });
 
   it('do not mark a crash that kept its disk', () => {
-    const s = { ...backupsScenario(), actions: [{ tick: 40, type: 'crash' as const, node: 'store' }, { tick: 50, type: 'recover' as const, node: 'store' }] };
+    const s = {
+      ...backupsScenario(),
+      actions: [
+        { tick: 40, type: 'crash' as const, node: 'store' },
+        { tick: 50, type: 'recover' as const, node: 'store' },
+      ],
+    };
     expect(diskMarks(worldAt(s, 120).durability).losses).toEqual([]);
   });
 });

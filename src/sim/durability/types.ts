@@ -33,7 +33,11 @@ export type ArchiveEntry =
   /** The state a restore installed (before its recover). */
   | { at: number; kind: 'restore'; state: unknown };
 
-export type ArchiveInput = ArchiveEntry extends infer E ? (E extends { draws: number[] } ? Omit<E, 'draws'> : never) : never;
+export type ArchiveInput = ArchiveEntry extends infer E
+  ? E extends { draws: number[] }
+    ? Omit<E, 'draws'>
+    : never
+  : never;
 
 export interface NodeDisk {
   /** Without a WAL: the state as of the last flush (frozen), and the tick of that flush. */

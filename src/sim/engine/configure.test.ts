@@ -61,7 +61,8 @@ function scenario(actions: Scenario['actions']): Scenario {
   };
 }
 
-const withServers = (servers: string[]) => ({ kind: 'centralized', serviceTime: 1, servers }) as unknown as Scenario['architecture'];
+const withServers = (servers: string[]) =>
+  ({ kind: 'centralized', serviceTime: 1, servers }) as unknown as Scenario['architecture'];
 
 describe('configure adds and removes servers', () => {
   it("starts the scenario's servers at tick 0 through onStart", () => {

@@ -42,10 +42,23 @@ describe('the observer', () => {
         const seen = { sent: 0, dup: 0, delivered: 0, lost: 0, cut: 0, crashed: 0, hand: 0, actions: 0, errors: 0 };
         const w = initWorld(s);
         advance(w, s, s.duration, undefined, {
-          send: (m) => { seen.sent += 1; if (m.duplicate) seen.dup += 1; },
-          deliver: () => { seen.delivered += 1; },
-          drop: (_m, why) => { if (why === 'lost') seen.lost += 1; else if (why === 'cut') seen.cut += 1; else if (why === 'crashed') seen.crashed += 1; else seen.hand += 1; },
-          action: (_a, _i, err) => { seen.actions += 1; if (err !== null) seen.errors += 1; },
+          send: (m) => {
+            seen.sent += 1;
+            if (m.duplicate) seen.dup += 1;
+          },
+          deliver: () => {
+            seen.delivered += 1;
+          },
+          drop: (_m, why) => {
+            if (why === 'lost') seen.lost += 1;
+            else if (why === 'cut') seen.cut += 1;
+            else if (why === 'crashed') seen.crashed += 1;
+            else seen.hand += 1;
+          },
+          action: (_a, _i, err) => {
+            seen.actions += 1;
+            if (err !== null) seen.errors += 1;
+          },
         });
         expect(worldHash(w)).toBe(worldHash(worldAt(s, s.duration)));
         // Metrics count a duplicate copy under `duplicated`, not under `messagesSent`.
@@ -53,7 +66,10 @@ describe('the observer', () => {
         expect(seen.dup).toBe(w.metrics.duplicated);
         expect(seen.delivered).toBe(w.metrics.messagesDelivered);
         expect([seen.lost, seen.cut, seen.crashed, seen.hand]).toEqual([
-          w.metrics.droppedLost, w.metrics.droppedCut, w.metrics.droppedCrashed, w.metrics.droppedByHand,
+          w.metrics.droppedLost,
+          w.metrics.droppedCut,
+          w.metrics.droppedCrashed,
+          w.metrics.droppedByHand,
         ]);
         expect(seen.actions).toBe(w.actionsApplied);
         expect(seen.errors).toBe(w.actionErrors.length);
@@ -67,15 +83,73 @@ describe('the world hash covers everything', () => {
   const base = (): World => worldAt(faultsScenario(), 300);
   const h0 = worldHash(base());
   const perturb: [string, (w: World) => void][] = [
-    ['generator state', (w) => { const k = Object.keys(w.rng)[0]!; w.rng[k] = [...w.rng[k]!]; w.rng[k]![0]! ^= 1; }],
-    ['clock', (w) => { w.now += 1; }],
-    ['a node\'s state', (w) => { (w.servers['store']!.state as { version: number }).version += 1; }],
-    ['an agent\'s state', (w) => { w.agents['agent1']!.seq += 1; }],
-    ['messages in flight', (w) => { w.net.inFlight.push({ id: 999_999, from: 'agent1', to: 'store', sentAt: 1, deliverAt: 400, payload: null, duplicate: false }); }],
-    ['timers', (w) => { w.timers[0]!.at += 1; }],
-    ['the history', (w) => { w.history[0] = { ...w.history[0]!, invokedAt: w.history[0]!.invokedAt + 1 }; }],
-    ['a completed record is frozen, shared by copies, and cannot be changed in place', (w) => { expect(() => { (w.history[0] as { invokedAt: number }).invokedAt = 0; }).toThrow(); w.history.pop(); }],
-    ['the network', (w) => { w.net.cut['agent1>store'] = true; }],
+    [
+      'generator state',
+      (w) => {
+        const k = Object.keys(w.rng)[0]!;
+        w.rng[k] = [...w.rng[k]!];
+        w.rng[k]![0]! ^= 1;
+      },
+    ],
+    [
+      'clock',
+      (w) => {
+        w.now += 1;
+      },
+    ],
+    [
+      "a node's state",
+      (w) => {
+        (w.servers['store']!.state as { version: number }).version += 1;
+      },
+    ],
+    [
+      "an agent's state",
+      (w) => {
+        w.agents['agent1']!.seq += 1;
+      },
+    ],
+    [
+      'messages in flight',
+      (w) => {
+        w.net.inFlight.push({
+          id: 999_999,
+          from: 'agent1',
+          to: 'store',
+          sentAt: 1,
+          deliverAt: 400,
+          payload: null,
+          duplicate: false,
+        });
+      },
+    ],
+    [
+      'timers',
+      (w) => {
+        w.timers[0]!.at += 1;
+      },
+    ],
+    [
+      'the history',
+      (w) => {
+        w.history[0] = { ...w.history[0]!, invokedAt: w.history[0]!.invokedAt + 1 };
+      },
+    ],
+    [
+      'a completed record is frozen, shared by copies, and cannot be changed in place',
+      (w) => {
+        expect(() => {
+          (w.history[0] as { invokedAt: number }).invokedAt = 0;
+        }).toThrow();
+        w.history.pop();
+      },
+    ],
+    [
+      'the network',
+      (w) => {
+        w.net.cut['agent1>store'] = true;
+      },
+    ],
   ];
   for (const [what, f] of perturb) {
     it(`changes when the ${what} changes`, () => {
@@ -104,8 +178,18 @@ describe('time and order', () => {
   });
 
   it('actions apply before deliveries of the same tick: a cut at the delivery tick drops the message', () => {
-    const s: Scenario = { ...defaultScenario(), agents: [{ id: 'agent1', workload: { kind: 'idle' }, timeout: 30, retryEvery: 0 }], network: { latency: 5, jitter: 0, loss: 0, duplication: 0 } };
-    const withCut: Scenario = { ...s, actions: [{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 1 } }, { tick: 6, type: 'cut-link', from: 'agent1', to: 'store' }] };
+    const s: Scenario = {
+      ...defaultScenario(),
+      agents: [{ id: 'agent1', workload: { kind: 'idle' }, timeout: 30, retryEvery: 0 }],
+      network: { latency: 5, jitter: 0, loss: 0, duplication: 0 },
+    };
+    const withCut: Scenario = {
+      ...s,
+      actions: [
+        { tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 1 } },
+        { tick: 6, type: 'cut-link', from: 'agent1', to: 'store' },
+      ],
+    };
     const w = worldAt(withCut, 60);
     expect(w.history[0]!.outcome).toBe('info');
     expect(w.history[0]!.reason).toMatch(/link agent1 → store is cut/);
@@ -141,7 +225,13 @@ describe('time and order', () => {
   });
 
   it('an action that cannot apply is kept and explained, not thrown', () => {
-    const s: Scenario = { ...defaultScenario(), actions: [{ tick: 5, type: 'recover', node: 'store' }, { tick: 6, type: 'drop-message', message: 123456 }] };
+    const s: Scenario = {
+      ...defaultScenario(),
+      actions: [
+        { tick: 5, type: 'recover', node: 'store' },
+        { tick: 6, type: 'drop-message', message: 123456 },
+      ],
+    };
     const w = worldAt(s, 10);
     expect(w.actionErrors.map((e) => e.reason)).toEqual(['store is not crashed', 'message 123456 is not in flight']);
   });
@@ -154,7 +244,10 @@ describe('time and order', () => {
       actions: [{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 'once' } }],
     };
     const w = worldAt(s, 100);
-    const st = w.servers['store']!.state as { version: number; stats: { duplicatesIgnored: number; repliesResent: number } };
+    const st = w.servers['store']!.state as {
+      version: number;
+      stats: { duplicatesIgnored: number; repliesResent: number };
+    };
     expect(w.metrics.duplicated).toBeGreaterThan(0);
     expect(st.stats.duplicatesIgnored + st.stats.repliesResent).toBeGreaterThan(0);
     expect(st.version).toBe(1);
@@ -167,7 +260,19 @@ describe('hostile workloads', () => {
     const s: Scenario = {
       ...defaultScenario(),
       duration: 300,
-      agents: [{ id: 'agent1', workload: { kind: 'random', keys: ['hot', 'hot', 'hot'], interval: 3, mix: { get: 0, set: 0, delete: 0, update: 1 } }, timeout: 20, retryEvery: 0 }],
+      agents: [
+        {
+          id: 'agent1',
+          workload: {
+            kind: 'random',
+            keys: ['hot', 'hot', 'hot'],
+            interval: 3,
+            mix: { get: 0, set: 0, delete: 0, update: 1 },
+          },
+          timeout: 20,
+          retryEvery: 0,
+        },
+      ],
     };
     expect(parseScenario(s).ok).toBe(true);
     const w = worldAt(s, s.duration);

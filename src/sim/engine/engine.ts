@@ -8,7 +8,16 @@ import { getArchitecture } from '../architectures/registry';
 import type { Effects, HandlerCtx } from '../architectures/types';
 import { isReply, isRequest } from '../architectures/types';
 import type { AgentEnv, AgentState } from '../agents/agent';
-import { abandon, enqueueUserOp, initAgent, kick, onAgentMessage, onAgentTimer, setFallback, setWorkload } from '../agents/agent';
+import {
+  abandon,
+  enqueueUserOp,
+  initAgent,
+  kick,
+  onAgentMessage,
+  onAgentTimer,
+  setFallback,
+  setWorkload,
+} from '../agents/agent';
 import {
   enqueueMessage,
   initNet,
@@ -49,7 +58,17 @@ import {
 } from '../durability/durability';
 import type { HealthConfig } from '../health/config';
 import type { HealthEnv, HeartbeatPayload, HealthTimerPayload } from '../health/health';
-import { initHealth, isHealthTimer, isHeartbeat, onHealthCrash, onHealthRecover, onHealthTimer, onHeartbeat, pairHealth, setPairs } from '../health/health';
+import {
+  initHealth,
+  isHealthTimer,
+  isHeartbeat,
+  onHealthCrash,
+  onHealthRecover,
+  onHealthTimer,
+  onHeartbeat,
+  pairHealth,
+  setPairs,
+} from '../health/health';
 
 /**
  * The engine: a fold of the scenario's action log over time. `advance` processes one busy
@@ -159,10 +178,13 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
   else w.metrics.droppedByHand += 1;
   // Tell the agent whose operation this was, so its timeout can say why.
   const text =
-    why === 'lost' ? `the network lost the ${isRequest(m.payload) ? 'request' : 'reply'}`
-    : why === 'cut' ? `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped: the link ${m.from} → ${m.to} is cut`
-    : why === 'crashed' ? `the ${isRequest(m.payload) ? 'request' : 'reply'} reached ${m.to} while it was down`
-    : `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped by hand`;
+    why === 'lost'
+      ? `the network lost the ${isRequest(m.payload) ? 'request' : 'reply'}`
+      : why === 'cut'
+        ? `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped: the link ${m.from} → ${m.to} is cut`
+        : why === 'crashed'
+          ? `the ${isRequest(m.payload) ? 'request' : 'reply'} reached ${m.to} while it was down`
+          : `the ${isRequest(m.payload) ? 'request' : 'reply'} was dropped by hand`;
   const owner = isRequest(m.payload) ? m.from : isReply(m.payload) ? m.to : null;
   const opId = isRequest(m.payload) || isReply(m.payload) ? (m.payload as { id: number }).id : null;
   const a = owner === null ? undefined : dictGet(w.agents, owner);
@@ -180,7 +202,15 @@ function send(w: World, from: string, to: string, payload: unknown, streamPrefix
   const stream = `${streamPrefix}:${linkKey(from, to)}`;
   const jitter = w.net.config.jitter;
   const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
-  const m: Message = { id: newId(w), from, to, sentAt: w.now, deliverAt: w.now + Math.max(1, latency), payload, duplicate: false };
+  const m: Message = {
+    id: newId(w),
+    from,
+    to,
+    sentAt: w.now,
+    deliverAt: w.now + Math.max(1, latency),
+    payload,
+    duplicate: false,
+  };
   const obs = observers.get(w);
   obs?.send?.(m);
   if (isCut(w.net, from, to)) return noteDrop(w, m, 'cut');
@@ -254,7 +284,17 @@ class EngineAgentEnv implements AgentEnv {
   }
   invoke(op: string, args: { [k: string]: JsonValue }, via?: Via): number {
     const id = newId(this.w);
-    const r: OpRecord = { id, agent: this.a.id, op, args, invokedAt: this.w.now, completedAt: null, outcome: null, result: null, reason: null };
+    const r: OpRecord = {
+      id,
+      agent: this.a.id,
+      op,
+      args,
+      invokedAt: this.w.now,
+      completedAt: null,
+      outcome: null,
+      result: null,
+      reason: null,
+    };
     if (via) r.via = via;
     this.w.history.push(r);
     return id;
@@ -320,7 +360,9 @@ function deliver(w: World, m: Message): void {
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
-    serverInput(w, m.to, { at: w.now, kind: 'message', from: m.from, payload: m.payload }, (ctx) => arch.onMessage(srv.state, m.from, m.payload, w.arch, ctx));
+    serverInput(w, m.to, { at: w.now, kind: 'message', from: m.from, payload: m.payload }, (ctx) =>
+      arch.onMessage(srv.state, m.from, m.payload, w.arch, ctx),
+    );
     return;
   }
   const a = dictGet(w.agents, m.to)!;
@@ -337,7 +379,9 @@ function fire(w: World, t: Timer): void {
   const srv = dictGet(w.servers, t.node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
-    serverInput(w, t.node, { at: w.now, kind: 'timer', payload: t.payload }, (ctx) => arch.onTimer(srv.state, t.payload, w.arch, ctx));
+    serverInput(w, t.node, { at: w.now, kind: 'timer', payload: t.payload }, (ctx) =>
+      arch.onTimer(srv.state, t.payload, w.arch, ctx),
+    );
     return;
   }
   const a = dictGet(w.agents, t.node)!;
@@ -457,7 +501,8 @@ function applyAction(w: World, act: Action): string | null {
     case 'crash':
       if (missing(act.node)) return missing(act.node);
       if (isCrashed(w.net, act.node)) return `${act.node} is already crashed`;
-      if (act.disk && act.disk !== 'kept' && !dictHas(w.servers, act.node)) return `${act.node} is an agent: only a server has a disk to lose`;
+      if (act.disk && act.disk !== 'kept' && !dictHas(w.servers, act.node))
+        return `${act.node} is an agent: only a server has a disk to lose`;
       crash(w, act.node, act.disk);
       return null;
     case 'recover':
@@ -475,7 +520,8 @@ function applyAction(w: World, act: Action): string | null {
       return null;
     }
     case 'configure': {
-      if (act.config.kind !== w.arch.kind) return `a scenario runs one architecture; start a new scenario to use ${act.config.kind}`;
+      if (act.config.kind !== w.arch.kind)
+        return `a scenario runs one architecture; start a new scenario to use ${act.config.kind}`;
       const arch = getArchitecture(w.arch.kind);
       const from = w.arch;
       w.arch = act.config;
@@ -486,7 +532,9 @@ function applyAction(w: World, act: Action): string | null {
       for (const id of wanted) if (!dictHas(w.servers, id)) addServer(w, id);
       for (const id of dictKeys(w.servers)) {
         const srv = w.servers[id]!;
-        serverInput(w, id, { at: w.now, kind: 'configure', from, to: act.config }, (ctx) => arch.onConfigure(srv.state, from, act.config, ctx));
+        serverInput(w, id, { at: w.now, kind: 'configure', from, to: act.config }, (ctx) =>
+          arch.onConfigure(srv.state, from, act.config, ctx),
+        );
       }
       for (const id of dictKeys(w.servers)) if (!wanted.includes(id)) removeServer(w, id);
       refreshHealth(w);
@@ -511,12 +559,16 @@ function applyAction(w: World, act: Action): string | null {
   }
 }
 
-type DurabilityAction = Extract<Action, { type: 'set-durability' | 'schedule-backups' | 'backup' | 'restore' | 'restore-drill' | 'corrupt-backup' }>;
+type DurabilityAction = Extract<
+  Action,
+  { type: 'set-durability' | 'schedule-backups' | 'backup' | 'restore' | 'restore-drill' | 'corrupt-backup' }
+>;
 
 /** The durability actions (docs/engine.md, "Durability"): they turn the feature on. */
 function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
   const node = 'node' in act ? act.node : undefined;
-  if (node !== undefined && !dictHas(w.servers, node)) return `there is no server "${node}"${dictHas(w.agents, node) ? ': an agent has no disk' : ''}`;
+  if (node !== undefined && !dictHas(w.servers, node))
+    return `there is no server "${node}"${dictHas(w.agents, node) ? ': an agent has no disk' : ''}`;
   const d = ensureDurability(w);
   switch (act.type) {
     case 'set-durability':
@@ -524,17 +576,27 @@ function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
       const nodes = node === undefined ? dictKeys(w.servers) : [node];
       // Disks exist before the change, so a node that gives up its WAL starts flushed now.
       for (const id of nodes) diskOf(w, id);
-      const patch = act.type === 'schedule-backups' ? { backupEvery: act.every } : { ...(act.wal === undefined ? {} : { wal: act.wal }), ...(act.flushEvery === undefined ? {} : { flushEvery: act.flushEvery }) };
+      const patch =
+        act.type === 'schedule-backups'
+          ? { backupEvery: act.every }
+          : {
+              ...(act.wal === undefined ? {} : { wal: act.wal }),
+              ...(act.flushEvery === undefined ? {} : { flushEvery: act.flushEvery }),
+            };
       if (node === undefined) {
         d.defaults = { ...d.defaults, ...patch };
-        for (const id of Object.keys(d.overrides)) for (const k of Object.keys(patch)) delete (d.overrides[id] as Record<string, unknown>)[k];
+        for (const id of Object.keys(d.overrides))
+          for (const k of Object.keys(patch)) delete (d.overrides[id] as Record<string, unknown>)[k];
       } else dictSet(d.overrides, node, { ...(dictGet(d.overrides, node) ?? {}), ...patch });
       settingsChanged(w, nodes);
       return null;
     }
     case 'backup': {
       const nodes = (node === undefined ? dictKeys(w.servers) : [node]).filter((id) => !isCrashed(w.net, id));
-      if (nodes.length === 0) return node === undefined ? 'every server is down: a backup reads a running node' : `${node} is down: a backup reads a running node`;
+      if (nodes.length === 0)
+        return node === undefined
+          ? 'every server is down: a backup reads a running node'
+          : `${node} is down: a backup reads a running node`;
       for (const id of nodes) takeBackup(w, id);
       return null;
     }
@@ -550,13 +612,26 @@ function applyDurabilityAction(w: World, act: DurabilityAction): string | null {
       const srv = w.servers[act.node]!;
       srv.state = arch.onCrash(state, w.arch);
       restoredDisk(w, act.node);
-      d.events.push({ kind: 'restore', tick: w.now, node: act.node, target: act.target, backup: chosen.backup.id, skipped: chosen.skipped });
+      d.events.push({
+        kind: 'restore',
+        tick: w.now,
+        node: act.node,
+        target: act.target,
+        backup: chosen.backup.id,
+        skipped: chosen.skipped,
+      });
       recover(w, act.node);
       return null;
     }
     case 'restore-drill': {
-      const b = act.backup === undefined ? [...d.backups].reverse().find((x) => x.node === act.node) : d.backups[act.backup - 1];
-      if (!b) return act.backup === undefined ? `there is no backup of ${act.node} to drill` : `there is no backup #${act.backup}`;
+      const b =
+        act.backup === undefined
+          ? [...d.backups].reverse().find((x) => x.node === act.node)
+          : d.backups[act.backup - 1];
+      if (!b)
+        return act.backup === undefined
+          ? `there is no backup of ${act.node} to drill`
+          : `there is no backup #${act.backup}`;
       if (b.node !== act.node) return `backup #${b.id} is of ${b.node}, not ${act.node}`;
       const r = drill(w, b);
       d.events.push({ kind: 'drill', tick: w.now, node: act.node, backup: b.id, ...r });
@@ -605,7 +680,9 @@ function healthPairs(w: World): [string, string][] {
   const arch = getArchitecture(w.arch.kind);
   const agentIds = dictKeys(w.agents);
   const serverIds = dictKeys(w.servers);
-  const links = arch.links ? arch.links(w.arch, agentIds) : agentIds.flatMap((a) => serverIds.map((srv): [string, string] => [a, srv]));
+  const links = arch.links
+    ? arch.links(w.arch, agentIds)
+    : agentIds.flatMap((a) => serverIds.map((srv): [string, string] => [a, srv]));
   const out: [string, string][] = [];
   for (const [a, b] of links) {
     const aSrv = dictHas(w.servers, a);
@@ -673,14 +750,21 @@ function processTick(w: World, s: Scenario, t: number): void {
  * every message and action on the way (space-time diagrams, byte counts), without
  * changing what happens.
  */
-export function advance(w: World, s: Scenario, to: number, onBusy?: (tick: number) => void, observer?: EngineObserver): void {
+export function advance(
+  w: World,
+  s: Scenario,
+  to: number,
+  onBusy?: (tick: number) => void,
+  observer?: EngineObserver,
+): void {
   if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
   if (observer) observers.set(w, observer);
   try {
     for (;;) {
       const next = nextEventTick(w, s);
       if (next === null || next > to) break;
-      if (next <= w.now) throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
+      if (next <= w.now)
+        throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
       processTick(w, s, next);
       onBusy?.(next);
     }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Action, Scenario } from '../scenario/schema';
 import { parseScenario } from '../scenario/validate';
-import { agent, defaultScenario, eventSourcingScenario, gossipScenario, partitionedScenario } from '../scenario/builtins';
+import {
+  agent,
+  defaultScenario,
+  eventSourcingScenario,
+  gossipScenario,
+  partitionedScenario,
+} from '../scenario/builtins';
 import { initWorld, advance, worldAt, worldHash } from '../engine/engine';
 import { Timeline } from '../timeline/timeline';
 import { checkHistory } from '../history/check';
@@ -43,20 +49,41 @@ describe('health checks', () => {
   it('accepts a scenario with health and fallbacks, and rejects bad thresholds', () => {
     const s = withHealth(defaultScenario(), PHI);
     s.agents[0] = { ...s.agents[0]!, fallback: 'cache' };
-    s.actions = [{ tick: 10, type: 'set-health', health: TIMEOUT }, { tick: 20, type: 'set-fallback', agent: 'agent2', fallback: 'fail-fast' }, { tick: 30, type: 'set-health', health: null }];
+    s.actions = [
+      { tick: 10, type: 'set-health', health: TIMEOUT },
+      { tick: 20, type: 'set-fallback', agent: 'agent2', fallback: 'fail-fast' },
+      { tick: 30, type: 'set-health', health: null },
+    ];
     expect(parseScenario(s).ok).toBe(true);
     const bad = withHealth(defaultScenario(), { ...TIMEOUT, downAfter: 3 });
     const r = parseScenario(bad);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.message).join(' ')).toMatch(/downAfter must be at least suspectAfter/);
-    const ghost = { ...defaultScenario(), actions: [{ tick: 1, type: 'set-fallback' as const, agent: 'nobody', fallback: 'cache' as const }] };
+    const ghost = {
+      ...defaultScenario(),
+      actions: [{ tick: 1, type: 'set-fallback' as const, agent: 'nobody', fallback: 'cache' as const }],
+    };
     expect(parseScenario(ghost).ok).toBe(false);
   });
 
   it('are observation only: with no fallback, every architecture answers the same operations the same way', () => {
     for (const { name, make } of architectures) {
       const s = make();
-      const crash: Action[] = [...s.actions, { tick: 300, type: 'crash' as const, node: s.architecture.kind === 'gossip' ? 'r2' : s.architecture.kind === 'event-sourcing' ? 'proj1' : s.architecture.kind === 'partitioned' ? 'shard1' : 'store' }].sort((a, b) => a.tick - b.tick);
+      const crash: Action[] = [
+        ...s.actions,
+        {
+          tick: 300,
+          type: 'crash' as const,
+          node:
+            s.architecture.kind === 'gossip'
+              ? 'r2'
+              : s.architecture.kind === 'event-sourcing'
+                ? 'proj1'
+                : s.architecture.kind === 'partitioned'
+                  ? 'shard1'
+                  : 'store',
+        },
+      ].sort((a, b) => a.tick - b.tick);
       const off = worldAt({ ...s, actions: crash }, s.duration);
       const on = worldAt(withHealth(s, TIMEOUT, crash), s.duration);
       expect(shape(on.history), name).toEqual(shape(off.history));
@@ -101,7 +128,11 @@ describe('health checks', () => {
 
   it('a share link carries the health settings and fallbacks, and replays to the same world', () => {
     const s = healthScenario();
-    s.actions = [...s.actions, { tick: 500, type: 'set-health', health: PHI }, { tick: 510, type: 'set-fallback', agent: 'agent4', fallback: 'cache' }];
+    s.actions = [
+      ...s.actions,
+      { tick: 500, type: 'set-health', health: PHI },
+      { tick: 510, type: 'set-fallback', agent: 'agent4', fallback: 'cache' },
+    ];
     const link = encodeEnvelope(makeEnvelope(s, 520));
     const d = decodeLink(link);
     expect(d.ok).toBe(true);
@@ -120,7 +151,12 @@ describe('health checks', () => {
     for (const config of [TIMEOUT, PHI]) {
       const quiet = worldAt(withHealth(defaultScenario(), config, []), 600);
       expect(healthReport(quiet.health)!.falseSuspicions, config.detector).toBe(0);
-      const slow = worldAt(withHealth(defaultScenario(), config, [{ tick: 100, type: 'set-link', from: 'store', to: 'agent2', latency: 60 }]), 600);
+      const slow = worldAt(
+        withHealth(defaultScenario(), config, [
+          { tick: 100, type: 'set-link', from: 'store', to: 'agent2', latency: 60 },
+        ]),
+        600,
+      );
       const r = healthReport(slow.health)!;
       expect(r.falseSuspicions, config.detector).toBeGreaterThan(0);
       expect(r.falseByCause.late, config.detector).toBe(r.falseSuspicions);
@@ -138,7 +174,10 @@ describe('health checks', () => {
       slack: fc.integer({ min: 1, max: 10 }),
       phi: fc.boolean(),
       phiSuspect: fc.double({ min: 0.5, max: 4, noNaN: true }),
-      crashes: fc.array(fc.tuple(fc.nat({ max: 400 }), fc.nat({ max: 7 }), fc.integer({ min: 1, max: 150 })), { minLength: 1, maxLength: 5 }),
+      crashes: fc.array(fc.tuple(fc.nat({ max: 400 }), fc.nat({ max: 7 }), fc.integer({ min: 1, max: 150 })), {
+        minLength: 1,
+        maxLength: 5,
+      }),
     });
     fc.assert(
       fc.property(arb, (r) => {
@@ -147,16 +186,29 @@ describe('health checks', () => {
         const ids = [...Object.keys(servers), ...base.agents.map((a) => a.id)];
         const config: HealthConfig = r.phi
           ? { period: r.period, detector: 'phi', suspect: r.phiSuspect, down: r.phiSuspect * 2, window: 10 }
-          : { period: r.period, detector: 'timeout', suspectAfter: r.period + r.latency + r.jitter + r.slack, downAfter: r.period + r.latency + r.jitter + r.slack * 3 };
+          : {
+              period: r.period,
+              detector: 'timeout',
+              suspectAfter: r.period + r.latency + r.jitter + r.slack,
+              downAfter: r.period + r.latency + r.jitter + r.slack * 3,
+            };
         const actions: Action[] = [];
         for (const [t, who, len] of r.crashes) {
           const node = ids[who % ids.length]!;
           actions.push({ tick: t, type: 'crash', node }, { tick: t + len, type: 'recover', node });
         }
         actions.sort((a, b) => a.tick - b.tick);
-        const s: Scenario = { ...base, seed: r.seed, duration: 600, network: { latency: r.latency, jitter: r.jitter, loss: 0, duplication: 0 }, health: config, actions };
+        const s: Scenario = {
+          ...base,
+          seed: r.seed,
+          duration: 600,
+          network: { latency: r.latency, jitter: r.jitter, loss: 0, duplication: 0 },
+          health: config,
+          actions,
+        };
         // Pull every projection often, so gossip's period rule holds for any latency.
-        if (s.architecture.kind === 'gossip') s.architecture = { ...s.architecture, period: Math.max(s.architecture.period, r.latency + r.jitter) };
+        if (s.architecture.kind === 'gossip')
+          s.architecture = { ...s.architecture, period: Math.max(s.architecture.period, r.latency + r.jitter) };
         const w = worldAt(s, 600);
         const errors = new Set(w.actionErrors.map((e) => e.index));
         // Crash intervals that applied, per node.
@@ -169,13 +221,16 @@ describe('health checks', () => {
             if (open) open.to = a.tick;
           }
         });
-        const upThroughout = (node: string, from: number, to: number): boolean => !down.some((d) => d.node === node && d.from <= to && d.to >= from);
+        const upThroughout = (node: string, from: number, to: number): boolean =>
+          !down.some((d) => d.node === node && d.from <= to && d.to >= from);
         const maxLatency = r.latency + r.jitter;
         const report = healthReport(w.health)!;
         // Every applied crash of a watched node opens a record for each of its watchers.
         for (const c of down) {
           const ws = w.health!.watchers[c.node] ?? [];
-          const recs = report.detections.filter((d) => d.target === c.node && d.crashedAt === c.from).map((d) => d.observer);
+          const recs = report.detections
+            .filter((d) => d.target === c.node && d.crashedAt === c.from)
+            .map((d) => d.observer);
           expect(recs, `${c.node} crashed at ${c.from}`).toEqual(ws);
         }
         for (const d of report.detections) {
@@ -188,7 +243,11 @@ describe('health checks', () => {
             const took = level === 'suspect' ? d.toSuspect : d.toDown;
             // Only an observer that was up from the crash to the bound, and a crash that lasted
             // past it (a target that came back may be heard again first), must have noticed.
-            if (crash.to - crash.from > bound && d.crashedAt + bound <= 600 && upThroughout(d.observer, d.crashedAt - maxLatency - config.period, d.crashedAt + bound)) {
+            if (
+              crash.to - crash.from > bound &&
+              d.crashedAt + bound <= 600 &&
+              upThroughout(d.observer, d.crashedAt - maxLatency - config.period, d.crashedAt + bound)
+            ) {
               expect(took, `${d.observer} → ${d.target} ${level}`).not.toBeNull();
               expect(took!, `${d.observer} → ${d.target} ${level}`).toBeLessThanOrEqual(bound);
             }
@@ -203,7 +262,11 @@ describe('health checks', () => {
   });
 
   it('a timeline seeks, forks and replays worlds with health exactly', () => {
-    const s = withHealth(defaultScenario(), PHI, [{ tick: 80, type: 'crash', node: 'store' }, { tick: 150, type: 'recover', node: 'store' }, { tick: 200, type: 'set-health', health: TIMEOUT }]);
+    const s = withHealth(defaultScenario(), PHI, [
+      { tick: 80, type: 'crash', node: 'store' },
+      { tick: 150, type: 'recover', node: 'store' },
+      { tick: 200, type: 'set-health', health: TIMEOUT },
+    ]);
     const tl = new Timeline(s, { interval: 50 });
     const end = worldHash(tl.worldAt(400));
     expect(worldHash(tl.worldAt(120))).toBe(worldHash(worldAt(s, 120)));
@@ -215,7 +278,10 @@ describe('health checks', () => {
   });
 
   it('turning health off removes its state and its timers; on again starts afresh', () => {
-    const s = withHealth(defaultScenario(), TIMEOUT, [{ tick: 50, type: 'set-health', health: null }, { tick: 52, type: 'set-health', health: PHI }]);
+    const s = withHealth(defaultScenario(), TIMEOUT, [
+      { tick: 50, type: 'set-health', health: null },
+      { tick: 52, type: 'set-health', health: PHI },
+    ]);
     const w = worldAt(s, 51);
     expect(w.health).toBeUndefined();
     expect(w.timers.some((t) => (t.payload as { t?: string }).t === 'health')).toBe(false);
@@ -224,7 +290,8 @@ describe('health checks', () => {
     expect(w2.health!.epoch).toBe(52);
     // One timer per participating node, never two.
     const perNode = new Map<string, number>();
-    for (const t of w2.timers) if ((t.payload as { t?: string }).t === 'health') perNode.set(t.node, (perNode.get(t.node) ?? 0) + 1);
+    for (const t of w2.timers)
+      if ((t.payload as { t?: string }).t === 'health') perNode.set(t.node, (perNode.get(t.node) ?? 0) + 1);
     expect([...perNode.values()].every((n) => n === 1)).toBe(true);
     expect(w2.health!.views['agent1']!['store']!.status).toBe('healthy');
   });
@@ -241,7 +308,10 @@ describe('health checks', () => {
 });
 
 describe('fallbacks', () => {
-  const crashStore: Action[] = [{ tick: 100, type: 'crash', node: 'store' }, { tick: 300, type: 'recover', node: 'store' }];
+  const crashStore: Action[] = [
+    { tick: 100, type: 'crash', node: 'store' },
+    { tick: 300, type: 'recover', node: 'store' },
+  ];
 
   it('fail-fast fails at once, unsent, while the store is suspected, with the reason', () => {
     const s = withHealth(defaultScenario(), TIMEOUT, crashStore);
@@ -265,7 +335,11 @@ describe('fallbacks', () => {
   it('retry-other sends to another replica in gossip; the centralized store has none', () => {
     const g = gossipScenario();
     const s = withHealth(g, TIMEOUT, [{ tick: 200, type: 'crash', node: 'r1' }]);
-    s.agents = s.agents.map((a) => ({ ...a, fallback: 'retry-other' as const, workload: { kind: 'random' as const, keys: ['x'], interval: 6, mix: { get: 1, set: 1, delete: 0, update: 0 } } }));
+    s.agents = s.agents.map((a) => ({
+      ...a,
+      fallback: 'retry-other' as const,
+      workload: { kind: 'random' as const, keys: ['x'], interval: 6, mix: { get: 1, set: 1, delete: 0, update: 0 } },
+    }));
     const w = worldAt(s, 400);
     const moved = w.history.filter((r) => r.via);
     expect(moved.length).toBeGreaterThan(0);
@@ -287,7 +361,11 @@ describe('fallbacks', () => {
   it('retry-other reads from the log when an event-sourcing projection is suspected', () => {
     const e = eventSourcingScenario();
     const s = withHealth(e, TIMEOUT, [{ tick: 100, type: 'crash', node: 'proj1' }]);
-    s.architecture = { ...s.architecture, kind: 'event-sourcing', defaultProjection: 'proj1' } as Scenario['architecture'];
+    s.architecture = {
+      ...s.architecture,
+      kind: 'event-sourcing',
+      defaultProjection: 'proj1',
+    } as Scenario['architecture'];
     s.agents = s.agents.map((a) => ({ ...a, fallback: 'retry-other' as const }));
     const w = worldAt(s, 400);
     const moved = w.history.filter((r) => r.via);
@@ -301,9 +379,19 @@ describe('fallbacks', () => {
       { tick: 100, type: 'crash', node: 'store' },
       { tick: 400, type: 'recover', node: 'store' },
     ]);
-    s.agents = [{ ...agent('reader', { kind: 'random', keys: ['x'], interval: 5, mix: { get: 1, set: 0, delete: 0, update: 0 } }), fallback: 'cache' }, agent('writer', { kind: 'random', keys: ['x'], interval: 5, mix: { get: 0, set: 1, delete: 0, update: 0 } })];
+    s.agents = [
+      {
+        ...agent('reader', { kind: 'random', keys: ['x'], interval: 5, mix: { get: 1, set: 0, delete: 0, update: 0 } }),
+        fallback: 'cache',
+      },
+      agent('writer', { kind: 'random', keys: ['x'], interval: 5, mix: { get: 0, set: 1, delete: 0, update: 0 } }),
+    ];
     // The writer's store is cut off from the reader only: the reader suspects it, the writer goes on.
-    s.actions = [{ tick: 100, type: 'cut-link', from: 'store', to: 'reader' }, { tick: 100, type: 'cut-link', from: 'reader', to: 'store' }, { tick: 300, type: 'heal-all' }];
+    s.actions = [
+      { tick: 100, type: 'cut-link', from: 'store', to: 'reader' },
+      { tick: 100, type: 'cut-link', from: 'reader', to: 'store' },
+      { tick: 300, type: 'heal-all' },
+    ];
     const w = worldAt(s, 400);
     const cached = w.history.filter((r) => r.via?.fallback === 'cache' && r.outcome === 'ok');
     expect(cached.length).toBeGreaterThan(3);
@@ -329,7 +417,13 @@ describe('fallbacks', () => {
 
 describe('health regressions', () => {
   /** The default scenario's store crashing and recovering, watched by φ (down at twice suspect). */
-  const storeDown = (jitter: number, period: number, suspect: number, spans: [number, number][], duration?: number): Scenario => ({
+  const storeDown = (
+    jitter: number,
+    period: number,
+    suspect: number,
+    spans: [number, number][],
+    duration?: number,
+  ): Scenario => ({
     ...defaultScenario(),
     seed: 0,
     ...(duration === undefined ? {} : { duration }),
@@ -352,16 +446,31 @@ describe('health regressions', () => {
   });
 
   it('CI, fast-check: a detection records its mean from the crash on, so a crash shorter than its bound is not required to be noticed', () => {
-    const s = storeDown(0, 3, 0.7238241365054198, [[1, 7], [9, 20]], 600);
+    const s = storeDown(
+      0,
+      3,
+      0.7238241365054198,
+      [
+        [1, 7],
+        [9, 20],
+      ],
+      600,
+    );
     const d = healthReport(worldAt(s, 30).health)!.detections.filter((x) => x.observer === 'agent2');
     // The first crash went unnoticed and left an 8-tick gap: the second runs on a mean of 8,
     // whose bound (3 + 14 + 1) is longer than the 11 ticks it lasted.
-    expect(d.map((x) => [x.crashedAt, x.toSuspect, x.mean])).toEqual([[1, null, 3], [9, null, 8]]);
+    expect(d.map((x) => [x.crashedAt, x.toSuspect, x.mean])).toEqual([
+      [1, null, 3],
+      [9, null, 8],
+    ]);
     expect(detectionBound(s.health!, 'suspect', 1, d[1]!.mean)).toBeGreaterThan(11);
   });
 
-  it('seed 987348099: a crash too short to notice lengthens φ\'s mean, and the bound follows the measured mean', () => {
-    const s = storeDown(0, 2, 2.25, [[65, 72], [74, 89]]);
+  it("seed 987348099: a crash too short to notice lengthens φ's mean, and the bound follows the measured mean", () => {
+    const s = storeDown(0, 2, 2.25, [
+      [65, 72],
+      [74, 89],
+    ]);
     const d = healthReport(worldAt(s, 120).health)!.detections.filter((x) => x.observer === 'agent1');
     expect(d[0]!.toSuspect).toBeNull();
     expect(d[1]!.mean).toBeGreaterThan(2);
@@ -369,7 +478,7 @@ describe('health regressions', () => {
   });
 });
 
-describe('suspicion onsets (the timeline bar\'s marks)', () => {
+describe("suspicion onsets (the timeline bar's marks)", () => {
   it('are one per healthy → suspected transition, true ones after the crash and false ones apart', () => {
     const s = healthScenario();
     const w = worldAt(s, s.duration);
@@ -400,6 +509,10 @@ describe('suspicion onsets (the timeline bar\'s marks)', () => {
     // agent1 suspected the store falsely over the cut link; the crash then adds no onset for it.
     expect(of1).toEqual([{ observer: 'agent1', target: 'store', tick: h.falseSuspicions[0]!.at, false: true }]);
     expect(h.detections.some((d) => d.observer === 'agent1' && d.suspectedAt === d.crashedAt)).toBe(true);
-    expect(suspicionOnsets(h).filter((o) => !o.false).map((o) => o.observer)).toEqual(['agent2', 'agent3']);
+    expect(
+      suspicionOnsets(h)
+        .filter((o) => !o.false)
+        .map((o) => o.observer),
+    ).toEqual(['agent2', 'agent3']);
   });
 });

@@ -195,7 +195,8 @@ export function phiOf(elapsed: number, mean: number): number {
 /** What the detector concludes after `elapsed` ticks of silence. */
 export function levelFor(h: HealthState, v: PairHealth, elapsed: number): HealthStatus {
   const c = h.config;
-  if (c.detector === 'timeout') return elapsed >= c.downAfter ? 'down' : elapsed >= c.suspectAfter ? 'suspected' : 'healthy';
+  if (c.detector === 'timeout')
+    return elapsed >= c.downAfter ? 'down' : elapsed >= c.suspectAfter ? 'suspected' : 'healthy';
   const phi = phiOf(elapsed, meanInterval(h, v));
   return phi >= c.down ? 'down' : phi >= c.suspect ? 'suspected' : 'healthy';
 }
@@ -214,7 +215,14 @@ function capped<T>(list: T[], x: T): void {
   if (list.length > HEALTH_RECORDS) list.splice(0, list.length - HEALTH_RECORDS);
 }
 
-function transition(h: HealthState, observer: string, target: string, v: PairHealth, to: HealthStatus, env: HealthEnv): void {
+function transition(
+  h: HealthState,
+  observer: string,
+  target: string,
+  v: PairHealth,
+  to: HealthStatus,
+  env: HealthEnv,
+): void {
   const from = v.status;
   if (from === to) return;
   v.status = to;
@@ -240,7 +248,13 @@ function transition(h: HealthState, observer: string, target: string, v: PairHea
   }
   if (from === 'healthy') {
     h.stats.falseSuspicions += 1;
-    capped(h.falseSuspicions, { observer, target, at: env.now, until: null, cause: env.isCut(target, observer) ? 'cut' : 'late' });
+    capped(h.falseSuspicions, {
+      observer,
+      target,
+      at: env.now,
+      until: null,
+      cause: env.isCut(target, observer) ? 'cut' : 'late',
+    });
   }
 }
 
@@ -305,7 +319,14 @@ export function onHealthCrash(h: HealthState, node: string, env: HealthEnv): voi
     v.crash = env.now;
     h.stats.detections += 1;
     const already = v.status !== 'healthy';
-    capped(h.detections, { target: node, observer: o, crashedAt: env.now, suspectedAt: already ? env.now : null, downAt: v.status === 'down' ? env.now : null, mean: meanInterval(h, v) });
+    capped(h.detections, {
+      target: node,
+      observer: o,
+      crashedAt: env.now,
+      suspectedAt: already ? env.now : null,
+      downAt: v.status === 'down' ? env.now : null,
+      mean: meanInterval(h, v),
+    });
   }
 }
 

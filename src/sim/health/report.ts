@@ -67,7 +67,12 @@ export function silenceFor(config: HealthConfig, level: 'suspect' | 'down', mean
  * each detection); on a link without loss, cuts or earlier short crashes it is at most
  * `period + jitter`.
  */
-export function detectionBound(config: HealthConfig, level: 'suspect' | 'down', maxLatency: number, mean: number = config.period): number {
+export function detectionBound(
+  config: HealthConfig,
+  level: 'suspect' | 'down',
+  maxLatency: number,
+  mean: number = config.period,
+): number {
   return config.period + silenceFor(config, level, mean) + maxLatency;
 }
 
@@ -92,7 +97,14 @@ export interface SuspicionOnset {
 export function suspicionOnsets(h: HealthState | undefined): SuspicionOnset[] {
   if (!h) return [];
   const out: SuspicionOnset[] = [];
-  for (const d of h.detections) if (d.suspectedAt !== null && d.suspectedAt > d.crashedAt) out.push({ observer: d.observer, target: d.target, tick: d.suspectedAt, false: false });
+  for (const d of h.detections)
+    if (d.suspectedAt !== null && d.suspectedAt > d.crashedAt)
+      out.push({ observer: d.observer, target: d.target, tick: d.suspectedAt, false: false });
   for (const f of h.falseSuspicions) out.push({ observer: f.observer, target: f.target, tick: f.at, false: true });
-  return out.sort((a, b) => a.tick - b.tick || (a.observer < b.observer ? -1 : a.observer > b.observer ? 1 : 0) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  return out.sort(
+    (a, b) =>
+      a.tick - b.tick ||
+      (a.observer < b.observer ? -1 : a.observer > b.observer ? 1 : 0) ||
+      (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
+  );
 }

@@ -4,7 +4,16 @@ import { formatInterval } from './explain';
 import { isObject, keysOf, regValue, rollbackWrites, type TimeUnit } from './formats';
 import type { KvInput, KvOutput } from './kv-model';
 import { UNKNOWN, type HistOp } from './model';
-import { readValue, registerModel, regWriteKind, showValue, writtenValue, type RegInput, type RegOutput, type RegValue } from './register-model';
+import {
+  readValue,
+  registerModel,
+  regWriteKind,
+  showValue,
+  writtenValue,
+  type RegInput,
+  type RegOutput,
+  type RegValue,
+} from './register-model';
 import type { History, OpRecord } from './types';
 
 /**
@@ -44,7 +53,12 @@ const reg = registerModel();
 
 class Collector {
   readonly anomalies: Anomaly[] = [];
-  readonly counts: Record<AnomalyType, number> = { 'stale-read': 0, 'lost-write': 0, 'lost-update': 0, 'fractured-read': 0 };
+  readonly counts: Record<AnomalyType, number> = {
+    'stale-read': 0,
+    'lost-write': 0,
+    'lost-update': 0,
+    'fractured-read': 0,
+  };
   constructor(private readonly max: number) {}
   add(a: Anomaly): void {
     this.counts[a.type]++;
@@ -58,7 +72,9 @@ class Collector {
 const byCall = <T extends { call: number; id: number }>(a: T, b: T): number => a.call - b.call || a.id - b.id;
 
 function idsOf(ops: readonly { id: number; call: number }[]): number[] {
-  return [...new Map(ops.map((o) => [o.id, o])).values()].sort((a, b) => a.call - b.call || a.id - b.id).map((o) => o.id);
+  return [...new Map(ops.map((o) => [o.id, o])).values()]
+    .sort((a, b) => a.call - b.call || a.id - b.id)
+    .map((o) => o.id);
 }
 
 /**
@@ -152,7 +168,8 @@ export function registerAnomalies(ops: readonly RegOp[], opts: AnomalyOptions): 
     // Lost writes: reads by call, with the smallest "last source return" from each on.
     explained.sort((a, b) => a.r.call - b.r.call || a.r.id - b.r.id);
     const minFrom: number[] = new Array<number>(explained.length + 1).fill(Infinity);
-    for (let j = explained.length - 1; j >= 0; j--) minFrom[j] = Math.min(minFrom[j + 1] ?? Infinity, explained[j]?.lastRet ?? Infinity);
+    for (let j = explained.length - 1; j >= 0; j--)
+      minFrom[j] = Math.min(minFrom[j + 1] ?? Infinity, explained[j]?.lastRet ?? Infinity);
     const readValues = new Set(read.filter((v): v is RegValue => v !== undefined));
     for (const w of definite) {
       if (w.input.f !== 'write' || w.input.value === null) continue;
@@ -177,7 +194,9 @@ export function registerAnomalies(ops: readonly RegOp[], opts: AnomalyOptions): 
     }
 
     // Lost updates.
-    const swapped = kops.filter((o) => o.input.f === 'cas' && o.output !== UNKNOWN && o.output.f === 'cas' && o.output.swapped);
+    const swapped = kops.filter(
+      (o) => o.input.f === 'cas' && o.output !== UNKNOWN && o.output.f === 'cas' && o.output.swapped,
+    );
     for (let i = 0; i < swapped.length; i++) {
       for (let j = i + 1; j < swapped.length; j++) {
         const c1 = swapped[i];
@@ -255,7 +274,8 @@ export function kvAnomalies(ops: readonly KvOp[], opts: AnomalyOptions): Anomaly
   const t = (op: KvOp): string => formatInterval(op.call, op.ret, opts.timeUnit);
   const describe = (op: KvOp): string => {
     const { input, output } = op;
-    if (input.f === 'get') return output === UNKNOWN || output.f !== 'get' ? 'got an unknown result' : `got ${JSON.stringify(output.value)}`;
+    if (input.f === 'get')
+      return output === UNKNOWN || output.f !== 'get' ? 'got an unknown result' : `got ${JSON.stringify(output.value)}`;
     return `${input.f === 'put' ? 'put' : 'appended'} ${JSON.stringify(input.value)}`;
   };
   const say = (op: KvOp): string => `${op.agent} ${describe(op)} (${t(op)})`;
@@ -275,7 +295,14 @@ export function kvAnomalies(ops: readonly KvOp[], opts: AnomalyOptions): Anomaly
       // The latest acknowledged append the get should show but does not.
       let missing: KvOp | undefined;
       for (const a of kops) {
-        if (a.input.f !== 'append' || a.input.value === '' || a.output === UNKNOWN || a.ret >= g.call || a.call <= erasedUpTo) continue;
+        if (
+          a.input.f !== 'append' ||
+          a.input.value === '' ||
+          a.output === UNKNOWN ||
+          a.ret >= g.call ||
+          a.call <= erasedUpTo
+        )
+          continue;
         if (missing !== undefined && a.ret <= missing.ret) continue;
         if (!s.includes(a.input.value)) missing = a;
       }
@@ -312,7 +339,8 @@ export function kvAnomalies(ops: readonly KvOp[], opts: AnomalyOptions): Anomaly
 export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyReport {
   const out = new Collector(opts.maxPerType ?? 20);
   const ops = history.ops.filter((o) => o.outcome !== 'fail');
-  const t = (o: OpRecord): string => formatInterval(o.invokedAt, o.outcome === 'ok' && o.completedAt !== null ? o.completedAt : Infinity, opts.timeUnit);
+  const t = (o: OpRecord): string =>
+    formatInterval(o.invokedAt, o.outcome === 'ok' && o.completedAt !== null ? o.completedAt : Infinity, opts.timeUnit);
   const ret = (o: OpRecord): number => (o.outcome === 'ok' && o.completedAt !== null ? o.completedAt : Infinity);
   // Every (op, key, value) write, values canonical.
   interface KeyWrite {
@@ -326,10 +354,12 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
   const writes: KeyWrite[] = [];
   for (const o of ops) {
     const args = isObject(o.args) ? o.args : {};
-    if (o.op === 'set' && typeof args['key'] === 'string') writes.push({ op: o, key: args['key'], value: regValue(dictGet(args, 'value') ?? null) });
+    if (o.op === 'set' && typeof args['key'] === 'string')
+      writes.push({ op: o, key: args['key'], value: regValue(dictGet(args, 'value') ?? null) });
     if (o.op === 'delete' && typeof args['key'] === 'string') writes.push({ op: o, key: args['key'], value: null });
     const u = args['updates'];
-    if (o.op === 'update' && isObject(u)) for (const k of Object.keys(u)) writes.push({ op: o, key: k, value: regValue(dictGet(u, k) ?? null) });
+    if (o.op === 'update' && isObject(u))
+      for (const k of Object.keys(u)) writes.push({ op: o, key: k, value: regValue(dictGet(u, k) ?? null) });
     if (o.op === 'cas' && typeof args['key'] === 'string') {
       writes.push({ op: o, key: args['key'], value: regValue(dictGet(args, 'value') ?? dictGet(args, 'to') ?? null) });
     }
@@ -350,11 +380,20 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
     else list.push(w);
   }
   const writersOf = (key: string, v: RegValue, before: number): KeyWrite[] =>
-    [...(byKeyValue.get(JSON.stringify([key, v])) ?? []), ...(anyByKey.get(key) ?? [])].filter((w) => w.op.invokedAt <= before);
+    [...(byKeyValue.get(JSON.stringify([key, v])) ?? []), ...(anyByKey.get(key) ?? [])].filter(
+      (w) => w.op.invokedAt <= before,
+    );
 
   // Each get_all's view, canonical values, computed once.
   const reads = ops
-    .filter((o) => o.op === 'get_all' && o.outcome === 'ok' && o.completedAt !== null && isObject(o.result) && isObject(dictGet(o.result, 'state')))
+    .filter(
+      (o) =>
+        o.op === 'get_all' &&
+        o.outcome === 'ok' &&
+        o.completedAt !== null &&
+        isObject(o.result) &&
+        isObject(dictGet(o.result, 'state')),
+    )
     .map((g) => {
       const st = isObject(g.result) ? dictGet(g.result, 'state') : undefined;
       const view = new Map<string, RegValue>();
@@ -388,7 +427,9 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
         out.add({
           type: 'fractured-read',
           keys: [sawIt, k],
-          opIds: [...new Set([u, g, ...sources.map((w) => w.op)])].sort((a, b) => a.invokedAt - b.invokedAt || a.id - b.id).map((o) => o.id),
+          opIds: [...new Set([u, g, ...sources.map((w) => w.op)])]
+            .sort((a, b) => a.invokedAt - b.invokedAt || a.id - b.id)
+            .map((o) => o.id),
           explanation:
             `${g.agent}'s get_all (${t(g)}) saw ${u.agent}'s update (${t(u)}) on ${sawIt} (= ${showValue(seenValue(sawIt))}) but not on ${k}: ` +
             `it read ${k} = ${showValue(v)}, ${older}.`,
@@ -401,7 +442,12 @@ export function fracturedReads(history: History, opts: AnomalyOptions): AnomalyR
 }
 
 export function mergeReports(...reports: AnomalyReport[]): AnomalyReport {
-  const counts: Record<AnomalyType, number> = { 'stale-read': 0, 'lost-write': 0, 'lost-update': 0, 'fractured-read': 0 };
+  const counts: Record<AnomalyType, number> = {
+    'stale-read': 0,
+    'lost-write': 0,
+    'lost-update': 0,
+    'fractured-read': 0,
+  };
   const anomalies: Anomaly[] = [];
   for (const r of reports) {
     anomalies.push(...r.anomalies);

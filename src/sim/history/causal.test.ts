@@ -24,7 +24,11 @@ describe('causal consistency by bad patterns', () => {
   });
 
   it('passes a causal history that is not linearizable (a stale read of an unrelated write)', () => {
-    const hist = h(set(0, 'agent1', 'x', 'a', 0, 1), get(1, 'agent2', 'x', null, 5, 6), get(2, 'agent2', 'x', 'a', 7, 8));
+    const hist = h(
+      set(0, 'agent1', 'x', 'a', 0, 1),
+      get(1, 'agent2', 'x', null, 5, 6),
+      get(2, 'agent2', 'x', 'a', 7, 8),
+    );
     expect(checkHistory(hist).linearizable).toBe(false);
     const r = checkCausal(hist);
     expect(r.causal).toBe(true);
@@ -61,7 +65,12 @@ describe('causal consistency by bad patterns', () => {
 
   it('catches CyclicCO: two reads each see the other session’s later write', () => {
     const r = checkCausal(
-      h(get(0, 'agent1', 'x', 'b', 0, 1), get(1, 'agent2', 'y', 'a', 0, 1), set(2, 'agent1', 'y', 'a', 2, 3), set(3, 'agent2', 'x', 'b', 2, 3)),
+      h(
+        get(0, 'agent1', 'x', 'b', 0, 1),
+        get(1, 'agent2', 'y', 'a', 0, 1),
+        set(2, 'agent1', 'y', 'a', 2, 3),
+        set(3, 'agent2', 'x', 'b', 2, 3),
+      ),
     );
     expect(r.counts.CyclicCO).toBe(1);
     expect(r.violations[0]!.opIds).toEqual([0, 1, 2, 3]);
@@ -88,12 +97,17 @@ describe('causal consistency by bad patterns', () => {
 
   it('an unknown-outcome write counts only once read, and orders nothing after it', () => {
     // agent1's write of b timed out; agent1 then reads a: fine, b may land later.
-    const late = h(set(0, 'agent1', 'x', 'a', 0, 1), rec(1, 'agent1', 'set', { key: 'x', value: 'b' }, 2, 10, null, 'info'), get(2, 'agent1', 'x', 'a', 11, 12));
+    const late = h(
+      set(0, 'agent1', 'x', 'a', 0, 1),
+      rec(1, 'agent1', 'set', { key: 'x', value: 'b' }, 2, 10, null, 'info'),
+      get(2, 'agent1', 'x', 'a', 11, 12),
+    );
     expect(checkCausal(late).causal).toBe(true);
   });
 
   it('a read of "absent" where deletes exist is bad only if every delete was overwritten', () => {
-    const del = (id: number, agent: string, key: string, call: number, ret: number): OpRecord => rec(id, agent, 'delete', { key }, call, ret, { existed: true });
+    const del = (id: number, agent: string, key: string, call: number, ret: number): OpRecord =>
+      rec(id, agent, 'delete', { key }, call, ret, { existed: true });
     const fine = h(set(0, 'agent1', 'x', 'a', 0, 1), del(1, 'agent2', 'x', 0, 1), get(2, 'agent1', 'x', null, 2, 3));
     expect(checkCausal(fine).causal).toBe(true);
     const bad = h(del(0, 'agent1', 'x', 0, 1), set(1, 'agent1', 'x', 'a', 2, 3), get(2, 'agent1', 'x', null, 4, 5));

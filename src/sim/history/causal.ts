@@ -35,9 +35,17 @@ import type { History } from './types';
  * violation only when every candidate (the initial state and each delete) is overwritten in
  * its causal past. A value written twice makes its reads' source unknown: they add no edge.
  */
-export type CausalPattern = 'CyclicCO' | 'ThinAirRead' | 'WriteCOInitRead' | 'WriteCORead' | 'WriteHBInitRead' | 'CyclicHB';
+export type CausalPattern =
+  'CyclicCO' | 'ThinAirRead' | 'WriteCOInitRead' | 'WriteCORead' | 'WriteHBInitRead' | 'CyclicHB';
 
-export const CAUSAL_PATTERNS: readonly CausalPattern[] = ['CyclicCO', 'ThinAirRead', 'WriteCOInitRead', 'WriteCORead', 'WriteHBInitRead', 'CyclicHB'];
+export const CAUSAL_PATTERNS: readonly CausalPattern[] = [
+  'CyclicCO',
+  'ThinAirRead',
+  'WriteCOInitRead',
+  'WriteCORead',
+  'WriteHBInitRead',
+  'CyclicHB',
+];
 
 export interface CausalViolation {
   readonly pattern: CausalPattern;
@@ -71,24 +79,54 @@ interface Ev {
 }
 
 /** A read's source: one event, the initial state, or a set of candidates (init and deletes). */
-type Source = { kind: 'event'; index: number } | { kind: 'init' } | { kind: 'absent'; deletes: number[] } | { kind: 'ambiguous' };
+type Source =
+  { kind: 'event'; index: number } | { kind: 'init' } | { kind: 'absent'; deletes: number[] } | { kind: 'ambiguous' };
 
-export function checkCausal(history: History, opts: { maxPerPattern?: number; maxHbEvents?: number } = {}): CausalResult {
+export function checkCausal(
+  history: History,
+  opts: { maxPerPattern?: number; maxHbEvents?: number } = {},
+): CausalResult {
   const max = opts.maxPerPattern ?? 20;
   const counts = Object.fromEntries(CAUSAL_PATTERNS.map((p) => [p, 0])) as Record<CausalPattern, number>;
   const violations: CausalViolation[] = [];
   const notes: string[] = [];
   const parsed = readStateLab(history);
   if (parsed.unsupported !== undefined) {
-    return { causal: 'unknown', events: 0, violations, counts, hbChecked: false, notes: [`not checked: ${parsed.unsupported}`] };
+    return {
+      causal: 'unknown',
+      events: 0,
+      violations,
+      counts,
+      hbChecked: false,
+      notes: [`not checked: ${parsed.unsupported}`],
+    };
   }
 
   // One event per operation: its writes and reads, key by key.
-  const byId = new Map<number, { id: number; agent: string; call: number; ret: number; ok: boolean; writes: Map<string, RegValue>; reads: Map<string, RegValue> }>();
+  const byId = new Map<
+    number,
+    {
+      id: number;
+      agent: string;
+      call: number;
+      ret: number;
+      ok: boolean;
+      writes: Map<string, RegValue>;
+      reads: Map<string, RegValue>;
+    }
+  >();
   for (const o of parsed.ops) {
     let e = byId.get(o.id);
     if (!e) {
-      e = { id: o.id, agent: o.agent, call: o.call, ret: o.ret, ok: o.output !== UNKNOWN, writes: new Map(), reads: new Map() };
+      e = {
+        id: o.id,
+        agent: o.agent,
+        call: o.call,
+        ret: o.ret,
+        ok: o.output !== UNKNOWN,
+        writes: new Map(),
+        reads: new Map(),
+      };
       byId.set(o.id, e);
     }
     if (o.output === UNKNOWN) e.ok = false;
@@ -116,7 +154,9 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
       if (ws && ws.length === 1) readFrom.add(ws[0]!);
     }
   }
-  const evs: Ev[] = all.filter((e, i) => (e.ok && (e.reads.size > 0 || e.writes.size > 0)) || (!e.ok && readFrom.has(i)));
+  const evs: Ev[] = all.filter(
+    (e, i) => (e.ok && (e.reads.size > 0 || e.writes.size > 0)) || (!e.ok && readFrom.has(i)),
+  );
   const n = evs.length;
   const srcIndex = new Map<string, number[]>();
   const writesOf = new Map<string, number[]>();
@@ -146,7 +186,12 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
     for (const [k, v] of [...e.reads].sort((a, b) => compareStrings(a[0], b[0]))) {
       if (v === null) {
         const ds = deletesOf.get(k) ?? [];
-        sources.push({ read: i, key: k, value: v, source: ds.length === 0 ? { kind: 'init' } : { kind: 'absent', deletes: ds } });
+        sources.push({
+          read: i,
+          key: k,
+          value: v,
+          source: ds.length === 0 ? { kind: 'init' } : { kind: 'absent', deletes: ds },
+        });
         continue;
       }
       const ws = srcIndex.get(wkey(k, v)) ?? [];
@@ -159,10 +204,16 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
         });
         continue;
       }
-      sources.push({ read: i, key: k, value: v, source: ws.length === 1 ? { kind: 'event', index: ws[0]! } : { kind: 'ambiguous' } });
+      sources.push({
+        read: i,
+        key: k,
+        value: v,
+        source: ws.length === 1 ? { kind: 'event', index: ws[0]! } : { kind: 'ambiguous' },
+      });
     }
   });
-  if (sources.some((s) => s.source.kind === 'ambiguous')) notes.push('some values were written more than once: reads of them add no reads-from edge');
+  if (sources.some((s) => s.source.kind === 'ambiguous'))
+    notes.push('some values were written more than once: reads of them add no reads-from edge');
 
   // Edges: session order (from completed ops only) and reads-from.
   const preds: number[][] = Array.from({ length: n }, () => []);
@@ -172,7 +223,8 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
     if (p !== undefined && evs[p]!.ret <= e.call) preds[i]!.push(p);
     if (e.ok) lastOk.set(e.agent, i);
   });
-  for (const s of sources) if (s.source.kind === 'event' && s.source.index !== s.read) preds[s.read]!.push(s.source.index);
+  for (const s of sources)
+    if (s.source.kind === 'event' && s.source.index !== s.read) preds[s.read]!.push(s.source.index);
 
   // anc[i]: every event causally before i (i itself only on a cycle).
   const anc: Bitset[] = [];
@@ -197,7 +249,9 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
     for (const j of cycle) reported.add(j);
     add({
       pattern: 'CyclicCO',
-      keys: [...new Set(cycle.flatMap((j) => [...evs[j]!.writes.keys(), ...evs[j]!.reads.keys()]))].sort(compareStrings),
+      keys: [...new Set(cycle.flatMap((j) => [...evs[j]!.writes.keys(), ...evs[j]!.reads.keys()]))].sort(
+        compareStrings,
+      ),
       opIds: ids(cycle),
       explanation: `ops ${ids(cycle).join(', ')} are each in the causal past of the others: each read a value another wrote after, in its own session, reading one of theirs.`,
     });
@@ -230,10 +284,14 @@ export function checkCausal(history: History, opts: { maxPerPattern?: number; ma
       }
     } else if (s.source.kind === 'absent') {
       // Init is overwritten by any write in the past; each delete d by a write after it.
-      const initGone = ws.some((w) => evs[w]!.writes.get(s.key) !== null) ? ws.find((w) => evs[w]!.writes.get(s.key) !== null) : undefined;
+      const initGone = ws.some((w) => evs[w]!.writes.get(s.key) !== null)
+        ? ws.find((w) => evs[w]!.writes.get(s.key) !== null)
+        : undefined;
       if (initGone === undefined) continue;
       const candidates = s.source.deletes.filter((d) => d !== r && !anc[d]!.has(r));
-      const overwritten = candidates.map((d) => ws.find((w) => w !== d && anc[w]!.has(d) && evs[w]!.writes.get(s.key) !== null));
+      const overwritten = candidates.map((d) =>
+        ws.find((w) => w !== d && anc[w]!.has(d) && evs[w]!.writes.get(s.key) !== null),
+      );
       if (overwritten.some((w) => w === undefined)) continue;
       add({
         pattern: candidates.length === 0 ? 'WriteCOInitRead' : 'WriteCORead',
@@ -292,7 +350,7 @@ function hbPatterns(
       }
       return true;
     };
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const r2 of members) {
         for (const s of readsAt.get(r2) ?? []) {

@@ -1,4 +1,12 @@
-import { fracturedReads, kvAnomalies, mergeReports, registerAnomalies, type Anomaly, type AnomalyReport, type AnomalyType } from './anomalies';
+import {
+  fracturedReads,
+  kvAnomalies,
+  mergeReports,
+  registerAnomalies,
+  type Anomaly,
+  type AnomalyReport,
+  type AnomalyType,
+} from './anomalies';
 import { kvModel } from './kv-model';
 import { checkLinearizability, type KeyVerdict, type LinearizabilityResult, type Witness } from './linearizability';
 import { parseHistory, readStateLab, type Format, type ParsedHistory } from './formats';
@@ -86,7 +94,12 @@ export function checkParsed(parsed: ParsedHistory, opts: CheckOptions = {}): Che
     ...(statelab === undefined ? {} : { sessions: checkSessions(statelab, { timeUnit: parsed.timeUnit }) }),
     ...(statelab === undefined || opts.sequentialMaxSteps === 0
       ? {}
-      : { sequentialConsistency: checkSequential(statelab, opts.sequentialMaxSteps === undefined ? {} : { maxSteps: opts.sequentialMaxSteps }) }),
+      : {
+          sequentialConsistency: checkSequential(
+            statelab,
+            opts.sequentialMaxSteps === undefined ? {} : { maxSteps: opts.sequentialMaxSteps },
+          ),
+        }),
     notes,
   };
 }

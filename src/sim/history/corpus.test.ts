@@ -29,7 +29,11 @@ describe('linearizability corpus (Porcupine test data)', () => {
           const keys = [...new Set(ops.map((o) => o.key))];
           expect(Object.keys(lin).sort()).toEqual(keys.sort());
           for (const key of keys) {
-            const v = validateLinearization(model, ops.filter((o) => o.key === key), lin[key] ?? []);
+            const v = validateLinearization(
+              model,
+              ops.filter((o) => o.key === key),
+              lin[key] ?? [],
+            );
             expect(v, `${entry.file} key ${key}`).toEqual({ ok: true });
           }
           expect(report.anomalies).toEqual([]);

@@ -22,9 +22,14 @@ export interface CorpusEntry {
 export function loadCorpus(dir: string = corpusDir()): CorpusEntry[] {
   const tsv = join(dir, 'verdicts.tsv');
   if (!existsSync(tsv)) {
-    throw new Error(`linearizability corpus not found: ${tsv} does not exist (set STATELAB_CORPUS to the folder holding verdicts.tsv)`);
+    throw new Error(
+      `linearizability corpus not found: ${tsv} does not exist (set STATELAB_CORPUS to the folder holding verdicts.tsv)`,
+    );
   }
-  const rows = readFileSync(tsv, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
+  const rows = readFileSync(tsv, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   return rows.map((row) => {
     const [file = '', verdict = ''] = row.split('\t');
     if (verdict !== 'true' && verdict !== 'false') throw new Error(`verdicts.tsv: bad verdict for ${file}: ${verdict}`);

@@ -24,11 +24,17 @@ export interface ExplainOptions {
  * from an operation that itself could not have had that effect. Failing that, it says what
  * is true of every witness and lists the operations.
  */
-export function explainWitness<S, I, O>(model: Model<S, I, O>, ops: readonly HistOp<I, O>[], opts: ExplainOptions): string {
+export function explainWitness<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly HistOp<I, O>[],
+  opts: ExplainOptions,
+): string {
   const closure = new Closure(model, ops);
   const say = (i: number): string => {
     const op = ops[i];
-    return op === undefined ? '?' : `${op.agent} ${model.describeOp(op)} (${formatInterval(op.call, op.ret, opts.timeUnit)})`;
+    return op === undefined
+      ? '?'
+      : `${op.agent} ${model.describeOp(op)} (${formatInterval(op.call, op.ret, opts.timeUnit)})`;
   };
   const needed = (i: number): string => {
     const op = ops[i];

@@ -92,11 +92,18 @@ describe('StateLab histories', () => {
       [9, 'x', 31, { f: 'write', value: '5' }, { f: 'write' }],
       [9, 'y', 31, { f: 'write', value: null }, { f: 'write' }],
     ]);
-    expect(p.notes).toEqual(['1 get_version operation skipped: get_version does not read or write a key\'s current value']);
+    expect(p.notes).toEqual([
+      "1 get_version operation skipped: get_version does not read or write a key's current value",
+    ]);
   });
 
   it('is safe with hostile keys', () => {
-    const hostile = { ops: [rec(1, 'a', 'get_all', {}, 0, 1, { state: {}, version: 0 }), rec(2, 'a', 'set', { key: '__proto__', value: 1 }, 2, 3, { version: 1 })] };
+    const hostile = {
+      ops: [
+        rec(1, 'a', 'get_all', {}, 0, 1, { state: {}, version: 0 }),
+        rec(2, 'a', 'set', { key: '__proto__', value: 1 }, 2, 3, { version: 1 }),
+      ],
+    };
     const ops = readStateLab(hostile).ops;
     expect(ops.find((o) => o.id === 1)?.output).toEqual({ f: 'read', value: null });
     expect(checkHistoryText(JSON.stringify(hostile)).linearizable).toBe(true);
@@ -148,7 +155,13 @@ describe('rollback in a StateLab history', () => {
   });
 
   it('a rollback to a version with an unknown outcome makes the verdict unknown, not a guess', () => {
-    const h = { ops: [...base, rec(3, 'b', 'rollback', { key: 'x', version: 1 }, 4, 20, null, 'info'), rec(4, 'a', 'get', { key: 'x' }, 30, 31, { value: 1, version: 3 })] };
+    const h = {
+      ops: [
+        ...base,
+        rec(3, 'b', 'rollback', { key: 'x', version: 1 }, 4, 20, null, 'info'),
+        rec(4, 'a', 'get', { key: 'x' }, 30, 31, { value: 1, version: 3 }),
+      ],
+    };
     expect(readStateLab(h).unsupported).toMatch(/op 3 \(b\) rolls back/);
     expect(checkSequential(h).consistent).toBe('unknown');
   });

@@ -81,20 +81,25 @@ export function parseHistory(text: string): ParsedHistory {
 
 /** A report printed by `sim run`: its agents' operations, each list without the agent. */
 function isRunReport(v: JsonObject): boolean {
-  return Array.isArray(v['agents']) && v['agents'].every((a) => isObject(a) && typeof a['id'] === 'string' && Array.isArray(a['ops']));
+  return (
+    Array.isArray(v['agents']) &&
+    v['agents'].every((a) => isObject(a) && typeof a['id'] === 'string' && Array.isArray(a['ops']))
+  );
 }
 
 /** The run report's operations as one history, in id (invocation) order. */
 function runReportOps(v: JsonObject): unknown[] {
   const ops: JsonObject[] = [];
-  for (const a of v['agents'] as JsonObject[]) for (const r of a['ops'] as unknown[]) if (isObject(r)) ops.push({ ...r, agent: a['id']! });
+  for (const a of v['agents'] as JsonObject[])
+    for (const r of a['ops'] as unknown[]) if (isObject(r)) ops.push({ ...r, agent: a['id']! });
   return ops.sort((x, y) => (x['id'] as number) - (y['id'] as number));
 }
 
 /** Checks the shape of a StateLab history (or a `sim run` report) without trusting the file. */
 export function parseStateLabJson(text: string): History {
   const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
-  const raw = isObject(parsed) && !Array.isArray(parsed['ops']) && isRunReport(parsed) ? { ops: runReportOps(parsed) } : parsed;
+  const raw =
+    isObject(parsed) && !Array.isArray(parsed['ops']) && isRunReport(parsed) ? { ops: runReportOps(parsed) } : parsed;
   if (!isObject(raw) || !Array.isArray(raw['ops'])) throw new Error('not a StateLab history: no "ops" array');
   const ops: OpRecord[] = [];
   raw['ops'].forEach((r: unknown, i: number) => {
@@ -105,7 +110,12 @@ export function parseStateLabJson(text: string): History {
     const invokedAt = r['invokedAt'];
     const completedAt = r['completedAt'];
     const outcome = r['outcome'];
-    if (typeof id !== 'number' || typeof agent !== 'string' || typeof op !== 'string' || typeof invokedAt !== 'number') {
+    if (
+      typeof id !== 'number' ||
+      typeof agent !== 'string' ||
+      typeof op !== 'string' ||
+      typeof invokedAt !== 'number'
+    ) {
       throw new Error(`ops[${i}] needs a numeric id, string agent and op, numeric invokedAt`);
     }
     if (completedAt !== null && completedAt !== undefined && typeof completedAt !== 'number') {
@@ -202,14 +212,18 @@ export function readStateLab(history: History): ParsedRegisterHistory {
       case 'set': {
         const key = args['key'];
         if (typeof key !== 'string') break;
-        ops.push(mk(key, { f: 'write', value: regValue(dictGet(args, 'value') ?? null) }, known ? { f: 'write' } : UNKNOWN));
+        ops.push(
+          mk(key, { f: 'write', value: regValue(dictGet(args, 'value') ?? null) }, known ? { f: 'write' } : UNKNOWN),
+        );
         break;
       }
       case 'update': {
         const updates = args['updates'];
         if (!isObject(updates)) break;
         for (const key of Object.keys(updates).sort(compareStrings)) {
-          ops.push(mk(key, { f: 'write', value: regValue(dictGet(updates, key) ?? null) }, known ? { f: 'write' } : UNKNOWN));
+          ops.push(
+            mk(key, { f: 'write', value: regValue(dictGet(updates, key) ?? null) }, known ? { f: 'write' } : UNKNOWN),
+          );
         }
         break;
       }
@@ -242,9 +256,16 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         if (typeof key !== 'string') break;
         const from = dictGet(args, 'expected') ?? dictGet(args, 'from') ?? null;
         const to = dictGet(args, 'value') ?? dictGet(args, 'to') ?? null;
-        const swapped = result === null ? undefined : (dictGet(result, 'swapped') ?? dictGet(result, 'ok') ?? dictGet(result, 'success'));
+        const swapped =
+          result === null
+            ? undefined
+            : (dictGet(result, 'swapped') ?? dictGet(result, 'ok') ?? dictGet(result, 'success'));
         ops.push(
-          mk(key, { f: 'cas', from: regValue(from), to: regValue(to) }, known && typeof swapped === 'boolean' ? { f: 'cas', swapped } : UNKNOWN),
+          mk(
+            key,
+            { f: 'cas', from: regValue(from), to: regValue(to) },
+            known && typeof swapped === 'boolean' ? { f: 'cas', swapped } : UNKNOWN,
+          ),
         );
         break;
       }
@@ -265,7 +286,9 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         }
         // A restore writes every key: the snapshot's value, or no value for keys it lacks.
         for (const key of allKeys) {
-          ops.push(mk(key, { f: 'write', value: regValue(dictGet(snap, key) ?? null) }, known ? { f: 'write' } : UNKNOWN));
+          ops.push(
+            mk(key, { f: 'write', value: regValue(dictGet(snap, key) ?? null) }, known ? { f: 'write' } : UNKNOWN),
+          );
         }
         break;
       }
@@ -285,7 +308,9 @@ export function readStateLab(history: History): ParsedRegisterHistory {
     }
   }
   for (const [op, count] of [...skipped].sort((a, b) => compareStrings(a[0], b[0]))) {
-    notes.push(`${count} ${op} operation${count === 1 ? '' : 's'} skipped: ${op} does not read or write a key's current value`);
+    notes.push(
+      `${count} ${op} operation${count === 1 ? '' : 's'} skipped: ${op} does not read or write a key's current value`,
+    );
   }
   return {
     format: 'statelab',
@@ -325,7 +350,6 @@ export function keysOf(r: OpRecord): string[] {
   return out;
 }
 
-
 /**
  * What an event-sourcing `append {type, data, schema?}` does to one key, as a register sees
  * it (the event types of src/sim/architectures/event-sourcing/events.ts, v1 schemas read as
@@ -358,7 +382,6 @@ export function appendEffect(args: JsonValue): { key: string; write: JsonValue |
       return null;
   }
 }
-
 
 export function regValue(v: JsonValue): RegValue {
   return v === null ? null : canonicalJson(v);
@@ -442,7 +465,8 @@ function etcdPair(s: string, line: number): [string, string] {
 // ---------------------------------------------------------------------------------------
 // Porcupine kv logs
 
-const KV = /^\{:process (\d+), :type :(invoke|ok|fail|info), :f :(get|put|append), :key "(.*)", :value (nil|"(.*)")\}\s*$/;
+const KV =
+  /^\{:process (\d+), :type :(invoke|ok|fail|info), :f :(get|put|append), :key "(.*)", :value (nil|"(.*)")\}\s*$/;
 
 export function parsePorcupineKv(text: string): ParsedKvHistory {
   interface Open {
@@ -478,11 +502,23 @@ export function parsePorcupineKv(text: string): ParsedKvHistory {
     open.delete(p);
     if (type === 'fail') return;
     const output: KvOutput =
-      o.input.f === 'get' ? { f: 'get', value: nil === 'nil' ? '' : value } : o.input.f === 'put' ? { f: 'put' } : { f: 'append' };
+      o.input.f === 'get'
+        ? { f: 'get', value: nil === 'nil' ? '' : value }
+        : o.input.f === 'put'
+          ? { f: 'put' }
+          : { f: 'append' };
     ops.push({ id: o.id, agent: `process ${p}`, key: o.key, call: o.call, ret: line, input: o.input, output });
   });
   for (const [p, o] of open) {
-    ops.push({ id: o.id, agent: `process ${p}`, key: o.key, call: o.call, ret: Infinity, input: o.input, output: UNKNOWN });
+    ops.push({
+      id: o.id,
+      agent: `process ${p}`,
+      key: o.key,
+      call: o.call,
+      ret: Infinity,
+      input: o.input,
+      output: UNKNOWN,
+    });
   }
   ops.sort((a, b) => a.id - b.id);
   return { format: 'porcupine-kv', model: 'kv', ops, timeUnit: 'line', notes };

@@ -17,14 +17,47 @@ export { INF };
 export function write(id: number, agent: string, call: number, ret: number, value: RegValue, key = 'x'): RegOp {
   return { id, agent, key, call, ret, input: { f: 'write', value }, output: ret === INF ? UNKNOWN : { f: 'write' } };
 }
-export function read(id: number, agent: string, call: number, ret: number, value: RegValue | Unknown, key = 'x'): RegOp {
-  return { id, agent, key, call, ret, input: { f: 'read' }, output: value === UNKNOWN ? UNKNOWN : { f: 'read', value } };
+export function read(
+  id: number,
+  agent: string,
+  call: number,
+  ret: number,
+  value: RegValue | Unknown,
+  key = 'x',
+): RegOp {
+  return {
+    id,
+    agent,
+    key,
+    call,
+    ret,
+    input: { f: 'read' },
+    output: value === UNKNOWN ? UNKNOWN : { f: 'read', value },
+  };
 }
-export function cas(id: number, agent: string, call: number, ret: number, from: RegValue, to: RegValue, swapped: boolean | Unknown, key = 'x'): RegOp {
-  return { id, agent, key, call, ret, input: { f: 'cas', from, to }, output: swapped === UNKNOWN ? UNKNOWN : { f: 'cas', swapped } };
+export function cas(
+  id: number,
+  agent: string,
+  call: number,
+  ret: number,
+  from: RegValue,
+  to: RegValue,
+  swapped: boolean | Unknown,
+  key = 'x',
+): RegOp {
+  return {
+    id,
+    agent,
+    key,
+    call,
+    ret,
+    input: { f: 'cas', from, to },
+    output: swapped === UNKNOWN ? UNKNOWN : { f: 'cas', swapped },
+  };
 }
 export function del(id: number, agent: string, call: number, ret: number, existed?: boolean, key = 'x'): RegOp {
-  const output: RegOutput | Unknown = ret === INF ? UNKNOWN : existed === undefined ? { f: 'delete' } : { f: 'delete', existed };
+  const output: RegOutput | Unknown =
+    ret === INF ? UNKNOWN : existed === undefined ? { f: 'delete' } : { f: 'delete', existed };
   return { id, agent, key, call, ret, input: { f: 'delete' }, output };
 }
 export function append(id: number, agent: string, call: number, ret: number, value: string, key = 'k'): KvOp {
@@ -48,7 +81,17 @@ export function rec(
   result: JsonValue | null,
   outcome: 'ok' | 'fail' | 'info' | null = completedAt === null ? null : 'ok',
 ): OpRecord {
-  return { id, agent, op, args, invokedAt, completedAt, outcome, result: outcome === 'ok' ? result : null, reason: outcome === 'ok' ? null : 'test' };
+  return {
+    id,
+    agent,
+    op,
+    args,
+    invokedAt,
+    completedAt,
+    outcome,
+    result: outcome === 'ok' ? result : null,
+    reason: outcome === 'ok' ? null : 'test',
+  };
 }
 
 /** xorshift32: deterministic randomness for the simulated stores. */
@@ -76,7 +119,13 @@ export type StoreBug = 'none' | 'stale-read' | 'lost-write' | 'duplicate';
  * - 'duplicate': the network delivers some write requests a second time, later, and the
  *   store applies them again (a write re-applied after being overwritten).
  */
-export function simulateStore(opts: { seed: number; bug: StoreBug; clients?: number; opsPerClient?: number; keys?: number }): History {
+export function simulateStore(opts: {
+  seed: number;
+  bug: StoreBug;
+  clients?: number;
+  opsPerClient?: number;
+  keys?: number;
+}): History {
   const rand = rng(opts.seed);
   const clients = opts.clients ?? 3;
   const perClient = opts.opsPerClient ?? 6;
@@ -108,7 +157,18 @@ export function simulateStore(opts: { seed: number; bug: StoreBug; clients?: num
     const key = keys[rand(keys.length)] ?? 'k0';
     const isWrite = rand(2) === 0;
     const id = nextId++;
-    records.push(rec(id, `agent${client + 1}`, isWrite ? 'set' : 'get', isWrite ? { key, value: nextValue++ } : { key }, now, null, null, null));
+    records.push(
+      rec(
+        id,
+        `agent${client + 1}`,
+        isWrite ? 'set' : 'get',
+        isWrite ? { key, value: nextValue++ } : { key },
+        now,
+        null,
+        null,
+        null,
+      ),
+    );
     push({ at: now + 1 + rand(3), kind: 'request', client, opId: id });
   };
   for (let c = 0; c < clients; c++) invoke(c, rand(3));
@@ -140,7 +200,8 @@ export function simulateStore(opts: { seed: number; bug: StoreBug; clients?: num
         }
         if (opts.bug === 'stale-read') push({ at: m.at + 4 + rand(4), kind: 'apply', client: m.client, opId: r.id });
         else if (!(opts.bug === 'lost-write' && writes % 4 === 0)) applyWrite(r);
-        if (opts.bug === 'duplicate' && rand(3) === 0) push({ at: m.at + 5 + rand(6), kind: 'request', client: m.client, opId: r.id, duplicate: true });
+        if (opts.bug === 'duplicate' && rand(3) === 0)
+          push({ at: m.at + 5 + rand(6), kind: 'request', client: m.client, opId: r.id, duplicate: true });
         pendingReply.set(r.id, { version: opts.bug === 'none' ? version : version + 1 });
       }
       if (!m.duplicate) push({ at: m.at + 1 + rand(3), kind: 'reply', client: m.client, opId: r.id });

@@ -1,5 +1,14 @@
 import { fnv1a } from './hash';
-import { ILLEGAL, UNKNOWN, type Illegal, type Model, type OpView, type StateDependence, type Unknown, type WriteKind } from './model';
+import {
+  ILLEGAL,
+  UNKNOWN,
+  type Illegal,
+  type Model,
+  type OpView,
+  type StateDependence,
+  type Unknown,
+  type WriteKind,
+} from './model';
 
 /**
  * Porcupine's kv model for one key (the checker partitions by key): get returns the whole
@@ -29,7 +38,9 @@ export function kvModel(): Model<KvState, KvInput, KvOutput> {
         case 'get':
           if (output === UNKNOWN) return st;
           // Length first: comparing a concatenated string forces V8 to flatten it.
-          return output.f === 'get' && output.value.length === st.value.length && output.value === st.value ? st : ILLEGAL;
+          return output.f === 'get' && output.value.length === st.value.length && output.value === st.value
+            ? st
+            : ILLEGAL;
         case 'put':
           return { value: input.value, hash: fnv1a(input.value) };
         case 'append':
@@ -68,7 +79,8 @@ export function kvModel(): Model<KvState, KvInput, KvOutput> {
       // came right before it shows in that string just before its value. Record, from every
       // get, which writes are seen immediately before which appends ("" for the start).
       const seen: string[] = [];
-      for (const op of ops) if (op.input.f === 'get' && op.output !== UNKNOWN && op.output.f === 'get') seen.push(op.output.value);
+      for (const op of ops)
+        if (op.input.f === 'get' && op.output !== UNKNOWN && op.output.f === 'get') seen.push(op.output.value);
       const appended = [...new Set(ops.flatMap((op) => (op.input.f === 'append' ? [op.input.value] : [])))];
       const follows = new Set<string>(); // JSON [before, append value]; before: "" = start
       for (const s of seen) {

@@ -28,9 +28,19 @@ describe('linearizability search', () => {
 
   // Porcupine's TestZeroDuration.
   it('handles zero-duration operations', () => {
-    const ok = [write(0, 'c0', 0, 100, '100'), read(1, 'c1', 25, 75, '100'), read(2, 'c2', 30, 30, null), read(3, 'c3', 30, 30, null)];
+    const ok = [
+      write(0, 'c0', 0, 100, '100'),
+      read(1, 'c1', 25, 75, '100'),
+      read(2, 'c2', 30, 30, null),
+      read(3, 'c3', 30, 30, null),
+    ];
     expect(checkLinearizability(reg, ok).linearizable).toBe(true);
-    const bad = [write(0, 'c0', 0, 100, '200'), read(1, 'c1', 10, 10, '200'), read(2, 'c2', 10, 10, '200'), read(3, 'c3', 40, 90, null)];
+    const bad = [
+      write(0, 'c0', 0, 100, '200'),
+      read(1, 'c1', 10, 10, '200'),
+      read(2, 'c2', 10, 10, '200'),
+      read(3, 'c3', 40, 90, null),
+    ];
     expect(checkLinearizability(reg, bad).linearizable).toBe(false);
   });
 
@@ -58,7 +68,14 @@ describe('linearizability search', () => {
   });
 
   it('models delete and compare-and-set', () => {
-    const ok = [write(0, 'a', 0, 1, '1'), cas(1, 'b', 2, 3, '1', '2', true), cas(2, 'c', 4, 5, '1', '3', false), del(3, 'a', 6, 7, true), read(4, 'b', 8, 9, null), del(5, 'c', 10, 11, false)];
+    const ok = [
+      write(0, 'a', 0, 1, '1'),
+      cas(1, 'b', 2, 3, '1', '2', true),
+      cas(2, 'c', 4, 5, '1', '3', false),
+      del(3, 'a', 6, 7, true),
+      read(4, 'b', 8, 9, null),
+      del(5, 'c', 10, 11, false),
+    ];
     expect(checkLinearizability(reg, ok).linearizable).toBe(true);
     const badCas = [write(0, 'a', 0, 1, '1'), cas(1, 'b', 2, 3, '1', '2', false)];
     expect(checkLinearizability(reg, badCas).linearizable).toBe(false);
@@ -67,7 +84,12 @@ describe('linearizability search', () => {
   });
 
   it('partitions by key and reports each key', () => {
-    const ops = [write(0, 'a', 0, 1, '1', 'x'), read(1, 'b', 2, 3, '1', 'x'), write(2, 'a', 0, 1, '5', 'y'), read(3, 'b', 2, 3, null, 'y')];
+    const ops = [
+      write(0, 'a', 0, 1, '1', 'x'),
+      read(1, 'b', 2, 3, '1', 'x'),
+      write(2, 'a', 0, 1, '5', 'y'),
+      read(3, 'b', 2, 3, null, 'y'),
+    ];
     const r = checkLinearizability(reg, ops, { allKeys: true });
     expect(r.linearizable).toBe(false);
     expect(r.perKey.map((k) => [k.key, k.linearizable])).toEqual([
@@ -88,7 +110,13 @@ describe('linearizability search', () => {
 
   it('checks the kv model (Porcupine: get returns the whole string)', () => {
     const kv = kvModel();
-    const ok = [append(0, 'a', 0, 10, 'x'), append(1, 'b', 0, 10, 'y'), get(2, 'c', 11, 12, 'yx'), put(3, 'a', 13, 14, 'z'), get(4, 'b', 15, 16, 'z')];
+    const ok = [
+      append(0, 'a', 0, 10, 'x'),
+      append(1, 'b', 0, 10, 'y'),
+      get(2, 'c', 11, 12, 'yx'),
+      put(3, 'a', 13, 14, 'z'),
+      get(4, 'b', 15, 16, 'z'),
+    ];
     expect(checkLinearizability(kv, ok).linearizable).toBe(true);
     const lost = [append(0, 'a', 0, 1, 'x'), append(1, 'b', 2, 3, 'y'), get(2, 'c', 4, 5, 'y')];
     expect(checkLinearizability(kv, lost).linearizable).toBe(false);
@@ -98,7 +126,12 @@ describe('linearizability search', () => {
   });
 
   it('returns a linearization that validates, with pending ops last', () => {
-    const ops = [write(0, 'a', 0, 2, '1'), write(1, 'b', 1, INF, '2'), read(2, 'c', 3, 4, '1'), cas(3, 'd', 5, INF, '1', '3', UNKNOWN)];
+    const ops = [
+      write(0, 'a', 0, 2, '1'),
+      write(1, 'b', 1, INF, '2'),
+      read(2, 'c', 3, 4, '1'),
+      cas(3, 'd', 5, INF, '1', '3', UNKNOWN),
+    ];
     const r = checkLinearizability(reg, ops);
     expect(r.linearizable).toBe(true);
     const order = r.linearization?.['x'] ?? [];
@@ -127,7 +160,10 @@ describe('exhaustiveCheck', () => {
     const r = exhaustiveCheck(reg, ok);
     expect(r.linearizable).toBe(true);
     expect(validateLinearization(reg, ok, r.order ?? [])).toEqual({ ok: true });
-    expect(exhaustiveCheck(reg, [write(0, 'c0', 0, 100, '200'), read(1, 'c1', 10, 30, '200'), read(2, 'c2', 40, 90, null)]).linearizable).toBe(false);
+    expect(
+      exhaustiveCheck(reg, [write(0, 'c0', 0, 100, '200'), read(1, 'c1', 10, 30, '200'), read(2, 'c2', 40, 90, null)])
+        .linearizable,
+    ).toBe(false);
   });
   it('may leave out operations that never completed', () => {
     expect(exhaustiveCheck(reg, [write(0, 'a', 0, INF, '1'), read(1, 'b', 10, 11, null)]).linearizable).toBe(true);

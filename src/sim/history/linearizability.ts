@@ -116,16 +116,28 @@ export function checkLinearizability<S, I, O>(
   const perKey: KeyVerdict[] = jobs.map((j) => {
     const base = { key: j.key, steps: j.search.steps, ops: j.ops.length };
     if (j.verdict === true || j.verdict === false) return { ...base, linearizable: j.verdict };
-    const note = anyFalse && spent < maxSteps ? 'not finished: another key was found not linearizable first' : 'step budget exhausted';
+    const note =
+      anyFalse && spent < maxSteps
+        ? 'not finished: another key was found not linearizable first'
+        : 'step budget exhausted';
     return { ...base, linearizable: 'unknown', note };
   });
   const linearizable: Verdict = anyFalse ? false : jobs.every((j) => j.verdict === true) ? true : 'unknown';
-  const result: { -readonly [K in keyof LinearizabilityResult]: LinearizabilityResult[K] } = { linearizable, steps: spent, perKey };
+  const result: { -readonly [K in keyof LinearizabilityResult]: LinearizabilityResult[K] } = {
+    linearizable,
+    steps: spent,
+    perKey,
+  };
 
   if (linearizable === true) {
     const lin: Record<string, number[]> = {};
     for (const j of jobs) {
-      Object.defineProperty(lin, j.key, { value: (j.order ?? []).map((i) => j.ops[i]?.id ?? -1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(lin, j.key, {
+        value: (j.order ?? []).map((i) => j.ops[i]?.id ?? -1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     result.linearization = lin;
   }
@@ -136,7 +148,12 @@ export function checkLinearizability<S, I, O>(
   return result;
 }
 
-export function buildWitness<S, I, O>(model: Model<S, I, O>, key: string, ops: readonly HistOp<I, O>[], opts: LinearizabilityOptions = {}): Witness {
+export function buildWitness<S, I, O>(
+  model: Model<S, I, O>,
+  key: string,
+  ops: readonly HistOp<I, O>[],
+  opts: LinearizabilityOptions = {},
+): Witness {
   const budget = opts.witnessMaxSteps ?? DEFAULT_WITNESS_STEPS;
   const shrunk = shrinkWitness(model, ops, { maxSteps: budget, stepsPerCheck: Math.max(100_000, budget / 10) });
   const unit = opts.timeUnit ?? 'tick';

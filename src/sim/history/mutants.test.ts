@@ -22,10 +22,18 @@ function bugShows(h: History): boolean {
   for (const r of ok) {
     if (r.op !== 'get') continue;
     const v = (r.result as { value: unknown }).value;
-    const source = h.ops.find((o) => o.op === 'set' && keyOf(o) === keyOf(r) && (o.args as { value: unknown }).value === v);
+    const source = h.ops.find(
+      (o) => o.op === 'set' && keyOf(o) === keyOf(r) && (o.args as { value: unknown }).value === v,
+    );
     if (v !== null && source === undefined) return true; // a value nobody wrote
     const sourceRet = source === undefined ? -Infinity : (source.completedAt ?? Infinity);
-    if (sets.some((w) => w !== source && keyOf(w) === keyOf(r) && (w.completedAt ?? Infinity) < r.invokedAt && w.invokedAt > sourceRet)) return true;
+    if (
+      sets.some(
+        (w) =>
+          w !== source && keyOf(w) === keyOf(r) && (w.completedAt ?? Infinity) < r.invokedAt && w.invokedAt > sourceRet,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -86,7 +94,12 @@ describe('simulated stores', () => {
       if (!duplicated) expect(r.linearizable).toBe(true);
       if (r.linearizable === false) {
         const ids = new Set(r.witness?.opIds ?? []);
-        expect(exhaustiveCheck(kv, ops.filter((o) => ids.has(o.id))).linearizable).toBe(false);
+        expect(
+          exhaustiveCheck(
+            kv,
+            ops.filter((o) => ids.has(o.id)),
+          ).linearizable,
+        ).toBe(false);
       }
       const clean = appendStore(seed, false).ops;
       expect(checkLinearizability(kv, clean).linearizable, `clean seed ${seed}`).toBe(true);
@@ -124,7 +137,15 @@ function appendStore(seed: number, dup: boolean): { ops: KvOp[]; duplicated: boo
       const call = (clocks[c] ?? 0) + rand(2);
       const at = call + rand(3);
       const ret = at + rand(3);
-      planned.push({ client: c, call, at, ret, token: c < 2 ? `|${String.fromCharCode(97 + c)}${round}` : null, seq: seq++, again: false });
+      planned.push({
+        client: c,
+        call,
+        at,
+        ret,
+        token: c < 2 ? `|${String.fromCharCode(97 + c)}${round}` : null,
+        seq: seq++,
+        again: false,
+      });
       clocks[c] = ret;
     }
   }
@@ -146,6 +167,10 @@ function appendStore(seed: number, dup: boolean): { ops: KvOp[]; duplicated: boo
   }
   const ops = planned
     .sort((a, b) => a.call - b.call || a.seq - b.seq)
-    .map((p, id) => (p.token !== null ? appendOp(id, `c${p.client}`, p.call, p.ret, p.token) : getOp(id, `c${p.client}`, p.call, p.ret, seen.get(p) ?? '')));
+    .map((p, id) =>
+      p.token !== null
+        ? appendOp(id, `c${p.client}`, p.call, p.ret, p.token)
+        : getOp(id, `c${p.client}`, p.call, p.ret, seen.get(p) ?? ''),
+    );
   return { ops, duplicated };
 }

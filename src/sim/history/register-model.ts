@@ -1,5 +1,14 @@
 import { fnv1a } from './hash';
-import { ILLEGAL, UNKNOWN, type Illegal, type Model, type OpView, type StateDependence, type Unknown, type WriteKind } from './model';
+import {
+  ILLEGAL,
+  UNKNOWN,
+  type Illegal,
+  type Model,
+  type OpView,
+  type StateDependence,
+  type Unknown,
+  type WriteKind,
+} from './model';
 
 /**
  * A register holding one value, or no value at all. Values are compared as canonical JSON

@@ -161,7 +161,9 @@ export class PartitionSearch<S, I, O> {
 
     const callOf = (i: number): number => ops[i]?.call ?? 0;
     const lastTwin = new Map<string, number>();
-    const pendingByCall = [...Array(n).keys()].filter((i) => this.pending[i] === 1).sort((a, b) => callOf(a) - callOf(b) || a - b);
+    const pendingByCall = [...Array(n).keys()]
+      .filter((i) => this.pending[i] === 1)
+      .sort((a, b) => callOf(a) - callOf(b) || a - b);
     for (const i of pendingByCall) {
       const op = ops[i];
       if (op === undefined) continue;
@@ -185,12 +187,15 @@ export class PartitionSearch<S, I, O> {
       return a - b;
     });
     // Addition 3: within each run of calls, completed ops first (stable otherwise).
-    for (let i = 0; i < entries.length; ) {
+    for (let i = 0; i < entries.length;) {
       let j = i;
       while (j < entries.length && ((entries[j] ?? 0) & 1) === 0) j++;
       if (j > i) {
         const run = entries.slice(i, j);
-        const sorted = [...run.filter((e) => this.pending[e >> 1] === 0), ...run.filter((e) => this.pending[e >> 1] === 1)];
+        const sorted = [
+          ...run.filter((e) => this.pending[e >> 1] === 0),
+          ...run.filter((e) => this.pending[e >> 1] === 1),
+        ];
         for (let k = 0; k < sorted.length; k++) entries[i + k] = sorted[k] ?? 0;
       }
       i = j + 1;
@@ -373,7 +378,8 @@ export class PartitionSearch<S, I, O> {
     else set.clear(s);
     const rank = this.resetRank[i] ?? -1;
     if (rank !== -1) {
-      for (let k = rank + 1; k < this.resetPlaced.length; k += k & -k) this.resetPlaced[k] = (this.resetPlaced[k] ?? 0) + (on ? 1 : -1);
+      for (let k = rank + 1; k < this.resetPlaced.length; k += k & -k)
+        this.resetPlaced[k] = (this.resetPlaced[k] ?? 0) + (on ? 1 : -1);
     }
     if (!isPending) {
       this.doneCount += on ? 1 : -1;
@@ -477,7 +483,11 @@ function isSubset(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 /** One partition, start to finish (or to `maxSteps`, past which the answer is 'unknown'). */
-export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly HistOp<I, O>[], maxSteps: number): SearchResult {
+export function searchPartition<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly HistOp<I, O>[],
+  maxSteps: number,
+): SearchResult {
   const s = new PartitionSearch(model, ops);
   return s.run(maxSteps) ?? { verdict: 'unknown', steps: s.steps };
 }

@@ -19,7 +19,13 @@ type Effect =
   | { readonly kind: 'read'; readonly values: ReadonlyMap<string, RegValue> }
   | { readonly kind: 'write'; readonly values: ReadonlyMap<string, RegValue> }
   | { readonly kind: 'delete'; readonly key: string; readonly existed: boolean | null }
-  | { readonly kind: 'cas'; readonly key: string; readonly from: RegValue; readonly to: RegValue; readonly swapped: boolean | null };
+  | {
+      readonly kind: 'cas';
+      readonly key: string;
+      readonly from: RegValue;
+      readonly to: RegValue;
+      readonly swapped: boolean | null;
+    };
 
 interface SeqOp {
   readonly rec: OpRecord;
@@ -46,14 +52,24 @@ interface SeqOp {
 export function checkSequential(history: History, opts: { maxSteps?: number; maxOps?: number } = {}): SequentialResult {
   const maxSteps = opts.maxSteps ?? DEFAULT_SEQUENTIAL_STEPS;
   // A restore whose snapshot cannot be read changed the store in ways the history hides.
-  if (history.ops.some((r) => r.op === 'restore' && r.outcome !== 'fail' && snapshotState(isObject(r.args) ? (dictGet(r.args, 'snapshot') ?? null) : null) === null)) {
+  if (
+    history.ops.some(
+      (r) =>
+        r.op === 'restore' &&
+        r.outcome !== 'fail' &&
+        snapshotState(isObject(r.args) ? (dictGet(r.args, 'snapshot') ?? null) : null) === null,
+    )
+  ) {
     return { consistent: 'unknown', steps: 0 };
   }
   // So did a rollback that may have happened but whose restored values no record shows.
-  if (history.ops.some((r) => r.op === 'rollback' && r.outcome !== 'fail' && rollbackWrites(r) === null)) return { consistent: 'unknown', steps: 0 };
+  if (history.ops.some((r) => r.op === 'rollback' && r.outcome !== 'fail' && rollbackWrites(r) === null))
+    return { consistent: 'unknown', steps: 0 };
   const allKeys = [...new Set(history.ops.flatMap(keysOf))].sort(compareStrings);
   const recs = history.ops.filter((r) => r.outcome !== 'fail').sort((a, b) => a.id - b.id);
-  const effects = recs.map((r) => [r, effectOf(r, allKeys)] as const).filter((e): e is readonly [OpRecord, Effect] => e[1] !== null);
+  const effects = recs
+    .map((r) => [r, effectOf(r, allKeys)] as const)
+    .filter((e): e is readonly [OpRecord, Effect] => e[1] !== null);
   if (effects.length > (opts.maxOps ?? DEFAULT_SEQUENTIAL_OPS)) return { consistent: 'unknown', steps: 0 };
   const ops: SeqOp[] = [];
   for (const [r, effect] of effects) {
@@ -156,10 +172,14 @@ function effectOf(r: OpRecord, allKeys: readonly string[]): Effect | null {
       return { kind: 'read', values: new Map(allKeys.map((k) => [k, regValue(dictGet(st, k) ?? null)])) };
     }
     case 'set':
-      return typeof key === 'string' ? { kind: 'write', values: new Map([[key, regValue(dictGet(args, 'value') ?? null)]]) } : null;
+      return typeof key === 'string'
+        ? { kind: 'write', values: new Map([[key, regValue(dictGet(args, 'value') ?? null)]]) }
+        : null;
     case 'update': {
       const u = args['updates'];
-      return isObject(u) ? { kind: 'write', values: new Map(Object.keys(u).map((k) => [k, regValue(dictGet(u, k) ?? null)])) } : null;
+      return isObject(u)
+        ? { kind: 'write', values: new Map(Object.keys(u).map((k) => [k, regValue(dictGet(u, k) ?? null)])) }
+        : null;
     }
     case 'delete': {
       if (typeof key !== 'string') return null;
@@ -168,7 +188,10 @@ function effectOf(r: OpRecord, allKeys: readonly string[]): Effect | null {
     }
     case 'cas': {
       if (typeof key !== 'string') return null;
-      const swapped = result === null ? undefined : (dictGet(result, 'swapped') ?? dictGet(result, 'ok') ?? dictGet(result, 'success'));
+      const swapped =
+        result === null
+          ? undefined
+          : (dictGet(result, 'swapped') ?? dictGet(result, 'ok') ?? dictGet(result, 'success'));
       return {
         kind: 'cas',
         key,
@@ -179,11 +202,15 @@ function effectOf(r: OpRecord, allKeys: readonly string[]): Effect | null {
     }
     case 'restore': {
       const snap = snapshotState(args['snapshot'] ?? null);
-      return snap === null ? null : { kind: 'write', values: new Map(allKeys.map((k) => [k, regValue(dictGet(snap, k) ?? null)])) };
+      return snap === null
+        ? null
+        : { kind: 'write', values: new Map(allKeys.map((k) => [k, regValue(dictGet(snap, k) ?? null)])) };
     }
     case 'rollback': {
       const w = rollbackWrites(r);
-      return w === null ? null : { kind: 'write', values: new Map(Object.keys(w).map((k) => [k, regValue(dictGet(w, k) ?? null)])) };
+      return w === null
+        ? null
+        : { kind: 'write', values: new Map(Object.keys(w).map((k) => [k, regValue(dictGet(w, k) ?? null)])) };
     }
     default:
       return null;

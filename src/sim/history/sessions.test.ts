@@ -3,9 +3,12 @@ import { rec, simulateStore } from './history.testkit';
 import { checkSessions } from './sessions';
 
 describe('session guarantees, from store versions', () => {
-  it('read-your-writes: a read older than the agent\'s own write', () => {
+  it("read-your-writes: a read older than the agent's own write", () => {
     const h = {
-      ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, { version: 5 }), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 0, version: 3 })],
+      ops: [
+        rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, { version: 5 }),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 0, version: 3 }),
+      ],
     };
     const r = checkSessions(h);
     expect(r.counts['read-your-writes']).toBe(1);
@@ -16,26 +19,38 @@ describe('session guarantees, from store versions', () => {
 
   it('monotonic reads: a later read at an older version of the same key', () => {
     const h = {
-      ops: [rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 2, version: 6 }), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 1, version: 4 })],
+      ops: [
+        rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 2, version: 6 }),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 1, version: 4 }),
+      ],
     };
     expect(checkSessions(h).counts['monotonic-reads']).toBe(1);
     // Gets of different keys carry per-key versions: no comparison.
     const other = {
-      ops: [rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 2, version: 6 }), rec(2, 'agent1', 'get', { key: 'y' }, 2, 3, { value: 1, version: 4 })],
+      ops: [
+        rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 2, version: 6 }),
+        rec(2, 'agent1', 'get', { key: 'y' }, 2, 3, { value: 1, version: 4 }),
+      ],
     };
     expect(checkSessions(other).counts['monotonic-reads']).toBe(0);
   });
 
   it('monotonic writes: the later write got the lower version', () => {
     const h = {
-      ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, { version: 7 }), rec(2, 'agent1', 'set', { key: 'y', value: 2 }, 2, 3, { version: 5 })],
+      ops: [
+        rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, { version: 7 }),
+        rec(2, 'agent1', 'set', { key: 'y', value: 2 }, 2, 3, { version: 5 }),
+      ],
     };
     expect(checkSessions(h).counts['monotonic-writes']).toBe(1);
   });
 
   it('writes-follow-reads: a write ordered before what the agent had read', () => {
     const h = {
-      ops: [rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 5, version: 9 }), rec(2, 'agent1', 'set', { key: 'y', value: 1 }, 2, 3, { version: 8 })],
+      ops: [
+        rec(1, 'agent1', 'get', { key: 'x' }, 0, 1, { value: 5, version: 9 }),
+        rec(2, 'agent1', 'set', { key: 'y', value: 1 }, 2, 3, { version: 8 }),
+      ],
     };
     expect(checkSessions(h).counts['writes-follow-reads']).toBe(1);
   });
@@ -64,9 +79,19 @@ describe('session guarantees, from store versions', () => {
 
 describe('session guarantees, from real-time order when there are no versions', () => {
   it('read-your-writes', () => {
-    const h = { ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, {}), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: null })] };
+    const h = {
+      ops: [
+        rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, {}),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: null }),
+      ],
+    };
     expect(checkSessions(h).counts['read-your-writes']).toBe(1);
-    const fine = { ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, {}), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 1 })] };
+    const fine = {
+      ops: [
+        rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, {}),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: 1 }),
+      ],
+    };
     expect(checkSessions(fine).violations).toEqual([]);
   });
 
@@ -136,7 +161,10 @@ describe('session guarantees, from real-time order when there are no versions', 
 
   it('promise nothing for failed or unknown operations', () => {
     const h = {
-      ops: [rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, null, 'info'), rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: null })],
+      ops: [
+        rec(1, 'agent1', 'set', { key: 'x', value: 1 }, 0, 1, null, 'info'),
+        rec(2, 'agent1', 'get', { key: 'x' }, 2, 3, { value: null }),
+      ],
     };
     expect(checkSessions(h).violations).toEqual([]);
   });

@@ -65,12 +65,20 @@ interface SOp {
   readonly replica: string | null;
 }
 
-export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'line'; maxPerGuarantee?: number } = {}): SessionReport {
+export function checkSessions(
+  history: History,
+  opts: { timeUnit?: 'tick' | 'line'; maxPerGuarantee?: number } = {},
+): SessionReport {
   const unit = opts.timeUnit ?? 'tick';
   const max = opts.maxPerGuarantee ?? 20;
   const allKeys = [...new Set(history.ops.flatMap(keysOf))].sort(compareStrings);
   const ops = history.ops.flatMap((r) => toSOp(r, allKeys));
-  const counts: Record<Guarantee, number> = { 'read-your-writes': 0, 'monotonic-reads': 0, 'monotonic-writes': 0, 'writes-follow-reads': 0 };
+  const counts: Record<Guarantee, number> = {
+    'read-your-writes': 0,
+    'monotonic-reads': 0,
+    'monotonic-writes': 0,
+    'writes-follow-reads': 0,
+  };
   const violations: SessionViolation[] = [];
   const add = (v: SessionViolation): void => {
     counts[v.guarantee]++;
@@ -115,7 +123,11 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
    * which is staleness, not a reordering (and would contradict a causal verdict).
    */
   const laterRead = (k: string, v: RegValue, q: SOp): SOp | undefined =>
-    (readsOf.get(JSON.stringify([k, v])) ?? []).find((r) => r.call > q.ret && (r.replica === null && q.replica === null ? true : r.replica !== null && r.replica === q.replica));
+    (readsOf.get(JSON.stringify([k, v])) ?? []).find(
+      (r) =>
+        r.call > q.ret &&
+        (r.replica === null && q.replica === null ? true : r.replica !== null && r.replica === q.replica),
+    );
 
   // Each agent's ops in session order. Each check compares an op with the strongest earlier
   // evidence (the latest own write of a key, the highest version read so far), not with
@@ -184,8 +196,15 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
       if (q.reads.size > 0) {
         const candidates = new Set<SOp>();
         if (q.version !== null && q.scope === 'store' && topRead !== undefined) candidates.add(topRead);
-        if (q.version !== null && q.scope === 'key') for (const k of q.reads.keys()) { const p = topKeyRead.get(k); if (p !== undefined) candidates.add(p); }
-        for (const k of q.reads.keys()) { const p = lastRead.get(k); if (p !== undefined) candidates.add(p); }
+        if (q.version !== null && q.scope === 'key')
+          for (const k of q.reads.keys()) {
+            const p = topKeyRead.get(k);
+            if (p !== undefined) candidates.add(p);
+          }
+        for (const k of q.reads.keys()) {
+          const p = lastRead.get(k);
+          if (p !== undefined) candidates.add(p);
+        }
         for (const p of candidates) {
           const viol = monotonicReads(p, q, sourcesOf);
           if (viol === null) continue;
@@ -203,7 +222,12 @@ export function checkSessions(history: History, opts: { timeUnit?: 'tick' | 'lin
       if (q.writes.size > 0) {
         // monotonic writes: against the highest version written before; without versions,
         // the last own write of each key q writes, and a later read of its value.
-        if (q.version !== null && topWrite !== undefined && topWrite.version !== null && q.version <= topWrite.version) {
+        if (
+          q.version !== null &&
+          topWrite !== undefined &&
+          topWrite.version !== null &&
+          q.version <= topWrite.version
+        ) {
           const p = topWrite;
           add({
             guarantee: 'monotonic-writes',
@@ -328,14 +352,30 @@ function toSOp(r: OpRecord, allKeys: readonly string[]): SOp[] {
   }
   const writes = writesOf(r, allKeys, false);
   if (reads.size === 0 && writes.size === 0) return [];
-  return [{ rec: r, id: r.id, agent: r.agent, call: r.invokedAt, ret: r.completedAt, reads, writes, version: usable, scope, replica: replicaOf(result) }];
+  return [
+    {
+      rec: r,
+      id: r.id,
+      agent: r.agent,
+      call: r.invokedAt,
+      ret: r.completedAt,
+      reads,
+      writes,
+      version: usable,
+      scope,
+      replica: replicaOf(result),
+    },
+  ];
 }
 
 /** Where an op happened, if its result names one replica: a read's `replica`, a write's dot(s). */
 function replicaOf(result: { [k: string]: unknown }): string | null {
   const served = dictGet(result, 'replica');
   if (typeof served === 'string') return served;
-  const dots = [dictGet(result, 'dot'), ...(Array.isArray(dictGet(result, 'dots')) ? (dictGet(result, 'dots') as unknown[]) : [])];
+  const dots = [
+    dictGet(result, 'dot'),
+    ...(Array.isArray(dictGet(result, 'dots')) ? (dictGet(result, 'dots') as unknown[]) : []),
+  ];
   let at: string | null = null;
   for (const d of dots) {
     if (!Array.isArray(d) || typeof d[0] !== 'string') continue;

@@ -26,7 +26,8 @@ export function validateLinearization<S, I, O>(
     seen.add(id);
   }
   for (const op of ops) {
-    if (op.ret !== Infinity && !seen.has(op.id)) return { ok: false, reason: `op ${op.id} completed but is missing from the order` };
+    if (op.ret !== Infinity && !seen.has(op.id))
+      return { ok: false, reason: `op ${op.id} completed but is missing from the order` };
   }
   // Real time: for each position, the smallest return among later ops must not precede
   // this op's call.
@@ -36,7 +37,10 @@ export function validateLinearization<S, I, O>(
     const op = byId.get(order[k] ?? -1);
     if (op === undefined) continue;
     if (minRetAfter < op.call) {
-      return { ok: false, reason: `op ${minRetOp} returned at ${minRetAfter}, before op ${op.id} was invoked at ${op.call}, but comes after it` };
+      return {
+        ok: false,
+        reason: `op ${minRetOp} returned at ${minRetAfter}, before op ${op.id} was invoked at ${op.call}, but comes after it`,
+      };
     }
     if (op.ret < minRetAfter) {
       minRetAfter = op.ret;
@@ -48,7 +52,8 @@ export function validateLinearization<S, I, O>(
     const op = byId.get(id);
     if (op === undefined) continue;
     const next = model.step(state, op.input, op.output);
-    if (next === ILLEGAL) return { ok: false, reason: `op ${id} (${model.describeOp(op)}) is impossible at its place in the order` };
+    if (next === ILLEGAL)
+      return { ok: false, reason: `op ${id} (${model.describeOp(op)}) is impossible at its place in the order` };
     state = next;
   }
   return { ok: true };

@@ -24,7 +24,12 @@ describe('closed sub-histories', () => {
   });
 
   it('require the evidence when a value was certainly overwritten', () => {
-    const stale = [write(0, 'a', 0, 1, '3'), write(1, 'b', 2, 3, '5'), write(2, 'c', 2, 3, '6'), read(3, 'd', 4, 5, '3')];
+    const stale = [
+      write(0, 'a', 0, 1, '3'),
+      write(1, 'b', 2, 3, '5'),
+      write(2, 'c', 2, 3, '6'),
+      read(3, 'd', 4, 5, '3'),
+    ];
     const c = new Closure(reg, stale);
     // The read needs the write of 3 and one write that surely came after it (the first
     // invoked last among those done before the read).
@@ -55,14 +60,25 @@ describe('shrinkWitness', () => {
     // 1-minimal: dropping any one op (and what then lacks its writes) leaves it linearizable.
     for (const o of w.ops) {
       const rest = new Closure(reg, ops).closeDown(new Set(w.ops.filter((x) => x !== o).map((x) => ops.indexOf(x))));
-      expect(exhaustiveCheck(reg, [...rest].map((i) => ops[i] ?? o)).linearizable).toBe(true);
+      expect(
+        exhaustiveCheck(
+          reg,
+          [...rest].map((i) => ops[i] ?? o),
+        ).linearizable,
+      ).toBe(true);
     }
   });
 
   it('follows a compare-and-set of unknown outcome to what it needed', () => {
     // The read of 3 can only come from the pending cas 2 → 3, which needs a 2 that was
     // overwritten by the write of 1 before the cas began.
-    const ops = [write(0, 'a', 0, 1, '2'), write(1, 'b', 2, 3, '1'), cas(2, 'c', 4, INF, '2', '3', UNKNOWN), read(3, 'd', 6, 7, '3'), write(4, 'e', 20, 21, '2')];
+    const ops = [
+      write(0, 'a', 0, 1, '2'),
+      write(1, 'b', 2, 3, '1'),
+      cas(2, 'c', 4, INF, '2', '3', UNKNOWN),
+      read(3, 'd', 6, 7, '3'),
+      write(4, 'e', 20, 21, '2'),
+    ];
     const w = shrinkWitness(reg, ops, budget);
     expect(w.ops.map((o) => o.id)).toEqual([0, 1, 2, 3]);
     expect(exhaustiveCheck(reg, w.ops).linearizable).toBe(false);
@@ -74,7 +90,14 @@ describe('shrinkWitness', () => {
 
   it('keeps a kv witness to the append that went missing', () => {
     const kv = kvModel();
-    const ops = [put(0, 'a', 0, 1, 'p'), append(1, 'b', 2, 3, 'x'), get(2, 'c', 4, 5, 'px'), append(3, 'd', 6, 7, 'y'), get(4, 'c', 8, 9, 'px'), append(5, 'b', 10, 11, 'z')];
+    const ops = [
+      put(0, 'a', 0, 1, 'p'),
+      append(1, 'b', 2, 3, 'x'),
+      get(2, 'c', 4, 5, 'px'),
+      append(3, 'd', 6, 7, 'y'),
+      get(4, 'c', 8, 9, 'px'),
+      append(5, 'b', 10, 11, 'z'),
+    ];
     const w = shrinkWitness(kv, ops, budget);
     expect(w.ops.map((o) => o.id)).toEqual([1, 3, 4]);
     expect(exhaustiveCheck(kv, w.ops).linearizable).toBe(false);
@@ -94,7 +117,13 @@ describe('explanations', () => {
 
   it('fall back to listing the operations when no single result is impossible', () => {
     // Two reads disagree on the order of two concurrent writes.
-    const ops = [write(0, 'a', 0, 10, '1'), write(1, 'b', 0, 10, '2'), read(2, 'c', 11, 12, '1'), read(3, 'd', 13, 14, '2'), read(4, 'c', 15, 16, '1')];
+    const ops = [
+      write(0, 'a', 0, 10, '1'),
+      write(1, 'b', 0, 10, '2'),
+      read(2, 'c', 11, 12, '1'),
+      read(3, 'd', 13, 14, '2'),
+      read(4, 'c', 15, 16, '1'),
+    ];
     const r = checkLinearizability(reg, ops);
     expect(r.linearizable).toBe(false);
     expect(r.witness?.explanation).toMatch(/cannot be put in any order that respects real time/);

@@ -116,7 +116,9 @@ export class Closure<S, I, O> {
     }
     const latest = this.overwriter[y] ?? -1;
     if (writers.length > 0 || latest === -1) {
-      return writers.length === 0 && this.initFits[y] !== true ? { kind: 'nothing' } : { kind: 'writers', writers, initial: latest === -1 && this.initFits[y] === true };
+      return writers.length === 0 && this.initFits[y] !== true
+        ? { kind: 'nothing' }
+        : { kind: 'writers', writers, initial: latest === -1 && this.initFits[y] === true };
     }
     const old = this.overwritten[y] ?? -1;
     if (old !== -1) return { kind: 'overwritten', old, by: latest };
@@ -229,7 +231,10 @@ export function shrinkWitness<S, I, O>(
       exhausted = true;
       return false;
     }
-    const sub = [...set].sort((a, b) => a - b).map((i) => ops[i]).filter((o): o is HistOp<I, O> => o !== undefined);
+    const sub = [...set]
+      .sort((a, b) => a - b)
+      .map((i) => ops[i])
+      .filter((o): o is HistOp<I, O> => o !== undefined);
     const r = searchPartition(model, sub, Math.min(left, opts.stepsPerCheck));
     steps += r.steps;
     if (r.verdict === 'unknown') undecided = true;
@@ -283,6 +288,9 @@ export function shrinkWitness<S, I, O>(
       parts = Math.min(parts * 2, list.length);
     }
   }
-  const out = [...current].sort((a, b) => a - b).map((i) => ops[i]).filter((o): o is HistOp<I, O> => o !== undefined);
+  const out = [...current]
+    .sort((a, b) => a - b)
+    .map((i) => ops[i])
+    .filter((o): o is HistOp<I, O> => o !== undefined);
   return { ops: out, steps, minimal: !exhausted && !undecided };
 }

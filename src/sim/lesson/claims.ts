@@ -28,7 +28,8 @@ export function checkClaims(w: World, claims: readonly Claim[]): ClaimResult[] {
   let held: Holdings | null | undefined;
   const ctx: Ctx = {
     // Every key's verdict (allKeys), not only up to the first failing one: claims may name a key.
-    checked: () => (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0, allKeys: true })),
+    checked: () =>
+      (report ??= checkHistory({ ops: w.history }, { witness: false, sequentialMaxSteps: 0, allKeys: true })),
     holdings: () => (held === undefined ? (held = holdingsOf(w)) : held),
   };
   return claims.map((claim) => checkClaim(w, claim, ctx));
@@ -40,13 +41,22 @@ export function checkClaims(w: World, claims: readonly Claim[]): ClaimResult[] {
  * claims' order, each with the panel's label. One checkClaims per panel, so the history
  * checker still runs at most once per world.
  */
-export function checkPanelClaims(claims: readonly Claim[], panels: readonly { id: string; label: string }[], worldOf: (panel: string) => World | null): ClaimResult[] {
+export function checkPanelClaims(
+  claims: readonly Claim[],
+  panels: readonly { id: string; label: string }[],
+  worldOf: (panel: string) => World | null,
+): ClaimResult[] {
   const out: ClaimResult[] = new Array<ClaimResult>(claims.length);
   for (const p of panels) {
     const mine = claims.flatMap((c, i) => (c.panel === p.id ? [i] : []));
     if (mine.length === 0) continue;
     const w = worldOf(p.id);
-    const results = w ? checkClaims(w, mine.map((i) => claims[i]!)) : mine.map((i) => ({ claim: claims[i]!, holds: false, measured: 'this panel has not reached the step yet' }));
+    const results = w
+      ? checkClaims(
+          w,
+          mine.map((i) => claims[i]!),
+        )
+      : mine.map((i) => ({ claim: claims[i]!, holds: false, measured: 'this panel has not reached the step yet' }));
     mine.forEach((i, k) => (out[i] = { ...results[k]!, panel: p.label }));
   }
   claims.forEach((c, i) => (out[i] ??= { claim: c, holds: false, measured: `no panel is called "${c.panel ?? ''}"` }));
@@ -144,17 +154,26 @@ function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
       // "There is a stale read" unless bounded: at least one by default, none with `atMost: 0`.
       const lo = c.atMost === undefined ? 1 : 0;
       const n = checked().anomalyCounts[c.type];
-      return res(within(n, c, lo), `the checker finds ${n} ${c.type}${n === 1 ? '' : 's'} (the claim: ${boundsText(c, lo)})`);
+      return res(
+        within(n, c, lo),
+        `the checker finds ${n} ${c.type}${n === 1 ? '' : 's'} (the claim: ${boundsText(c, lo)})`,
+      );
     }
     case 'linearizable': {
       const report = checked();
-      const v = c.key === undefined ? report.linearizable : (report.perKey.find((k) => k.key === c.key)?.linearizable ?? null);
+      const v =
+        c.key === undefined ? report.linearizable : (report.perKey.find((k) => k.key === c.key)?.linearizable ?? null);
       if (v === null) return res(false, `no operation so far is on the key ${show(c.key)}`);
-      const words = v === 'unknown' ? 'undecided: the checker ran out of budget' : v ? 'linearizable' : 'not linearizable';
-      return res(v !== 'unknown' && v === c.holds, `the history so far${c.key === undefined ? '' : ` of ${show(c.key)}`} is ${words}`);
+      const words =
+        v === 'unknown' ? 'undecided: the checker ran out of budget' : v ? 'linearizable' : 'not linearizable';
+      return res(
+        v !== 'unknown' && v === c.holds,
+        `the history so far${c.key === undefined ? '' : ` of ${show(c.key)}`} is ${words}`,
+      );
     }
     case 'down': {
-      if (!Object.hasOwn(w.servers, c.node) && !Object.hasOwn(w.agents, c.node)) return res(false, `${c.node} does not exist at tick ${w.now}`);
+      if (!Object.hasOwn(w.servers, c.node) && !Object.hasOwn(w.agents, c.node))
+        return res(false, `${c.node} does not exist at tick ${w.now}`);
       const down = isCrashed(w.net, c.node);
       return res(down === c.down, `${c.node} is ${down ? 'down' : 'up'}`);
     }
@@ -171,7 +190,8 @@ function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
       if (!h) return res(false, `the ${w.arch.kind} architecture does not say what its servers hold`);
       const row = dictGet(h, c.key);
       const ids = row ? Object.keys(row).sort() : [];
-      const words = ids.length === 0 ? `no server holds ${show(c.key)}` : ids.map((id) => `${id}: ${show(row![id])}`).join(', ');
+      const words =
+        ids.length === 0 ? `no server holds ${show(c.key)}` : ids.map((id) => `${id}: ${show(row![id])}`).join(', ');
       let holds = true;
       if (c.agree !== undefined) {
         const agree = ids.every((id) => same(row![id], row![ids[0]!]));

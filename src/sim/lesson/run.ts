@@ -33,7 +33,10 @@ export function runLesson(s: Scenario, onWorld?: (w: World, step: number) => voi
  * each claim is checked on the world of the panel it names. `onWorld` sees each panel's world
  * at each step.
  */
-export function runComparisonLesson(c: Comparison, onWorld?: (w: World, panel: string, step: number) => void): StepReport[] {
+export function runComparisonLesson(
+  c: Comparison,
+  onWorld?: (w: World, panel: string, step: number) => void,
+): StepReport[] {
   const lesson = c.lesson;
   if (!lesson) return [];
   const runs = c.panels.map((p) => {

@@ -64,8 +64,21 @@ export function faultsScenario(): Scenario {
       { tick: 180, type: 'heal-link', from: 'agent2', to: 'store' },
       { tick: 250, type: 'crash', node: 'store' },
       { tick: 320, type: 'recover', node: 'store' },
-      { tick: 400, type: 'op', agent: 'agent3', op: 'update', args: { updates: { a: 'batch', b: 'batch', c: 'batch' } } },
-      { tick: 450, type: 'partition', groups: [['agent1', 'store'], ['agent2', 'agent3']] },
+      {
+        tick: 400,
+        type: 'op',
+        agent: 'agent3',
+        op: 'update',
+        args: { updates: { a: 'batch', b: 'batch', c: 'batch' } },
+      },
+      {
+        tick: 450,
+        type: 'partition',
+        groups: [
+          ['agent1', 'store'],
+          ['agent2', 'agent3'],
+        ],
+      },
       { tick: 520, type: 'heal-all' },
       { tick: 600, type: 'spawn-agent', agent: agent('agent4', randomWork(['a', 'c'], 6), 25) },
       { tick: 700, type: 'remove-agent', agent: 'agent1' },
@@ -101,13 +114,33 @@ export function gossipScenario(): Scenario {
     name: 'Gossip: four replicas split, write, heal and converge',
     seed: 8,
     duration: 600,
-    architecture: { kind: 'gossip', replicas: ['r1', 'r2', 'r3', 'r4'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+    architecture: {
+      kind: 'gossip',
+      replicas: ['r1', 'r2', 'r3', 'r4'],
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+    },
     network: { latency: 2, jitter: 1, loss: 0, duplication: 0 },
     agents: ids.map((id) => agent(id, randomWork(['x', 'y', 'z'], 25))),
     actions: [
-      { tick: 60, type: 'partition', groups: [['r1', 'r2'], ['r3', 'r4']] },
+      {
+        tick: 60,
+        type: 'partition',
+        groups: [
+          ['r1', 'r2'],
+          ['r3', 'r4'],
+        ],
+      },
       { tick: 120, type: 'heal-all' },
-      ...ids.map((id) => ({ tick: 160, type: 'set-workload' as const, agent: id, workload: { kind: 'idle' as const } })),
+      ...ids.map((id) => ({
+        tick: 160,
+        type: 'set-workload' as const,
+        agent: id,
+        workload: { kind: 'idle' as const },
+      })),
     ],
   };
 }
@@ -127,7 +160,11 @@ export function partitionedScenario(): Scenario {
     architecture: { ...defaultPartitionedConfig(3), opTimeout: 20 },
     network: { latency: 2, jitter: 1, loss: 0, duplication: 0 },
     agents: [
-      agent('agent1', { kind: 'random', keys: ['hot'], interval: 4, mix: { get: 3, set: 3, delete: 0, update: 0 } }, 40),
+      agent(
+        'agent1',
+        { kind: 'random', keys: ['hot'], interval: 4, mix: { get: 3, set: 3, delete: 0, update: 0 } },
+        40,
+      ),
       agent('agent2', randomWork(['hot', ...spread.slice(0, 4)], 10), 40),
       agent('agent3', randomWork(spread, 10), 40),
     ],
@@ -168,7 +205,12 @@ export function backupsScenario(): Scenario {
  * slows past the timeout: agent4 suspects a replica that is up (a false suspicion).
  */
 export function healthScenario(): Scenario {
-  const reads = (keys: string[]): Workload => ({ kind: 'random', keys, interval: 8, mix: { get: 3, set: 2, delete: 0, update: 0 } });
+  const reads = (keys: string[]): Workload => ({
+    kind: 'random',
+    keys,
+    interval: 8,
+    mix: { get: 3, set: 2, delete: 0, update: 0 },
+  });
   return {
     format: FORMAT_VERSION,
     name: 'Health checks and fallbacks',

@@ -57,7 +57,11 @@ describe('links round-trip', () => {
     expect(d.ok).toBe(true);
     if (!d.ok) return;
     const v = verifyReplay(d.envelope);
-    expect(v.mismatch).toEqual({ recorded: '0'.repeat(64), replayed: worldHash(worldAt(defaultScenario(), 100)), recordedEngine: '0.9.0' });
+    expect(v.mismatch).toEqual({
+      recorded: '0'.repeat(64),
+      replayed: worldHash(worldAt(defaultScenario(), 100)),
+      recordedEngine: '0.9.0',
+    });
   });
 
   it('stays short enough for a QR code for the default scenario with some actions', () => {
@@ -71,7 +75,13 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
   const good = encodeEnvelope(makeEnvelope(defaultScenario(), 50));
 
   it('any string at all gives a result, never an exception', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => { decodeLink(s); decodeLink(`z:${s}`); }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), (s) => {
+        decodeLink(s);
+        decodeLink(`z:${s}`);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('truncated links', () => {
@@ -120,10 +130,43 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
       [JSON.stringify({ ...env, scenario: { ...scen, duration: 1e12 } }), 'schema'],
       [JSON.stringify({ ...env, scenario: { ...scen, seed: -0.5 } }), 'schema'],
       [JSON.stringify(env).replace('"seed":42', '"seed":1e400'), 'schema'],
-      [JSON.stringify({ ...env, scenario: { ...scen, agents: Array.from({ length: 300 }, (_, i) => ({ id: `a${i}`, workload: { kind: 'idle' }, timeout: 1, retryEvery: 0 })) } }), 'schema'],
-      [JSON.stringify({ ...env, scenario: { ...scen, actions: [{ tick: 1, type: 'crash', node: 'ghost' }] } }), 'semantic'],
+      [
+        JSON.stringify({
+          ...env,
+          scenario: {
+            ...scen,
+            agents: Array.from({ length: 300 }, (_, i) => ({
+              id: `a${i}`,
+              workload: { kind: 'idle' },
+              timeout: 1,
+              retryEvery: 0,
+            })),
+          },
+        }),
+        'schema',
+      ],
+      [
+        JSON.stringify({ ...env, scenario: { ...scen, actions: [{ tick: 1, type: 'crash', node: 'ghost' }] } }),
+        'semantic',
+      ],
       [JSON.stringify({ ...env, tick: 601 }), 'semantic'],
-      [JSON.stringify({ ...env, scenario: { ...scen, duration: 1_000_000, agents: Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, workload: { kind: 'idle' }, timeout: 1, retryEvery: 0 })) }, tick: 5 }), 'size'],
+      [
+        JSON.stringify({
+          ...env,
+          scenario: {
+            ...scen,
+            duration: 1_000_000,
+            agents: Array.from({ length: 10 }, (_, i) => ({
+              id: `a${i}`,
+              workload: { kind: 'idle' },
+              timeout: 1,
+              retryEvery: 0,
+            })),
+          },
+          tick: 5,
+        }),
+        'size',
+      ],
       [JSON.stringify(env).replace('{"v":1', '{"__proto__":{"polluted":1},"v":1'), 'schema'],
       ['{"__proto__":{"polluted":1},"v":1}', 'schema'],
       [JSON.stringify({ ...env, constructor: { prototype: { polluted: 1 } } }), 'schema'],

@@ -145,7 +145,10 @@ export function encodeEnvelope(e: Envelope): string {
 
 // ------------------------------------------------------------------ decode
 
-const fail = (stage: DecodeStage, message: string, details: ParseError[] = []): Decoded => ({ ok: false, error: { stage, message, details } });
+const fail = (stage: DecodeStage, message: string, details: ParseError[] = []): Decoded => ({
+  ok: false,
+  error: { stage, message, details },
+});
 
 /**
  * Migrations from older envelope versions, oldest first: each takes the raw object of
@@ -155,7 +158,8 @@ export const MIGRATIONS: { [from: number]: (raw: Record<string, unknown>) => Rec
 
 /** Text (a fragment payload, `#s=...`, a whole URL, or a file's JSON) → an envelope or an error. */
 export function decodeLink(input: string): Decoded {
-  if (input.length > MAX_LINK_CHARS) return fail('link', `the link is longer than ${MAX_LINK_CHARS.toLocaleString('en')} characters`);
+  if (input.length > MAX_LINK_CHARS)
+    return fail('link', `the link is longer than ${MAX_LINK_CHARS.toLocaleString('en')} characters`);
   let payload = input.trim();
   const hashAt = payload.indexOf('#');
   if (hashAt >= 0) payload = payload.slice(hashAt + 1);
@@ -163,12 +167,18 @@ export function decodeLink(input: string): Decoded {
   const colon = payload.indexOf(':');
   if (colon < 0) return fail('link', 'this is not a StateLab link: it has no "codec:payload" part');
   const codec = payload.slice(0, colon);
-  if (codec !== CODEC) return fail('link', `this link uses a format this version cannot read ("${codec.slice(0, 12)}")`);
+  if (codec !== CODEC)
+    return fail('link', `this link uses a format this version cannot read ("${codec.slice(0, 12)}")`);
   const bytes = fromBase64Url(payload.slice(colon + 1));
   if (!bytes) return fail('base64', 'the link is damaged: it contains characters a link never has, or was cut short');
   const inflated = inflateCapped(bytes, MAX_INFLATED_BYTES);
-  if (inflated === 'too-big') return fail('inflate', `the link unpacks to more than ${MAX_INFLATED_BYTES.toLocaleString('en')} bytes; StateLab refuses it`);
-  if (inflated === 'corrupt') return fail('inflate', 'the link is damaged or cut short: its compressed data does not unpack');
+  if (inflated === 'too-big')
+    return fail(
+      'inflate',
+      `the link unpacks to more than ${MAX_INFLATED_BYTES.toLocaleString('en')} bytes; StateLab refuses it`,
+    );
+  if (inflated === 'corrupt')
+    return fail('inflate', 'the link is damaged or cut short: its compressed data does not unpack');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
@@ -180,7 +190,8 @@ export function decodeLink(input: string): Decoded {
 
 /** The JSON of an envelope (as exported to a file) → an envelope or an error. */
 export function decodeEnvelopeText(text: string): Decoded {
-  if (text.length > MAX_INFLATED_BYTES) return fail('size', `the scenario is larger than ${MAX_INFLATED_BYTES.toLocaleString('en')} characters`);
+  if (text.length > MAX_INFLATED_BYTES)
+    return fail('size', `the scenario is larger than ${MAX_INFLATED_BYTES.toLocaleString('en')} characters`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -191,11 +202,17 @@ export function decodeEnvelopeText(text: string): Decoded {
 }
 
 export function decodeEnvelopeValue(raw: unknown): Decoded {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('schema', 'expected a StateLab scenario envelope (a JSON object)');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail('schema', 'expected a StateLab scenario envelope (a JSON object)');
   let obj = raw as Record<string, unknown>;
   const v0 = obj['v'];
-  if (typeof v0 !== 'number' || !Number.isInteger(v0) || v0 < 1) return fail('schema', 'the envelope has no format version ("v")');
-  if (v0 > ENVELOPE_VERSION) return fail('migrate', `this was made by a newer StateLab (format ${v0}); this one reads up to format ${ENVELOPE_VERSION}`);
+  if (typeof v0 !== 'number' || !Number.isInteger(v0) || v0 < 1)
+    return fail('schema', 'the envelope has no format version ("v")');
+  if (v0 > ENVELOPE_VERSION)
+    return fail(
+      'migrate',
+      `this was made by a newer StateLab (format ${v0}); this one reads up to format ${ENVELOPE_VERSION}`,
+    );
   for (let v = v0; v < ENVELOPE_VERSION; v++) {
     const m = MIGRATIONS[v];
     if (!m) return fail('migrate', `no migration from format ${v}`);
@@ -207,19 +224,36 @@ export function decodeEnvelopeValue(raw: unknown): Decoded {
   }
   const env = EnvelopeSchema.safeParse(obj);
   if (!env.success) {
-    const details = env.error.issues.slice(0, 10).map((i) => ({ stage: 'schema' as const, path: i.path.map(String).join('.'), message: i.message }));
+    const details = env.error.issues
+      .slice(0, 10)
+      .map((i) => ({ stage: 'schema' as const, path: i.path.map(String).join('.'), message: i.message }));
     return fail('schema', 'the envelope is malformed', details);
   }
   const parsed = parseScenario(env.data.scenario);
   if (!parsed.ok) {
     const stage = parsed.errors[0]?.stage === 'semantic' ? 'semantic' : 'schema';
-    return fail(stage, 'the scenario in it is invalid', parsed.errors.map((e) => ({ ...e, path: e.path ? `scenario.${e.path}` : 'scenario' })));
+    return fail(
+      stage,
+      'the scenario in it is invalid',
+      parsed.errors.map((e) => ({ ...e, path: e.path ? `scenario.${e.path}` : 'scenario' })),
+    );
   }
   const s = parsed.scenario;
-  if (env.data.tick > s.duration) return fail('semantic', `tick ${env.data.tick} is after the scenario's end (${s.duration})`);
+  if (env.data.tick > s.duration)
+    return fail('semantic', `tick ${env.data.tick} is after the scenario's end (${s.duration})`);
   const work = (s.agents.length + s.actions.filter((a) => a.type === 'spawn-agent').length + 1) * s.duration;
-  if (work > MAX_REPLAY_WORK) return fail('size', `the scenario is too large to replay here (agents × ticks = ${work.toLocaleString('en')}, limit ${MAX_REPLAY_WORK.toLocaleString('en')})`);
-  const envelope: Envelope = { v: ENVELOPE_VERSION, engine: env.data.engine, scenario: s, tick: env.data.tick, hash: env.data.hash };
+  if (work > MAX_REPLAY_WORK)
+    return fail(
+      'size',
+      `the scenario is too large to replay here (agents × ticks = ${work.toLocaleString('en')}, limit ${MAX_REPLAY_WORK.toLocaleString('en')})`,
+    );
+  const envelope: Envelope = {
+    v: ENVELOPE_VERSION,
+    engine: env.data.engine,
+    scenario: s,
+    tick: env.data.tick,
+    hash: env.data.hash,
+  };
   return { ok: true, envelope, mismatch: null, migratedFrom: v0 < ENVELOPE_VERSION ? v0 : null };
 }
 
@@ -227,7 +261,10 @@ export function decodeEnvelopeValue(raw: unknown): Decoded {
  * The last stage: replay to the envelope's tick and compare hashes. Kept apart from decoding
  * so the app can run it in a worker with progress, and tests can run it directly.
  */
-export function verifyReplay(e: Envelope, replayedHash = worldHash(worldAt(e.scenario, e.tick))): Decoded & { ok: true } {
+export function verifyReplay(
+  e: Envelope,
+  replayedHash = worldHash(worldAt(e.scenario, e.tick)),
+): Decoded & { ok: true } {
   return {
     ok: true,
     envelope: e,

@@ -60,15 +60,24 @@ export function jsonProblem(v: unknown, depth = 0): string | null {
   return `a ${typeof v} is not JSON`;
 }
 
-export const JsonValueSchema = z.custom<JsonIn>((v) => jsonProblem(v) === null, {
-  error: (iss) => `not plain JSON: ${jsonProblem(iss.input) ?? 'invalid'}`,
-}).meta({ description: 'Any JSON value: at most 32 levels deep, 256 items per list or object, keys up to 128 characters.' });
+export const JsonValueSchema = z
+  .custom<JsonIn>((v) => jsonProblem(v) === null, {
+    error: (iss) => `not plain JSON: ${jsonProblem(iss.input) ?? 'invalid'}`,
+  })
+  .meta({
+    description: 'Any JSON value: at most 32 levels deep, 256 items per list or object, keys up to 128 characters.',
+  });
 
 /** A JSON object (operation arguments): kept as given, so hostile keys stay data. */
-export const JsonObjectSchema = z.custom<{ [k: string]: JsonIn }>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && jsonProblem(v) === null,
-  { error: (iss) => `must be a JSON object${jsonProblem(iss.input) ? `: ${jsonProblem(iss.input)}` : ''}` },
-).meta({ type: 'object', description: "The operation's arguments, as its architecture's registry names them (e.g. {key, value})." });
+export const JsonObjectSchema = z
+  .custom<{ [k: string]: JsonIn }>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && jsonProblem(v) === null,
+    { error: (iss) => `must be a JSON object${jsonProblem(iss.input) ? `: ${jsonProblem(iss.input)}` : ''}` },
+  )
+  .meta({
+    type: 'object',
+    description: "The operation's arguments, as its architecture's registry names them (e.g. {key, value}).",
+  });
 
 /** A value a user writes: JSON, at most LIMITS.valueBytes when serialised. */
 export const Value = JsonValueSchema.refine(
@@ -123,7 +132,12 @@ export const CentralizedConfigSchema = z.strictObject({
   /** Ticks the store spends on each request; requests wait in its queue meanwhile. */
   serviceTime: z.number().int().min(1).max(1_000),
 });
-export const ArchitectureConfigSchema = z.discriminatedUnion('kind', [CentralizedConfigSchema, EventSourcingConfigSchema, PartitionedConfigSchema, GossipConfigSchema]);
+export const ArchitectureConfigSchema = z.discriminatedUnion('kind', [
+  CentralizedConfigSchema,
+  EventSourcingConfigSchema,
+  PartitionedConfigSchema,
+  GossipConfigSchema,
+]);
 export type ArchitectureConfig = z.infer<typeof ArchitectureConfigSchema>;
 
 export const NetworkConfigSchema = z.strictObject({
@@ -159,7 +173,14 @@ export const DurabilitySchema = z.strictObject({
   flushEvery: FlushEvery,
   backupEvery: BackupEvery.optional(),
   nodes: z
-    .array(z.strictObject({ node: NodeId, wal: z.boolean().optional(), flushEvery: FlushEvery.optional(), backupEvery: BackupEvery.optional() }))
+    .array(
+      z.strictObject({
+        node: NodeId,
+        wal: z.boolean().optional(),
+        flushEvery: FlushEvery.optional(),
+        backupEvery: BackupEvery.optional(),
+      }),
+    )
     .max(LIMITS.agents)
     .optional(),
 });
@@ -167,7 +188,13 @@ export type DurabilityConfig = z.infer<typeof DurabilitySchema>;
 
 const at = { tick: Tick };
 export const ActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...at, type: z.literal('op'), agent: NodeId, op: z.string().min(1).max(40), args: JsonObjectSchema }),
+  z.strictObject({
+    ...at,
+    type: z.literal('op'),
+    agent: NodeId,
+    op: z.string().min(1).max(40),
+    args: JsonObjectSchema,
+  }),
   z.strictObject({ ...at, type: z.literal('spawn-agent'), agent: AgentSpecSchema }),
   z.strictObject({ ...at, type: z.literal('remove-agent'), agent: NodeId }),
   z.strictObject({ ...at, type: z.literal('set-workload'), agent: NodeId, workload: WorkloadSchema }),
@@ -182,7 +209,11 @@ export const ActionSchema = z.discriminatedUnion('type', [
     loss: Probability.optional(),
     duplication: Probability.optional(),
   }),
-  z.strictObject({ ...at, type: z.literal('partition'), groups: z.array(z.array(NodeId).min(1).max(LIMITS.agents)).min(2).max(16) }),
+  z.strictObject({
+    ...at,
+    type: z.literal('partition'),
+    groups: z.array(z.array(NodeId).min(1).max(LIMITS.agents)).min(2).max(16),
+  }),
   z.strictObject({ ...at, type: z.literal('heal-all') }),
   z.strictObject({ ...at, type: z.literal('crash'), node: NodeId, disk: DiskModeSchema.optional() }),
   z.strictObject({ ...at, type: z.literal('recover'), node: NodeId }),
@@ -190,7 +221,13 @@ export const ActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...at, type: z.literal('deliver-message'), message: z.number().int().min(0) }),
   z.strictObject({ ...at, type: z.literal('configure'), config: ArchitectureConfigSchema }),
   // Durability, backups and point-in-time recovery (docs/engine.md, "Durability").
-  z.strictObject({ ...at, type: z.literal('set-durability'), node: NodeId.optional(), wal: z.boolean().optional(), flushEvery: FlushEvery.optional() }),
+  z.strictObject({
+    ...at,
+    type: z.literal('set-durability'),
+    node: NodeId.optional(),
+    wal: z.boolean().optional(),
+    flushEvery: FlushEvery.optional(),
+  }),
   z.strictObject({ ...at, type: z.literal('schedule-backups'), node: NodeId.optional(), every: BackupEvery }),
   z.strictObject({ ...at, type: z.literal('backup'), node: NodeId.optional() }),
   z.strictObject({ ...at, type: z.literal('restore'), node: NodeId, target: Tick, backup: BackupId.optional() }),

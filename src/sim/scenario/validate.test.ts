@@ -11,17 +11,35 @@ describe('parsing scenarios', () => {
 
   it('never throws, whatever the input, and always says why it refused', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        const r = parseScenarioText(text);
-        if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const r = parseScenarioText(text);
+          if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('survives mutations of a valid scenario: each is accepted and runs, or refused with a message', () => {
     const base = faultsScenario();
-    const paths = fc.constantFrom('seed', 'duration', 'network.latency', 'network.loss', 'agents.0.id', 'agents.0.timeout', 'actions.0.tick', 'actions.1.type', 'architecture.kind', 'format');
+    const paths = fc.constantFrom(
+      'seed',
+      'duration',
+      'network.latency',
+      'network.loss',
+      'agents.0.id',
+      'agents.0.timeout',
+      'actions.0.tick',
+      'actions.1.type',
+      'architecture.kind',
+      'format',
+    );
     fc.assert(
       fc.property(paths, fc.jsonValue(), (path, value) => {
         const s = structuredClone(base) as unknown as Record<string, unknown>;
@@ -42,9 +60,24 @@ describe('parsing scenarios', () => {
       [{ ...defaultScenario(), extra: 1 }, /Unrecognized key/i],
       [{ ...defaultScenario(), seed: -1 }, /seed/],
       [{ ...defaultScenario(), network: { latency: 0, jitter: 0, loss: 0, duplication: 0 } }, /network\.latency/],
-      [{ ...defaultScenario(), actions: [{ tick: 5, type: 'heal-all' }, { tick: 3, type: 'heal-all' }] }, /tick order/],
-      [{ ...defaultScenario(), actions: [{ tick: 5, type: 'crash', node: 'nobody' }] }, /no node in this scenario is called "nobody"/],
-      [{ ...defaultScenario(), agents: [...defaultScenario().agents, defaultScenario().agents[0]] }, /two agents are called "agent1"/],
+      [
+        {
+          ...defaultScenario(),
+          actions: [
+            { tick: 5, type: 'heal-all' },
+            { tick: 3, type: 'heal-all' },
+          ],
+        },
+        /tick order/,
+      ],
+      [
+        { ...defaultScenario(), actions: [{ tick: 5, type: 'crash', node: 'nobody' }] },
+        /no node in this scenario is called "nobody"/,
+      ],
+      [
+        { ...defaultScenario(), agents: [...defaultScenario().agents, defaultScenario().agents[0]] },
+        /two agents are called "agent1"/,
+      ],
       [{ ...defaultScenario(), agents: [{ ...defaultScenario().agents[0]!, id: 'store' }] }, /name of a server/],
       [{ ...defaultScenario(), actions: [{ tick: 700, type: 'heal-all' }] }, /after the scenario's end/],
       [{ ...defaultScenario(), agents: [{ ...defaultScenario().agents[0]!, id: '<script>' }] }, /letter followed by/],
@@ -65,7 +98,10 @@ describe('parsing scenarios', () => {
     const text = JSON.stringify({
       ...defaultScenario(),
       agents: [{ id: 'agent1', workload: { kind: 'idle' }, timeout: 20, retryEvery: 0 }],
-    }).replace('"actions":[]', '"actions":[{"tick":1,"type":"op","agent":"agent1","op":"update","args":{"updates":{"__proto__":{"polluted":true},"constructor":"c"}}}]');
+    }).replace(
+      '"actions":[]',
+      '"actions":[{"tick":1,"type":"op","agent":"agent1","op":"update","args":{"updates":{"__proto__":{"polluted":true},"constructor":"c"}}}]',
+    );
     const r = parseScenarioText(text);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -84,19 +120,35 @@ describe('configurations over time', () => {
     const s = gossip();
     if (s.architecture.kind !== 'gossip') throw new Error('the gossip builtin is not gossip');
     const more = { ...s.architecture, replicas: [...s.architecture.replicas, 'r5'] };
-    const ok = parseScenario({ ...s, actions: [{ tick: 10, type: 'configure', config: more }, { tick: 20, type: 'crash', node: 'r5' }] });
+    const ok = parseScenario({
+      ...s,
+      actions: [
+        { tick: 10, type: 'configure', config: more },
+        { tick: 20, type: 'crash', node: 'r5' },
+      ],
+    });
     expect(ok.ok).toBe(true);
     const bad = parseScenario({ ...s, actions: [{ tick: 20, type: 'crash', node: 'r5' }] });
     expect(bad.ok).toBe(false);
   });
 
-  it("asks the architecture about what its schema cannot see (a gossip period under the link latency)", () => {
+  it('asks the architecture about what its schema cannot see (a gossip period under the link latency)', () => {
     const s = gossip();
     if (s.architecture.kind !== 'gossip') throw new Error('the gossip builtin is not gossip');
-    const r = parseScenario({ ...s, architecture: { ...s.architecture, period: 1 }, network: { ...s.network, latency: 3 } });
+    const r = parseScenario({
+      ...s,
+      architecture: { ...s.architecture, period: 1 },
+      network: { ...s.network, latency: 3 },
+    });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.message).join(' ')).toMatch(/period \(1 ticks\) must be at least the link latency \(3 ticks\)/);
-    const later = parseScenario({ ...s, actions: [{ tick: 5, type: 'configure', config: { ...s.architecture, period: 1 } }] });
+    if (!r.ok)
+      expect(r.errors.map((e) => e.message).join(' ')).toMatch(
+        /period \(1 ticks\) must be at least the link latency \(3 ticks\)/,
+      );
+    const later = parseScenario({
+      ...s,
+      actions: [{ tick: 5, type: 'configure', config: { ...s.architecture, period: 1 } }],
+    });
     expect(later.ok).toBe(false);
   });
 });

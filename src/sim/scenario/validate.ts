@@ -22,7 +22,16 @@ export const MAX_SCENARIO_CHARS = 2_000_000;
 
 export function parseScenarioText(text: string): ParseResult {
   if (text.length > MAX_SCENARIO_CHARS) {
-    return { ok: false, errors: [{ stage: 'size', path: '', message: `the scenario is larger than ${MAX_SCENARIO_CHARS.toLocaleString('en')} characters` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          stage: 'size',
+          path: '',
+          message: `the scenario is larger than ${MAX_SCENARIO_CHARS.toLocaleString('en')} characters`,
+        },
+      ],
+    };
   }
   let data: unknown;
   try {
@@ -76,7 +85,8 @@ export function semanticErrors(s: Scenario): ParseError[] {
   });
   let last = 0;
   s.actions.forEach((a, i) => {
-    if (a.tick < last) err(`actions.${i}.tick`, `actions must be in tick order (tick ${a.tick} comes after tick ${last})`);
+    if (a.tick < last)
+      err(`actions.${i}.tick`, `actions must be in tick order (tick ${a.tick} comes after tick ${last})`);
     last = Math.max(last, a.tick);
     if (a.tick > s.duration) err(`actions.${i}.tick`, `tick ${a.tick} is after the scenario's end (${s.duration})`);
     if (a.type === 'spawn-agent') {
@@ -84,24 +94,38 @@ export function semanticErrors(s: Scenario): ParseError[] {
       everAgents.add(a.agent.id);
     }
     if (a.type === 'configure' && a.config.kind !== s.architecture.kind) {
-      err(`actions.${i}.config.kind`, `a scenario runs one architecture (${s.architecture.kind}), not ${a.config.kind}`);
+      err(
+        `actions.${i}.config.kind`,
+        `a scenario runs one architecture (${s.architecture.kind}), not ${a.config.kind}`,
+      );
     }
   });
   const known = (id: string): boolean => servers.has(id) || everAgents.has(id);
   s.actions.forEach((a, i) => {
     const refs: [string, string][] = [];
-    if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload' || a.type === 'set-fallback') refs.push(['agent', a.agent]);
-    if (a.type === 'cut-link' || a.type === 'heal-link' || a.type === 'set-link') refs.push(['from', a.from], ['to', a.to]);
-    if (a.type === 'crash' || a.type === 'recover' || a.type === 'restore' || a.type === 'restore-drill') refs.push(['node', a.node]);
-    if ((a.type === 'set-durability' || a.type === 'schedule-backups' || a.type === 'backup') && a.node !== undefined) refs.push(['node', a.node]);
+    if (a.type === 'op' || a.type === 'remove-agent' || a.type === 'set-workload' || a.type === 'set-fallback')
+      refs.push(['agent', a.agent]);
+    if (a.type === 'cut-link' || a.type === 'heal-link' || a.type === 'set-link')
+      refs.push(['from', a.from], ['to', a.to]);
+    if (a.type === 'crash' || a.type === 'recover' || a.type === 'restore' || a.type === 'restore-drill')
+      refs.push(['node', a.node]);
+    if ((a.type === 'set-durability' || a.type === 'schedule-backups' || a.type === 'backup') && a.node !== undefined)
+      refs.push(['node', a.node]);
     if (a.type === 'partition') a.groups.forEach((g, gi) => g.forEach((id, j) => refs.push([`groups.${gi}.${j}`, id])));
-    for (const [field, id] of refs) if (!known(id)) err(`actions.${i}.${field}`, `no node in this scenario is called "${id}"`);
+    for (const [field, id] of refs)
+      if (!known(id)) err(`actions.${i}.${field}`, `no node in this scenario is called "${id}"`);
   });
   s.lesson?.steps.forEach((step, i) => {
-    if (step.tick > s.duration) err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the scenario's end (${s.duration})`);
+    if (step.tick > s.duration)
+      err(`lesson.steps.${i}.tick`, `tick ${step.tick} is after the scenario's end (${s.duration})`);
     step.claims?.forEach((c, j) => {
-      if (c.panel !== undefined) err(`lesson.steps.${i}.claims.${j}.panel`, 'a claim names a panel only in a comparison: a scenario has one world');
-      for (const m of claimRefErrors(c, known, servers)) err(`lesson.steps.${i}.claims.${j}`, m.replace('{where}', 'this scenario'));
+      if (c.panel !== undefined)
+        err(
+          `lesson.steps.${i}.claims.${j}.panel`,
+          'a claim names a panel only in a comparison: a scenario has one world',
+        );
+      for (const m of claimRefErrors(c, known, servers))
+        err(`lesson.steps.${i}.claims.${j}`, m.replace('{where}', 'this scenario'));
     });
   });
   return errors;
@@ -114,7 +138,14 @@ export function semanticErrors(s: Scenario): ParseError[] {
  */
 export function claimRefErrors(c: Claim, known: (id: string) => boolean, servers: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  const refs = c.kind === 'outcome' || c.kind === 'count' || c.kind === 'result' ? [c.agent] : c.kind === 'down' ? [c.node] : c.kind === 'cut' ? [c.from, c.to] : [];
+  const refs =
+    c.kind === 'outcome' || c.kind === 'count' || c.kind === 'result'
+      ? [c.agent]
+      : c.kind === 'down'
+        ? [c.node]
+        : c.kind === 'cut'
+          ? [c.from, c.to]
+          : [];
   for (const id of refs) if (id !== undefined && !known(id)) out.push(`no node in {where} is called "${id}"`);
   const server = c.kind === 'fact' || c.kind === 'holdings' ? c.node : undefined;
   if (server !== undefined && !servers.has(server)) out.push(`no server in {where} is called "${server}"`);

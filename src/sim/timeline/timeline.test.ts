@@ -22,10 +22,14 @@ describe('seeking through checkpoints', () => {
 
   it('holds for random scenarios and random seek orders, backwards included', () => {
     fc.assert(
-      fc.property(scenarioArb({ maxDuration: 200 }), fc.array(fc.nat({ max: 220 }), { minLength: 1, maxLength: 8 }), (s, ticks) => {
-        const tl = new Timeline(s, { interval: 16 });
-        for (const t of ticks) expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
-      }),
+      fc.property(
+        scenarioArb({ maxDuration: 200 }),
+        fc.array(fc.nat({ max: 220 }), { minLength: 1, maxLength: 8 }),
+        (s, ticks) => {
+          const tl = new Timeline(s, { interval: 16 });
+          for (const t of ticks) expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -95,7 +99,7 @@ describe('acting in the past forks the timeline', () => {
 });
 
 describe('handing work between timelines (a worker and the page)', () => {
-  it('a timeline that adopts another one\'s far computation gives the same worlds and stops', () => {
+  it("a timeline that adopts another one's far computation gives the same worlds and stops", () => {
     const s = faultsScenario();
     const page = new Timeline(s, { interval: 50 });
     page.seek(120);

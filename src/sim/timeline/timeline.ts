@@ -38,7 +38,11 @@ export class Timeline {
   /** The world at the cursor, owned by the timeline. */
   private live: World;
 
-  constructor(scenario: Scenario, opts: TimelineOptions = {}, reuse?: { cps: Map<number, World>; busy: number[]; busyTo: number }) {
+  constructor(
+    scenario: Scenario,
+    opts: TimelineOptions = {},
+    reuse?: { cps: Map<number, World>; busy: number[]; busyTo: number },
+  ) {
     this.scenario = scenario;
     this.interval = Math.max(1, opts.interval ?? 100);
     if (reuse && reuse.cps.size > 0) {

@@ -58,7 +58,10 @@ export function concurrentWith(trace: Trace, id: number): number[] {
 }
 
 /** The three sets at once, as the diagram highlights them: one pass over the events. */
-export function relations(trace: Trace, id: number): { past: Set<number>; future: Set<number>; concurrent: Set<number> } {
+export function relations(
+  trace: Trace,
+  id: number,
+): { past: Set<number>; future: Set<number>; concurrent: Set<number> } {
   const t = event(trace, id);
   const past = new Set<number>();
   const future = new Set<number>();

@@ -20,7 +20,9 @@ function oneLine(s: string): string {
 
 function describe(e: TraceEvent, dropsBySend: Map<number, string[]>): string {
   const drops = dropsBySend.get(e.id);
-  return oneLine(`t=${e.tick} ${e.kind}: ${e.label}${e.error ? ` (not applied: ${e.error})` : ''}${drops ? ` [${drops.join('; ')}]` : ''}`);
+  return oneLine(
+    `t=${e.tick} ${e.kind}: ${e.label}${e.error ? ` (not applied: ${e.error})` : ''}${drops ? ` [${drops.join('; ')}]` : ''}`,
+  );
 }
 
 /** The ShiViz log of a trace: header (regex, empty delimiter line), then two lines per event. */

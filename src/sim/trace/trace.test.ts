@@ -48,7 +48,10 @@ function checkLaws(trace: Trace, n = 100): void {
       const ab = happensBefore(a, b);
       law(ab === r[a.id]![b.id], `vector clocks disagree with the event graph on ${a.id} → ${b.id}`);
       law(!(ab && happensBefore(b, a)), `antisymmetric: ${a.id}, ${b.id}`);
-      law((compareEvents(a, b) === 'concurrent') === (compareEvents(b, a) === 'concurrent'), `concurrency symmetric: ${a.id}, ${b.id}`);
+      law(
+        (compareEvents(a, b) === 'concurrent') === (compareEvents(b, a) === 'concurrent'),
+        `concurrency symmetric: ${a.id}, ${b.id}`,
+      );
     }
   }
   for (const a of ev.slice(0, 40)) {
@@ -74,7 +77,10 @@ function checkLaws(trace: Trace, n = 100): void {
     law(s.kind === 'send' && s.lane === m.from, `message ${m.id}: send event`);
     if (m.receive !== null) {
       const rcv = trace.events[m.receive]!;
-      law(rcv.kind === 'receive' && rcv.lane === m.to && happensBefore(s, rcv) && m.drop === null, `message ${m.id}: send → receive`);
+      law(
+        rcv.kind === 'receive' && rcv.lane === m.to && happensBefore(s, rcv) && m.drop === null,
+        `message ${m.id}: send → receive`,
+      );
     }
   }
 }
@@ -257,7 +263,10 @@ describe('lane order', () => {
   it('orders ids naturally, servers then agents: agent2 before agent10', () => {
     const base = defaultScenario();
     const agent = base.agents[0]!;
-    const s: Scenario = { ...base, agents: ['agent10', 'agent2', 'agent1', 'a', 'agent1x'].map((id) => ({ ...agent, id })) };
+    const s: Scenario = {
+      ...base,
+      agents: ['agent10', 'agent2', 'agent1', 'a', 'agent1x'].map((id) => ({ ...agent, id })),
+    };
     expect(recordTrace(s, 5).lanes.map((l) => l.id)).toEqual(['store', 'a', 'agent1', 'agent1x', 'agent2', 'agent10']);
   });
 });

@@ -177,7 +177,10 @@ class Recorder implements EngineObserver {
     this.w.history.forEach((rec, i) => {
       if (rec.outcome !== null) return;
       this.pending.push(i);
-      items.push({ id: rec.id, run: () => this.local(rec.agent, rec.invokedAt, 'invoke', describeInvoke(rec), { op: rec.id }) });
+      items.push({
+        id: rec.id,
+        run: () => this.local(rec.agent, rec.invokedAt, 'invoke', describeInvoke(rec), { op: rec.id }),
+      });
     });
     const originals = new Map<string, number>();
     for (const m of this.w.net.inFlight) {
@@ -220,7 +223,8 @@ class Recorder implements EngineObserver {
     const lane = this.lane(m.to);
     const c = this.clocks[lane]!;
     dense(c, this.lanes.length);
-    if (sendClock !== null) for (let i = 0; i < sendClock.length; i++) if ((sendClock[i] ?? 0) > (c[i] ?? 0)) c[i] = sendClock[i]!;
+    if (sendClock !== null)
+      for (let i = 0; i < sendClock.length; i++) if ((sendClock[i] ?? 0) > (c[i] ?? 0)) c[i] = sendClock[i]!;
     const e = this.push(lane, tick, 'receive', `${describeMessage(m)} from ${m.from}`, { msg: m.id });
     if (mi !== undefined) this.messages[mi]!.receive = e;
   }
@@ -275,14 +279,18 @@ class Recorder implements EngineObserver {
   }
 
   private complete(rec: OpRecord): void {
-    this.local(rec.agent, rec.completedAt ?? this.w.now, 'complete', describeComplete(rec), { op: rec.id, outcome: rec.outcome ?? 'info' });
+    this.local(rec.agent, rec.completedAt ?? this.w.now, 'complete', describeComplete(rec), {
+      op: rec.id,
+      outcome: rec.outcome ?? 'info',
+    });
   }
 
   private openAction(a: Action, index: number): void {
     const mark: { events: number[]; band: number | null } = { events: [], band: null };
     this.actionMarks.set(index, mark);
     const onLane = (node: string, label: string): void => {
-      if (this.laneIndex.has(node) || this.exists(node)) mark.events.push(this.local(node, a.tick, 'fault', label, { fault: a.type }));
+      if (this.laneIndex.has(node) || this.exists(node))
+        mark.events.push(this.local(node, a.tick, 'fault', label, { fault: a.type }));
     };
     const band = (label: string): void => {
       mark.band = this.bands.length;
@@ -293,7 +301,8 @@ class Recorder implements EngineObserver {
         return; // its invoke is the event
       case 'crash':
       case 'recover':
-        if (this.laneIndex.has(a.node) || this.exists(a.node)) onLane(a.node, a.type === 'crash' ? 'crashed' : 'recovered');
+        if (this.laneIndex.has(a.node) || this.exists(a.node))
+          onLane(a.node, a.type === 'crash' ? 'crashed' : 'recovered');
         else band(`${a.type} ${a.node}`);
         return;
       case 'cut-link':
@@ -384,7 +393,9 @@ class Recorder implements EngineObserver {
 
   /** Lanes in their stable order (servers first, then agents, each as they appeared). */
   finish(name: string, from: number, to: number, truncated: boolean, maxEvents: number): Trace {
-    const order = this.lanes.map((l, i) => ({ l, i })).sort((a, b) => (a.l.kind === b.l.kind ? a.i - b.i : a.l.kind === 'server' ? -1 : 1));
+    const order = this.lanes
+      .map((l, i) => ({ l, i }))
+      .sort((a, b) => (a.l.kind === b.l.kind ? a.i - b.i : a.l.kind === 'server' ? -1 : 1));
     const remap = new Array<number>(this.lanes.length);
     order.forEach((o, j) => (remap[o.i] = j));
     const n = this.lanes.length;
@@ -416,7 +427,7 @@ class Recorder implements EngineObserver {
 
 function short(v: JsonValue | undefined): string {
   if (v === undefined) return '';
-  const t = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? '';
+  const t = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? '');
   return t.length > 24 ? `${t.slice(0, 23)}…` : t;
 }
 

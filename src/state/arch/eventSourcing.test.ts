@@ -5,8 +5,11 @@ import { eventSourcingScenario } from '../../sim/scenario/builtins';
 import { buildEventSourcingAsOf, buildEventSourcingView, TAPE_CELLS } from './eventSourcing';
 
 describe('the event-sourcing view', () => {
-  it('shows a bounded tape, each projection\'s lag, and the stale reads of a cut projection', () => {
-    const s: Scenario = { ...eventSourcingScenario(), actions: [{ tick: 300, type: 'cut-link', from: 'log', to: 'proj1' }] };
+  it("shows a bounded tape, each projection's lag, and the stale reads of a cut projection", () => {
+    const s: Scenario = {
+      ...eventSourcingScenario(),
+      actions: [{ tick: 300, type: 'cut-link', from: 'log', to: 'proj1' }],
+    };
     const w = worldAt(s, 600);
     const v = buildEventSourcingView(w, s);
     expect(v.head).toBeGreaterThan(TAPE_CELLS);

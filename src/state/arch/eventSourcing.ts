@@ -78,7 +78,14 @@ export interface EventSourcingView {
   head: number;
   config: EventSourcingConfig;
   logCrashed: boolean;
-  log: { appends: number; rejected: number; eventsApplied: number; rebuilds: number; snapshots: number; transfers: number };
+  log: {
+    appends: number;
+    rejected: number;
+    eventsApplied: number;
+    rebuilds: number;
+    snapshots: number;
+    transfers: number;
+  };
   projections: EsProjectionView[];
   /** Versions of the log's snapshots, the last few. */
   snapshotVersions: number[];
@@ -110,12 +117,28 @@ function cellOf(e: StoredEvent, events: readonly StoredEvent[]): EsCell {
   let first = e.v;
   while (first > 1 && events[first - 2]!.commit === e.commit) first--;
   const summary =
-    e.type === 'key_set' ? shortJson(d['value'], 14)
-    : e.type === 'key_deleted' ? 'deleted'
-    : e.type === 'counter_incremented' ? `+${shortJson(d['by'])}`
-    : e.type === 'update_position' ? `(${shortJson(d['x'])}, ${shortJson(d['y'])})`
-    : shortJson(d['status'], 14);
-  return { version: e.v, type: e.type, agent: e.agent, key: keyText(eventKey(e), 16), tick: e.at, batchFirst: first, commit: e.commit, summary, schema: e.schema, current, compensates: e.compensates ?? null };
+    e.type === 'key_set'
+      ? shortJson(d['value'], 14)
+      : e.type === 'key_deleted'
+        ? 'deleted'
+        : e.type === 'counter_incremented'
+          ? `+${shortJson(d['by'])}`
+          : e.type === 'update_position'
+            ? `(${shortJson(d['x'])}, ${shortJson(d['y'])})`
+            : shortJson(d['status'], 14);
+  return {
+    version: e.v,
+    type: e.type,
+    agent: e.agent,
+    key: keyText(eventKey(e), 16),
+    tick: e.at,
+    batchFirst: first,
+    commit: e.commit,
+    summary,
+    schema: e.schema,
+    current,
+    compensates: e.compensates ?? null,
+  };
 }
 
 /** The version at which `key` last changed at or before v (0: never). */
@@ -193,7 +216,16 @@ export function buildEventSourcingView(w: World, _s: Scenario): EventSourcingVie
     if (lastChange(idx, pv) === lastChange(idx, lv)) continue;
     staleCount++;
     if (staleReads.length < STALE_SHOWN) {
-      staleReads.push({ opId: r.id, agent: r.agent, key: keyText(key, 24), value: res?.['value'] === null ? 'absent' : shortJson(res?.['value'], 20), projection: String(res?.['projection'] ?? '?'), projectionVersion: pv, logVersion: lv, tick: r.completedAt ?? r.invokedAt });
+      staleReads.push({
+        opId: r.id,
+        agent: r.agent,
+        key: keyText(key, 24),
+        value: res?.['value'] === null ? 'absent' : shortJson(res?.['value'], 20),
+        projection: String(res?.['projection'] ?? '?'),
+        projectionVersion: pv,
+        logVersion: lv,
+        tick: r.completedAt ?? r.invokedAt,
+      });
     }
   }
 
@@ -254,19 +286,27 @@ function snapshotsBetween(log: LogState, start: number, end: number): number[] {
     else hi = mid;
   }
   const out: number[] = [];
-  for (let i = lo; i < snaps.length && snaps[i]!.version <= end && out.length < TAPE_CELLS; i++) out.push(snaps[i]!.version);
+  for (let i = lo; i < snaps.length && snaps[i]!.version <= end && out.length < TAPE_CELLS; i++)
+    out.push(snaps[i]!.version);
   return out;
 }
 
 // The log's prefix up to v never changes, and its events are frozen objects every copy of the
 // world shares: (the event at v, v, mode, snapshot count) names one answer. Per frame at the
 // head this is then a lookup, not a replay (a replay from scratch in rebuild mode).
-let lastAsOf: { at: StoredEvent | null; v: number; mode: string; snaps: number; r: ReturnType<typeof stateAsOf> } | null = null;
+let lastAsOf: {
+  at: StoredEvent | null;
+  v: number;
+  mode: string;
+  snaps: number;
+  r: ReturnType<typeof stateAsOf>;
+} | null = null;
 
 function memoAsOf(log: LogState, v: number, mode: EventSourcingConfig['view']): ReturnType<typeof stateAsOf> {
   const at = v === 0 ? null : log.events[v - 1]!;
   const snaps = log.view.snapshots.length;
-  if (lastAsOf && lastAsOf.at === at && lastAsOf.v === v && lastAsOf.mode === mode && lastAsOf.snaps === snaps) return lastAsOf.r;
+  if (lastAsOf && lastAsOf.at === at && lastAsOf.v === v && lastAsOf.mode === mode && lastAsOf.snaps === snaps)
+    return lastAsOf.r;
   const r = stateAsOf(log.events, log.view.snapshots, v, mode);
   lastAsOf = { at, v, mode, snaps, r };
   return r;
@@ -294,7 +334,9 @@ export function buildEventSourcingAsOf(w: World, version: number | null): EsAsOf
     tick: v === 0 ? null : log.events[v - 1]!.at,
     cells,
     windowStart: start,
-    state: keys.slice(0, KEYS_SHOWN).map((k) => ({ key: keyText(k, 24), value: shortJson(r.state[k]![0], 24), version: r.state[k]![1] })),
+    state: keys
+      .slice(0, KEYS_SHOWN)
+      .map((k) => ({ key: keyText(k, 24), value: shortJson(r.state[k]![0], 24), version: r.state[k]![1] })),
     stateKeys: keys.length,
     eventsApplied: r.applied,
     from: r.from,

@@ -26,7 +26,14 @@ describe('the gossip view', () => {
       architecture: { ...base.architecture, mode: 'reference' } as Scenario['architecture'],
       agents: base.agents.map((a) => ({ ...a, workload: { kind: 'idle' as const } })),
       actions: [
-        { tick: 0, type: 'partition', groups: [['r1', 'r2'], ['r3', 'r4']] },
+        {
+          tick: 0,
+          type: 'partition',
+          groups: [
+            ['r1', 'r2'],
+            ['r3', 'r4'],
+          ],
+        },
         { tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 'left' } },
         { tick: 1, type: 'op', agent: 'agent3', op: 'set', args: { key: 'k', value: 'right' } },
         { tick: 20, type: 'heal-all' },

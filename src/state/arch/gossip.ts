@@ -7,7 +7,14 @@ import type { GossipConfig } from '../../sim/architectures/gossip/config';
 import type { Doc, VV } from '../../sim/architectures/gossip/crdt';
 import { tombstones, vvGet } from '../../sim/architectures/gossip/crdt';
 import type { RefStore } from '../../sim/architectures/gossip/reference';
-import { attachedReplica, nextRoundTick, observable, readKey, stableVector, type GossipState } from '../../sim/architectures/gossip/gossip';
+import {
+  attachedReplica,
+  nextRoundTick,
+  observable,
+  readKey,
+  stableVector,
+  type GossipState,
+} from '../../sim/architectures/gossip/gossip';
 
 /**
  * What the gossip panels show, copied out of the world (plain data; see ../view.ts). Bounded:
@@ -97,7 +104,13 @@ function short(v: JsonValue | null): string {
 }
 
 function docSize(d: Doc): number {
-  return Math.max(Object.keys(d.lww).length, Object.keys(d.mv).length, Object.keys(d.g).length, Object.keys(d.pn).length, Object.keys(d.sets).length);
+  return Math.max(
+    Object.keys(d.lww).length,
+    Object.keys(d.mv).length,
+    Object.keys(d.g).length,
+    Object.keys(d.pn).length,
+    Object.keys(d.sets).length,
+  );
 }
 
 /** i' = i + (n − i)·P(an uninformed replica hears of it this round), iterated. */
@@ -147,8 +160,18 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
     let siblings = 0;
     if (ref) {
       for (const k of Object.keys(st.ref).sort(compareStrings).slice(0, MAX_DOC_KEYS)) {
-        Object.defineProperty(counters, k, { value: st.ref[k]!.n, enumerable: true, writable: true, configurable: true });
-        Object.defineProperty(values, k, { value: short(st.ref[k]!.v), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(counters, k, {
+          value: st.ref[k]!.n,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        Object.defineProperty(values, k, {
+          value: short(st.ref[k]!.v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         columnSet.add(k);
         for (const o of Object.keys(st.ref[k]!.who)) vv = { ...vv, [o]: Math.max(vvGet(vv, o), st.ref[k]!.who[o]!) };
       }
@@ -162,8 +185,20 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
         const text = r.siblings ? `{${r.siblings.map(short).join(' | ')}}` : short(r.value);
         Object.defineProperty(values, k, { value: text, enumerable: true, writable: true, configurable: true });
       }
-      for (const k of Object.keys(st.doc.pn).slice(0, 16)) Object.defineProperty(values, `#${k}`, { value: `counter ${readCounter(st.doc, k)}`, enumerable: true, writable: true, configurable: true });
-      for (const k of Object.keys(st.doc.sets).slice(0, 16)) Object.defineProperty(values, `{${k}}`, { value: `set ${Object.keys(st.doc.sets[k]!).sort().join(', ') || '∅'}`, enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(st.doc.pn).slice(0, 16))
+        Object.defineProperty(values, `#${k}`, {
+          value: `counter ${readCounter(st.doc, k)}`,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      for (const k of Object.keys(st.doc.sets).slice(0, 16))
+        Object.defineProperty(values, `{${k}}`, {
+          value: `set ${Object.keys(st.doc.sets[k]!).sort().join(', ') || '∅'}`,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     const small = docSize(st.doc) <= MAX_DOC_KEYS && Object.keys(st.ref).length <= MAX_DOC_KEYS;
     const stable = ref ? null : stableVector(st, config);
@@ -203,7 +238,10 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
     }
   }
   const healedAt = lastHeal(s, w.now);
-  const roundsToConverge = healedAt !== null && convergedAt !== null && convergedAt >= healedAt ? Math.ceil((convergedAt - healedAt) / config.period) : null;
+  const roundsToConverge =
+    healedAt !== null && convergedAt !== null && convergedAt >= healedAt
+      ? Math.ceil((convergedAt - healedAt) / config.period)
+      : null;
 
   // Messages and bytes per round, over all replicas (each keeps its last 32 rounds).
   const perRound = new Map<number, RoundRow>();
@@ -218,26 +256,33 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
   const rounds = [...perRound.values()].sort((a, b) => a.round - b.round).slice(-16);
 
   // Spread of the recent writes, round by round, against the theory.
-  const writes = states.flatMap((st) => st.writes).sort((a, b) => b.tick - a.tick || compareStrings(a.dot[0], b.dot[0]) || b.dot[1] - a.dot[1]).slice(0, 6);
+  const writes = states
+    .flatMap((st) => st.writes)
+    .sort((a, b) => b.tick - a.tick || compareStrings(a.dot[0], b.dot[0]) || b.dot[1] - a.dot[1])
+    .slice(0, 6);
   const n = states.length;
-  const curves: WriteCurve[] = ref ? [] : writes.map((wr) => {
-    const first = nextRoundTick(config, config.replicas[0] ?? '', wr.tick);
-    const reach = states.map((st) => (vvGet(st.doc.vv, wr.dot[0]) >= wr.dot[1] ? (reachedAt(st, wr.dot[0], wr.dot[1]) ?? wr.tick) : null));
-    const maxRounds = Math.max(0, Math.min(40, Math.floor((w.now - first) / config.period) + 1));
-    const holders: number[] = [];
-    for (let k = 0; k <= maxRounds; k++) {
-      const before = first + k * config.period;
-      holders.push(reach.filter((t) => t !== null && (t < before || (k === 0 && t <= wr.tick))).length);
-    }
-    return {
-      label: `${wr.op} ${short(wr.key)}${wr.value === null ? '' : ` = ${short(wr.value)}`} at ${wr.dot[0]} (tick ${wr.tick})`,
-      origin: wr.dot[0],
-      counter: wr.dot[1],
-      tick: wr.tick,
-      holders,
-      theory: theoryCurve(n, config.exchange, config.fanout, Math.max(holders.length - 1, 12)),
-    };
-  });
+  const curves: WriteCurve[] = ref
+    ? []
+    : writes.map((wr) => {
+        const first = nextRoundTick(config, config.replicas[0] ?? '', wr.tick);
+        const reach = states.map((st) =>
+          vvGet(st.doc.vv, wr.dot[0]) >= wr.dot[1] ? (reachedAt(st, wr.dot[0], wr.dot[1]) ?? wr.tick) : null,
+        );
+        const maxRounds = Math.max(0, Math.min(40, Math.floor((w.now - first) / config.period) + 1));
+        const holders: number[] = [];
+        for (let k = 0; k <= maxRounds; k++) {
+          const before = first + k * config.period;
+          holders.push(reach.filter((t) => t !== null && (t < before || (k === 0 && t <= wr.tick))).length);
+        }
+        return {
+          label: `${wr.op} ${short(wr.key)}${wr.value === null ? '' : ` = ${short(wr.value)}`} at ${wr.dot[0]} (tick ${wr.tick})`,
+          origin: wr.dot[0],
+          counter: wr.dot[1],
+          tick: wr.tick,
+          holders,
+          theory: theoryCurve(n, config.exchange, config.fanout, Math.max(holders.length - 1, 12)),
+        };
+      });
 
   const flaws: FlawNote[] = [];
   let flawCount = 0;
@@ -249,13 +294,18 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
       flaws.push({
         kind: f.kind,
         tick: f.tick,
-        text: f.kind === 'tie'
-          ? `Never converges: ${st.id} holds ${short(f.values[0])} for ${short(f.key)} and a peer holds ${short(f.values[1])}, both with counter ${f.counters[0]}. Equal counters change nothing, so neither side ever gives way (the per-key counter is not a version vector).`
-          : `Write silently dropped: ${short(f.values[1])} for ${short(f.key)} (counter ${f.counters[1]}) lost to the concurrent ${short(f.values[0])} (counter ${f.counters[0]}) at ${st.id}. A higher counter only means more writes were seen on one replica, not a later write.`,
+        text:
+          f.kind === 'tie'
+            ? `Never converges: ${st.id} holds ${short(f.values[0])} for ${short(f.key)} and a peer holds ${short(f.values[1])}, both with counter ${f.counters[0]}. Equal counters change nothing, so neither side ever gives way (the per-key counter is not a version vector).`
+            : `Write silently dropped: ${short(f.values[1])} for ${short(f.key)} (counter ${f.counters[1]}) lost to the concurrent ${short(f.values[0])} (counter ${f.counters[0]}) at ${st.id}. A higher counter only means more writes were seen on one replica, not a later write.`,
       });
     }
     for (const d of st.dropped) {
-      flaws.push({ kind: 'lww-dropped', tick: d.tick, text: `LWW dropped a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.` });
+      flaws.push({
+        kind: 'lww-dropped',
+        tick: d.tick,
+        text: `LWW dropped a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.`,
+      });
     }
   }
   flaws.sort((a, b) => b.tick - a.tick || compareStrings(a.text, b.text));
@@ -270,7 +320,9 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
     nextRoundAt: Math.max(config.period, (Math.floor(w.now / config.period) + 1) * config.period),
     replicas: rows,
     remoteReads: remoteReads(w),
-    agents: Object.keys(w.agents).sort(compareStrings).map((id) => ({ id, replica: attachedReplica(config, id) })),
+    agents: Object.keys(w.agents)
+      .sort(compareStrings)
+      .map((id) => ({ id, replica: attachedReplica(config, id) })),
     columns,
     converged,
     groups,

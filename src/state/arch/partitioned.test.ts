@@ -7,7 +7,7 @@ import { agents, cfg, randomWorkload, scenario } from '../../sim/architectures/p
 import { buildPartitionedView, KEYS_SHOWN, staleReads } from './partitioned';
 
 describe('the partitioned view', () => {
-  it('shows the hot key\'s shard as the bottleneck in the builtin scenario, with bounded columns', () => {
+  it("shows the hot key's shard as the bottleneck in the builtin scenario, with bounded columns", () => {
     const s = partitionedScenario();
     const v = buildPartitionedView(worldAt(s, 600), s);
     // md5("hot") % 3 = 1.
@@ -33,12 +33,17 @@ describe('the partitioned view', () => {
   it('counts stale reads as the checker does', () => {
     let flagged = 0;
     for (let i = 0; i < 12; i++) {
-      const s = scenario(cfg({ replication: 3, readQuorum: 1, writeQuorum: 1, opTimeout: 30 }), agents(4, randomWorkload(['k', 'j'], 2, { get: 3, set: 2, delete: 1, update: 1 }), 60), [
-        { tick: 20, type: 'cut-link', from: 'coordinator', to: 'shard1' },
-        { tick: 50, type: 'heal-link', from: 'coordinator', to: 'shard1' },
-        { tick: 70, type: 'cut-link', from: 'coordinator', to: 'shard0' },
-        { tick: 90, type: 'heal-link', from: 'coordinator', to: 'shard0' },
-      ], { seed: i, duration: 150 });
+      const s = scenario(
+        cfg({ replication: 3, readQuorum: 1, writeQuorum: 1, opTimeout: 30 }),
+        agents(4, randomWorkload(['k', 'j'], 2, { get: 3, set: 2, delete: 1, update: 1 }), 60),
+        [
+          { tick: 20, type: 'cut-link', from: 'coordinator', to: 'shard1' },
+          { tick: 50, type: 'heal-link', from: 'coordinator', to: 'shard1' },
+          { tick: 70, type: 'cut-link', from: 'coordinator', to: 'shard0' },
+          { tick: 90, type: 'heal-link', from: 'coordinator', to: 'shard0' },
+        ],
+        { seed: i, duration: 150 },
+      );
       const h = worldAt(s, 150).history;
       const mine = staleReads(h, true).count;
       expect(mine).toBe(checkHistory({ ops: h }, { sequentialMaxSteps: 0 }).anomalyCounts['stale-read']);

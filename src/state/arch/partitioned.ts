@@ -1,6 +1,11 @@
 import type { Scenario, World } from '../../sim/index';
 import type { PartitionedConfig } from '../../sim/architectures/partitioned/config';
-import { COORDINATOR, placementLabel, type CoordState, type ShardState } from '../../sim/architectures/partitioned/partitioned';
+import {
+  COORDINATOR,
+  placementLabel,
+  type CoordState,
+  type ShardState,
+} from '../../sim/architectures/partitioned/partitioned';
 import { rangeLabel, replicasOf, sameSet } from '../../sim/architectures/partitioned/placement';
 import { compareStrings, dictGet, dictHas } from '../../sim/core/dict';
 import { canonicalJson } from '../../sim/core/hash';
@@ -137,23 +142,30 @@ export function staleReads(ops: readonly OpRecord[], fromStart: boolean): { coun
     if (sources.length === 0 && (v !== 'null' || !fromStart)) continue;
     const newest = Math.max(...sources.map((w) => done(w.op)), v === 'null' && sources.length === 0 ? -1 : -Infinity);
     if (newest === Infinity) continue;
-    const later = ws.find((w) => w.value !== v && w.op.outcome === 'ok' && w.op.invokedAt > newest && done(w.op) < r.invokedAt);
+    const later = ws.find(
+      (w) => w.value !== v && w.op.outcome === 'ok' && w.op.invokedAt > newest && done(w.op) < r.invokedAt,
+    );
     if (!later) continue;
     count++;
-    if (examples.length < 3) examples.push(`${r.agent} read ${key} = ${v.length > 20 ? v.slice(0, 19) + '…' : v} at tick ${r.invokedAt}, after ${later.op.agent}'s write of ${later.value.length > 20 ? later.value.slice(0, 19) + '…' : later.value} was acknowledged at tick ${done(later.op)}`);
+    if (examples.length < 3)
+      examples.push(
+        `${r.agent} read ${key} = ${v.length > 20 ? v.slice(0, 19) + '…' : v} at tick ${r.invokedAt}, after ${later.op.agent}'s write of ${later.value.length > 20 ? later.value.slice(0, 19) + '…' : later.value} was acknowledged at tick ${done(later.op)}`,
+      );
   }
   return { count, examples };
 }
 
 // Memoised on the history array itself, its length and its completions: the scan reruns only
 // when an operation starts or ends (or the cursor moved to another world).
-let lastCheck: { arr: readonly OpRecord[]; len: number; done: number; result: PartitionedView['checked'] } | null = null;
+let lastCheck: { arr: readonly OpRecord[]; len: number; done: number; result: PartitionedView['checked'] } | null =
+  null;
 
 function checked(w: World): PartitionedView['checked'] {
   const h = w.history;
   let done = 0;
   for (let i = Math.max(0, h.length - CHECKED_OPS); i < h.length; i++) if (h[i]!.outcome !== null) done++;
-  if (lastCheck && lastCheck.arr === h && lastCheck.len === h.length && lastCheck.done === done) return lastCheck.result;
+  if (lastCheck && lastCheck.arr === h && lastCheck.len === h.length && lastCheck.done === done)
+    return lastCheck.result;
   const ops = h.slice(-CHECKED_OPS);
   const r = staleReads(ops, h.length <= CHECKED_OPS);
   const result = { ops: ops.length, stale: r.count, examples: r.examples };
@@ -210,7 +222,10 @@ export function buildPartitionedView(w: World, _s: Scenario): PartitionedView {
       retired: config.retired.includes(id),
       crashed: crashed(id),
       cut: cut(COORDINATOR, id) || cut(id, COORDINATOR),
-      range: config.strategy === 'ranges' && config.shards.includes(id) ? rangeLabel(config.shards.indexOf(id), config.shards.length) : null,
+      range:
+        config.strategy === 'ranges' && config.shards.includes(id)
+          ? rangeLabel(config.shards.indexOf(id), config.shards.length)
+          : null,
       keys: list,
       total: live,
       load: c ? (dictGet(c.stats.perShard, id) ?? 0) : 0,
@@ -229,7 +244,8 @@ export function buildPartitionedView(w: World, _s: Scenario): PartitionedView {
       const to = c.placements[mv.to];
       const work = Object.values(c.ops).find((o) => o.kind === 'move' && o.keys[0] === key);
       const step = work && work.phase === 'install' ? 'install' : 'read';
-      if (handoffs.length < HANDOFFS_SHOWN && from && to) handoffs.push({ key, from: replicasOf(key, from), to: replicasOf(key, to), phase: 'copy', step });
+      if (handoffs.length < HANDOFFS_SHOWN && from && to)
+        handoffs.push({ key, from: replicasOf(key, from), to: replicasOf(key, to), phase: 'copy', step });
     }
     for (const d of drops) {
       handoffCount++;
@@ -252,9 +268,17 @@ export function buildPartitionedView(w: World, _s: Scenario): PartitionedView {
     let key: string | null = null;
     if (typeof p.key === 'string') key = p.key;
     else if (Array.isArray(p.keys) && typeof p.keys[0] === 'string') key = p.keys[0];
-    else if (Array.isArray(p.writes) && Array.isArray(p.writes[0]) && typeof p.writes[0][0] === 'string') key = p.writes[0][0];
+    else if (Array.isArray(p.writes) && Array.isArray(p.writes[0]) && typeof p.writes[0][0] === 'string')
+      key = p.writes[0][0];
     const span = Math.max(1, m.deliverAt - m.sentAt);
-    routes.push({ id: m.id, to: down ? m.to : m.from, kind: typeof p.t === 'string' ? p.t : '?', key, progress: Math.min(1, Math.max(0, (w.now - m.sentAt) / span)), back: up });
+    routes.push({
+      id: m.id,
+      to: down ? m.to : m.from,
+      kind: typeof p.t === 'string' ? p.t : '?',
+      key,
+      progress: Math.min(1, Math.max(0, (w.now - m.sentAt) / span)),
+      back: up,
+    });
   }
   const n = Math.min(config.replication, config.shards.length);
   const R = Math.min(config.readQuorum, n);
@@ -274,7 +298,13 @@ export function buildPartitionedView(w: World, _s: Scenario): PartitionedView {
           .slice(0, TXNS_SHOWN)
           .map((id) => {
             const t = c.txns[id]!;
-            return { id: t.id, decision: t.decision, parts: Object.keys(t.parts).sort(compareStrings), votes: [...t.votes], acked: [...t.acked] };
+            return {
+              id: t.id,
+              decision: t.decision,
+              parts: Object.keys(t.parts).sort(compareStrings),
+              votes: [...t.votes],
+              acked: [...t.acked],
+            };
           })
       : [],
     routes,

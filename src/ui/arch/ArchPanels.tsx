@@ -9,8 +9,12 @@ import { useLab } from '../context';
  * looks at the centralized store never downloads the event tape or the vector matrix (the
  * first page load has a budget; see bench/app.ts).
  */
-const EventSourcingDiagram = lazy(() => import('./EventSourcingPanels').then((m) => ({ default: m.EventSourcingDiagram })));
-const EventSourcingControls = lazy(() => import('./EventSourcingPanels').then((m) => ({ default: m.EventSourcingControls })));
+const EventSourcingDiagram = lazy(() =>
+  import('./EventSourcingPanels').then((m) => ({ default: m.EventSourcingDiagram })),
+);
+const EventSourcingControls = lazy(() =>
+  import('./EventSourcingPanels').then((m) => ({ default: m.EventSourcingControls })),
+);
 const PartitionedDiagram = lazy(() => import('./PartitionedPanels').then((m) => ({ default: m.PartitionedDiagram })));
 const PartitionedControls = lazy(() => import('./PartitionedPanels').then((m) => ({ default: m.PartitionedControls })));
 const GossipDiagram = lazy(() => import('./GossipPanels').then((m) => ({ default: m.GossipDiagram })));
@@ -64,7 +68,15 @@ export function ArchDiagram({ view, actions }: { view: ArchView | null; actions:
 }
 
 /** The architecture's own controls, in the Act panel. */
-export function ArchControls({ view, actions, disabled }: { view: ArchView | null; actions: LabActions; disabled: boolean }) {
+export function ArchControls({
+  view,
+  actions,
+  disabled,
+}: {
+  view: ArchView | null;
+  actions: LabActions;
+  disabled: boolean;
+}) {
   if (!view) return null;
   return (
     <Suspense fallback={<Loading what="the controls" />}>

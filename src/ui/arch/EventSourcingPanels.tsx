@@ -52,17 +52,26 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (target < el.scrollLeft + 40 || target > el.scrollLeft + el.clientWidth - 120) el.scrollLeft = Math.max(0, target - el.clientWidth + 160);
+    if (target < el.scrollLeft + 40 || target > el.scrollLeft + el.clientWidth - 120)
+      el.scrollLeft = Math.max(0, target - el.clientWidth + 160);
   }, [target]);
   const summary =
     cells.length === 0
       ? 'The log is empty.'
       : `Versions ${first} to ${last} of ${view.head}. ` +
-        view.projections.map((p) => `${p.id} at version ${p.version}${p.lagEvents > 0 ? `, ${p.lagEvents} behind` : ', caught up'}`).join('; ') +
+        view.projections
+          .map((p) => `${p.id} at version ${p.version}${p.lagEvents > 0 ? `, ${p.lagEvents} behind` : ', caught up'}`)
+          .join('; ') +
         (asOf.snapshots.length > 0 ? `. Snapshots at ${asOf.snapshots.slice(-6).join(', ')}` : '') +
         `. Showing the state as of version ${asOf.version}.`;
   return (
-    <div className="es-tape-scroll" ref={scroller} tabIndex={0} role="region" aria-label="Event log tape (scrolls sideways)">
+    <div
+      className="es-tape-scroll"
+      ref={scroller}
+      tabIndex={0}
+      role="region"
+      aria-label="Event log tape (scrolls sideways)"
+    >
       <svg width={width} height={height} role="img" aria-labelledby={`${ids}-t ${ids}-d`} className="es-tape">
         <title id={`${ids}-t`}>Event log tape</title>
         <desc id={`${ids}-d`}>{summary}</desc>
@@ -86,19 +95,33 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
                 {c.agent.replace(/^agent/, 'a')}
               </text>
               {c.batchFirst !== c.commit && (
-                <line x1={cx + (c.version === c.batchFirst ? 4 : -4)} x2={cx + CELL_W - (c.version === c.commit ? 8 : 0)} y1={TOP + CELL_H + 6} y2={TOP + CELL_H + 6} className="es-batch" />
+                <line
+                  x1={cx + (c.version === c.batchFirst ? 4 : -4)}
+                  x2={cx + CELL_W - (c.version === c.commit ? 8 : 0)}
+                  y1={TOP + CELL_H + 6}
+                  y2={TOP + CELL_H + 6}
+                  className="es-batch"
+                />
               )}
               {snaps.has(c.version) && (
                 <g className="es-snap">
                   <path d={`M${cx + CELL_W - 6} ${TOP - 2} v-22 l-14 6 l14 6`} />
-                  <text x={cx + CELL_W - 46} y={TOP - 10}>snap</text>
+                  <text x={cx + CELL_W - 46} y={TOP - 10}>
+                    snap
+                  </text>
                 </g>
               )}
             </g>
           );
         })}
         {cells.length > 0 && asOf.version >= windowStart && (
-          <line x1={x(asOf.version) - 2} x2={x(asOf.version) - 2} y1={TOP - 6} y2={TOP + CELL_H + 10} className="es-asof" />
+          <line
+            x1={x(asOf.version) - 2}
+            x2={x(asOf.version) - 2}
+            y1={TOP - 6}
+            y2={TOP + CELL_H + 10}
+            className="es-asof"
+          />
         )}
         {view.projections.map((p, i) => {
           const y = TOP + CELL_H + 20 + i * CURSOR_ROW;
@@ -106,7 +129,11 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
           const px = off ? 8 : x(p.version) - 2;
           return (
             // Moved by a transform, so the cursor slides along the tape as the projection replays.
-            <g key={p.id} className={`es-cursor${p.lagEvents > 0 ? ' es-behind' : ''}`} style={{ transform: `translate(${px}px, ${y}px)` }}>
+            <g
+              key={p.id}
+              className={`es-cursor${p.lagEvents > 0 ? ' es-behind' : ''}`}
+              style={{ transform: `translate(${px}px, ${y}px)` }}
+            >
               <path d="M0 -10 l-6 10 h12 z" />
               <text x={10} y={4}>
                 {off ? '← ' : ''}
@@ -129,11 +156,19 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
       <thead>
         <tr>
           <th scope="col">Projection</th>
-          <th scope="col" className="num">Version</th>
-          <th scope="col" className="num">Behind (events)</th>
-          <th scope="col" className="num">Behind (ticks)</th>
+          <th scope="col" className="num">
+            Version
+          </th>
+          <th scope="col" className="num">
+            Behind (events)
+          </th>
+          <th scope="col" className="num">
+            Behind (ticks)
+          </th>
           <th scope="col">Link to log</th>
-          <th scope="col" className="num">Events applied</th>
+          <th scope="col" className="num">
+            Events applied
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -178,20 +213,28 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
   const valid = picked !== null && picked.timeline === timeline && picked.asOf.version < view.head;
   const asOf = valid ? picked.asOf : view.latest;
   if (!asOf) return null;
-  const how = asOf.from > 0 ? `from the snapshot at version ${asOf.from} plus ${asOf.eventsApplied} events` : `from scratch: ${asOf.eventsApplied} events applied`;
+  const how =
+    asOf.from > 0
+      ? `from the snapshot at version ${asOf.from} plus ${asOf.eventsApplied} events`
+      : `from scratch: ${asOf.eventsApplied} events applied`;
   return (
     <section className="es-diagram" aria-labelledby={`${ids}-h`}>
       <h2 id={`${ids}-h`}>Event log</h2>
       <p className="es-summary">
         Log at version <span className="num">{view.head}</span>
-        {view.logCrashed ? ' (crashed)' : ''} · {view.log.appends} appends, {view.log.rejected} rejected by expected version · view:{' '}
-        {view.config.view === 'rebuild' ? 'rebuild from scratch (the reference)' : `snapshot every ${view.config.snapshotEvery} events`} · {view.config.delivery}
+        {view.logCrashed ? ' (crashed)' : ''} · {view.log.appends} appends, {view.log.rejected} rejected by expected
+        version · view:{' '}
+        {view.config.view === 'rebuild'
+          ? 'rebuild from scratch (the reference)'
+          : `snapshot every ${view.config.snapshotEvery} events`}{' '}
+        · {view.config.delivery}
         {view.config.readYourWrites ? ' · read-your-writes' : ''}
       </p>
       <Tape asOf={asOf} view={view} />
       <p className="hint">
-        Showing versions {asOf.cells.length ? `${asOf.windowStart + 1}–${asOf.windowStart + asOf.cells.length}` : 'none'} of {view.head} (at most 40 at once). A
-        bar under cells joins an atomic batch; “s1” marks an event written with an old schema.
+        Showing versions{' '}
+        {asOf.cells.length ? `${asOf.windowStart + 1}–${asOf.windowStart + asOf.cells.length}` : 'none'} of {view.head}{' '}
+        (at most 40 at once). A bar under cells joins an atomic batch; “s1” marks an event written with an old schema.
       </p>
       <div className="es-slider">
         <label htmlFor={`${ids}-v`}>State as of version</label>
@@ -222,7 +265,9 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
           <tr>
             <th scope="col">Key</th>
             <th scope="col">Value</th>
-            <th scope="col" className="num">Written at version</th>
+            <th scope="col" className="num">
+              Written at version
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -245,13 +290,15 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
       <ProjectionRows projections={view.projections} />
       <h3>Stale reads</h3>
       <p role="status" className="es-stale-count">
-        {view.staleCount === 0 ? 'No stale reads' : `${view.staleCount} stale read${view.staleCount === 1 ? '' : 's'}`} in the last {view.readsScanned} reads.
+        {view.staleCount === 0 ? 'No stale reads' : `${view.staleCount} stale read${view.staleCount === 1 ? '' : 's'}`}{' '}
+        in the last {view.readsScanned} reads.
       </p>
       {view.staleReads.length > 0 && (
         <ul className="es-stale">
           {view.staleReads.map((r) => (
             <li key={r.opId}>
-              Stale read: {r.agent} read {r.key} = {r.value} from {r.projection} at version {r.projectionVersion}; the log was at version {r.logVersion} (tick {r.tick}).
+              Stale read: {r.agent} read {r.key} = {r.value} from {r.projection} at version {r.projectionVersion}; the
+              log was at version {r.logVersion} (tick {r.tick}).
             </li>
           ))}
         </ul>
@@ -266,20 +313,34 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
           <ul className="es-keys" aria-label="Keys in the log: each opens its audit trail in Inspect">
             {view.keys.map((k) => (
               <li key={k}>
-                <button type="button" className="linklike" aria-label={`Audit trail of ${k}`} onClick={() => actions.select({ kind: 'key', key: k })}>
+                <button
+                  type="button"
+                  className="linklike"
+                  aria-label={`Audit trail of ${k}`}
+                  onClick={() => actions.select({ kind: 'key', key: k })}
+                >
                   {k}
                 </button>
               </li>
             ))}
           </ul>
-          {view.keyCount > view.keys.length && <p className="hint">The first {view.keys.length} of {view.keyCount} keys; Inspect lists every key changed so far.</p>}
+          {view.keyCount > view.keys.length && (
+            <p className="hint">
+              The first {view.keys.length} of {view.keyCount} keys; Inspect lists every key changed so far.
+            </p>
+          )}
         </>
       )}
     </section>
   );
 }
 
-function eventData(type: string, key: string, value: string, legacy: boolean): { data: { [k: string]: JsonValue }; schema: number } | string {
+function eventData(
+  type: string,
+  key: string,
+  value: string,
+  legacy: boolean,
+): { data: { [k: string]: JsonValue }; schema: number } | string {
   switch (type) {
     case 'key_set':
       return { data: { key, value: parseValueInput(value) }, schema: 1 };
@@ -287,7 +348,9 @@ function eventData(type: string, key: string, value: string, legacy: boolean): {
       return { data: { key }, schema: 1 };
     case 'counter_incremented': {
       const by = value.trim() === '' ? 1 : Number(value);
-      return Number.isSafeInteger(by) ? { data: { key, by }, schema: 1 } : 'For a counter, the value is a whole number to add.';
+      return Number.isSafeInteger(by)
+        ? { data: { key, by }, schema: 1 }
+        : 'For a counter, the value is a whole number to add.';
     }
     case 'update_position': {
       const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
@@ -304,7 +367,15 @@ function eventData(type: string, key: string, value: string, legacy: boolean): {
 }
 
 /** The event-sourcing controls, in the Act panel. */
-export function EventSourcingControls({ view, actions, disabled }: { view: EventSourcingView; actions: LabActions; disabled: boolean }) {
+export function EventSourcingControls({
+  view,
+  actions,
+  disabled,
+}: {
+  view: EventSourcingView;
+  actions: LabActions;
+  disabled: boolean;
+}) {
   const ids = useId();
   const acting = useLab((s) => s.actingAgent);
   const agent = acting && view.agents.includes(acting) ? acting : (view.agents[0] ?? null);
@@ -320,7 +391,11 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
   const [error, setError] = useState<string | null>(null);
   const config = view.config;
   const targets = [...view.projections.map((p) => p.id), LOG];
-  const from = targets.includes(readFrom) ? readFrom : targets.includes(config.defaultProjection) ? config.defaultProjection : LOG;
+  const from = targets.includes(readFrom)
+    ? readFrom
+    : targets.includes(config.defaultProjection)
+      ? config.defaultProjection
+      : LOG;
   const keyNeeded = !(legacy && (type === 'update_position' || type === 'change_status'));
 
   function configure(next: EventSourcingConfig, label: string): void {
@@ -358,17 +433,33 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
     let n = config.projections.length + 1;
     while (taken.has(`proj${n}`)) n++;
     const types = EVENT_TYPES.filter((t) => t === subscribe);
-    configure({ ...config, projections: [...config.projections, { id: `proj${n}`, types }] }, `Added projection proj${n}${types.length ? ` (${types.join(', ')} only)` : ''}`);
+    configure(
+      { ...config, projections: [...config.projections, { id: `proj${n}`, types }] },
+      `Added projection proj${n}${types.length ? ` (${types.join(', ')} only)` : ''}`,
+    );
   }
 
   function removeProjection(id: string): void {
     const projections = config.projections.filter((p) => p.id !== id);
-    configure({ ...config, projections, defaultProjection: config.defaultProjection === id ? (projections[0]?.id ?? LOG) : config.defaultProjection }, `Removed projection ${id}`);
+    configure(
+      {
+        ...config,
+        projections,
+        defaultProjection: config.defaultProjection === id ? (projections[0]?.id ?? LOG) : config.defaultProjection,
+      },
+      `Removed projection ${id}`,
+    );
   }
 
   function setCut(id: string, cut: boolean): void {
     const type = cut ? 'cut-link' : 'heal-link';
-    actions.act([{ type, from: LOG, to: id }, { type, from: id, to: LOG }], `${cut ? 'Cut' : 'Healed'} the link log – ${id}`);
+    actions.act(
+      [
+        { type, from: LOG, to: id },
+        { type, from: id, to: LOG },
+      ],
+      `${cut ? 'Cut' : 'Healed'} the link log – ${id}`,
+    );
   }
 
   const last = config.projections[config.projections.length - 1];
@@ -388,22 +479,49 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
         </div>
         <div className="field-row">
           <label htmlFor={`${ids}-key`}>Event key</label>
-          <input id={`${ids}-key`} value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" spellCheck={false} maxLength={128} disabled={!keyNeeded} />
+          <input
+            id={`${ids}-key`}
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={128}
+            disabled={!keyNeeded}
+          />
         </div>
         <div className="field-row">
           <label htmlFor={`${ids}-val`}>Event value</label>
-          <input id={`${ids}-val`} value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby={`${ids}-val-hint`} />
+          <input
+            id={`${ids}-val`}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={`${ids}-val-hint`}
+          />
         </div>
         <p id={`${ids}-val-hint`} className="hint">
           set: any JSON or text; count: a number to add; position: x, y; status: text.
         </p>
         <div className="field-row">
           <label htmlFor={`${ids}-exp`}>Expected version (optional)</label>
-          <input id={`${ids}-exp`} value={expected} onChange={(e) => setExpected(e.target.value)} inputMode="numeric" autoComplete="off" placeholder={`log is at ${view.head}`} />
+          <input
+            id={`${ids}-exp`}
+            value={expected}
+            onChange={(e) => setExpected(e.target.value)}
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder={`log is at ${view.head}`}
+          />
         </div>
         {(type === 'update_position' || type === 'change_status') && (
           <div className="check-row">
-            <input id={`${ids}-legacy`} type="checkbox" checked={legacy} onChange={(e) => setLegacy(e.target.checked)} />
+            <input
+              id={`${ids}-legacy`}
+              type="checkbox"
+              checked={legacy}
+              onChange={(e) => setLegacy(e.target.checked)}
+            />
             <label htmlFor={`${ids}-legacy`}>Write the old schema (v1, the reference’s global key)</label>
           </div>
         )}
@@ -428,7 +546,14 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
         </div>
         <div className="field-row">
           <label htmlFor={`${ids}-rkey`}>Key to read</label>
-          <input id={`${ids}-rkey`} value={readKey} onChange={(e) => setReadKey(e.target.value)} autoComplete="off" spellCheck={false} maxLength={128} />
+          <input
+            id={`${ids}-rkey`}
+            value={readKey}
+            onChange={(e) => setReadKey(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={128}
+          />
         </div>
         <div className="check-row">
           <input id={`${ids}-own`} type="checkbox" checked={waitOwn} onChange={(e) => setWaitOwn(e.target.checked)} />
@@ -468,7 +593,11 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
         </select>
       </div>
       <div className="button-row">
-        <button type="button" onClick={addProjection} disabled={disabled || config.projections.length >= MAX_PROJECTIONS}>
+        <button
+          type="button"
+          onClick={addProjection}
+          disabled={disabled || config.projections.length >= MAX_PROJECTIONS}
+        >
           Add a projection
         </button>
         {last && (
@@ -483,7 +612,12 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
           id={`${ids}-mode`}
           value={config.view}
           disabled={disabled}
-          onChange={(e) => configure({ ...config, view: e.target.value === 'rebuild' ? 'rebuild' : 'snapshot' }, `State view: ${e.target.value}`)}
+          onChange={(e) =>
+            configure(
+              { ...config, view: e.target.value === 'rebuild' ? 'rebuild' : 'snapshot' },
+              `State view: ${e.target.value}`,
+            )
+          }
         >
           <option value="rebuild">Rebuild from scratch (the reference)</option>
           <option value="snapshot">Snapshot every {config.snapshotEvery} events</option>
@@ -495,7 +629,12 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
           id={`${ids}-del`}
           value={config.delivery}
           disabled={disabled}
-          onChange={(e) => configure({ ...config, delivery: e.target.value === 'push' ? 'push' : 'pull' }, `Delivery: ${e.target.value}`)}
+          onChange={(e) =>
+            configure(
+              { ...config, delivery: e.target.value === 'push' ? 'push' : 'pull' },
+              `Delivery: ${e.target.value}`,
+            )
+          }
         >
           <option value="pull">Projections pull every {config.pullEvery} ticks</option>
           <option value="push">The log pushes each append</option>
@@ -507,7 +646,12 @@ export function EventSourcingControls({ view, actions, disabled }: { view: Event
           type="checkbox"
           checked={config.readYourWrites}
           disabled={disabled}
-          onChange={(e) => configure({ ...config, readYourWrites: e.target.checked }, e.target.checked ? 'Read-your-writes on' : 'Read-your-writes off')}
+          onChange={(e) =>
+            configure(
+              { ...config, readYourWrites: e.target.checked },
+              e.target.checked ? 'Read-your-writes on' : 'Read-your-writes off',
+            )
+          }
         />
         <label htmlFor={`${ids}-ryw`}>Every read waits for the reader’s own last append</label>
       </div>

@@ -38,9 +38,10 @@ export function GossipDiagram({ view }: { view: GossipView; actions: LabActions 
       <RoundTable view={view} />
       {view.config.round === 'sequential' && (
         <p className="hint">
-          Sequential rounds, as in the reference&apos;s loop: replicas take turns within a round and send what they hold now, so a replica
-          that learned a write earlier in this round passes it on in the same round. News can travel several hops per round, which is
-          why it spreads faster than the synchronous round of the literature (one hop per round).
+          Sequential rounds, as in the reference&apos;s loop: replicas take turns within a round and send what they hold
+          now, so a replica that learned a write earlier in this round passes it on in the same round. News can travel
+          several hops per round, which is why it spreads faster than the synchronous round of the literature (one hop
+          per round).
           {Math.floor(view.config.period / Math.max(1, view.replicas.length)) < view.latency &&
             ` Here turns are ${Math.floor(view.config.period / Math.max(1, view.replicas.length))} tick(s) apart and a message takes ${view.latency}: news cannot catch a later turn of the same round. A period of at least ${view.replicas.length * view.latency} ticks shows it.`}
         </p>
@@ -56,9 +57,10 @@ function Agreement({ view }: { view: GossipView }) {
     : `Replicas disagree: ${view.groups.map((g) => `{${g.join(', ')}}`).join(' · ')}.`;
   return (
     <p className={`gossip-agree ${view.converged ? 'is-ok' : 'is-apart'}`} role="status" aria-label="Convergence">
-      <strong>{view.converged ? '✓ Converged' : '≠ Not converged'}</strong> {text} Round {view.round}, every {view.config.period} ticks, {view.config.exchange},
-      fanout {view.config.fanout}.
-      {view.config.period < view.latency && ' The period is shorter than the link latency: rounds overlap and are not the synchronous rounds of the literature.'}
+      <strong>{view.converged ? '✓ Converged' : '≠ Not converged'}</strong> {text} Round {view.round}, every{' '}
+      {view.config.period} ticks, {view.config.exchange}, fanout {view.config.fanout}.
+      {view.config.period < view.latency &&
+        ' The period is shorter than the link latency: rounds overlap and are not the synchronous rounds of the literature.'}
     </p>
   );
 }
@@ -94,7 +96,8 @@ function Flaws({ view }: { view: GossipView }) {
 function Matrix({ view }: { view: GossipView }) {
   const ref = view.config.mode === 'reference';
   const max = new Map<string, number>();
-  for (const c of view.columns) max.set(c, Math.max(0, ...view.replicas.map((r) => (ref ? (r.counters[c] ?? 0) : (r.vv[c] ?? 0)))));
+  for (const c of view.columns)
+    max.set(c, Math.max(0, ...view.replicas.map((r) => (ref ? (r.counters[c] ?? 0) : (r.vv[c] ?? 0)))));
   const caption = ref
     ? "The reference's per-key counters (it calls them a version vector; they are not one): a row per replica, a column per key."
     : 'Version vectors: a row per replica, a column per replica whose operations it counts. ▾ marks a count behind the most any replica has.';
@@ -133,8 +136,14 @@ function Matrix({ view }: { view: GossipView }) {
                 );
               })}
               <td className="gossip-values">
-                {Object.keys(r.values).length === 0 ? '∅' : Object.entries(r.values).map(([k, v]) => `${k}=${v}`).join('  ')}
-                {r.tombstones > 0 ? ` · ${r.tombstones} tombstone${r.tombstones === 1 ? '' : 's'}${r.gcWaiting ? ` (${r.gcWaiting})` : ''}` : ''}
+                {Object.keys(r.values).length === 0
+                  ? '∅'
+                  : Object.entries(r.values)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join('  ')}
+                {r.tombstones > 0
+                  ? ` · ${r.tombstones} tombstone${r.tombstones === 1 ? '' : 's'}${r.gcWaiting ? ` (${r.gcWaiting})` : ''}`
+                  : ''}
                 {r.siblings > 0 ? ` · ${r.siblings} key${r.siblings === 1 ? '' : 's'} with siblings` : ''}
               </td>
             </tr>
@@ -167,7 +176,9 @@ function mergePreview(view: GossipView, a: ReplicaRow, b: ReplicaRow): string[] 
       return `${k} = ${e.v === null ? '∅ (deleted)' : canonicalJson(e.v)} (stamp ${e.ts.join('.')})`;
     }
     const s = m.mv[k]!.filter((x) => x.v !== null);
-    return s.length > 1 ? `${k} = siblings {${s.map((x) => canonicalJson(x.v)).join(' | ')}} until a write over them` : `${k} = ${s[0] ? canonicalJson(s[0].v) : '∅ (deleted)'}`;
+    return s.length > 1
+      ? `${k} = siblings {${s.map((x) => canonicalJson(x.v)).join(' | ')}} until a write over them`
+      : `${k} = ${s[0] ? canonicalJson(s[0].v) : '∅ (deleted)'}`;
   });
 }
 
@@ -200,7 +211,15 @@ function PairCompare({ view }: { view: GossipView }) {
         </select>
       </div>
       <p role="status" aria-label="Version vector order">
-        <strong>{order === 'a-dominates' ? 'A dominates' : order === 'b-dominates' ? 'B dominates' : order === 'equal' ? 'Equal' : 'Concurrent'}</strong>
+        <strong>
+          {order === 'a-dominates'
+            ? 'A dominates'
+            : order === 'b-dominates'
+              ? 'B dominates'
+              : order === 'equal'
+                ? 'Equal'
+                : 'Concurrent'}
+        </strong>
         {': '}
         {ORDER_TEXT[order](a.id, b.id)}.
       </p>
@@ -210,7 +229,11 @@ function PairCompare({ view }: { view: GossipView }) {
         <div>
           <p className="hint">Merging them would give:</p>
           <ul className="gossip-preview" aria-label="Merge preview">
-            {preview.length === 0 ? <li>nothing (both empty)</li> : preview.slice(0, 16).map((t) => <li key={t}>{t}</li>)}
+            {preview.length === 0 ? (
+              <li>nothing (both empty)</li>
+            ) : (
+              preview.slice(0, 16).map((t) => <li key={t}>{t}</li>)
+            )}
           </ul>
         </div>
       )}
@@ -225,14 +248,23 @@ function SpreadPlot({ view }: { view: GossipView }) {
     return <p className="hint">The spread plot follows version vectors, which the reference mode does not have.</p>;
   }
   const curve: WriteCurve | undefined = view.curves[Math.min(pick, view.curves.length - 1)];
-  if (!curve) return <p className="hint">No write yet: the plot follows the most recent writes as gossip carries them.</p>;
+  if (!curve)
+    return <p className="hint">No write yet: the plot follows the most recent writes as gossip carries them.</p>;
   const W = 360;
   const H = 160;
   const M = { l: 36, r: 12, t: 10, b: 30 };
   const rounds = Math.max(curve.holders.length - 1, 4);
-  const x = scaleLinear().domain([0, rounds]).range([M.l, W - M.r]);
-  const y = scaleLinear().domain([0, Math.max(1, view.replicas.length)]).range([H - M.b, M.t]);
-  const line = (ys: number[]) => ys.slice(0, rounds + 1).map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const x = scaleLinear()
+    .domain([0, rounds])
+    .range([M.l, W - M.r]);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, view.replicas.length)])
+    .range([H - M.b, M.t]);
+  const line = (ys: number[]) =>
+    ys
+      .slice(0, rounds + 1)
+      .map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`)
+      .join('');
   const summary = `Replicas holding "${curve.label}" after each round: ${curve.holders.slice(0, 12).join(', ')}. Expected for random ${view.config.exchange} gossip: ${curve.theory
     .slice(0, Math.min(12, curve.holders.length))
     .map((v) => v.toFixed(1))
@@ -241,7 +273,11 @@ function SpreadPlot({ view }: { view: GossipView }) {
     <figure className="gossip-plot">
       <div className="gossip-row">
         <label htmlFor={selId}>Write to follow</label>
-        <select id={selId} value={Math.min(pick, view.curves.length - 1)} onChange={(e) => setPick(Number(e.target.value))}>
+        <select
+          id={selId}
+          value={Math.min(pick, view.curves.length - 1)}
+          onChange={(e) => setPick(Number(e.target.value))}
+        >
           {view.curves.map((c, i) => (
             <option key={`${c.origin}:${c.counter}`} value={i}>
               {c.label}
@@ -270,8 +306,8 @@ function SpreadPlot({ view }: { view: GossipView }) {
         ))}
       </svg>
       <figcaption className="hint">
-        Replicas holding the write (squares, solid) per round against the expectation for random gossip (dashed). x: rounds since the write; y:
-        replicas.
+        Replicas holding the write (squares, solid) per round against the expectation for random gossip (dashed). x:
+        rounds since the write; y: replicas.
       </figcaption>
     </figure>
   );
@@ -285,7 +321,8 @@ function RemoteReads({ view }: { view: GossipView }) {
       <ul>
         {view.remoteReads.map((r) => (
           <li key={r.id}>
-            <span className="gossip-tick">tick {r.tick}</span> {r.agent} read {r.key} at {r.replica}: {r.value}. {r.note}.
+            <span className="gossip-tick">tick {r.tick}</span> {r.agent} read {r.key} at {r.replica}: {r.value}.{' '}
+            {r.note}.
           </li>
         ))}
       </ul>
@@ -328,7 +365,15 @@ function nextReplicaId(ids: readonly string[]): string {
 }
 
 /** The gossip controls, in the Act panel. */
-export function GossipControls({ view, actions, disabled }: { view: GossipView; actions: LabActions; disabled: boolean }) {
+export function GossipControls({
+  view,
+  actions,
+  disabled,
+}: {
+  view: GossipView;
+  actions: LabActions;
+  disabled: boolean;
+}) {
   const c = view.config;
   const [problem, setProblem] = useState<string | null>(null);
   const [key, setKey] = useState('x');
@@ -366,7 +411,11 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
       </div>
       <div className="gossip-row">
         <label htmlFor={`${ids}-mode`}>Conflict resolution</label>
-        <select id={`${ids}-mode`} value={c.mode} onChange={(e) => configure({ ...c, mode: e.target.value as GossipConfig['mode'] }, `Mode: ${e.target.value}`)}>
+        <select
+          id={`${ids}-mode`}
+          value={c.mode}
+          onChange={(e) => configure({ ...c, mode: e.target.value as GossipConfig['mode'] }, `Mode: ${e.target.value}`)}
+        >
           {(Object.keys(MODE_TEXT) as GossipConfig['mode'][]).map((m) => (
             <option key={m} value={m}>
               {MODE_TEXT[m]}
@@ -377,13 +426,25 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
       <p className="hint">Switching the mode starts every replica empty: the modes&apos; data do not translate.</p>
       <div className="gossip-row">
         <label htmlFor={`${ids}-ex`}>Exchange</label>
-        <select id={`${ids}-ex`} value={c.exchange} onChange={(e) => configure({ ...c, exchange: e.target.value as GossipConfig['exchange'] }, `Exchange: ${e.target.value}`)}>
+        <select
+          id={`${ids}-ex`}
+          value={c.exchange}
+          onChange={(e) =>
+            configure({ ...c, exchange: e.target.value as GossipConfig['exchange'] }, `Exchange: ${e.target.value}`)
+          }
+        >
           <option value="push">push</option>
           <option value="pull">pull</option>
           <option value="push-pull">push-pull</option>
         </select>
         <label htmlFor={`${ids}-round`}>Round</label>
-        <select id={`${ids}-round`} value={c.round} onChange={(e) => configure({ ...c, round: e.target.value as GossipConfig['round'] }, `Round: ${e.target.value}`)}>
+        <select
+          id={`${ids}-round`}
+          value={c.round}
+          onChange={(e) =>
+            configure({ ...c, round: e.target.value as GossipConfig['round'] }, `Round: ${e.target.value}`)
+          }
+        >
           <option value="synchronous">synchronous (one hop per round)</option>
           <option value="sequential">sequential (the reference&apos;s loop)</option>
         </select>
@@ -398,7 +459,8 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
           value={c.fanout}
           onChange={(e) => {
             const f = Number(e.target.value);
-            if (!Number.isInteger(f) || f < 1 || f > 8 || f >= Math.max(2, c.replicas.length)) setProblem(`The fanout must be from 1 to ${Math.max(1, Math.min(8, c.replicas.length - 1))}.`);
+            if (!Number.isInteger(f) || f < 1 || f > 8 || f >= Math.max(2, c.replicas.length))
+              setProblem(`The fanout must be from 1 to ${Math.max(1, Math.min(8, c.replicas.length - 1))}.`);
             else configure({ ...c, fanout: f }, `Fanout ${f}`);
           }}
         />
@@ -411,7 +473,10 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
           value={c.period}
           onChange={(e) => {
             const p = Number(e.target.value);
-            if (!Number.isInteger(p) || p < view.latency || p > 10_000) setProblem(`The period must be a whole number of ticks from the link latency (${view.latency}) to 10,000.`);
+            if (!Number.isInteger(p) || p < view.latency || p > 10_000)
+              setProblem(
+                `The period must be a whole number of ticks from the link latency (${view.latency}) to 10,000.`,
+              );
             else configure({ ...c, period: p }, `Period ${p}`);
           }}
         />
@@ -428,7 +493,11 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
           Add replica
         </button>
         <label htmlFor={`${ids}-rm`}>Replica to remove</label>
-        <select id={`${ids}-rm`} value={removeId || c.replicas[c.replicas.length - 1]} onChange={(e) => setRemoveId(e.target.value)}>
+        <select
+          id={`${ids}-rm`}
+          value={removeId || c.replicas[c.replicas.length - 1]}
+          onChange={(e) => setRemoveId(e.target.value)}
+        >
           {c.replicas.map((r) => (
             <option key={r}>{r}</option>
           ))}
@@ -439,7 +508,10 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
           onClick={() => {
             const id = removeId && c.replicas.includes(removeId) ? removeId : c.replicas[c.replicas.length - 1]!;
             const rest = c.replicas.filter((r) => r !== id);
-            configure({ ...c, replicas: rest, fanout: Math.min(c.fanout, Math.max(1, rest.length - 1)) }, `Remove replica ${id}`);
+            configure(
+              { ...c, replicas: rest, fanout: Math.min(c.fanout, Math.max(1, rest.length - 1)) },
+              `Remove replica ${id}`,
+            );
           }}
         >
           Remove replica
@@ -449,7 +521,12 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
         <button
           type="button"
           disabled={right.length === 0}
-          onClick={() => actions.act([{ type: 'partition', groups: [left, right] }], `Split {${left.join(', ')}} | {${right.join(', ')}}`)}
+          onClick={() =>
+            actions.act(
+              [{ type: 'partition', groups: [left, right] }],
+              `Split {${left.join(', ')}} | {${right.join(', ')}}`,
+            )
+          }
         >
           Split the cluster in two
         </button>
@@ -459,7 +536,16 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
         <button
           type="button"
           disabled={view.agents.length === 0}
-          onClick={() => actions.act(view.agents.map((a) => ({ type: 'set-workload' as const, agent: a.id, workload: { kind: 'idle' as const } })), "Stop the agents' writes")}
+          onClick={() =>
+            actions.act(
+              view.agents.map((a) => ({
+                type: 'set-workload' as const,
+                agent: a.id,
+                workload: { kind: 'idle' as const },
+              })),
+              "Stop the agents' writes",
+            )
+          }
         >
           Stop the agents&apos; writes
         </button>
@@ -498,8 +584,8 @@ export function GossipControls({ view, actions, disabled }: { view: GossipView; 
         </button>
       </div>
       <p className="hint">
-        Halves: {`{${left.join(', ')}}`} and {`{${right.join(', ')}}`}. Agents read and write their own replica (always available); a read with
-        another replica named may be stale.
+        Halves: {`{${left.join(', ')}}`} and {`{${right.join(', ')}}`}. Agents read and write their own replica (always
+        available); a read with another replica named may be stale.
       </p>
       {problem && (
         <p role="alert" className="gossip-problem">

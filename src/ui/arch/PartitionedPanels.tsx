@@ -47,7 +47,10 @@ function describe(view: PartitionedView): string {
     const status = shardStatus(s);
     return `${s.id}${s.range ? ` (${s.range})` : ''}: ${s.total} key${s.total === 1 ? '' : 's'}, ${s.load} requests${status ? `, ${status}` : ''}`;
   });
-  const handoff = view.handoffCount > 0 ? ` ${view.handoffCount} key handoff step${view.handoffCount === 1 ? '' : 's'} in progress: ${view.handoffs.map((h) => `${h.key} ${h.from.join('+')} to ${h.to.join('+')} (${h.step === 'read' ? 'reading the old copy' : h.step === 'install' ? 'installing the new copy' : 'dropping the old copy'})`).join('; ')}.` : '';
+  const handoff =
+    view.handoffCount > 0
+      ? ` ${view.handoffCount} key handoff step${view.handoffCount === 1 ? '' : 's'} in progress: ${view.handoffs.map((h) => `${h.key} ${h.from.join('+')} to ${h.to.join('+')} (${h.step === 'read' ? 'reading the old copy' : h.step === 'install' ? 'installing the new copy' : 'dropping the old copy'})`).join('; ')}.`
+      : '';
   return `Coordinator${view.coordinatorCrashed ? ' (crashed)' : ''} routing by ${view.placement}. ${cols.join('. ')}.${handoff}`;
 }
 
@@ -63,12 +66,21 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
   const keysH = (KEYS_SHOWN + 1) * ROW;
   const loadTop = TOP + 34 + keysH + 8;
   const height = loadTop + 46;
-  const load = scaleLinear().domain([0, view.maxLoad]).range([0, COL_W - 16]);
+  const load = scaleLinear()
+    .domain([0, view.maxLoad])
+    .range([0, COL_W - 16]);
   const rb = view.rebalance;
   return (
     <section className="pt" aria-label="Partitioned state">
       <div className="pt-scroll" tabIndex={0} role="region" aria-label="Shards diagram (scrolls sideways)">
-        <svg width={width} height={height} role="img" aria-labelledby={`${ids}-t`} aria-describedby={`${ids}-d`} className="pt-svg">
+        <svg
+          width={width}
+          height={height}
+          role="img"
+          aria-labelledby={`${ids}-t`}
+          aria-describedby={`${ids}-d`}
+          className="pt-svg"
+        >
           <title id={`${ids}-t`}>Shards behind the coordinator</title>
           <desc id={`${ids}-d`}>{describe(view)}</desc>
           <g className={`pt-coord${view.coordinatorCrashed ? ' is-crashed' : ''}`}>
@@ -78,12 +90,23 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
             </text>
             <text x={coordX} y={42} textAnchor="middle" className="pt-small">
               {view.config.strategy}
-              {view.config.replication > 1 ? ` · N${view.config.replication} R${view.config.readQuorum} W${view.config.writeQuorum}` : ''}
+              {view.config.replication > 1
+                ? ` · N${view.config.replication} R${view.config.readQuorum} W${view.config.writeQuorum}`
+                : ''}
             </text>
           </g>
           {view.shards.map((s, i) => {
             const x = colX(i) + COL_W / 2;
-            return <line key={`l-${s.id}`} x1={coordX} y1={coordBottom} x2={x} y2={TOP} className={`pt-route${s.cut ? ' is-cut' : ''}`} />;
+            return (
+              <line
+                key={`l-${s.id}`}
+                x1={coordX}
+                y1={coordBottom}
+                x2={x}
+                y2={TOP}
+                className={`pt-route${s.cut ? ' is-cut' : ''}`}
+              />
+            );
           })}
           {view.routes.map((r, n) => {
             const i = index.get(r.to);
@@ -126,13 +149,22 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
                   <rect x={-5} y={-5} width={10} height={10} />
                 </g>
                 <text x={mid} y={y - 16} textAnchor="middle" className="pt-handoff-label">
-                  {h.key.length > 12 ? `${h.key.slice(0, 11)}…` : h.key} ({h.step === 'read' ? 'reading old copy' : h.step === 'install' ? 'installing' : 'dropping old copy'})
+                  {h.key.length > 12 ? `${h.key.slice(0, 11)}…` : h.key} (
+                  {h.step === 'read' ? 'reading old copy' : h.step === 'install' ? 'installing' : 'dropping old copy'})
                 </text>
               </g>
             );
           })}
           <defs>
-            <marker id={`${ids}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id={`${ids}-arrow`}
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M 0 0 L 10 5 L 0 10 z" className="pt-arrowhead" />
             </marker>
           </defs>
@@ -148,14 +180,15 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
         </svg>
       </div>
       <p className="pt-legend">
-        ● owner · ○ replica · ↓ copied in during a handoff · ↑ old copy being dropped · [locked]: held by a prepared two-phase commit
+        ● owner · ○ replica · ↓ copied in during a handoff · ↑ old copy being dropped · [locked]: held by a prepared
+        two-phase commit
       </p>
       {rb && (
         <p className="pt-rebalance" role="status" aria-label="Rebalancing">
           Tick {rb.at}: {rb.from} → {rb.to}. {rb.moving} of {rb.total} keys change replicas
           {rb.total > 0 ? ` (${Math.round((100 * rb.moving) / rb.total)}%)` : ''}; {rb.copied} handed off so far
-          {rb.doneAt !== null ? `, done at tick ${rb.doneAt}` : ', in progress'}. The same change would move (primary owner):{' '}
-          {rb.compare.map((c) => `${c.strategy} ${c.moved} of ${rb.total}`).join(', ')}.
+          {rb.doneAt !== null ? `, done at tick ${rb.doneAt}` : ', in progress'}. The same change would move (primary
+          owner): {rb.compare.map((c) => `${c.strategy} ${c.moved} of ${rb.total}`).join(', ')}.
         </p>
       )}
       {view.txns.length > 0 && (
@@ -171,10 +204,19 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
         </ul>
       )}
       <p className="pt-check" role="status" aria-label="Stale reads">
-        {view.checked.stale === 0 ? 'No stale reads' : `${view.checked.stale} stale read${view.checked.stale === 1 ? '' : 's'} flagged`} in the last{' '}
-        {view.checked.ops} operations
-        {view.quorum === 'sloppy' ? ' (R + W ≤ N: reads may miss acknowledged writes)' : view.quorum === 'strict' ? ' (R + W > N)' : ''}.
-        {view.unknownWrites > 0 ? ` ${view.unknownWrites} write${view.unknownWrites === 1 ? '' : 's'} reached fewer than W replicas (outcome unknown).` : ''}
+        {view.checked.stale === 0
+          ? 'No stale reads'
+          : `${view.checked.stale} stale read${view.checked.stale === 1 ? '' : 's'} flagged`}{' '}
+        in the last {view.checked.ops} operations
+        {view.quorum === 'sloppy'
+          ? ' (R + W ≤ N: reads may miss acknowledged writes)'
+          : view.quorum === 'strict'
+            ? ' (R + W > N)'
+            : ''}
+        .
+        {view.unknownWrites > 0
+          ? ` ${view.unknownWrites} write${view.unknownWrites === 1 ? '' : 's'} reached fewer than W replicas (outcome unknown).`
+          : ''}
       </p>
       {view.checked.examples.length > 0 && (
         <ul className="pt-examples">
@@ -201,7 +243,12 @@ export function PartitionedDiagram({ view }: { view: PartitionedView; actions: L
 
 function ShardColumn({ shard, x, keysH }: { shard: ShardColumnView; x: number; keysH: number }) {
   const status = shardStatus(shard);
-  const cls = ['pt-shard', shard.crashed ? 'is-crashed' : '', shard.cut ? 'is-cut' : '', shard.retired ? 'is-retired' : ''].join(' ');
+  const cls = [
+    'pt-shard',
+    shard.crashed ? 'is-crashed' : '',
+    shard.cut ? 'is-cut' : '',
+    shard.retired ? 'is-retired' : '',
+  ].join(' ');
   return (
     <g className={cls}>
       <rect x={x} y={TOP} width={COL_W} height={34 + keysH} rx={4} />
@@ -216,7 +263,8 @@ function ShardColumn({ shard, x, keysH }: { shard: ShardColumnView; x: number; k
       {shard.keys.map((k, j) => (
         <text key={k.key} x={x + 8} y={TOP + 34 + (j + 1) * ROW - 4} className={`pt-key is-${k.role}`}>
           <title>{`${k.key} = ${k.value} (version ${k.version}, ${ROLE_TEXT[k.role]}${k.locked ? ', locked' : ''})`}</title>
-          {ROLE_MARK[k.role]} {k.key.length > 11 ? `${k.key.slice(0, 10)}…` : k.key}: {k.value.length > 8 ? `${k.value.slice(0, 7)}…` : k.value}
+          {ROLE_MARK[k.role]} {k.key.length > 11 ? `${k.key.slice(0, 10)}…` : k.key}:{' '}
+          {k.value.length > 8 ? `${k.value.slice(0, 7)}…` : k.value}
           {k.locked ? ' [locked]' : ''}
         </text>
       ))}
@@ -230,7 +278,15 @@ function ShardColumn({ shard, x, keysH }: { shard: ShardColumnView; x: number; k
 }
 
 /** Shard membership, placement, quorums and cross-shard modes: each a configure action. */
-export function PartitionedControls({ view, actions, disabled }: { view: PartitionedView; actions: LabActions; disabled: boolean }) {
+export function PartitionedControls({
+  view,
+  actions,
+  disabled,
+}: {
+  view: PartitionedView;
+  actions: LabActions;
+  disabled: boolean;
+}) {
   const ids = useId();
   const [problem, setProblem] = useState<string | null>(null);
   const c = view.config;
@@ -240,7 +296,9 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
   };
   const canAdd = c.shards.length + c.retired.length < MAX_SHARDS;
   const canRemove = c.shards.length > Math.max(1, c.replication);
-  const drained = view.shards.filter((s) => s.drain !== null && s.drain.entries === 0 && s.drain.placed === 0).map((s) => s.id);
+  const drained = view.shards
+    .filter((s) => s.drain !== null && s.drain.entries === 0 && s.drain.placed === 0)
+    .map((s) => s.id);
   const setQuorum = (n: number, r: number, w: number, label: string): void =>
     configure({ ...c, replication: n, readQuorum: Math.min(r, n), writeQuorum: Math.min(w, n) }, label);
   const maxN = Math.min(5, c.shards.length);
@@ -249,10 +307,14 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
     <fieldset className="pt-controls" disabled={disabled}>
       <legend>Shards and placement</legend>
       <div className="pt-row">
-        <button type="button" disabled={!canAdd} onClick={() => {
+        <button
+          type="button"
+          disabled={!canAdd}
+          onClick={() => {
             const next = withShardAdded(c);
             configure(next, `Add ${next.shards[next.shards.length - 1]!}`);
-          }}>
+          }}
+        >
           Add shard
         </button>
         <button
@@ -266,14 +328,31 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           Remove shard
         </button>
         {drained.length > 0 && (
-          <button type="button" onClick={() => configure({ ...c, retired: c.retired.filter((s) => !drained.includes(s)) }, `Decommission ${drained.join(', ')}`)}>
+          <button
+            type="button"
+            onClick={() =>
+              configure(
+                { ...c, retired: c.retired.filter((s) => !drained.includes(s)) },
+                `Decommission ${drained.join(', ')}`,
+              )
+            }
+          >
             Decommission drained ({drained.join(', ')})
           </button>
         )}
       </div>
       <div className="pt-grid">
         <label htmlFor={`${ids}-strategy`}>Placement strategy</label>
-        <select id={`${ids}-strategy`} value={c.strategy} onChange={(e) => configure({ ...c, strategy: e.target.value as PartitionedConfig['strategy'] }, `Placement: ${e.target.value}`)}>
+        <select
+          id={`${ids}-strategy`}
+          value={c.strategy}
+          onChange={(e) =>
+            configure(
+              { ...c, strategy: e.target.value as PartitionedConfig['strategy'] },
+              `Placement: ${e.target.value}`,
+            )
+          }
+        >
           {(Object.keys(STRATEGY_TEXT) as PartitionedConfig['strategy'][]).map((s) => (
             <option key={s} value={s}>
               {STRATEGY_TEXT[s]}
@@ -281,12 +360,25 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           ))}
         </select>
         <label htmlFor={`${ids}-rebalance`}>Rebalancing</label>
-        <select id={`${ids}-rebalance`} value={c.rebalance} onChange={(e) => configure({ ...c, rebalance: e.target.value as PartitionedConfig['rebalance'] }, `Rebalancing: ${e.target.value}`)}>
+        <select
+          id={`${ids}-rebalance`}
+          value={c.rebalance}
+          onChange={(e) =>
+            configure(
+              { ...c, rebalance: e.target.value as PartitionedConfig['rebalance'] },
+              `Rebalancing: ${e.target.value}`,
+            )
+          }
+        >
           <option value="handoff">Hand keys off in steps</option>
           <option value="none">None (the reference: keys stranded)</option>
         </select>
         <label htmlFor={`${ids}-n`}>Replication factor N</label>
-        <select id={`${ids}-n`} value={c.replication} onChange={(e) => setQuorum(Number(e.target.value), c.readQuorum, c.writeQuorum, `N = ${e.target.value}`)}>
+        <select
+          id={`${ids}-n`}
+          value={c.replication}
+          onChange={(e) => setQuorum(Number(e.target.value), c.readQuorum, c.writeQuorum, `N = ${e.target.value}`)}
+        >
           {range(Math.max(maxN, c.replication)).map((k) => (
             <option key={k} value={k}>
               {k}
@@ -294,7 +386,11 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           ))}
         </select>
         <label htmlFor={`${ids}-r`}>Read quorum R</label>
-        <select id={`${ids}-r`} value={c.readQuorum} onChange={(e) => setQuorum(c.replication, Number(e.target.value), c.writeQuorum, `R = ${e.target.value}`)}>
+        <select
+          id={`${ids}-r`}
+          value={c.readQuorum}
+          onChange={(e) => setQuorum(c.replication, Number(e.target.value), c.writeQuorum, `R = ${e.target.value}`)}
+        >
           {range(c.replication).map((k) => (
             <option key={k} value={k}>
               {k}
@@ -302,7 +398,11 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           ))}
         </select>
         <label htmlFor={`${ids}-w`}>Write quorum W</label>
-        <select id={`${ids}-w`} value={c.writeQuorum} onChange={(e) => setQuorum(c.replication, c.readQuorum, Number(e.target.value), `W = ${e.target.value}`)}>
+        <select
+          id={`${ids}-w`}
+          value={c.writeQuorum}
+          onChange={(e) => setQuorum(c.replication, c.readQuorum, Number(e.target.value), `W = ${e.target.value}`)}
+        >
           {range(c.replication).map((k) => (
             <option key={k} value={k}>
               {k}
@@ -310,14 +410,36 @@ export function PartitionedControls({ view, actions, disabled }: { view: Partiti
           ))}
         </select>
         <label htmlFor={`${ids}-abd`}>Read write-back (ABD)</label>
-        <input id={`${ids}-abd`} type="checkbox" checked={c.readWriteBack} onChange={(e) => configure({ ...c, readWriteBack: e.target.checked }, `Read write-back ${e.target.checked ? 'on' : 'off'}`)} />
+        <input
+          id={`${ids}-abd`}
+          type="checkbox"
+          checked={c.readWriteBack}
+          onChange={(e) =>
+            configure({ ...c, readWriteBack: e.target.checked }, `Read write-back ${e.target.checked ? 'on' : 'off'}`)
+          }
+        />
         <label htmlFor={`${ids}-cross`}>Cross-shard update</label>
-        <select id={`${ids}-cross`} value={c.crossShard} onChange={(e) => configure({ ...c, crossShard: e.target.value as PartitionedConfig['crossShard'] }, `Cross-shard: ${e.target.value}`)}>
+        <select
+          id={`${ids}-cross`}
+          value={c.crossShard}
+          onChange={(e) =>
+            configure(
+              { ...c, crossShard: e.target.value as PartitionedConfig['crossShard'] },
+              `Cross-shard: ${e.target.value}`,
+            )
+          }
+        >
           <option value="naive">Naive (independent writes)</option>
           <option value="2pc">Two-phase commit</option>
         </select>
         <label htmlFor={`${ids}-all`}>Read all when a shard is down</label>
-        <select id={`${ids}-all`} value={c.getAll} onChange={(e) => configure({ ...c, getAll: e.target.value as PartitionedConfig['getAll'] }, `get_all: ${e.target.value}`)}>
+        <select
+          id={`${ids}-all`}
+          value={c.getAll}
+          onChange={(e) =>
+            configure({ ...c, getAll: e.target.value as PartitionedConfig['getAll'] }, `get_all: ${e.target.value}`)
+          }
+        >
           <option value="partial">Return what it can, marked partial</option>
           <option value="fail">Fail</option>
         </select>

@@ -1,6 +1,21 @@
 import { Fragment, useEffect, useId, useRef, useState } from 'react';
 import type { Comparison } from '../../sim/compare/constants';
-import { addStep, applyDraft, draftOf, MIX_KEYS, removeStep, setGroupSize, setPlacement, setWorkload, sharedWorkload, STEP_KINDS, updateStep, type Draft, type DraftStep, type StepKind } from './edit';
+import {
+  addStep,
+  applyDraft,
+  draftOf,
+  MIX_KEYS,
+  removeStep,
+  setGroupSize,
+  setPlacement,
+  setWorkload,
+  sharedWorkload,
+  STEP_KINDS,
+  updateStep,
+  type Draft,
+  type DraftStep,
+  type StepKind,
+} from './edit';
 import './compareEditor.css';
 
 /**
@@ -10,7 +25,15 @@ import './compareEditor.css';
  * is valid, hands the comparison to the view, which runs it on the worker as any other;
  * otherwise the errors are said beside the form, in the form's own words.
  */
-export function CompareEditor({ comparison, onApply, onReset }: { comparison: Comparison; onApply: (c: Comparison) => void; onReset: () => void }) {
+export function CompareEditor({
+  comparison,
+  onApply,
+  onReset,
+}: {
+  comparison: Comparison;
+  onApply: (c: Comparison) => void;
+  onReset: () => void;
+}) {
   const ids = useId();
   const [draft, setDraft] = useState<Draft>(() => draftOf(comparison));
   const [errors, setErrors] = useState<string[]>([]);
@@ -58,16 +81,33 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
       {groupOptions}
     </select>
   );
-  const textField = (key: string, label: string, hint: string, value: string, onChange: (v: string) => void, inputMode: 'decimal' | 'text' = 'decimal') => (
+  const textField = (
+    key: string,
+    label: string,
+    hint: string,
+    value: string,
+    onChange: (v: string) => void,
+    inputMode: 'decimal' | 'text' = 'decimal',
+  ) => (
     <p className="cmp-ed-field">
       <label htmlFor={`${ids}-${key}`}>{label}</label>
-      <input id={`${ids}-${key}`} type="text" inputMode={inputMode} autoComplete="off" spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={`${ids}-${key}-hint`} />
+      <input
+        id={`${ids}-${key}`}
+        type="text"
+        inputMode={inputMode}
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={`${ids}-${key}-hint`}
+      />
       <span id={`${ids}-${key}-hint`} className="hint">
         {hint}
       </span>
     </p>
   );
-  const field = (key: 'seed' | 'duration' | 'latency' | 'loss', label: string, hint: string) => textField(key, label, hint, draft[key], (v) => set({ [key]: v }));
+  const field = (key: 'seed' | 'duration' | 'latency' | 'loss', label: string, hint: string) =>
+    textField(key, label, hint, draft[key], (v) => set({ [key]: v }));
   const shared = sharedWorkload(comparison);
 
   return (
@@ -78,7 +118,15 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
           <legend>The run</legend>
           <p className="cmp-ed-field">
             <label htmlFor={`${ids}-name`}>Name</label>
-            <input id={`${ids}-name`} type="text" maxLength={120} value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="named after its schedule" aria-describedby={`${ids}-name-hint`} />
+            <input
+              id={`${ids}-name`}
+              type="text"
+              maxLength={120}
+              value={draft.name}
+              onChange={(e) => set({ name: e.target.value })}
+              placeholder="named after its schedule"
+              aria-describedby={`${ids}-name-hint`}
+            />
             <span id={`${ids}-name-hint`} className="hint">
               optional
             </span>
@@ -92,10 +140,27 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
         <fieldset className="cmp-ed-run cmp-ed-work">
           <legend>Workload</legend>
           {comparison.groups.map((g, i) => (
-            <Fragment key={g.id}>{textField(`size-${i}`, `Agents in ${g.id}`, 'a whole number', draft.groupSizes[i] ?? '', (v) => setDraft((d) => setGroupSize(d, i, v)))}</Fragment>
+            <Fragment key={g.id}>
+              {textField(`size-${i}`, `Agents in ${g.id}`, 'a whole number', draft.groupSizes[i] ?? '', (v) =>
+                setDraft((d) => setGroupSize(d, i, v)),
+              )}
+            </Fragment>
           ))}
-          {textField('keys', 'Keys', 'separated by commas; a key listed twice is drawn twice as often', draft.workload.keys, (v) => setDraft((d) => setWorkload(d, { keys: v })), 'text')}
-          {textField('interval', 'Mean interval', "ticks from one operation's end to the next", draft.workload.interval, (v) => setDraft((d) => setWorkload(d, { interval: v })))}
+          {textField(
+            'keys',
+            'Keys',
+            'separated by commas; a key listed twice is drawn twice as often',
+            draft.workload.keys,
+            (v) => setDraft((d) => setWorkload(d, { keys: v })),
+            'text',
+          )}
+          {textField(
+            'interval',
+            'Mean interval',
+            "ticks from one operation's end to the next",
+            draft.workload.interval,
+            (v) => setDraft((d) => setWorkload(d, { interval: v })),
+          )}
           <div role="group" aria-labelledby={`${ids}-mix`} className="cmp-ed-mix">
             <span id={`${ids}-mix`} className="cmp-ed-mix-name">
               Mix of operations <span className="hint">(relative weights)</span>
@@ -103,12 +168,22 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
             {MIX_KEYS.map((k) => (
               <label key={k}>
                 <span>{k}</span>
-                <input type="text" inputMode="numeric" autoComplete="off" aria-label={`Mix, ${k}`} value={draft.workload.mix[k]} onChange={(e) => setDraft((d) => setWorkload(d, { mix: { [k]: e.target.value } }))} />
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  aria-label={`Mix, ${k}`}
+                  value={draft.workload.mix[k]}
+                  onChange={(e) => setDraft((d) => setWorkload(d, { mix: { [k]: e.target.value } }))}
+                />
               </label>
             ))}
           </div>
           <p className="hint cmp-ed-note">
-            {shared ? 'Every agent runs this workload, on every panel.' : 'The agents run different workloads now; change any of these and every agent runs this one. New agents run it either way.'} New agents take the first free names agent1, agent2, …
+            {shared
+              ? 'Every agent runs this workload, on every panel.'
+              : 'The agents run different workloads now; change any of these and every agent runs this one. New agents run it either way.'}{' '}
+            New agents take the first free names agent1, agent2, …
           </p>
         </fieldset>
 
@@ -127,9 +202,20 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
                     </span>
                     <label>
                       <span>tick</span>
-                      <input type="text" inputMode="numeric" autoComplete="off" aria-label={`Step ${n} tick`} value={s.tick} onChange={(e) => step(s.id, { tick: e.target.value })} />
+                      <input
+                        type="text"
+                        inputMode="numeric"
+                        autoComplete="off"
+                        aria-label={`Step ${n} tick`}
+                        value={s.tick}
+                        onChange={(e) => step(s.id, { tick: e.target.value })}
+                      />
                     </label>
-                    <select aria-label={`Step ${n} kind`} value={s.kind} onChange={(e) => step(s.id, { kind: e.target.value as StepKind })}>
+                    <select
+                      aria-label={`Step ${n} kind`}
+                      value={s.kind}
+                      onChange={(e) => step(s.id, { kind: e.target.value as StepKind })}
+                    >
                       {STEP_KINDS.map((k) => (
                         <option key={k.kind} value={k.kind}>
                           {k.label}
@@ -148,7 +234,9 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
                         <span>{s.kind === 'crash' ? "'s servers crash" : "'s servers recover"}</span>
                       </span>
                     ) : (
-                      <span className="cmp-ed-groups hint">{s.kind === 'heal' ? 'every cut heals' : 'every agent stops writing'}</span>
+                      <span className="cmp-ed-groups hint">
+                        {s.kind === 'heal' ? 'every cut heals' : 'every agent stops writing'}
+                      </span>
                     )}
                     <button
                       type="button"
@@ -184,7 +272,11 @@ export function CompareEditor({ comparison, onApply, onReset }: { comparison: Co
                 {(draft.placements[i] ?? []).map((x) => (
                   <label key={x.server} className="cmp-ed-server">
                     <span>{x.server}</span>
-                    <select aria-label={`${p.label}: ${x.server}`} value={x.group} onChange={(e) => setDraft((d) => setPlacement(d, i, x.server, e.target.value))}>
+                    <select
+                      aria-label={`${p.label}: ${x.server}`}
+                      value={x.group}
+                      onChange={(e) => setDraft((d) => setPlacement(d, i, x.server, e.target.value))}
+                    >
                       {groupOptions}
                     </select>
                   </label>

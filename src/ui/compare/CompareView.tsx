@@ -69,7 +69,15 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export default function CompareView({ onClose, link, lesson = null }: { onClose: () => void; link: string | null; lesson?: CompareLesson | null }) {
+export default function CompareView({
+  onClose,
+  link,
+  lesson = null,
+}: {
+  onClose: () => void;
+  link: string | null;
+  lesson?: CompareLesson | null;
+}) {
   const ids = useId();
   const fromLink = useMemo(() => (link ? decodeComparison(link) : null), [link]);
   const [preset, setPreset] = useState<string>(lesson ? 'lesson' : fromLink?.ok ? 'link' : 'partition');
@@ -121,7 +129,15 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   }, [playing, comparison.duration]);
 
   // After the effects above: opening at a step moves the cursor after the reset to 0.
-  const lessonStore = useComparisonLesson(comparison, preset === 'lesson' ? lesson : null, timelines, cursor, playing || now.some((n) => n === null || n.tick !== cursor), setCursor, setPlaying);
+  const lessonStore = useComparisonLesson(
+    comparison,
+    preset === 'lesson' ? lesson : null,
+    timelines,
+    cursor,
+    playing || now.some((n) => n === null || n.tick !== cursor),
+    setCursor,
+    setPlaying,
+  );
   const byPanel = new Map(run.results.map((r) => [r.board.panel, r]));
   const boards = run.results.map((r) => r.board);
   const select = (panel: string, title: string, filter: (e: EvidenceItem) => boolean): void => {
@@ -149,7 +165,8 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   };
   // The address bar follows the field (it is where many copy a link from), while it holds ours.
   useEffect(() => {
-    if (shareUrl && window.location.hash.startsWith('#c=') && window.location.href !== shareUrl) window.history.replaceState(window.history.state, '', shareUrl);
+    if (shareUrl && window.location.hash.startsWith('#c=') && window.location.href !== shareUrl)
+      window.history.replaceState(window.history.state, '', shareUrl);
   }, [shareUrl]);
 
   // The address bar holds what is on screen when it is not a preset: a reload opens the
@@ -158,86 +175,102 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
   useEffect(() => {
     if (preset === 'lesson') return;
     const here = window.location.pathname + window.location.search;
-    const want = preset === 'edited' && edited ? comparisonLink(edited.comparison, window.location.href, null) : preset === 'link' && link ? here + link : window.location.hash.startsWith(COMPARE_FRAGMENT) ? here : null;
-    if (want !== null && new URL(want, window.location.href).href !== window.location.href) window.history.replaceState(window.history.state, '', want);
+    const want =
+      preset === 'edited' && edited
+        ? comparisonLink(edited.comparison, window.location.href, null)
+        : preset === 'link' && link
+          ? here + link
+          : window.location.hash.startsWith(COMPARE_FRAGMENT)
+            ? here
+            : null;
+    if (want !== null && new URL(want, window.location.href).href !== window.location.href)
+      window.history.replaceState(window.history.state, '', want);
   }, [preset, edited, link]);
 
   // Opened from a link that carries results: each panel checked once every panel has run.
   const opened = preset === 'link' && fromLink?.ok ? fromLink : null;
   const check: LinkCheckWords | null =
-    opened?.results && current && run.status === 'done' ? describeLinkCheck(comparison, checkResults(comparison, opened.results, ends), opened.engine) : null;
+    opened?.results && current && run.status === 'done'
+      ? describeLinkCheck(comparison, checkResults(comparison, opened.results, ends), opened.engine)
+      : null;
 
   const setupSection = (
-        <section className="cmp-setup" aria-label="Workload and fault schedule">
-          <label htmlFor={`${ids}-preset`}>Workload and faults</label>
-          <select id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)}>
-            {builtinComparisons.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.label}
-              </option>
-            ))}
-            {fromLink?.ok && <option value="link">From the link: {fromLink.comparison.name}</option>}
-            {lesson && <option value="lesson">{lesson.comparison.name}</option>}
-            {edited && <option value="edited">Your comparison: {edited.comparison.name}</option>}
-          </select>
-          <p className="hint">{describeSchedule(comparison)}</p>
-          {!lessonStore && (
-            <CompareEditor
-              comparison={comparison}
-              onApply={(c) => {
-                setEdited({ comparison: c, from: preset === 'edited' && edited ? edited.from : preset });
-                setPreset('edited');
-              }}
-              onReset={() => {
-                if (preset === 'edited') setPreset(edited?.from ?? 'partition');
-              }}
-            />
-          )}
-          <div className="cmp-run" aria-live="polite">
-            {run.status === 'running' ? (
-              <>
-                <progress aria-label="Comparison progress" max={run.total} value={run.done} />
-                <span>
-                  Running {run.panel}… {pct(run.done / Math.max(1, run.total))}
-                </span>
-                <button type="button" onClick={cancel}>
-                  Cancel
-                </button>
-              </>
-            ) : (
-              <>
-                <span>
-                  {run.status === 'done'
-                    ? `All ${run.results.length} panels run and scored${run.elapsed !== null ? ` in ${(run.elapsed / 1000).toFixed(1)} s` : ''}.`
-                    : run.status === 'cancelled'
-                      ? `Cancelled after ${run.results.length} of ${comparison.panels.length} panels.`
-                      : `The comparison failed: ${run.error ?? 'unknown error'}.`}
-                </span>
-                <button type="button" onClick={() => setRunKey((k) => k + 1)}>
-                  Run again
-                </button>
-              </>
-            )}
-            <button type="button" onClick={share}>
-              Copy link to this comparison
+    <section className="cmp-setup" aria-label="Workload and fault schedule">
+      <label htmlFor={`${ids}-preset`}>Workload and faults</label>
+      <select id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)}>
+        {builtinComparisons.map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.label}
+          </option>
+        ))}
+        {fromLink?.ok && <option value="link">From the link: {fromLink.comparison.name}</option>}
+        {lesson && <option value="lesson">{lesson.comparison.name}</option>}
+        {edited && <option value="edited">Your comparison: {edited.comparison.name}</option>}
+      </select>
+      <p className="hint">{describeSchedule(comparison)}</p>
+      {!lessonStore && (
+        <CompareEditor
+          comparison={comparison}
+          onApply={(c) => {
+            setEdited({ comparison: c, from: preset === 'edited' && edited ? edited.from : preset });
+            setPreset('edited');
+          }}
+          onReset={() => {
+            if (preset === 'edited') setPreset(edited?.from ?? 'partition');
+          }}
+        />
+      )}
+      <div className="cmp-run" aria-live="polite">
+        {run.status === 'running' ? (
+          <>
+            <progress aria-label="Comparison progress" max={run.total} value={run.done} />
+            <span>
+              Running {run.panel}… {pct(run.done / Math.max(1, run.total))}
+            </span>
+            <button type="button" onClick={cancel}>
+              Cancel
             </button>
-          </div>
-          {shareUrl && (
-            <>
-              <p className="cmp-link">
-                <label htmlFor={`${ids}-link`}>Link to this comparison</label>
-                <input id={`${ids}-link`} readOnly value={shareUrl} aria-describedby={`${ids}-link-hint`} onFocus={(e) => e.currentTarget.select()} />
-              </p>
-              <p id={`${ids}-link-hint`} className="hint">
-                {results
-                  ? "It carries every panel's final world hash, so whoever opens it sees whether their run ends exactly as this one did."
-                  : run.status === 'running'
-                    ? 'The panels are still running, so it carries no results to check yet; it gains them here when every panel has run (copy it again then).'
-                    : 'This run did not finish, so the link carries no results to check; run it again for a link that does.'}
-              </p>
-            </>
-          )}
-        </section>
+          </>
+        ) : (
+          <>
+            <span>
+              {run.status === 'done'
+                ? `All ${run.results.length} panels run and scored${run.elapsed !== null ? ` in ${(run.elapsed / 1000).toFixed(1)} s` : ''}.`
+                : run.status === 'cancelled'
+                  ? `Cancelled after ${run.results.length} of ${comparison.panels.length} panels.`
+                  : `The comparison failed: ${run.error ?? 'unknown error'}.`}
+            </span>
+            <button type="button" onClick={() => setRunKey((k) => k + 1)}>
+              Run again
+            </button>
+          </>
+        )}
+        <button type="button" onClick={share}>
+          Copy link to this comparison
+        </button>
+      </div>
+      {shareUrl && (
+        <>
+          <p className="cmp-link">
+            <label htmlFor={`${ids}-link`}>Link to this comparison</label>
+            <input
+              id={`${ids}-link`}
+              readOnly
+              value={shareUrl}
+              aria-describedby={`${ids}-link-hint`}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+          </p>
+          <p id={`${ids}-link-hint`} className="hint">
+            {results
+              ? "It carries every panel's final world hash, so whoever opens it sees whether their run ends exactly as this one did."
+              : run.status === 'running'
+                ? 'The panels are still running, so it carries no results to check yet; it gains them here when every panel has run (copy it again then).'
+                : 'This run did not finish, so the link carries no results to check; run it again for a link that does.'}
+          </p>
+        </>
+      )}
+    </section>
   );
 
   return (
@@ -258,7 +291,9 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
           This link was made by engine {fromLink.engine}; the numbers below are this engine&apos;s, and may differ.
         </p>
       )}
-      {opened && <LinkCheck check={check} hasResults={opened.results !== null} note={opened.resultsNote} status={run.status} />}
+      {opened && (
+        <LinkCheck check={check} hasResults={opened.results !== null} note={opened.resultsNote} status={run.status} />
+      )}
 
       {!lessonStore && setupSection}
       <section className="cmp-clock" aria-label="One clock for every panel">
@@ -268,7 +303,11 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
         <button type="button" onClick={() => setCursor((t) => Math.max(0, t - 1))} aria-label="Step back one tick">
           ◀ Step
         </button>
-        <button type="button" onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))} aria-label="Step forward one tick">
+        <button
+          type="button"
+          onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))}
+          aria-label="Step forward one tick"
+        >
           Step ▶
         </button>
         <label htmlFor={`${ids}-tick`} className="sr-only">
@@ -300,7 +339,15 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
         )}
         <section className="cmp-panels" aria-label="Panels">
           {comparison.panels.map((p, i) => (
-            <Panel key={p.id} comparison={comparison} index={i} now={now[i] ?? null} cursor={cursor} result={byPanel.get(p.id)} timeline={timelines[i]!} />
+            <Panel
+              key={p.id}
+              comparison={comparison}
+              index={i}
+              now={now[i] ?? null}
+              cursor={cursor}
+              result={byPanel.get(p.id)}
+              timeline={timelines[i]!}
+            />
           ))}
         </section>
       </div>
@@ -309,7 +356,8 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
       <section className="cmp-board" aria-labelledby={`${ids}-sb`}>
         <h3 id={`${ids}-sb`}>Scoreboard (measured)</h3>
         <p className="hint">
-          From each panel&apos;s whole history, by the checker (docs/compare.md). Click a count to see the operations that prove it. During: while the fault lasted.
+          From each panel&apos;s whole history, by the checker (docs/compare.md). Click a count to see the operations
+          that prove it. During: while the fault lasted.
         </p>
         <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Scoreboard table">
           <table>
@@ -346,7 +394,12 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                   n === 0 ? (
                     <span className="num">0</span>
                   ) : (
-                    <button type="button" className="link num" aria-label={`${n} ${label} in ${b.label}: show them`} onClick={() => select(b.panel, `${label} · ${b.label}`, (e) => e.name === name)}>
+                    <button
+                      type="button"
+                      className="link num"
+                      aria-label={`${n} ${label} in ${b.label}: show them`}
+                      onClick={() => select(b.panel, `${label} · ${b.label}`, (e) => e.name === name)}
+                    >
                       {n}
                     </button>
                   );
@@ -362,8 +415,18 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                     <td>{count('stale-read', b.anomalies['stale-read'], 'stale reads')}</td>
                     <td>{count('lost-update', b.anomalies['lost-update'], 'lost updates')}</td>
                     <td>{count('fractured-read', b.anomalies['fractured-read'], 'fractured reads')}</td>
-                    <td className="num">{b.convergence.divergentAtEnd.length === 0 ? '0' : `${b.convergence.divergentAtEnd.length} (${b.convergence.divergentAtEnd.join(', ')})`}</td>
-                    <td className="num">{b.convergence.divergentAtHeal === 0 ? 'nothing to converge' : b.convergence.ticksAfterHeal === null ? 'never' : `${b.convergence.ticksAfterHeal} ticks`}</td>
+                    <td className="num">
+                      {b.convergence.divergentAtEnd.length === 0
+                        ? '0'
+                        : `${b.convergence.divergentAtEnd.length} (${b.convergence.divergentAtEnd.join(', ')})`}
+                    </td>
+                    <td className="num">
+                      {b.convergence.divergentAtHeal === 0
+                        ? 'nothing to converge'
+                        : b.convergence.ticksAfterHeal === null
+                          ? 'never'
+                          : `${b.convergence.ticksAfterHeal} ticks`}
+                    </td>
                     <td className="num">
                       {b.messages} / {countText(b.bytes)}
                     </td>
@@ -371,7 +434,16 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                       {b.latency.p50 ?? '–'} / {b.latency.p99 ?? '–'}
                     </td>
                     <td>
-                      <button type="button" aria-label={`Download the history of ${b.label}`} onClick={() => download(`${comparison.name.replace(/[^A-Za-z0-9]+/g, '-')}.${b.panel}.history.json`, historyJson(byPanel.get(p.id)!.history))}>
+                      <button
+                        type="button"
+                        aria-label={`Download the history of ${b.label}`}
+                        onClick={() =>
+                          download(
+                            `${comparison.name.replace(/[^A-Za-z0-9]+/g, '-')}.${b.panel}.history.json`,
+                            historyJson(byPanel.get(p.id)!.history),
+                          )
+                        }
+                      >
                         JSON
                       </button>
                     </td>
@@ -400,7 +472,12 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
             </thead>
             <tbody>
               {boards.map((b) => {
-                const cell = (v: boolean | 'unknown', title: string, filter: (e: EvidenceItem) => boolean, why?: string) => {
+                const cell = (
+                  v: boolean | 'unknown',
+                  title: string,
+                  filter: (e: EvidenceItem) => boolean,
+                  why?: string,
+                ) => {
                   // A verdict read off another model's (see the list under the table).
                   const star = why ? (
                     <>
@@ -409,7 +486,12 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                     </>
                   ) : null;
                   return v === false ? (
-                    <button type="button" className="link" aria-label={`${title} violated in ${b.label}: show why`} onClick={() => select(b.panel, `${title} · ${b.label}`, filter)}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${title} violated in ${b.label}: show why`}
+                      onClick={() => select(b.panel, `${title} · ${b.label}`, filter)}
+                    >
                       {mark(v)}
                       {star}
                     </button>
@@ -424,18 +506,53 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
                 return (
                   <tr key={b.panel}>
                     <th scope="row">{b.label}</th>
-                    <td>{cell(b.models.linearizable, 'Linearizability', (e) => e.kind === 'linearizability' || e.kind === 'anomaly')}</td>
-                    <td>{cell(b.models.sequential, 'Sequential consistency', (e) => e.kind === 'causal' || e.kind === 'session', b.implied.sequential)}</td>
-                    <td>{cell(b.models.causal, 'Causal consistency', (e) => e.kind === 'causal' || (b.implied.causal !== undefined && e.kind === 'session'), b.implied.causal)}</td>
-                    <td>{cell(b.models['read-your-writes'], 'Read your writes', (e) => e.name === 'read-your-writes')}</td>
+                    <td>
+                      {cell(
+                        b.models.linearizable,
+                        'Linearizability',
+                        (e) => e.kind === 'linearizability' || e.kind === 'anomaly',
+                      )}
+                    </td>
+                    <td>
+                      {cell(
+                        b.models.sequential,
+                        'Sequential consistency',
+                        (e) => e.kind === 'causal' || e.kind === 'session',
+                        b.implied.sequential,
+                      )}
+                    </td>
+                    <td>
+                      {cell(
+                        b.models.causal,
+                        'Causal consistency',
+                        (e) => e.kind === 'causal' || (b.implied.causal !== undefined && e.kind === 'session'),
+                        b.implied.causal,
+                      )}
+                    </td>
+                    <td>
+                      {cell(b.models['read-your-writes'], 'Read your writes', (e) => e.name === 'read-your-writes')}
+                    </td>
                     <td>{cell(b.models['monotonic-reads'], 'Monotonic reads', (e) => e.name === 'monotonic-reads')}</td>
-                    <td>{cell(b.models['monotonic-writes'], 'Monotonic writes', (e) => e.name === 'monotonic-writes')}</td>
-                    <td>{cell(b.models['writes-follow-reads'], 'Writes follow reads', (e) => e.name === 'writes-follow-reads')}</td>
+                    <td>
+                      {cell(b.models['monotonic-writes'], 'Monotonic writes', (e) => e.name === 'monotonic-writes')}
+                    </td>
+                    <td>
+                      {cell(
+                        b.models['writes-follow-reads'],
+                        'Writes follow reads',
+                        (e) => e.name === 'writes-follow-reads',
+                      )}
+                    </td>
                     <td>
                       {during === 0 ? (
                         '0'
                       ) : (
-                        <button type="button" className="link num" aria-label={`${during} violations during the fault in ${b.label}: show them`} onClick={() => select(b.panel, `During the fault · ${b.label}`, (e) => e.window === 'during')}>
+                        <button
+                          type="button"
+                          className="link num"
+                          aria-label={`${during} violations during the fault in ${b.label}: show them`}
+                          onClick={() => select(b.panel, `During the fault · ${b.label}`, (e) => e.window === 'during')}
+                        >
                           {during}
                         </button>
                       )}
@@ -447,14 +564,18 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
           </table>
         </div>
         <p className="hint">
-          Convergence is reported apart (above): it is a liveness property, not a point on this list. Sequential consistency is searched for histories of up to 100 operations; past that it is
-          unknown unless another verdict settles it. The models form a chain (linearizable ⇒ sequential ⇒ causal ⇒ each session guarantee), so a verdict marked * is read off another:
+          Convergence is reported apart (above): it is a liveness property, not a point on this list. Sequential
+          consistency is searched for histories of up to 100 operations; past that it is unknown unless another verdict
+          settles it. The models form a chain (linearizable ⇒ sequential ⇒ causal ⇒ each session guarantee), so a
+          verdict marked * is read off another:
         </p>
         <ul className="cmp-implied" aria-label="Verdicts read off another model">
           {boards.flatMap((b) =>
             (['sequential', 'causal'] as const).flatMap((m) => {
               const why = b.implied[m];
-              return why ? [<li key={`${b.panel}-${m}`}>{`${b.label}, ${m}: ${mark(b.models[m])}, because ${why}.`}</li>] : [];
+              return why
+                ? [<li key={`${b.panel}-${m}`}>{`${b.label}, ${m}: ${mark(b.models[m])}, because ${why}.`}</li>]
+                : [];
             }),
           )}
         </ul>
@@ -466,7 +587,12 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
         {!selection ? (
           <p className="hint">Click a count or a ✗ above to list the operations that prove it.</p>
         ) : (
-          <EvidenceList result={byPanel.get(selection.panel)} selection={selection} witness={witness} onWitness={(item) => setWitness({ panel: selection.panel, item })} />
+          <EvidenceList
+            result={byPanel.get(selection.panel)}
+            selection={selection}
+            witness={witness}
+            onWitness={(item) => setWitness({ panel: selection.panel, item })}
+          />
         )}
       </section>
 
@@ -485,7 +611,8 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
             <ul>
               {boards.map((b) => (
                 <li key={b.panel}>
-                  <strong>{b.label}:</strong> {b.tradeoff.sentence} Before the fault: p50 {b.windows[0]?.p50 ?? '–'} / p99 {b.windows[0]?.p99 ?? '–'} ticks.
+                  <strong>{b.label}:</strong> {b.tradeoff.sentence} Before the fault: p50 {b.windows[0]?.p50 ?? '–'} /
+                  p99 {b.windows[0]?.p99 ?? '–'} ticks.
                 </li>
               ))}
             </ul>
@@ -501,7 +628,17 @@ export default function CompareView({ onClose, link, lesson = null }: { onClose:
  * nothing to check), and when some panel ends elsewhere than the link recorded, a notice
  * naming each, as the scenario's replay-mismatch notice does (SharePanel's MismatchNotice).
  */
-function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords | null; hasResults: boolean; note: string | null; status: CompareRunStatus }) {
+function LinkCheck({
+  check,
+  hasResults,
+  note,
+  status,
+}: {
+  check: LinkCheckWords | null;
+  hasResults: boolean;
+  note: string | null;
+  status: CompareRunStatus;
+}) {
   const line = !hasResults
     ? NO_RESULTS
     : check
@@ -509,7 +646,7 @@ function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords 
         ? `✗ Not reproduced exactly: ${check.differ.length === 1 ? '1 panel ends' : `${check.differ.length} panels end`} in another state than the link recorded (below).`
         : `${check.kind === 'same' ? '✓ ' : ''}${check.text}`
       : status === 'running'
-        ? "Once every panel has run, each is checked against the world hash the link recorded for it."
+        ? 'Once every panel has run, each is checked against the world hash the link recorded for it.'
         : 'Not checked against the link: the run did not finish.';
   return (
     <>
@@ -526,7 +663,8 @@ function LinkCheck({ check, hasResults, note, status }: { check: LinkCheckWords 
             <ul>
               {check.differ.map((d) => (
                 <li key={d.panel}>
-                  {d.label}: recorded <code className="hash-full">{d.recorded}</code>, replayed here <code className="hash-full">{d.replayed}</code>
+                  {d.label}: recorded <code className="hash-full">{d.recorded}</code>, replayed here{' '}
+                  <code className="hash-full">{d.replayed}</code>
                 </li>
               ))}
             </ul>
@@ -554,7 +692,12 @@ function useComparisonLesson(
 ): LessonStore | null {
   const flags = usePageMode();
   const clock = useMemo(
-    () => (comparison.lesson ? comparisonClock(comparison, lesson?.comparison === comparison ? lesson.id : null, timelines, setCursor, () => setPlaying(false)) : null),
+    () =>
+      comparison.lesson
+        ? comparisonClock(comparison, lesson?.comparison === comparison ? lesson.id : null, timelines, setCursor, () =>
+            setPlaying(false),
+          )
+        : null,
     [comparison, lesson, timelines, setCursor, setPlaying],
   );
   useEffect(() => {
@@ -568,7 +711,11 @@ function useComparisonLesson(
     }
     const steps = comparison.lesson?.steps ?? [];
     const step = Math.max(0, Math.min(steps.length - 1, lesson?.comparison === comparison ? lesson.step : 0));
-    const s = createLessonStore(clock, { channel: browserChannel(), mode: flags.audience ? 'audience' : flags.present ? 'presenter' : 'sandbox', step });
+    const s = createLessonStore(clock, {
+      channel: browserChannel(),
+      mode: flags.audience ? 'audience' : flags.present ? 'presenter' : 'sandbox',
+      step,
+    });
     clock.moveTo(steps[step]?.tick ?? 0);
     setStore(s);
     return () => s.getState().actions.dispose();
@@ -612,7 +759,15 @@ function Panel({
       <p className="cmp-place hint">
         Placement:{' '}
         {comparison.groups
-          .map((g) => `${g.id}: ${result?.board.placement.filter((x) => x.group === g.id).map((x) => x.server).join(', ') ?? '…'}`)
+          .map(
+            (g) =>
+              `${g.id}: ${
+                result?.board.placement
+                  .filter((x) => x.group === g.id)
+                  .map((x) => x.server)
+                  .join(', ') ?? '…'
+              }`,
+          )
           .join(' · ')}
       </p>
       <PanelSpaceTime timeline={timeline} cursor={cursor} label={p.label} />
@@ -642,8 +797,12 @@ function PanelSpaceTime({ timeline, cursor, label }: { timeline: Timeline; curso
   }, [open, cursor, timeline]);
   return (
     <details className="cmp-spacetime" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Space-time, ticks {Math.max(0, cursor - ST_WINDOW)}–{cursor}</summary>
-      {open && trace && <SpaceTimeDiagram trace={trace} cursorTick={cursor} compact label={`Space-time diagram of ${label}`} />}
+      <summary>
+        Space-time, ticks {Math.max(0, cursor - ST_WINDOW)}–{cursor}
+      </summary>
+      {open && trace && (
+        <SpaceTimeDiagram trace={trace} cursorTick={cursor} compact label={`Space-time diagram of ${label}`} />
+      )}
     </details>
   );
 }
@@ -683,7 +842,17 @@ function WindowsTable({ boards }: { boards: Scoreboard[] }) {
   );
 }
 
-function EvidenceList({ result, selection, witness, onWitness }: { result: PanelResult | undefined; selection: NonNullable<Selection>; witness: { item: EvidenceItem } | null; onWitness: (e: EvidenceItem) => void }) {
+function EvidenceList({
+  result,
+  selection,
+  witness,
+  onWitness,
+}: {
+  result: PanelResult | undefined;
+  selection: NonNullable<Selection>;
+  witness: { item: EvidenceItem } | null;
+  onWitness: (e: EvidenceItem) => void;
+}) {
   if (!result) return null;
   const items = result.board.evidence.filter(selection.filter);
   const ops = new Map(result.history.ops.map((r) => [r.id, r]));
@@ -691,12 +860,21 @@ function EvidenceList({ result, selection, witness, onWitness }: { result: Panel
     <div>
       <h4>{selection.title}</h4>
       {items.length === 0 ? (
-        <p className="hint">No operation-level witness for this one{result.board.evidenceLeftOut ? ` among the ${result.board.evidence.length} listed` : ''}: see the notes in docs/compare.md.</p>
+        <p className="hint">
+          No operation-level witness for this one
+          {result.board.evidenceLeftOut ? ` among the ${result.board.evidence.length} listed` : ''}: see the notes in
+          docs/compare.md.
+        </p>
       ) : (
         <ul className="cmp-ev-list">
           {items.map((e) => (
             <li key={e.id}>
-              <button type="button" className="link" aria-pressed={witness?.item.id === e.id} onClick={() => onWitness(e)}>
+              <button
+                type="button"
+                className="link"
+                aria-pressed={witness?.item.id === e.id}
+                onClick={() => onWitness(e)}
+              >
                 {e.name} on {e.keys.join(', ') || '–'} · ops {e.opIds.join(', ')} · {e.window}
               </button>
             </li>
@@ -751,7 +929,8 @@ function EvidenceList({ result, selection, witness, onWitness }: { result: Panel
 
 function ReferenceTable({ results }: { results: PanelResult[] }) {
   if (results.length === 0) return <p className="hint">Filled in as the panels are scored.</p>;
-  const verdictText = (c: Cell): string => (c.verdict === 'agrees' ? '✓ agrees' : c.verdict === 'disagrees' ? '✗ disagrees' : '– not measured');
+  const verdictText = (c: Cell): string =>
+    c.verdict === 'agrees' ? '✓ agrees' : c.verdict === 'disagrees' ? '✗ disagrees' : '– not measured';
   const cols: Cell['column'][] = ['consistency', 'availability', 'scalability', 'complexity'];
   return (
     <>

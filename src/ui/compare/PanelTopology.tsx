@@ -37,17 +37,42 @@ function roleOf(kind: string, server: string): string {
   return 'store';
 }
 
-const short = (id: string): string => id.replace(/^agent/, 'a').replace(/^shard/, 's').replace(/^coordinator$/, 'coord').replace(/^proj/, 'p');
+const short = (id: string): string =>
+  id
+    .replace(/^agent/, 'a')
+    .replace(/^shard/, 's')
+    .replace(/^coordinator$/, 'coord')
+    .replace(/^proj/, 'p');
 
-export function PanelTopology({ comparison, panel, tick, crashed }: { comparison: Comparison; panel: ComparePanel; tick: number; crashed: readonly string[] }) {
+export function PanelTopology({
+  comparison,
+  panel,
+  tick,
+  crashed,
+}: {
+  comparison: Comparison;
+  panel: ComparePanel;
+  tick: number;
+  crashed: readonly string[];
+}) {
   const places = placementOf(comparison, panel);
   const groups = comparison.groups;
   const gw = W / groups.length;
   const cuts = cutAt(comparison, tick);
   const down = new Set(crashed);
   const desc = `${panel.label} at tick ${Math.max(0, tick)}: ${groups
-    .map((g) => `${g.id} holds ${places.filter((p) => p.group === g.id).map((p) => p.server).join(', ') || 'no server'} and ${g.agents.join(', ')}`)
-    .join('; ')}${cuts.length ? `; cut: ${cuts.map(([a, b]) => `${a} | ${b}`).join(', ')}` : ''}${down.size ? `; crashed: ${[...down].join(', ')}` : ''}.`;
+    .map(
+      (g) =>
+        `${g.id} holds ${
+          places
+            .filter((p) => p.group === g.id)
+            .map((p) => p.server)
+            .join(', ') || 'no server'
+        } and ${g.agents.join(', ')}`,
+    )
+    .join(
+      '; ',
+    )}${cuts.length ? `; cut: ${cuts.map(([a, b]) => `${a} | ${b}`).join(', ')}` : ''}${down.size ? `; crashed: ${[...down].join(', ')}` : ''}.`;
   return (
     <svg className="cmp-topo" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={desc}>
       {groups.map((g, gi) => {
@@ -66,7 +91,12 @@ export function PanelTopology({ comparison, panel, tick, crashed }: { comparison
               return (
                 <g key={s.server} className={`cmp-server${isDown ? ' is-crashed' : ''}`}>
                   {shape(roleOf(panel.architecture.kind, s.server), x, y)}
-                  {isDown && <path className="cmp-cross" d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`} />}
+                  {isDown && (
+                    <path
+                      className="cmp-cross"
+                      d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`}
+                    />
+                  )}
                   <text x={x} y={y + 28} textAnchor="middle">
                     {short(s.server)}
                   </text>

@@ -69,7 +69,11 @@ function baseWorkload(c: Comparison): Extract<Workload, { kind: 'random' }> {
 }
 
 function workloadDraft(w: Extract<Workload, { kind: 'random' }>): DraftWorkload {
-  return { keys: w.keys.join(', '), interval: String(w.interval), mix: { get: String(w.mix.get), set: String(w.mix.set), delete: String(w.mix.delete), update: String(w.mix.update) } };
+  return {
+    keys: w.keys.join(', '),
+    interval: String(w.interval),
+    mix: { get: String(w.mix.get), set: String(w.mix.set), delete: String(w.mix.delete), update: String(w.mix.update) },
+  };
 }
 
 /** Whether every agent runs one workload (the form then shows it as it is). */
@@ -126,12 +130,20 @@ export function setGroupSize(d: Draft, group: number, size: string): Draft {
   return { ...d, groupSizes: d.groupSizes.map((n, i) => (i === group ? size : n)) };
 }
 
-export function setWorkload(d: Draft, change: Partial<Omit<DraftWorkload, 'mix'>> & { mix?: Partial<Record<MixKey, string>> }): Draft {
+export function setWorkload(
+  d: Draft,
+  change: Partial<Omit<DraftWorkload, 'mix'>> & { mix?: Partial<Record<MixKey, string>> },
+): Draft {
   return { ...d, workload: { ...d.workload, ...change, mix: { ...d.workload.mix, ...change.mix } } };
 }
 
 export function setPlacement(d: Draft, panel: number, server: string, group: string): Draft {
-  return { ...d, placements: d.placements.map((row, i) => (i === panel ? row.map((x) => (x.server === server ? { server, group } : x)) : row)) };
+  return {
+    ...d,
+    placements: d.placements.map((row, i) =>
+      i === panel ? row.map((x) => (x.server === server ? { server, group } : x)) : row,
+    ),
+  };
 }
 
 /** Steps in tick order; equal ticks (and ticks that are not numbers, last) keep their order. */
@@ -172,7 +184,8 @@ export function scheduleName(faults: readonly FaultStep[]): string {
   return name.length > 100 ? `${name.slice(0, 99)}…` : name;
 }
 
-export type Applied = { ok: true; comparison: Comparison; draft: Draft } | { ok: false; errors: string[]; draft: Draft };
+export type Applied =
+  { ok: true; comparison: Comparison; draft: Draft } | { ok: false; errors: string[]; draft: Draft };
 
 /** Where a validator's path sits in the form, in the form's own words. */
 export function fieldOf(path: string, c: Comparison): string {
@@ -192,7 +205,14 @@ export function fieldOf(path: string, c: Comparison): string {
       return second === 'latency' ? 'Network latency' : second === 'loss' ? 'Message loss' : 'Network';
     case 'agents':
     case 'groups': {
-      if (head === 'agents' && third === 'workload') return fourth === 'keys' ? 'Keys' : fourth === 'interval' ? 'Mean interval' : fourth === 'mix' ? 'Mix' : 'Workload';
+      if (head === 'agents' && third === 'workload')
+        return fourth === 'keys'
+          ? 'Keys'
+          : fourth === 'interval'
+            ? 'Mean interval'
+            : fourth === 'mix'
+              ? 'Mix'
+              : 'Workload';
       const i = at(second);
       const g = head === 'groups' && i !== null ? c.groups[i]?.id : undefined;
       return g === undefined ? 'Agents' : `Agents in ${g}`;
@@ -200,12 +220,23 @@ export function fieldOf(path: string, c: Comparison): string {
     case 'ops': {
       const i = at(second);
       const o = i === null ? undefined : c.ops?.[i];
-      return o === undefined ? 'The scripted operations' : `Scripted operation ${i! + 1} (${o.op} by ${o.agent} at tick ${o.tick})`;
+      return o === undefined
+        ? 'The scripted operations'
+        : `Scripted operation ${i! + 1} (${o.op} by ${o.agent} at tick ${o.tick})`;
     }
     case 'faults': {
       const i = at(second);
       if (i === null) return 'The fault schedule';
-      const what = third === 'tick' ? ' tick' : third === 'a' ? ' first group' : third === 'b' ? ' second group' : third === 'group' ? ' group' : '';
+      const what =
+        third === 'tick'
+          ? ' tick'
+          : third === 'a'
+            ? ' first group'
+            : third === 'b'
+              ? ' second group'
+              : third === 'group'
+                ? ' group'
+                : '';
       return `Step ${i + 1}${what}`;
     }
     case 'panels': {
@@ -234,7 +265,9 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
   const num = (text: string, field: string, whole: boolean): number => {
     const n = toNumber(text);
     if (n === null) {
-      errors.push(sentence(field, text.trim() === '' ? 'write a number' : `"${text.trim().slice(0, 20)}" is not a number`));
+      errors.push(
+        sentence(field, text.trim() === '' ? 'write a number' : `"${text.trim().slice(0, 20)}" is not a number`),
+      );
       return 0;
     }
     if (whole && !Number.isInteger(n)) errors.push(sentence(field, `write a whole number (not ${n})`));
@@ -252,7 +285,12 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
     kind: 'random',
     keys,
     interval: num(w.interval, 'Mean interval', true),
-    mix: { get: num(w.mix.get, 'Mix, get', true), set: num(w.mix.set, 'Mix, set', true), delete: num(w.mix.delete, 'Mix, delete', true), update: num(w.mix.update, 'Mix, update', true) },
+    mix: {
+      get: num(w.mix.get, 'Mix, get', true),
+      set: num(w.mix.set, 'Mix, set', true),
+      delete: num(w.mix.delete, 'Mix, delete', true),
+      update: num(w.mix.update, 'Mix, update', true),
+    },
   };
   const faults: FaultStep[] = sorted.steps.map((s, i) => {
     const tick = num(s.tick, `Step ${i + 1} tick`, true);
@@ -284,13 +322,25 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
   faults.forEach((f, i) => {
     if (f.type === 'cut') cut.add(`${f.a}|${f.b}`);
     if (f.type === 'heal') {
-      if (cut.size === 0) errors.push(sentence(`Step ${i + 1}`, `a heal at tick ${f.tick}, but no cut comes before it (cuts must come before their heal)`));
+      if (cut.size === 0)
+        errors.push(
+          sentence(
+            `Step ${i + 1}`,
+            `a heal at tick ${f.tick}, but no cut comes before it (cuts must come before their heal)`,
+          ),
+        );
       cut.clear();
     }
     if (f.type === 'crash') down.add(f.group);
     if (f.type === 'recover') {
       // A step with no group is the validator's to name ("Step 1 group: …").
-      if (f.group !== '' && !down.has(f.group)) errors.push(sentence(`Step ${i + 1}`, `${f.group} recovers at tick ${f.tick}, but no crash of ${f.group} comes before it`));
+      if (f.group !== '' && !down.has(f.group))
+        errors.push(
+          sentence(
+            `Step ${i + 1}`,
+            `${f.group} recovers at tick ${f.tick}, but no crash of ${f.group} comes before it`,
+          ),
+        );
       down.delete(f.group);
     }
   });
@@ -309,7 +359,10 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
     duration,
     network: { ...base.network, latency, loss },
     faults,
-    panels: base.panels.map((p, i) => ({ ...p, placement: dictFrom((sorted.placements[i] ?? []).map((x): [string, string] => [x.server, x.group])) })),
+    panels: base.panels.map((p, i) => ({
+      ...p,
+      placement: dictFrom((sorted.placements[i] ?? []).map((x): [string, string] => [x.server, x.group])),
+    })),
   };
   delete candidate.lesson;
   const parsed = parseComparison(candidate);
@@ -324,7 +377,12 @@ export function applyDraft(base: Comparison, draft: Draft): Applied {
  * next free name agentN and the first agent's timeout and retry. With `all`, every agent runs
  * it; otherwise the agents kept keep their workloads and new ones run `fresh`.
  */
-function resize(base: Comparison, sizes: readonly number[], all: Workload | null, fresh: Workload): { groups: Comparison['groups']; agents: AgentSpec[] } {
+function resize(
+  base: Comparison,
+  sizes: readonly number[],
+  all: Workload | null,
+  fresh: Workload,
+): { groups: Comparison['groups']; agents: AgentSpec[] } {
   const kept = new Set(base.groups.flatMap((g, i) => g.agents.slice(0, Math.max(0, sizes[i] ?? g.agents.length))));
   // Names of agents dropped are free again: the west's fourth agent after the east shrank.
   const used = new Set(kept);
@@ -349,7 +407,12 @@ function resize(base: Comparison, sizes: readonly number[], all: Workload | null
   // Kept agents stay in the base's order, so an untouched draft is the same comparison.
   const agents: AgentSpec[] = [
     ...base.agents.filter((a) => kept.has(a.id)).map((a) => (all ? { ...a, workload: all } : a)),
-    ...added.map((id) => ({ id, workload: all ?? fresh, timeout: template?.timeout ?? 30, retryEvery: template?.retryEvery ?? 0 })),
+    ...added.map((id) => ({
+      id,
+      workload: all ?? fresh,
+      timeout: template?.timeout ?? 30,
+      retryEvery: template?.retryEvery ?? 0,
+    })),
   ];
   return { groups, agents };
 }

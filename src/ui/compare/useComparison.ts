@@ -27,7 +27,16 @@ export interface CompareRun {
 const PROGRESS_EVERY_MS = 250;
 
 export function useComparison(comparison: Comparison, runKey: number): [CompareRun, () => void] {
-  const [run, setRun] = useState<CompareRun>({ comparison: null, status: 'running', done: 0, total: 1, panel: '', results: [], error: null, elapsed: null });
+  const [run, setRun] = useState<CompareRun>({
+    comparison: null,
+    status: 'running',
+    done: 0,
+    total: 1,
+    panel: '',
+    results: [],
+    error: null,
+    elapsed: null,
+  });
   const portRef = useRef<WorkerPort | null>(null);
   const idRef = useRef(0);
 
@@ -37,7 +46,16 @@ export function useComparison(comparison: Comparison, runKey: number): [CompareR
     const id = ++idRef.current;
     const started = performance.now();
     let shownAt = -Infinity;
-    setRun({ comparison, status: 'running', done: 0, total: comparison.duration * comparison.panels.length, panel: comparison.panels[0]?.label ?? '', results: [], error: null, elapsed: null });
+    setRun({
+      comparison,
+      status: 'running',
+      done: 0,
+      total: comparison.duration * comparison.panels.length,
+      panel: comparison.panels[0]?.label ?? '',
+      results: [],
+      error: null,
+      elapsed: null,
+    });
     port.onmessage = (e: { data: FromWorker }) => {
       const m = e.data;
       if (!('id' in m) || m.id !== id) return;

@@ -29,7 +29,15 @@ function readNow(w: Readonly<World>): PanelNow {
     else if (r.outcome === 'fail') fail++;
     else if (r.outcome === 'info') info++;
   }
-  return { tick: w.now, ok, fail, info, inFlight: w.net.inFlight.length, crashed: Object.keys(w.net.crashed).sort(), divergent: divergentKeys(w as World) };
+  return {
+    tick: w.now,
+    ok,
+    fail,
+    info,
+    inFlight: w.net.inFlight.length,
+    crashed: Object.keys(w.net.crashed).sort(),
+    divergent: divergentKeys(w as World),
+  };
 }
 
 /**
@@ -37,8 +45,14 @@ function readNow(w: Readonly<World>): PanelNow {
  * busy ticks towards it within a time budget (seeking back starts from a checkpoint, one
  * every 20 ticks), so scrubbing never blocks the page; a panel still on its way says so.
  */
-export function usePanelClock(comparison: Comparison, cursor: number): { now: (PanelNow | null)[]; timelines: Timeline[] } {
-  const timelines = useMemo(() => comparison.panels.map((p) => new Timeline(buildScenario(comparison, p), { interval: INTERVAL })), [comparison]);
+export function usePanelClock(
+  comparison: Comparison,
+  cursor: number,
+): { now: (PanelNow | null)[]; timelines: Timeline[] } {
+  const timelines = useMemo(
+    () => comparison.panels.map((p) => new Timeline(buildScenario(comparison, p), { interval: INTERVAL })),
+    [comparison],
+  );
   const [now, setNow] = useState<(PanelNow | null)[]>(() => comparison.panels.map(() => null));
   const target = useRef(cursor);
   target.current = cursor;
@@ -70,7 +84,11 @@ export function usePanelClock(comparison: Comparison, cursor: number): { now: (P
         return readNow(tl.current);
       });
       if (changed || next.some((x) => x === null)) {
-        setNow((prev) => next.map((x, i) => (x === undefined ? (prev[i] ?? null) : x === null ? (prev[i] ? { ...prev[i]!, tick: -1 } : null) : x)));
+        setNow((prev) =>
+          next.map((x, i) =>
+            x === undefined ? (prev[i] ?? null) : x === null ? (prev[i] ? { ...prev[i]!, tick: -1 } : null) : x,
+          ),
+        );
         for (let i = 0; i < next.length; i++) if (next[i] === null) shown[i] = -2;
       }
       raf = requestAnimationFrame(frame);

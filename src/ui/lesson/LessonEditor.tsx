@@ -1,7 +1,18 @@
 import { lazy, Suspense, useContext, useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { Lesson } from '../../sim/index';
-import { addStep, deleteStep, draftFrom, editStep, inputOf, lessonOf, moveStep, retimeStep, setMeta, TEXT_LIMITS } from '../../state/lessonEdit';
+import {
+  addStep,
+  deleteStep,
+  draftFrom,
+  editStep,
+  inputOf,
+  lessonOf,
+  moveStep,
+  retimeStep,
+  setMeta,
+  TEXT_LIMITS,
+} from '../../state/lessonEdit';
 import type { Draft, EditResult, Refusal, StepInput } from '../../state/lessonEdit';
 import { lessonIds } from '../../state/lessons';
 import { envelopeFor } from '../../state/share';
@@ -32,7 +43,10 @@ function useDraft(): [Draft, (r: EditResult, label: string) => boolean, Problem,
   const [problem, setProblem] = useState<Problem>(null);
   // What this editor last wrote: a scenario with these is the draft's (acting in the lab
   // keeps the lesson object); anything else (undo, another scenario opened) is reloaded.
-  const written = useRef<{ name: string; lesson: Lesson | undefined }>({ name: scenario.name, lesson: scenario.lesson });
+  const written = useRef<{ name: string; lesson: Lesson | undefined }>({
+    name: scenario.name,
+    lesson: scenario.lesson,
+  });
   useEffect(() => {
     const w = written.current;
     if (scenario.name === w.name && scenario.lesson === w.lesson) return;
@@ -95,7 +109,9 @@ function StepForm({
   const [text, setText] = useState(initial?.text ?? '');
   const [ask, setAsk] = useState(q !== null);
   const [prompt, setPrompt] = useState(q?.prompt ?? '');
-  const [choices, setChoices] = useState(() => [...(q?.choices ?? []), ...EMPTY_CHOICES].slice(0, TEXT_LIMITS.maxChoices));
+  const [choices, setChoices] = useState(() =>
+    [...(q?.choices ?? []), ...EMPTY_CHOICES].slice(0, TEXT_LIMITS.maxChoices),
+  );
   const [answer, setAnswer] = useState(q?.answer ?? 0);
   const [explain, setExplain] = useState(q?.explain ?? '');
   const [problem, setProblem] = useState<Problem>(null);
@@ -116,7 +132,9 @@ function StepForm({
     setProblem(p);
     if (p) {
       // Focus the field the refusal is about, so a keyboard user lands on it.
-      const el = document.getElementById(`${ids}-${p.field.replace('.', '-')}`) ?? document.getElementById(`${ids}-${p.field.split('.')[0]}`);
+      const el =
+        document.getElementById(`${ids}-${p.field.replace('.', '-')}`) ??
+        document.getElementById(`${ids}-${p.field.split('.')[0]}`);
       el?.focus();
       return;
     }
@@ -134,12 +152,26 @@ function StepForm({
 
   const err = (field: string): ReactNode => <FieldError id={`${ids}-${field}-err`} problem={problem} field={field} />;
   return (
-    <form className="editor-step-form" onSubmit={submit} noValidate aria-label={editing === null ? 'New step' : `Edit step ${editing + 1}`}>
+    <form
+      className="editor-step-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={editing === null ? 'New step' : `Edit step ${editing + 1}`}
+    >
       {editing !== null && (
         <div className="editor-field">
           <label htmlFor={`${ids}-tick`}>Tick</label>
           <div className="editor-row">
-            <input id={`${ids}-tick`} type="number" inputMode="numeric" min={0} step={1} value={tick} onChange={(e) => setTick(e.target.value)} {...errProps(problem, 'tick', `${ids}-tick-err`)} />
+            <input
+              id={`${ids}-tick`}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              step={1}
+              value={tick}
+              onChange={(e) => setTick(e.target.value)}
+              {...errProps(problem, 'tick', `${ids}-tick-err`)}
+            />
             <button type="button" onClick={() => setTick(String(cursor))}>
               Use the cursor (tick {cursor})
             </button>
@@ -149,12 +181,25 @@ function StepForm({
       )}
       <div className="editor-field">
         <label htmlFor={`${ids}-title`}>Step title</label>
-        <input ref={titleRef} id={`${ids}-title`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} {...errProps(problem, 'title', `${ids}-title-err`)} />
+        <input
+          ref={titleRef}
+          id={`${ids}-title`}
+          type="text"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          {...errProps(problem, 'title', `${ids}-title-err`)}
+        />
         {err('title')}
       </div>
       <div className="editor-field">
         <label htmlFor={`${ids}-text`}>Caption</label>
-        <textarea id={`${ids}-text`} rows={3} value={text} onChange={(e) => setText(e.target.value)} {...errProps(problem, 'text', `${ids}-text-err`)} />
+        <textarea
+          id={`${ids}-text`}
+          rows={3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          {...errProps(problem, 'text', `${ids}-text-err`)}
+        />
         <span className="hint editor-count">
           {text.trim().length} / {TEXT_LIMITS.text} characters
         </span>
@@ -162,7 +207,8 @@ function StepForm({
       </div>
       <div className="editor-field editor-check">
         <label>
-          <input type="checkbox" checked={ask} onChange={(e) => setAsk(e.target.checked)} /> Ask the class to predict (a question)
+          <input type="checkbox" checked={ask} onChange={(e) => setAsk(e.target.checked)} /> Ask the class to predict (a
+          question)
         </label>
       </div>
       {ask && (
@@ -170,7 +216,13 @@ function StepForm({
           <legend>Prediction</legend>
           <div className="editor-field">
             <label htmlFor={`${ids}-prompt`}>Question</label>
-            <input id={`${ids}-prompt`} type="text" value={prompt} onChange={(e) => setPrompt(e.target.value)} {...errProps(problem, 'prompt', `${ids}-prompt-err`)} />
+            <input
+              id={`${ids}-prompt`}
+              type="text"
+              value={prompt}
+              onChange={(e) => setPrompt(e.target.value)}
+              {...errProps(problem, 'prompt', `${ids}-prompt-err`)}
+            />
             {err('prompt')}
           </div>
           <fieldset className="editor-choices" {...errProps(problem, 'choices', `${ids}-choices-err`)}>
@@ -200,7 +252,13 @@ function StepForm({
           </fieldset>
           <div className="editor-field">
             <label htmlFor={`${ids}-explain`}>Explanation (shown with the answer)</label>
-            <textarea id={`${ids}-explain`} rows={2} value={explain} onChange={(e) => setExplain(e.target.value)} {...errProps(problem, 'explain', `${ids}-explain-err`)} />
+            <textarea
+              id={`${ids}-explain`}
+              rows={2}
+              value={explain}
+              onChange={(e) => setExplain(e.target.value)}
+              {...errProps(problem, 'explain', `${ids}-explain-err`)}
+            />
             {err('explain')}
           </div>
         </fieldset>
@@ -244,17 +302,35 @@ function DetailsForm({ draft, commit }: { draft: Draft; commit: (r: EditResult, 
       <form onSubmit={submit} noValidate aria-label="Lesson details">
         <div className="editor-field">
           <label htmlFor={`${ids}-t`}>Lesson title</label>
-          <input id={`${ids}-t`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} {...errProps(problem, 'title', `${ids}-t-err`)} />
+          <input
+            id={`${ids}-t`}
+            type="text"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            {...errProps(problem, 'title', `${ids}-t-err`)}
+          />
           <FieldError id={`${ids}-t-err`} problem={problem} field="title" />
         </div>
         <div className="editor-field">
           <label htmlFor={`${ids}-s`}>Summary (for the lesson menu)</label>
-          <textarea id={`${ids}-s`} rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} {...errProps(problem, 'summary', `${ids}-s-err`)} />
+          <textarea
+            id={`${ids}-s`}
+            rows={2}
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+            {...errProps(problem, 'summary', `${ids}-s-err`)}
+          />
           <FieldError id={`${ids}-s-err`} problem={problem} field="summary" />
         </div>
         <div className="editor-field">
           <label htmlFor={`${ids}-l`}>Language code</label>
-          <input id={`${ids}-l`} type="text" value={lang} onChange={(e) => setLang(e.target.value)} {...errProps(problem, 'lang', `${ids}-l-err`)} />
+          <input
+            id={`${ids}-l`}
+            type="text"
+            value={lang}
+            onChange={(e) => setLang(e.target.value)}
+            {...errProps(problem, 'lang', `${ids}-l-err`)}
+          />
           <FieldError id={`${ids}-l-err`} problem={problem} field="lang" />
         </div>
         <p className="hint">
@@ -371,13 +447,16 @@ export default function LessonEditor() {
         </button>
       </div>
       <p className="hint">
-        What you did in the lab is the recording. Move the timeline to a moment, write what the class should see there, and add it as a step.
-        Your draft is saved with the scenario in this browser.
+        What you did in the lab is the recording. Move the timeline to a moment, write what the class should see there,
+        and add it as a step. Your draft is saved with the scenario in this browser.
       </p>
       <DetailsForm draft={draft} commit={commit} />
 
       <h3>
-        Steps <span className="hint">({steps.length} of at most {TEXT_LIMITS.steps})</span>
+        Steps{' '}
+        <span className="hint">
+          ({steps.length} of at most {TEXT_LIMITS.steps})
+        </span>
       </h3>
       {steps.length === 0 && <p className="hint">No steps yet: the first one makes this scenario a lesson.</p>}
       <ol className="editor-steps">
@@ -391,7 +470,12 @@ export default function LessonEditor() {
                 editing={i}
                 submitLabel={`Save step ${i + 1}`}
                 onSubmit={(input) => {
-                  const p = run(editStep(draft, i, input, duration), `edited step ${i + 1}`, (at) => `Saved step ${at + 1}.`, (at) => stepId(at, 'edit'));
+                  const p = run(
+                    editStep(draft, i, input, duration),
+                    `edited step ${i + 1}`,
+                    (at) => `Saved step ${at + 1}.`,
+                    (at) => stepId(at, 'edit'),
+                  );
                   if (!p) setEditing(null);
                   return p;
                 }}
@@ -416,20 +500,38 @@ export default function LessonEditor() {
               )}
               {s.claims && s.claims.length > 0 && (
                 <p className="hint">
-                  {s.claims.length} checked claim{s.claims.length === 1 ? '' : 's'}: they stay with the step, checked at its tick.
+                  {s.claims.length} checked claim{s.claims.length === 1 ? '' : 's'}: they stay with the step, checked at
+                  its tick.
                 </p>
               )}
               <div className="editor-step-tools" role="group" aria-label={`Step ${i + 1}`}>
-                <button type="button" id={stepId(i, 'edit')} onClick={() => setEditing(i)} aria-label={`Edit step ${i + 1}`}>
+                <button
+                  type="button"
+                  id={stepId(i, 'edit')}
+                  onClick={() => setEditing(i)}
+                  aria-label={`Edit step ${i + 1}`}
+                >
                   Edit
                 </button>
-                <button type="button" id={stepId(i, 'go')} onClick={() => labActions.seekTo(s.tick)} aria-label={`Go to step ${i + 1}'s tick (${s.tick})`}>
+                <button
+                  type="button"
+                  id={stepId(i, 'go')}
+                  onClick={() => labActions.seekTo(s.tick)}
+                  aria-label={`Go to step ${i + 1}'s tick (${s.tick})`}
+                >
                   Go to tick
                 </button>
                 <button
                   type="button"
                   id={stepId(i, 'up')}
-                  onClick={() => run(moveStep(draft, i, -1), `moved step ${i + 1} up`, (at) => `Step ${i + 1} is now step ${at + 1}.`, (at) => stepId(at, 'up'))}
+                  onClick={() =>
+                    run(
+                      moveStep(draft, i, -1),
+                      `moved step ${i + 1} up`,
+                      (at) => `Step ${i + 1} is now step ${at + 1}.`,
+                      (at) => stepId(at, 'up'),
+                    )
+                  }
                   aria-label={`Move step ${i + 1} up`}
                 >
                   <span aria-hidden="true">↑</span> Up
@@ -437,7 +539,14 @@ export default function LessonEditor() {
                 <button
                   type="button"
                   id={stepId(i, 'down')}
-                  onClick={() => run(moveStep(draft, i, 1), `moved step ${i + 1} down`, (at) => `Step ${i + 1} is now step ${at + 1}.`, (at) => stepId(at, 'down'))}
+                  onClick={() =>
+                    run(
+                      moveStep(draft, i, 1),
+                      `moved step ${i + 1} down`,
+                      (at) => `Step ${i + 1} is now step ${at + 1}.`,
+                      (at) => stepId(at, 'down'),
+                    )
+                  }
                   aria-label={`Move step ${i + 1} down`}
                 >
                   <span aria-hidden="true">↓</span> Down
@@ -517,7 +626,13 @@ export default function LessonEditor() {
             cursor={cursor}
             editing={null}
             submitLabel={`Add step here (tick ${cursor})`}
-            onSubmit={(input) => run(addStep(draft, input, duration), `added a step at tick ${input.tick}`, (at) => `Added step ${at + 1} at tick ${input.tick}.`)}
+            onSubmit={(input) =>
+              run(
+                addStep(draft, input, duration),
+                `added a step at tick ${input.tick}`,
+                (at) => `Added step ${at + 1} at tick ${input.tick}.`,
+              )
+            }
           />
         </section>
       )}
@@ -549,4 +664,3 @@ export default function LessonEditor() {
     </section>
   );
 }
-

@@ -38,7 +38,14 @@ function isTyping(el: EventTarget | null): boolean {
 function isPressable(el: EventTarget | null): boolean {
   if (!(el instanceof Element)) return false;
   const role = el.getAttribute('role');
-  return el.tagName === 'BUTTON' || el.tagName === 'A' || el.tagName === 'SUMMARY' || role === 'button' || role === 'tab' || role === 'radio';
+  return (
+    el.tagName === 'BUTTON' ||
+    el.tagName === 'A' ||
+    el.tagName === 'SUMMARY' ||
+    role === 'button' ||
+    role === 'tab' ||
+    role === 'radio'
+  );
 }
 
 /**
@@ -165,7 +172,14 @@ export default function LessonPanel() {
           {q.choices.map((c, i) => (
             <div key={i} className="lesson-choice">
               <label>
-                <input type="radio" name={`${ids}-q`} checked={chosen === i} onChange={() => a.answer(i)} disabled={audience} /> {c}
+                <input
+                  type="radio"
+                  name={`${ids}-q`}
+                  checked={chosen === i}
+                  onChange={() => a.answer(i)}
+                  disabled={audience}
+                />{' '}
+                {c}
               </label>
               {presenter && (
                 <span className="tally" aria-label={`Class tally for “${c}”`}>
@@ -192,8 +206,11 @@ export default function LessonPanel() {
           <ul>
             {l.claims.map((c, i) => (
               <li key={i} className={c.holds ? 'holds' : 'fails'}>
-                <span aria-hidden="true">{c.holds ? '✓' : '✗'}</span> <span className="sr-only">{c.holds ? 'Holds:' : 'Does not hold:'}</span>
-                <strong>{c.claim.says}</strong> {c.panel !== undefined && <span className="lesson-on">(checked on {c.panel})</span>} <span className="measured">{c.measured}</span>
+                <span aria-hidden="true">{c.holds ? '✓' : '✗'}</span>{' '}
+                <span className="sr-only">{c.holds ? 'Holds:' : 'Does not hold:'}</span>
+                <strong>{c.claim.says}</strong>{' '}
+                {c.panel !== undefined && <span className="lesson-on">(checked on {c.panel})</span>}{' '}
+                <span className="measured">{c.measured}</span>
               </li>
             ))}
           </ul>
@@ -260,7 +277,12 @@ export default function LessonPanel() {
       )}
       {presenter && <p className="hint">PageDown, Space or “.” next · PageUp back · B blanks the screen.</p>}
       {stepLink && (
-        <ModalDialog open={qr} onClose={() => setQr(false)} className="share-dialog qr-dialog" title="QR code of this step">
+        <ModalDialog
+          open={qr}
+          onClose={() => setQr(false)}
+          className="share-dialog qr-dialog"
+          title="QR code of this step"
+        >
           {qr && <QrCode text={stepLink} label={`QR code of step ${l.step + 1}`} />}
           <p className="hint">
             Scan it to open this lesson at step {l.step + 1}: <a href={stepLink}>{stepLink}</a>

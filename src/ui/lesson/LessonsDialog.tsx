@@ -24,7 +24,10 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
 
   return (
     <ModalDialog open={open} onClose={onClose} className="share-dialog lessons-dialog" title="Lessons">
-      <p className="hint">Each lesson is a scenario with narration: it stops at each step, asks the class to predict, then shows what happened, with every claim checked against the run.</p>
+      <p className="hint">
+        Each lesson is a scenario with narration: it stops at each step, asks the class to predict, then shows what
+        happened, with every claim checked against the run.
+      </p>
       <p className="lesson-write">
         <button
           type="button"
@@ -36,7 +39,9 @@ export default function LessonsDialog({ open, onClose }: { open: boolean; onClos
         >
           Write a lesson
         </button>{' '}
-        <span className="hint">from what is on screen: add captions and questions at moments of this run, then share it.</span>
+        <span className="hint">
+          from what is on screen: add captions and questions at moments of this run, then share it.
+        </span>
       </p>
       {!entries && <p role="status">Loading the lessons…</p>}
       {entries && (

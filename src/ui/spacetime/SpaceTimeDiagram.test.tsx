@@ -10,7 +10,9 @@ describe('SpaceTimeDiagram (server-rendered markup)', () => {
 
   it('renders one button per event in the window, with a single tab stop, full and compact', () => {
     for (const compact of [false, true]) {
-      const html = renderToStaticMarkup(<SpaceTimeDiagram trace={trace} from={241} to={300} cursorTick={300} compact={compact} />);
+      const html = renderToStaticMarkup(
+        <SpaceTimeDiagram trace={trace} from={241} to={300} cursorTick={300} compact={compact} />,
+      );
       const shown = trace.events.filter((e) => e.tick >= 241 && e.tick <= 300).length;
       expect(html.match(/role="button"/g)?.length).toBe(shown);
       expect(html.match(/tabindex="0"/g)?.length).toBe(1);
@@ -26,7 +28,15 @@ describe('SpaceTimeDiagram (server-rendered markup)', () => {
   it('keeps hostile values as text', () => {
     const s: Scenario = {
       ...defaultScenario(),
-      actions: [{ tick: 2, type: 'op', agent: 'agent1', op: 'set', args: { key: '<b>k</b>', value: '<img src=x onerror=alert(1)>' } }],
+      actions: [
+        {
+          tick: 2,
+          type: 'op',
+          agent: 'agent1',
+          op: 'set',
+          args: { key: '<b>k</b>', value: '<img src=x onerror=alert(1)>' },
+        },
+      ],
     };
     const html = renderToStaticMarkup(<SpaceTimeDiagram trace={recordTrace(s, 20)} />);
     expect(html).not.toContain('<img');

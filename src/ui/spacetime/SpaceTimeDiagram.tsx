@@ -52,7 +52,9 @@ function fateOf(trace: Trace, send: number): string | undefined {
   if (!m) {
     m = new Map();
     for (const x of trace.messages) {
-      const why = x.drop ? `dropped at tick ${x.drop.tick} (${x.drop.why === 'by-hand' ? 'by hand' : x.drop.why === 'crashed' ? 'receiver down' : x.drop.why})` : null;
+      const why = x.drop
+        ? `dropped at tick ${x.drop.tick} (${x.drop.why === 'by-hand' ? 'by hand' : x.drop.why === 'crashed' ? 'receiver down' : x.drop.why})`
+        : null;
       const note = [x.duplicate ? 'a duplicate copy' : null, why].filter((t) => t !== null).join(', ');
       if (note) m.set(x.send, m.has(x.send) ? `${m.get(x.send)!}; ${note}` : note);
     }
@@ -70,9 +72,14 @@ function Mark({ g, rel }: { g: EventGeom; rel: Rel }) {
   const cls = `st-mark st-${g.kind}${g.outcome ? ` st-${g.outcome}` : ''}`;
   const r = 4.5;
   let shape;
-  if (g.kind === 'fault') shape = <path className={cls} d={`M${g.x},${g.y - 7} L${g.x + 6},${g.y + 4} L${g.x - 6},${g.y + 4} Z`} />;
-  else if (g.kind === 'complete' && g.outcome === 'fail') shape = <rect className={cls} x={g.x - r} y={g.y - r} width={2 * r} height={2 * r} />;
-  else if (g.kind === 'complete' && g.outcome === 'info') shape = <path className={cls} d={`M${g.x},${g.y - 6} L${g.x + 6},${g.y} L${g.x},${g.y + 6} L${g.x - 6},${g.y} Z`} />;
+  if (g.kind === 'fault')
+    shape = <path className={cls} d={`M${g.x},${g.y - 7} L${g.x + 6},${g.y + 4} L${g.x - 6},${g.y + 4} Z`} />;
+  else if (g.kind === 'complete' && g.outcome === 'fail')
+    shape = <rect className={cls} x={g.x - r} y={g.y - r} width={2 * r} height={2 * r} />;
+  else if (g.kind === 'complete' && g.outcome === 'info')
+    shape = (
+      <path className={cls} d={`M${g.x},${g.y - 6} L${g.x + 6},${g.y} L${g.x},${g.y + 6} L${g.x - 6},${g.y} Z`} />
+    );
   else if (g.kind === 'invoke') shape = <line className={cls} x1={g.x} y1={g.y - 7} x2={g.x} y2={g.y + 7} />;
   else shape = <circle className={cls} cx={g.x} cy={g.y} r={g.kind === 'complete' ? r : 3} />;
   return (
@@ -102,7 +109,10 @@ const Arrow = memo(function Arrow({ a, rel }: { a: ArrowGeom; rel: 'past' | 'fut
           <line x1={a.x2 - 5} y1={a.y2 + 5} x2={a.x2 + 5} y2={a.y2 - 5} />
         </g>
       ) : (
-        <path className="st-head" d={`M${a.x2},${a.y2} L${hx - uy * 3.5},${hy + ux * 3.5} L${hx + uy * 3.5},${hy - ux * 3.5} Z`} />
+        <path
+          className="st-head"
+          d={`M${a.x2},${a.y2} L${hx - uy * 3.5},${hy + ux * 3.5} L${hx + uy * 3.5},${hy - ux * 3.5} Z`}
+        />
       )}
     </g>
   );
@@ -148,7 +158,16 @@ interface PlotProps {
 
 /** Everything but the cursor line: re-rendered when the trace, the size or the choice changes. */
 const Plot = memo(function Plot({ L, trace, sel, rels, tabStop, compact, on }: PlotProps) {
-  const relOf = (id: number): Rel => (sel === null || rels === null ? null : id === sel.id ? 'selected' : rels.past.has(id) ? 'past' : rels.future.has(id) ? 'future' : 'concurrent');
+  const relOf = (id: number): Rel =>
+    sel === null || rels === null
+      ? null
+      : id === sel.id
+        ? 'selected'
+        : rels.past.has(id)
+          ? 'past'
+          : rels.future.has(id)
+            ? 'future'
+            : 'concurrent';
   const arrowRel = (a: ArrowGeom): 'past' | 'future' | 'other' => {
     if (sel === null || rels === null) return 'other';
     const inPast = (id: number | null): boolean => id !== null && (id === sel.id || rels.past.has(id));
@@ -223,7 +242,15 @@ const Plot = memo(function Plot({ L, trace, sel, rels, tabStop, compact, on }: P
   );
 });
 
-export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compact = false, label }: SpaceTimeDiagramProps) {
+export function SpaceTimeDiagram({
+  trace,
+  cursorTick,
+  onSelect,
+  from,
+  to,
+  compact = false,
+  label,
+}: SpaceTimeDiagramProps) {
   const [boxRef, size] = useElementSize<HTMLDivElement>();
   const [selected, setSelected] = useState<number | null>(null);
   const [focus, setFocus] = useState<number | null>(null);
@@ -238,7 +265,11 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
         to: hi,
         width,
         // A crowd gets narrower lanes: 51 lanes of 34 px would not fit any screen.
-        ...(compact ? { laneHeight: 20, gutter: labelGutter(trace, 7), top: 14, bottom: 18 } : trace.lanes.length > 12 ? { laneHeight: 24 } : {}),
+        ...(compact
+          ? { laneHeight: 20, gutter: labelGutter(trace, 7), top: 14, bottom: 18 }
+          : trace.lanes.length > 12
+            ? { laneHeight: 24 }
+            : {}),
       }),
     [trace, lo, hi, width, compact],
   );
@@ -291,7 +322,8 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
     [],
   );
 
-  const cursorX = cursorTick !== undefined && cursorTick >= lo && cursorTick <= hi ? L.gutter + (cursorTick - lo + 1) * L.slot : null;
+  const cursorX =
+    cursorTick !== undefined && cursorTick >= lo && cursorTick <= hi ? L.gutter + (cursorTick - lo + 1) * L.slot : null;
   const name = label ?? `Space-time diagram, ticks ${lo} to ${hi}: ${L.lanes.length} lanes, ${L.events.length} events`;
 
   return (
@@ -299,7 +331,9 @@ export function SpaceTimeDiagram({ trace, cursorTick, onSelect, from, to, compac
       <div className="st-box" ref={boxRef}>
         <svg ref={svgRef} className="st-svg" width={L.width} height={L.height} role="group" aria-label={name}>
           <Plot L={L} trace={trace} sel={sel} rels={rels} tabStop={tabStop} compact={compact} on={on} />
-          {cursorX !== null && <line className="st-cursor" x1={cursorX} y1={L.top - 6} x2={cursorX} y2={L.height - 16} />}
+          {cursorX !== null && (
+            <line className="st-cursor" x1={cursorX} y1={L.top - 6} x2={cursorX} y2={L.height - 16} />
+          )}
         </svg>
       </div>
       {!compact && <SpaceTimeLegend />}
@@ -366,7 +400,17 @@ export function SpaceTimeLegend() {
 
 const LIST_MAX = 40;
 
-function EventList({ trace, ids, title, onChoose }: { trace: Trace; ids: number[]; title: string; onChoose: (id: number) => void }) {
+function EventList({
+  trace,
+  ids,
+  title,
+  onChoose,
+}: {
+  trace: Trace;
+  ids: number[];
+  title: string;
+  onChoose: (id: number) => void;
+}) {
   const shown = ids.slice(-LIST_MAX);
   return (
     <section className="st-list" aria-label={title}>
@@ -405,8 +449,8 @@ function SelectionText({
   if (sel === null || rels === null) {
     return (
       <p className="st-help hint" role="status">
-        Choose an event (click it, or Tab into the diagram, move with the arrow keys and press Enter) to see what happened before it and what was
-        concurrent with it.
+        Choose an event (click it, or Tab into the diagram, move with the arrow keys and press Enter) to see what
+        happened before it and what was concurrent with it.
         {trace.truncated && ` The trace stops at tick ${trace.to}: it reached ${countText(trace.maxEvents)} events.`}
       </p>
     );

@@ -62,7 +62,11 @@ export default function SpaceTimeView() {
   function exportHistory(): void {
     const s = store.getState();
     const name = exportFilename(s.scenario, s.cursor, { suffix: 'history', ext: 'json' });
-    downloadText(name, stringifyStateLabHistory({ ops: s.timeline.current.history }, { scenario: s.scenario.name, tick: s.cursor }), 'application/json');
+    downloadText(
+      name,
+      stringifyStateLabHistory({ ops: s.timeline.current.history }, { scenario: s.scenario.name, tick: s.cursor }),
+      'application/json',
+    );
     setStatus(`Exported the history to tick ${s.cursor} as ${name}. Check it with: npm run sim -- check ${name}`);
   }
 
@@ -74,7 +78,9 @@ export default function SpaceTimeView() {
       setBusy(false);
       const name = exportFilename(s.scenario, t.to, { suffix: 'shiviz', ext: 'log' });
       downloadText(name, toShiViz(t), 'text/plain');
-      setStatus(`Exported ticks 0 to ${t.to} as ${name}${t.truncated ? ` (stopped at ${countText(t.maxEvents)} events)` : ''}. Open it at ShiViz: Try out → upload the file.`);
+      setStatus(
+        `Exported ticks 0 to ${t.to} as ${name}${t.truncated ? ` (stopped at ${countText(t.maxEvents)} events)` : ''}. Open it at ShiViz: Try out → upload the file.`,
+      );
       // The export took the place of the view's request: ask for the window again.
       request();
     });

@@ -61,10 +61,15 @@ export const centralizedConformance: Conformance = {
         const problems: string[] = [];
         for (const r of run.world.history) {
           if (r.outcome === null) continue; // still pending at the end of the run
-          if (run.isolated.has(r.agent) && r.outcome !== 'info') problems.push(`${r.agent} is cut off but op ${r.id} ended ${r.outcome}`);
-          if (!run.isolated.has(r.agent) && r.outcome !== 'ok') problems.push(`${r.agent} can reach the store but op ${r.id} ended ${r.outcome}: ${r.reason}`);
+          if (run.isolated.has(r.agent) && r.outcome !== 'info')
+            problems.push(`${r.agent} is cut off but op ${r.id} ended ${r.outcome}`);
+          if (!run.isolated.has(r.agent) && r.outcome !== 'ok')
+            problems.push(`${r.agent} can reach the store but op ${r.id} ended ${r.outcome}: ${r.reason}`);
         }
-        if (run.world.history.filter((r) => !run.isolated.has(r.agent) && r.outcome === 'ok').length === 0 && run.scenario.agents.some((a) => !run.isolated.has(a.id) && a.workload.kind !== 'idle')) {
+        if (
+          run.world.history.filter((r) => !run.isolated.has(r.agent) && r.outcome === 'ok').length === 0 &&
+          run.scenario.agents.some((a) => !run.isolated.has(a.id) && a.workload.kind !== 'idle')
+        ) {
           problems.push('no reachable agent completed anything');
         }
         return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run, { fracturedReads: true });

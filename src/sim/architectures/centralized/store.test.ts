@@ -15,13 +15,17 @@ const key = fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor', 'hasOwnPr
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), key, value: fc.integer() }),
   fc.record({ op: fc.constant('delete' as const), key }),
-  fc.record({ op: fc.constant('update' as const), updates: fc.uniqueArray(fc.tuple(key, fc.integer()), { minLength: 1, maxLength: 3, selector: (x) => x[0] }) }),
+  fc.record({
+    op: fc.constant('update' as const),
+    updates: fc.uniqueArray(fc.tuple(key, fc.integer()), { minLength: 1, maxLength: 3, selector: (x) => x[0] }),
+  }),
   fc.record({ op: fc.constant('restoreTo' as const), version: fc.nat({ max: 30 }) }),
 );
 
 function obj(entries: [string, JsonValue][]): { [k: string]: JsonValue } {
   const o: { [k: string]: JsonValue } = {};
-  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   return o;
 }
 
@@ -83,7 +87,10 @@ describe('the centralized store against a model', () => {
   it('rejects versions that do not exist yet and hostile snapshots, with reasons', () => {
     const s = initStore();
     apply(s, 'set', { key: 'a', value: 1 }, 1);
-    expect(apply(s, 'get_versioned', { key: 'a', version: 5 }, 2)).toEqual({ outcome: 'fail', reason: 'version 5 does not exist yet (the store is at 1)' });
+    expect(apply(s, 'get_versioned', { key: 'a', version: 5 }, 2)).toEqual({
+      outcome: 'fail',
+      reason: 'version 5 does not exist yet (the store is at 1)',
+    });
     for (const bad of ['not json', '[]', '{"state": 3}', '{"state": {"a": null}}', '{"state": {"": 1}}']) {
       const r = apply(s, 'restore', { snapshot: bad }, 3);
       expect(r.outcome).toBe('fail');
@@ -97,7 +104,10 @@ describe('the centralized store against a model', () => {
   it('the reference usage: positions and an atomic update of two keys as one version', () => {
     const s = initStore();
     apply(s, 'set', { key: 'agent1.position', value: { x: 10, y: 20 } }, 1);
-    expect(apply(s, 'get', { key: 'agent1.position' }, 2)).toEqual({ outcome: 'ok', result: { value: { x: 10, y: 20 }, version: 1 } });
+    expect(apply(s, 'get', { key: 'agent1.position' }, 2)).toEqual({
+      outcome: 'ok',
+      result: { value: { x: 10, y: 20 }, version: 1 },
+    });
     apply(s, 'update', { updates: { 'agent1.position': { x: 15, y: 25 }, 'agent1.status': 'moving' } }, 3);
     expect(apply(s, 'get_version', {}, 4)).toEqual({ outcome: 'ok', result: { version: 2 } });
     expect(valueAt(s, 'agent1.status', 1)).toBeNull();

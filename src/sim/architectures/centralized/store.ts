@@ -68,27 +68,99 @@ export interface CentralState {
 }
 
 export const centralizedOperations: readonly OperationSpec[] = [
-  { name: 'get', label: 'Read', args: ['key'], result: ['value', 'version'], kind: 'read', description: 'Read one key (null when absent).' },
-  { name: 'set', label: 'Write', args: ['key', 'value'], result: ['version'], kind: 'write', description: 'Write one key; returns the new store version.' },
-  { name: 'update', label: 'Update many', args: ['updates'], result: ['version'], kind: 'write', description: 'Write several keys atomically, as one version.' },
-  { name: 'delete', label: 'Delete', args: ['key'], result: ['version', 'existed'], kind: 'write', description: 'Delete one key.' },
-  { name: 'get_all', label: 'Read all', args: [], result: ['state', 'version'], kind: 'read', description: 'Read every key at once.' },
-  { name: 'get_version', label: 'Get version', args: [], result: ['version'], kind: 'admin', description: 'The store version.' },
-  { name: 'get_versioned', label: 'Read as of version', args: ['key', 'version'], result: ['value'], kind: 'read', description: "A key's value as of any past store version." },
-  { name: 'snapshot', label: 'Snapshot', args: [], result: ['snapshot'], kind: 'admin', description: 'The whole store as JSON.' },
-  { name: 'restore', label: 'Restore', args: ['snapshot'], result: ['version'], kind: 'write', description: 'Replace the store with a snapshot.' },
+  {
+    name: 'get',
+    label: 'Read',
+    args: ['key'],
+    result: ['value', 'version'],
+    kind: 'read',
+    description: 'Read one key (null when absent).',
+  },
+  {
+    name: 'set',
+    label: 'Write',
+    args: ['key', 'value'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Write one key; returns the new store version.',
+  },
+  {
+    name: 'update',
+    label: 'Update many',
+    args: ['updates'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Write several keys atomically, as one version.',
+  },
+  {
+    name: 'delete',
+    label: 'Delete',
+    args: ['key'],
+    result: ['version', 'existed'],
+    kind: 'write',
+    description: 'Delete one key.',
+  },
+  {
+    name: 'get_all',
+    label: 'Read all',
+    args: [],
+    result: ['state', 'version'],
+    kind: 'read',
+    description: 'Read every key at once.',
+  },
+  {
+    name: 'get_version',
+    label: 'Get version',
+    args: [],
+    result: ['version'],
+    kind: 'admin',
+    description: 'The store version.',
+  },
+  {
+    name: 'get_versioned',
+    label: 'Read as of version',
+    args: ['key', 'version'],
+    result: ['value'],
+    kind: 'read',
+    description: "A key's value as of any past store version.",
+  },
+  {
+    name: 'snapshot',
+    label: 'Snapshot',
+    args: [],
+    result: ['snapshot'],
+    kind: 'admin',
+    description: 'The whole store as JSON.',
+  },
+  {
+    name: 'restore',
+    label: 'Restore',
+    args: ['snapshot'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Replace the store with a snapshot.',
+  },
   {
     name: 'rollback',
     label: 'Roll back',
     args: ['key', 'version'],
     result: ['version', 'restored', 'to'],
     kind: 'write',
-    description: 'Put a key (or, without a key, every key) back to its value at an earlier store version: one more version, never a rewind.',
+    description:
+      'Put a key (or, without a key, every key) back to its value at an earlier store version: one more version, never a rewind.',
   },
 ];
 
 function emptyStats(): StoreStats {
-  return { served: 0, maxQueue: 0, totalWait: 0, totalLatency: 0, lostOnCrash: 0, duplicatesIgnored: 0, repliesResent: 0 };
+  return {
+    served: 0,
+    maxQueue: 0,
+    totalWait: 0,
+    totalLatency: 0,
+    lostOnCrash: 0,
+    duplicatesIgnored: 0,
+    repliesResent: 0,
+  };
 }
 
 export function initStore(): CentralState {
@@ -157,7 +229,8 @@ function parseSnapshot(text: string): { state: Dict<JsonValue> } | string {
   } catch {
     return 'the snapshot is not valid JSON';
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'the snapshot must be a JSON object';
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return 'the snapshot must be a JSON object';
   const st: unknown = (parsed as Record<string, unknown>)['state'];
   if (typeof st !== 'object' || st === null || Array.isArray(st)) return 'the snapshot has no "state" object';
   const state: Dict<JsonValue> = {};
@@ -206,7 +279,8 @@ export function apply(s: CentralState, op: string, args: { [k: string]: JsonValu
       return { outcome: 'ok', result: { version: s.version } };
     case 'get_versioned': {
       const v = args['version'] as number;
-      if (v > s.version) return { outcome: 'fail', reason: `version ${v} does not exist yet (the store is at ${s.version})` };
+      if (v > s.version)
+        return { outcome: 'fail', reason: `version ${v} does not exist yet (the store is at ${s.version})` };
       return { outcome: 'ok', result: { value: valueAt(s, args['key'] as string, v) } };
     }
     case 'snapshot':
@@ -237,7 +311,8 @@ export function apply(s: CentralState, op: string, args: { [k: string]: JsonValu
  * alone tells a checker what the rollback wrote. Nothing to change: no new version.
  */
 function rollback(s: CentralState, key: string | null, to: number, now: number): Outcome {
-  if (to > s.version) return { outcome: 'fail', reason: `version ${to} does not exist yet (the store is at ${s.version})` };
+  if (to > s.version)
+    return { outcome: 'fail', reason: `version ${to} does not exist yet (the store is at ${s.version})` };
   const keys = key === null ? dictKeys(s.keyHistory) : [key];
   const changes: [string, JsonValue | null][] = [];
   for (const k of keys) {
@@ -316,9 +391,10 @@ export const centralized: Architecture<CentralizedConfig, CentralState> = {
     }
     s.inService = null;
     const r = apply(s, job.req.op, job.req.args, ctx.now);
-    const reply: Reply = r.outcome === 'ok'
-      ? { t: 'res', id: job.req.id, outcome: 'ok', result: r.result, reason: null }
-      : { t: 'res', id: job.req.id, outcome: 'fail', result: null, reason: r.reason };
+    const reply: Reply =
+      r.outcome === 'ok'
+        ? { t: 'res', id: job.req.id, outcome: 'ok', result: r.result, reason: null }
+        : { t: 'res', id: job.req.id, outcome: 'fail', result: null, reason: r.reason };
     dictSet(s.sessions, job.from, { lastId: job.req.id, reply });
     s.stats.served += 1;
     s.stats.totalLatency += ctx.now - job.arrivedAt;

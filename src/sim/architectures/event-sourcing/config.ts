@@ -37,4 +37,3 @@ export const EventSourcingConfigSchema = z.strictObject({
   readYourWrites: z.boolean(),
 });
 export type EventSourcingConfig = z.infer<typeof EventSourcingConfigSchema>;
-

@@ -45,7 +45,10 @@ function runs(gen: Gen): fc.Arbitrary<{ scenario: Scenario; isolated: string[] }
       workloads: fc.array(workloadArb, { minLength: 4, maxLength: 4 }),
       timeouts: fc.array(fc.integer({ min: 5, max: 60 }), { minLength: 4, maxLength: 4 }),
       retries: fc.array(fc.constantFrom(0, 0, 3, 7), { minLength: 4, maxLength: 4 }),
-      faults: fc.array(fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 7 }), fc.nat({ max: 100 }), fc.nat({ max: 100 })), { maxLength: 8 }),
+      faults: fc.array(
+        fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 7 }), fc.nat({ max: 100 }), fc.nat({ max: 100 })),
+        { maxLength: 8 },
+      ),
       addAt: fc.option(fc.nat({ max: 1000 }), { nil: null }),
     })
     .map((r) => {
@@ -69,26 +72,53 @@ function runs(gen: Gen): fc.Arbitrary<{ scenario: Scenario; isolated: string[] }
       const actions: Action[] = r.faults.map(([t, kind, a, b]): Action => {
         const tick = t % r.active;
         switch (kind) {
-          case 0: return { tick, type: 'cut-link', from: pick(a), to: pick(b) };
-          case 1: return { tick, type: 'heal-link', from: pick(a), to: pick(b) };
-          case 2: return { tick, type: 'crash', node: pick(a) };
-          case 3: return { tick, type: 'recover', node: pick(a) };
-          case 4: return { tick, type: 'partition', groups: [nodes.filter((_, i) => i % 2 === a % 2), nodes.filter((_, i) => i % 2 !== a % 2)] };
-          case 5: return { tick, type: 'heal-all' };
-          case 6: return { tick, type: 'op', agent: ids[a % ids.length]!, op: 'update', args: { updates: { x: `u${b}`, y: `u${b}` } } };
-          default: return { tick, type: 'set-link', from: pick(a), to: pick(b), latency: 1 + (b % 9) };
+          case 0:
+            return { tick, type: 'cut-link', from: pick(a), to: pick(b) };
+          case 1:
+            return { tick, type: 'heal-link', from: pick(a), to: pick(b) };
+          case 2:
+            return { tick, type: 'crash', node: pick(a) };
+          case 3:
+            return { tick, type: 'recover', node: pick(a) };
+          case 4:
+            return {
+              tick,
+              type: 'partition',
+              groups: [nodes.filter((_, i) => i % 2 === a % 2), nodes.filter((_, i) => i % 2 !== a % 2)],
+            };
+          case 5:
+            return { tick, type: 'heal-all' };
+          case 6:
+            return {
+              tick,
+              type: 'op',
+              agent: ids[a % ids.length]!,
+              op: 'update',
+              args: { updates: { x: `u${b}`, y: `u${b}` } },
+            };
+          default:
+            return { tick, type: 'set-link', from: pick(a), to: pick(b), latency: 1 + (b % 9) };
         }
       });
       if (r.addAt !== null) {
         // A projection added mid-run rebuilds from the whole log.
-        actions.push({ tick: r.addAt % r.active, type: 'configure', config: { ...config, projections: [...projs, { id: 'late', types: [] }] } });
+        actions.push({
+          tick: r.addAt % r.active,
+          type: 'configure',
+          config: { ...config, projections: [...projs, { id: 'late', types: [] }] },
+        });
       }
       actions.sort((x, y) => x.tick - y.tick);
       const end = r.active;
       actions.push({ tick: end, type: 'heal-all' });
       for (const n of nodes) actions.push({ tick: end, type: 'recover', node: n });
       for (const id of ids) actions.push({ tick: end, type: 'set-workload', agent: id, workload: { kind: 'idle' } });
-      const agents: AgentSpec[] = ids.map((id, i) => ({ id, workload: r.workloads[i]!, timeout: r.timeouts[i]!, retryEvery: r.retries[i]! }));
+      const agents: AgentSpec[] = ids.map((id, i) => ({
+        id,
+        workload: r.workloads[i]!,
+        timeout: r.timeouts[i]!,
+        retryEvery: r.retries[i]!,
+      }));
       const scenario: Scenario = {
         format: FORMAT_VERSION,
         name: 'event-sourcing conformance',
@@ -113,7 +143,8 @@ function logIsATotalOrder(log: LogState): string | null {
     const e = log.events[i]!;
     if (e.v !== i + 1) return `event at index ${i} has version ${e.v}`;
     if (e.commit < e.v || e.commit > log.events.length) return `event ${e.v} commits at ${e.commit}`;
-    if (i > 0 && log.events[i - 1]!.commit !== e.commit && log.events[i - 1]!.commit !== e.v - 1) return `batch ending at ${log.events[i - 1]!.commit} is interleaved with event ${e.v}`;
+    if (i > 0 && log.events[i - 1]!.commit !== e.commit && log.events[i - 1]!.commit !== e.v - 1)
+      return `batch ending at ${log.events[i - 1]!.commit} is interleaved with event ${e.v}`;
   }
   return null;
 }
@@ -126,13 +157,20 @@ function projectionsCaughtUp(run: Run): string | null {
     if (id === LOG) continue;
     const p = run.world.servers[id]!.state as ProjectionState;
     const mine = p.types.length === 0 ? log.events : log.events.filter((e) => p.types.includes(e.type));
-    if (p.version !== log.events.length) problems.push(`${id} is at version ${p.version}, the log at ${log.events.length}, ${QUIET} quiet ticks after the heal`);
+    if (p.version !== log.events.length)
+      problems.push(
+        `${id} is at version ${p.version}, the log at ${log.events.length}, ${QUIET} quiet ticks after the heal`,
+      );
     const got = p.events.map((e) => e.v).join(',');
     const want = mine.map((e) => e.v).join(',');
     if (got !== want) problems.push(`${id} applied versions [${got.slice(0, 80)}], the log has [${want.slice(0, 80)}]`);
-    if (p.stats.received !== mine.length || p.stats.outOfOrder !== 0) problems.push(`${id} received ${p.stats.received} events (${p.stats.outOfOrder} out of order) for ${mine.length}`);
+    if (p.stats.received !== mine.length || p.stats.outOfOrder !== 0)
+      problems.push(
+        `${id} received ${p.stats.received} events (${p.stats.outOfOrder} out of order) for ${mine.length}`,
+      );
     const state = canonicalJson(plainState(stateAsOf(p.events, [], p.version, 'rebuild').state));
-    if (state !== canonicalJson(plainState(replay(mine).state))) problems.push(`${id}'s state differs from a replay of the log`);
+    if (state !== canonicalJson(plainState(replay(mine).state)))
+      problems.push(`${id}'s state differs from a replay of the log`);
   }
   return problems.length ? problems.slice(0, 4).join('\n') : null;
 }
@@ -153,12 +191,15 @@ function readsAreLogPrefixes(run: Run): string | null {
     const types = node && node.role === 'projection' ? node.types : [];
     const events = types.length === 0 ? log.events : log.events.filter((e) => types.includes(e.type));
     const at = plainState(replay(events, null, pv).state);
-    if (pv > 0 && log.events[pv - 1]!.commit !== pv) return `op ${r.id} read ${projection} at version ${pv}, inside an atomic batch`;
+    if (pv > 0 && log.events[pv - 1]!.commit !== pv)
+      return `op ${r.id} read ${projection} at version ${pv}, inside an atomic batch`;
     if (r.op === 'get') {
       const key = (r.args as { [k: string]: JsonValue })['key'] as string;
       const want = Object.hasOwn(at, key) ? at[key]! : null;
-      if (canonicalJson(want) !== canonicalJson(res['value'] ?? null)) return `op ${r.id} read ${key} = ${canonicalJson(res['value'] ?? null)} from ${projection} at version ${pv}, but the log at ${pv} says ${canonicalJson(want)}`;
-    } else if (canonicalJson(at) !== canonicalJson(res['state'] ?? null)) return `op ${r.id} read a state from ${projection} at version ${pv} that is not the log's at ${pv}`;
+      if (canonicalJson(want) !== canonicalJson(res['value'] ?? null))
+        return `op ${r.id} read ${key} = ${canonicalJson(res['value'] ?? null)} from ${projection} at version ${pv}, but the log at ${pv} says ${canonicalJson(want)}`;
+    } else if (canonicalJson(at) !== canonicalJson(res['state'] ?? null))
+      return `op ${r.id} read a state from ${projection} at version ${pv} that is not the log's at ${pv}`;
   }
   return null;
 }
@@ -185,12 +226,17 @@ export const eventSourcingConformance: Conformance = {
       check: (run) => readsAreLogPrefixes(run) ?? projectionsCaughtUp(run),
     },
     {
-      name: 'read-your-writes holds when the projection waits for the reader\'s own last append',
+      name: "read-your-writes holds when the projection waits for the reader's own last append",
       runs: runs({ readsFrom: 'projection', readYourWrites: true }),
       numRuns: 100,
       check(run) {
         const s = checkSessions({ ops: run.world.history });
-        if (!s.holds['read-your-writes']) return s.violations.filter((v) => v.guarantee === 'read-your-writes').map((v) => v.explanation).slice(0, 3).join('\n');
+        if (!s.holds['read-your-writes'])
+          return s.violations
+            .filter((v) => v.guarantee === 'read-your-writes')
+            .map((v) => v.explanation)
+            .slice(0, 3)
+            .join('\n');
         return readsAreLogPrefixes(run);
       },
     },

@@ -8,7 +8,13 @@ import type { EventSourcingConfig } from './config';
 export const LOG = 'log';
 
 /** Event types a projection may subscribe to (the reference's subscribe(event_type)). */
-export const EVENT_TYPES = ['key_set', 'key_deleted', 'counter_incremented', 'update_position', 'change_status'] as const;
+export const EVENT_TYPES = [
+  'key_set',
+  'key_deleted',
+  'counter_incremented',
+  'update_position',
+  'change_status',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const MAX_PROJECTIONS = 8;

@@ -19,7 +19,16 @@ import {
   type KvState,
   type StoredEvent,
 } from './events';
-import { eventSourcing, initLog, initProjection, transfer, type EsState, type EventsMsg, type LogState, type ProjectionState } from './log';
+import {
+  eventSourcing,
+  initLog,
+  initProjection,
+  transfer,
+  type EsState,
+  type EventsMsg,
+  type LogState,
+  type ProjectionState,
+} from './log';
 
 const KEYS = ['x', 'y', '__proto__', 'constructor', 'position', 'status'];
 const key = fc.constantFrom(...KEYS);
@@ -32,13 +41,23 @@ interface Draft {
 
 /** Events of every type and schema version, with keys that collide and hostile ones. */
 const draftArb: fc.Arbitrary<Draft> = fc.oneof(
-  fc.record({ key, value: fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null)) }).map((data): Draft => ({ type: 'key_set', schema: 1, data })),
+  fc
+    .record({ key, value: fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null)) })
+    .map((data): Draft => ({ type: 'key_set', schema: 1, data })),
   key.map((k): Draft => ({ type: 'key_deleted', schema: 1, data: { key: k } })),
-  fc.record({ key, by: fc.integer({ min: -5, max: 5 }) }).map((data): Draft => ({ type: 'counter_incremented', schema: 1, data })),
-  fc.record({ x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }) }).map((data): Draft => ({ type: 'update_position', schema: 1, data })),
-  fc.record({ key, x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }) }).map((data): Draft => ({ type: 'update_position', schema: 2, data })),
+  fc
+    .record({ key, by: fc.integer({ min: -5, max: 5 }) })
+    .map((data): Draft => ({ type: 'counter_incremented', schema: 1, data })),
+  fc
+    .record({ x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }) })
+    .map((data): Draft => ({ type: 'update_position', schema: 1, data })),
+  fc
+    .record({ key, x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }) })
+    .map((data): Draft => ({ type: 'update_position', schema: 2, data })),
   fc.constantFrom('idle', 'moving').map((status): Draft => ({ type: 'change_status', schema: 1, data: { status } })),
-  fc.record({ key, status: fc.constantFrom('idle', 'moving') }).map((data): Draft => ({ type: 'change_status', schema: 2, data })),
+  fc
+    .record({ key, status: fc.constantFrom('idle', 'moving') })
+    .map((data): Draft => ({ type: 'change_status', schema: 2, data })),
 );
 
 /** A log: atomic batches of 1..3 events, appended at non-decreasing ticks. */
@@ -48,7 +67,18 @@ function toLog(batches: Draft[][]): StoredEvent[] {
   batches.forEach((b, i) => {
     at += i % 3 === 0 ? 1 : 0;
     const first = events.length + 1;
-    b.forEach((d, j) => events.push({ v: first + j, type: d.type, schema: d.schema, data: d.data, agent: `a${i % 3}`, op: i + 1, at, commit: first + b.length - 1 }));
+    b.forEach((d, j) =>
+      events.push({
+        v: first + j,
+        type: d.type,
+        schema: d.schema,
+        data: d.data,
+        agent: `a${i % 3}`,
+        op: i + 1,
+        at,
+        commit: first + b.length - 1,
+      }),
+    );
   });
   return events;
 }
@@ -118,8 +148,12 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
   it('logs written with the old event versions replay through the upcaster', () => {
     const v1 = fc.array(
       fc.oneof(
-        fc.record({ x: fc.integer({ min: 0, max: 9 }), y: fc.integer({ min: 0, max: 9 }) }).map((data): Draft => ({ type: 'update_position', schema: 1, data })),
-        fc.constantFrom('idle', 'moving').map((status): Draft => ({ type: 'change_status', schema: 1, data: { status } })),
+        fc
+          .record({ x: fc.integer({ min: 0, max: 9 }), y: fc.integer({ min: 0, max: 9 }) })
+          .map((data): Draft => ({ type: 'update_position', schema: 1, data })),
+        fc
+          .constantFrom('idle', 'moving')
+          .map((status): Draft => ({ type: 'change_status', schema: 1, data: { status } })),
         draftArb,
       ),
       { maxLength: 30 },
@@ -136,7 +170,11 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
       { numRuns: NUM_RUNS },
     );
     // The reference's own log: two positions and a status, in its v1 shape.
-    const ref = toLog([[{ type: 'update_position', schema: 1, data: { x: 10, y: 20 } }], [{ type: 'change_status', schema: 1, data: { status: 'moving' } }], [{ type: 'update_position', schema: 1, data: { x: 15, y: 25 } }]]);
+    const ref = toLog([
+      [{ type: 'update_position', schema: 1, data: { x: 10, y: 20 } }],
+      [{ type: 'change_status', schema: 1, data: { status: 'moving' } }],
+      [{ type: 'update_position', schema: 1, data: { x: 15, y: 25 } }],
+    ]);
     expect(plainState(replay(ref).state)).toEqual({ position: { x: 15, y: 25 }, status: 'moving' });
   });
 });
@@ -152,7 +190,13 @@ describe('event sourcing: a projection under duplicated, reordered and partial d
   }
 
   /** What must not change when a message is delivered again: everything but when it last heard. */
-  const durable = (p: ProjectionState): string => canonicalJson({ version: p.version, events: p.events, cached: plainState(viewRead(p.view, p.events, p.version, config.view)), snaps: p.view.snapshots.length });
+  const durable = (p: ProjectionState): string =>
+    canonicalJson({
+      version: p.version,
+      events: p.events,
+      cached: plainState(viewRead(p.view, p.events, p.version, config.view)),
+      snaps: p.view.snapshots.length,
+    });
 
   it('delivering any transfer twice changes nothing; in any order, it ends equal to a full replay with each event applied once', () => {
     fc.assert(
@@ -169,7 +213,14 @@ describe('event sourcing: a projection under duplicated, reordered and partial d
           };
           // Transfers from arbitrary versions (stale requests, pushes, repairs), some twice.
           for (const [from, twice, asPush] of plan) {
-            const m = transfer(log, events.length === 0 ? 0 : from % (events.length + 1), types, config.batch, asPush, null);
+            const m = transfer(
+              log,
+              events.length === 0 ? 0 : from % (events.length + 1),
+              types,
+              config.batch,
+              asPush,
+              null,
+            );
             deliver(m);
             if (twice) {
               const before = durable(p as ProjectionState);
@@ -178,7 +229,8 @@ describe('event sourcing: a projection under duplicated, reordered and partial d
             }
           }
           // Then it catches up, as its pulls do.
-          for (let guard = 0; (p as ProjectionState).version < events.length && guard < 100; guard++) deliver(transfer(log, (p as ProjectionState).version, types, config.batch, false, null));
+          for (let guard = 0; (p as ProjectionState).version < events.length && guard < 100; guard++)
+            deliver(transfer(log, (p as ProjectionState).version, types, config.batch, false, null));
           const proj = p as ProjectionState;
           const mine = types.length === 0 ? events : events.filter((e) => types.includes(e.type));
           expect(proj.version).toBe(events.length);

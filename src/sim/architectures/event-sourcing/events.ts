@@ -55,16 +55,21 @@ export interface EventSchema {
 export const EVENT_SCHEMAS: Readonly<Record<EventType, EventSchema>> = {
   key_set: { current: 1, fields: { 1: { key: 'key', value: 'json' } }, description: 'A key was given a value.' },
   key_deleted: { current: 1, fields: { 1: { key: 'key' } }, description: 'A key was removed.' },
-  counter_incremented: { current: 1, fields: { 1: { key: 'key', by: 'int' } }, description: 'A numeric key grew by `by` (an absent or non-numeric key counts as 0).' },
+  counter_incremented: {
+    current: 1,
+    fields: { 1: { key: 'key', by: 'int' } },
+    description: 'A numeric key grew by `by` (an absent or non-numeric key counts as 0).',
+  },
   update_position: {
     current: 2,
     fields: { 1: { x: 'number', y: 'number' }, 2: { key: 'key', x: 'number', y: 'number' } },
-    description: "A position. v1 is the reference's (one global \"position\"); v2 names the key, so each robot has its own.",
+    description:
+      'A position. v1 is the reference\'s (one global "position"); v2 names the key, so each robot has its own.',
   },
   change_status: {
     current: 2,
     fields: { 1: { status: 'text' }, 2: { key: 'key', status: 'text' } },
-    description: "A status. v1 is the reference's (one global \"status\"); v2 names the key.",
+    description: 'A status. v1 is the reference\'s (one global "status"); v2 names the key.',
   },
 };
 
@@ -73,20 +78,36 @@ export function isEventType(t: unknown): t is EventType {
 }
 
 /** Why `data` does not fit `type`'s schema `schema`, or null. Extra fields are refused too. */
-export function checkEventData(type: JsonValue | undefined, data: JsonValue | undefined, schema: number): string | null {
+export function checkEventData(
+  type: JsonValue | undefined,
+  data: JsonValue | undefined,
+  schema: number,
+): string | null {
   if (!isEventType(type)) return `the event type must be one of ${EVENT_TYPES.join(', ')}`;
   const fields = EVENT_SCHEMAS[type].fields[schema];
-  if (!fields) return `${type} has no schema version ${schema} (it has ${Object.keys(EVENT_SCHEMAS[type].fields).join(', ')})`;
+  if (!fields)
+    return `${type} has no schema version ${schema} (it has ${Object.keys(EVENT_SCHEMAS[type].fields).join(', ')})`;
   if (!isObject(data)) return 'the event data must be an object';
-  for (const k of Object.keys(data)) if (!Object.hasOwn(fields, k)) return `${type} v${schema} has no field "${k.slice(0, 40)}"`;
+  for (const k of Object.keys(data))
+    if (!Object.hasOwn(fields, k)) return `${type} v${schema} has no field "${k.slice(0, 40)}"`;
   for (const [name, kind] of Object.entries(fields)) {
     const v = dictGet(data, name);
     const bad =
-      kind === 'key' ? checkKey(v)
-      : kind === 'json' ? checkValue(v)
-      : kind === 'int' ? (typeof v === 'number' && Number.isSafeInteger(v) ? null : 'must be a whole number')
-      : kind === 'number' ? (typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number')
-      : typeof v === 'string' && v.length <= LIMITS.keyLength ? null : `must be text of at most ${LIMITS.keyLength} characters`;
+      kind === 'key'
+        ? checkKey(v)
+        : kind === 'json'
+          ? checkValue(v)
+          : kind === 'int'
+            ? typeof v === 'number' && Number.isSafeInteger(v)
+              ? null
+              : 'must be a whole number'
+            : kind === 'number'
+              ? typeof v === 'number' && Number.isFinite(v)
+                ? null
+                : 'must be a number'
+              : typeof v === 'string' && v.length <= LIMITS.keyLength
+                ? null
+                : `must be text of at most ${LIMITS.keyLength} characters`;
     if (bad) return `${type} field "${name}": ${bad}`;
   }
   return null;
@@ -149,7 +170,11 @@ export function copyState(s: KvState): KvState {
 }
 
 /** The reference's replay(event_type): every event (or only those of one type) from scratch. */
-export function replay(events: readonly StoredEvent[], type: EventType | null = null, upTo = Infinity): { state: KvState; applied: number } {
+export function replay(
+  events: readonly StoredEvent[],
+  type: EventType | null = null,
+  upTo = Infinity,
+): { state: KvState; applied: number } {
   const state: KvState = {};
   let applied = 0;
   for (const e of events) {
@@ -232,7 +257,13 @@ export function initView(): ViewState {
  * New events reached the node (its log now ends at `version`). Snapshot mode applies them
  * now, once each; rebuild mode waits for a read, as the reference does.
  */
-export function viewAdvance(view: ViewState, fresh: readonly StoredEvent[], version: number, mode: ViewMode, snapshotEvery: number): void {
+export function viewAdvance(
+  view: ViewState,
+  fresh: readonly StoredEvent[],
+  version: number,
+  mode: ViewMode,
+  snapshotEvery: number,
+): void {
   if (mode === 'rebuild') return;
   for (const e of fresh) {
     // Snapshots fall at multiples of snapshotEvery even when a filtered log skips versions.
@@ -296,7 +327,13 @@ export function stateAsOf(
 }
 
 /** Rebuilds a view's snapshots and cache from a whole log (a mode switch, a new projection). */
-export function rebuildView(events: readonly StoredEvent[], version: number, mode: ViewMode, snapshotEvery: number, view: ViewState): void {
+export function rebuildView(
+  events: readonly StoredEvent[],
+  version: number,
+  mode: ViewMode,
+  snapshotEvery: number,
+  view: ViewState,
+): void {
   view.cached = {};
   view.cachedVersion = 0;
   view.snapshots = [];

@@ -15,7 +15,11 @@ import { LOG, type LogState, type ProjectionState } from './log';
 
 const idle = (id: string, timeout = 30): AgentSpec => ({ id, workload: { kind: 'idle' }, timeout, retryEvery: 0 });
 
-function scenario(config: Partial<EventSourcingConfig>, actions: Action[], opts: { agents?: AgentSpec[]; duration?: number; latency?: number } = {}): Scenario {
+function scenario(
+  config: Partial<EventSourcingConfig>,
+  actions: Action[],
+  opts: { agents?: AgentSpec[]; duration?: number; latency?: number } = {},
+): Scenario {
   const s: Scenario = {
     format: FORMAT_VERSION,
     name: 'es test',
@@ -30,18 +34,40 @@ function scenario(config: Partial<EventSourcingConfig>, actions: Action[], opts:
   return s;
 }
 
-const op = (tick: number, agent: string, name: string, args: { [k: string]: JsonValue }): Action => ({ tick, type: 'op', agent, op: name, args });
+const op = (tick: number, agent: string, name: string, args: { [k: string]: JsonValue }): Action => ({
+  tick,
+  type: 'op',
+  agent,
+  op: name,
+  args,
+});
 const log = (w: World): LogState => w.servers[LOG]!.state as LogState;
 const proj = (w: World, id: string): ProjectionState => w.servers[id]!.state as ProjectionState;
-const rec = (w: World, agent: string, name: string): OpRecord[] => w.history.filter((r) => r.agent === agent && r.op === name);
+const rec = (w: World, agent: string, name: string): OpRecord[] =>
+  w.history.filter((r) => r.agent === agent && r.op === name);
 const result = (r: OpRecord | undefined): { [k: string]: JsonValue } => r!.result as { [k: string]: JsonValue };
 
 describe('event sourcing: the log and its projections', () => {
   it('appends to the log, projections catch up, reads say their version and lag', () => {
-    const s = scenario({}, [op(0, 'a1', 'set', { key: 'x', value: 1 }), op(1, 'a2', 'update', { updates: { x: 2, y: 3 } }), op(40, 'a1', 'get', { key: 'x' }), op(40, 'a2', 'get', { key: 'y', projection: 'proj2' })]);
+    const s = scenario({}, [
+      op(0, 'a1', 'set', { key: 'x', value: 1 }),
+      op(1, 'a2', 'update', { updates: { x: 2, y: 3 } }),
+      op(40, 'a1', 'get', { key: 'x' }),
+      op(40, 'a2', 'get', { key: 'y', projection: 'proj2' }),
+    ]);
     const w = worldAt(s, 80);
-    expect(log(w).events.map((e) => [e.v, e.type, e.commit])).toEqual([[1, 'key_set', 1], [2, 'key_set', 3], [3, 'key_set', 3]]);
-    expect(result(rec(w, 'a1', 'get')[0])).toMatchObject({ value: 2, version: 3, projection: 'proj1', projectionVersion: 3, lag: 0 });
+    expect(log(w).events.map((e) => [e.v, e.type, e.commit])).toEqual([
+      [1, 'key_set', 1],
+      [2, 'key_set', 3],
+      [3, 'key_set', 3],
+    ]);
+    expect(result(rec(w, 'a1', 'get')[0])).toMatchObject({
+      value: 2,
+      version: 3,
+      projection: 'proj1',
+      projectionVersion: 3,
+      lag: 0,
+    });
     expect(result(rec(w, 'a2', 'get')[0])).toMatchObject({ value: 3, projection: 'proj2', projectionVersion: 3 });
     expect(result(rec(w, 'a2', 'update')[0])).toEqual({ version: 3, first: 2 });
     for (const id of ['proj1', 'proj2']) {
@@ -51,7 +77,11 @@ describe('event sourcing: the log and its projections', () => {
   });
 
   it('rejects an append with a stale expected version, and says why', () => {
-    const s = scenario({}, [op(0, 'a1', 'set', { key: 'x', value: 1 }), op(10, 'a2', 'set', { key: 'x', value: 2, expectedVersion: 0 }), op(20, 'a2', 'set', { key: 'x', value: 3, expectedVersion: 1 })]);
+    const s = scenario({}, [
+      op(0, 'a1', 'set', { key: 'x', value: 1 }),
+      op(10, 'a2', 'set', { key: 'x', value: 2, expectedVersion: 0 }),
+      op(20, 'a2', 'set', { key: 'x', value: 3, expectedVersion: 1 }),
+    ]);
     const w = worldAt(s, 60);
     const [stale, fresh] = rec(w, 'a2', 'set');
     expect(stale!.outcome).toBe('fail');
@@ -90,15 +120,41 @@ describe('event sourcing: the log and its projections', () => {
 
   it('duplicated and lossy delivery, push or pull: every projection ends equal to a full replay, each event applied once', () => {
     for (const delivery of ['pull', 'push'] as const) {
-      const agents: AgentSpec[] = ['a1', 'a2', 'a3'].map((id) => ({ id, workload: { kind: 'random', keys: ['x', 'y', '__proto__'], interval: 3, mix: { get: 2, set: 3, delete: 1, update: 2 } }, timeout: 30, retryEvery: 7 }));
+      const agents: AgentSpec[] = ['a1', 'a2', 'a3'].map((id) => ({
+        id,
+        workload: {
+          kind: 'random',
+          keys: ['x', 'y', '__proto__'],
+          interval: 3,
+          mix: { get: 2, set: 3, delete: 1, update: 2 },
+        },
+        timeout: 30,
+        retryEvery: 7,
+      }));
       const s: Scenario = {
-        ...scenario({ delivery, batch: 3, snapshotEvery: 4 }, [
-          { tick: 50, type: 'crash', node: 'proj2' },
-          { tick: 90, type: 'recover', node: 'proj2' },
-          { tick: 100, type: 'partition', groups: [[LOG, 'a1'], ['proj1', 'a2']] },
-          { tick: 160, type: 'heal-all' },
-          ...['a1', 'a2', 'a3'].map((agent): Action => ({ tick: 200, type: 'set-workload', agent, workload: { kind: 'idle' } })),
-        ], { agents, duration: 500 }),
+        ...scenario(
+          { delivery, batch: 3, snapshotEvery: 4 },
+          [
+            { tick: 50, type: 'crash', node: 'proj2' },
+            { tick: 90, type: 'recover', node: 'proj2' },
+            {
+              tick: 100,
+              type: 'partition',
+              groups: [
+                [LOG, 'a1'],
+                ['proj1', 'a2'],
+              ],
+            },
+            { tick: 160, type: 'heal-all' },
+            ...['a1', 'a2', 'a3'].map((agent): Action => ({
+              tick: 200,
+              type: 'set-workload',
+              agent,
+              workload: { kind: 'idle' },
+            })),
+          ],
+          { agents, duration: 500 },
+        ),
         network: { latency: 2, jitter: 2, loss: 0.1, duplication: 0.3 },
       };
       const w = worldAt(s, 500);
@@ -117,7 +173,10 @@ describe('event sourcing: the log and its projections', () => {
 
   it('a projection added by configure rebuilds from the whole log; a filtered one keeps only its types', () => {
     const base = defaultEventSourcingConfig();
-    const more: EventSourcingConfig = { ...base, projections: [...base.projections, { id: 'proj3', types: ['update_position'] }, { id: 'proj4', types: [] }] };
+    const more: EventSourcingConfig = {
+      ...base,
+      projections: [...base.projections, { id: 'proj3', types: ['update_position'] }, { id: 'proj4', types: [] }],
+    };
     const s = scenario({}, [
       op(0, 'a1', 'set', { key: 'x', value: 1 }),
       op(5, 'a1', 'append', { type: 'update_position', data: { key: 'a1.pos', x: 1, y: 2 } }),
@@ -148,7 +207,12 @@ describe('event sourcing: the log and its projections', () => {
     expect(result(rec(on, 'a1', 'get')[0])).toMatchObject({ value: 'mine', projectionVersion: 1 });
     expect(checkSessions({ ops: on.history }).holds['read-your-writes']).toBe(true);
     // minVersion, the token an agent can carry itself, waits the same way.
-    const token = worldAt(scenario({}, [...actions.slice(0, 2), op(2, 'a1', 'get', { key: 'x', minVersion: 1 })], { agents: [idle('a1', 200)] }), 150);
+    const token = worldAt(
+      scenario({}, [...actions.slice(0, 2), op(2, 'a1', 'get', { key: 'x', minVersion: 1 })], {
+        agents: [idle('a1', 200)],
+      }),
+      150,
+    );
     expect(result(rec(token, 'a1', 'get')[0])['value']).toBe('mine');
   });
 
@@ -174,13 +238,26 @@ describe('event sourcing: the log and its projections', () => {
     expect(missing!.outcome).toBe('fail');
     const audit = result(rec(w, 'a2', 'audit')[0]);
     expect(audit['total']).toBe(3);
-    expect((audit['events'] as { [k: string]: JsonValue }[]).map((e) => [e['version'], e['type'], e['agent']])).toEqual([[1, 'key_set', 'a1'], [2, 'key_set', 'a2'], [4, 'key_deleted', 'a1']]);
+    expect((audit['events'] as { [k: string]: JsonValue }[]).map((e) => [e['version'], e['type'], e['agent']])).toEqual(
+      [
+        [1, 'key_set', 'a1'],
+        [2, 'key_set', 'a2'],
+        [4, 'key_deleted', 'a1'],
+      ],
+    );
     expect(result(rec(w, 'a2', 'replay')[0])).toMatchObject({ state: { n: 5 }, eventsApplied: 1 });
     expect(result(rec(w, 'a2', 'get_events_since')[0])).toMatchObject({ head: 4, more: false });
   });
 
   it("the reference's StateView rebuilds from scratch whenever the log moved; snapshots apply each event once", () => {
-    const agents: AgentSpec[] = [{ id: 'a1', workload: { kind: 'random', keys: ['x', 'y'], interval: 2, mix: { get: 3, set: 3, delete: 0, update: 1 } }, timeout: 30, retryEvery: 0 }];
+    const agents: AgentSpec[] = [
+      {
+        id: 'a1',
+        workload: { kind: 'random', keys: ['x', 'y'], interval: 2, mix: { get: 3, set: 3, delete: 0, update: 1 } },
+        timeout: 30,
+        retryEvery: 0,
+      },
+    ];
     const rebuild = worldAt(scenario({ view: 'rebuild' }, [], { agents, duration: 300 }), 300);
     const snap = worldAt(scenario({ view: 'snapshot' }, [], { agents, duration: 300 }), 300);
     const n = log(snap).events.length;
@@ -203,7 +280,12 @@ describe('event sourcing: the log and its projections', () => {
     const report = checkHistory({ ops: w.history });
     expect(report.linearizable).toBe(true);
     expect(report.keys).toBe(2);
-    const counted = worldAt(scenario({ defaultProjection: LOG }, [op(0, 'a1', 'append', { type: 'counter_incremented', data: { key: 'n', by: 1 } })]), 40);
+    const counted = worldAt(
+      scenario({ defaultProjection: LOG }, [
+        op(0, 'a1', 'append', { type: 'counter_incremented', data: { key: 'n', by: 1 } }),
+      ]),
+      40,
+    );
     expect(checkHistory({ ops: counted.history }).linearizable).toBe('unknown');
   });
 
@@ -236,13 +318,78 @@ describe('event sourcing: the log and its projections', () => {
   });
 });
 
-
 describe('catching up on a duplicating network', () => {
   // Found by the conformance suite (a run that never finished): every duplicated catch-up
   // reply asked for the next batch again, so requests in flight grew by half at every round
   // trip. Push delivery, batch 1, duplication 0.5, and a projection added mid-run that must
   // rebuild from the whole log.
-  const scenario: Scenario = {"format": 1, "name": "event-sourcing conformance", "seed": 2, "duration": 544, "architecture": {"kind": "event-sourcing", "projections": [{"id": "proj1", "types": []}, {"id": "proj2", "types": []}], "defaultProjection": "log", "delivery": "push", "pullEvery": 7, "batch": 1, "view": "rebuild", "snapshotEvery": 1, "readYourWrites": false}, "network": {"latency": 4, "jitter": 0, "loss": 0, "duplication": 0.5}, "agents": [{"id": "agent1", "workload": {"kind": "random", "keys": ["z"], "interval": 1, "mix": {"get": 1, "set": 2, "delete": 0, "update": 2}}, "timeout": 7, "retryEvery": 0}, {"id": "agent2", "workload": {"kind": "random", "keys": ["y", "z"], "interval": 4, "mix": {"get": 3, "set": 0, "delete": 1, "update": 1}}, "timeout": 7, "retryEvery": 3}], "actions": [{"tick": 6, "type": "set-link", "from": "agent2", "to": "proj2", "latency": 2}, {"tick": 61, "type": "set-link", "from": "proj1", "to": "agent2", "latency": 5}, {"tick": 134, "type": "recover", "node": "agent2"}, {"tick": 135, "type": "configure", "config": {"kind": "event-sourcing", "projections": [{"id": "proj1", "types": []}, {"id": "proj2", "types": []}, {"id": "late", "types": []}], "defaultProjection": "log", "delivery": "push", "pullEvery": 7, "batch": 1, "view": "rebuild", "snapshotEvery": 1, "readYourWrites": false}}, {"tick": 144, "type": "heal-all"}, {"tick": 144, "type": "recover", "node": "log"}, {"tick": 144, "type": "recover", "node": "proj1"}, {"tick": 144, "type": "recover", "node": "proj2"}, {"tick": 144, "type": "recover", "node": "agent1"}, {"tick": 144, "type": "recover", "node": "agent2"}, {"tick": 144, "type": "set-workload", "agent": "agent1", "workload": {"kind": "idle"}}, {"tick": 144, "type": "set-workload", "agent": "agent2", "workload": {"kind": "idle"}}]};
+  const scenario: Scenario = {
+    format: 1,
+    name: 'event-sourcing conformance',
+    seed: 2,
+    duration: 544,
+    architecture: {
+      kind: 'event-sourcing',
+      projections: [
+        { id: 'proj1', types: [] },
+        { id: 'proj2', types: [] },
+      ],
+      defaultProjection: 'log',
+      delivery: 'push',
+      pullEvery: 7,
+      batch: 1,
+      view: 'rebuild',
+      snapshotEvery: 1,
+      readYourWrites: false,
+    },
+    network: { latency: 4, jitter: 0, loss: 0, duplication: 0.5 },
+    agents: [
+      {
+        id: 'agent1',
+        workload: { kind: 'random', keys: ['z'], interval: 1, mix: { get: 1, set: 2, delete: 0, update: 2 } },
+        timeout: 7,
+        retryEvery: 0,
+      },
+      {
+        id: 'agent2',
+        workload: { kind: 'random', keys: ['y', 'z'], interval: 4, mix: { get: 3, set: 0, delete: 1, update: 1 } },
+        timeout: 7,
+        retryEvery: 3,
+      },
+    ],
+    actions: [
+      { tick: 6, type: 'set-link', from: 'agent2', to: 'proj2', latency: 2 },
+      { tick: 61, type: 'set-link', from: 'proj1', to: 'agent2', latency: 5 },
+      { tick: 134, type: 'recover', node: 'agent2' },
+      {
+        tick: 135,
+        type: 'configure',
+        config: {
+          kind: 'event-sourcing',
+          projections: [
+            { id: 'proj1', types: [] },
+            { id: 'proj2', types: [] },
+            { id: 'late', types: [] },
+          ],
+          defaultProjection: 'log',
+          delivery: 'push',
+          pullEvery: 7,
+          batch: 1,
+          view: 'rebuild',
+          snapshotEvery: 1,
+          readYourWrites: false,
+        },
+      },
+      { tick: 144, type: 'heal-all' },
+      { tick: 144, type: 'recover', node: 'log' },
+      { tick: 144, type: 'recover', node: 'proj1' },
+      { tick: 144, type: 'recover', node: 'proj2' },
+      { tick: 144, type: 'recover', node: 'agent1' },
+      { tick: 144, type: 'recover', node: 'agent2' },
+      { tick: 144, type: 'set-workload', agent: 'agent1', workload: { kind: 'idle' } },
+      { tick: 144, type: 'set-workload', agent: 'agent2', workload: { kind: 'idle' } },
+    ],
+  };
 
   it('asks again only after a reply that moved it: the messages stay in proportion to the events', () => {
     expect(ScenarioSchema.safeParse(scenario).success).toBe(true);

@@ -140,22 +140,113 @@ export const EVENTS_PER_RESULT = 50;
 const WAITING_LIMIT = 64;
 const STATE_KEYS_LIMIT = 256;
 
-const O = (name: string, label: string, args: string[], result: string[], kind: OperationSpec['kind'], description: string): OperationSpec => ({ name, label, args, result, kind, description });
+const O = (
+  name: string,
+  label: string,
+  args: string[],
+  result: string[],
+  kind: OperationSpec['kind'],
+  description: string,
+): OperationSpec => ({ name, label, args, result, kind, description });
 
 export const eventSourcingOperations: readonly OperationSpec[] = [
-  O('get', 'Read', ['key', 'projection', 'minVersion'], ['value', 'version', 'projection', 'projectionVersion', 'lag', 'sinceSync'], 'read', 'Read one key from a projection (or "log"): may be stale; says the projection\'s version and lag. minVersion: wait until it has applied that version.'),
-  O('set', 'Write', ['key', 'value', 'expectedVersion'], ['version'], 'write', 'Append key_set to the log; with expectedVersion, only if the log is at that version.'),
-  O('update', 'Update many', ['updates', 'expectedVersion'], ['version', 'first'], 'write', 'Append one key_set per key as one atomic batch (consecutive versions, never seen in part).'),
-  O('delete', 'Delete', ['key', 'expectedVersion'], ['version', 'existed'], 'write', 'Append key_deleted (nothing when the key is absent).'),
-  O('append', 'Append event', ['type', 'data', 'expectedVersion', 'schema'], ['version'], 'write', 'Append any typed event, checked against its schema (schema: write an old version, to see the upcaster).'),
-  O('get_all', 'Read all', ['projection', 'minVersion'], ['state', 'version'], 'read', "A projection's whole state and version."),
+  O(
+    'get',
+    'Read',
+    ['key', 'projection', 'minVersion'],
+    ['value', 'version', 'projection', 'projectionVersion', 'lag', 'sinceSync'],
+    'read',
+    'Read one key from a projection (or "log"): may be stale; says the projection\'s version and lag. minVersion: wait until it has applied that version.',
+  ),
+  O(
+    'set',
+    'Write',
+    ['key', 'value', 'expectedVersion'],
+    ['version'],
+    'write',
+    'Append key_set to the log; with expectedVersion, only if the log is at that version.',
+  ),
+  O(
+    'update',
+    'Update many',
+    ['updates', 'expectedVersion'],
+    ['version', 'first'],
+    'write',
+    'Append one key_set per key as one atomic batch (consecutive versions, never seen in part).',
+  ),
+  O(
+    'delete',
+    'Delete',
+    ['key', 'expectedVersion'],
+    ['version', 'existed'],
+    'write',
+    'Append key_deleted (nothing when the key is absent).',
+  ),
+  O(
+    'append',
+    'Append event',
+    ['type', 'data', 'expectedVersion', 'schema'],
+    ['version'],
+    'write',
+    'Append any typed event, checked against its schema (schema: write an old version, to see the upcaster).',
+  ),
+  O(
+    'get_all',
+    'Read all',
+    ['projection', 'minVersion'],
+    ['state', 'version'],
+    'read',
+    "A projection's whole state and version.",
+  ),
   O('get_version', 'Log version', [], ['version'], 'admin', 'The log version (how many events it holds).'),
-  O('get_events_since', 'Events since', ['version'], ['events', 'head', 'more'], 'admin', `The events after a version (at most ${EVENTS_PER_RESULT}).`),
-  O('get_all_events', 'All events', [], ['events', 'count'], 'admin', `The reference's get_all_events (the first ${EVENTS_PER_RESULT}; page with Events since).`),
-  O('replay', 'Replay', ['type'], ['state', 'version', 'eventsApplied'], 'read', "The reference's replay(event_type): the state from every event, or only one type's."),
-  O('get_as_of', 'State as of', ['key', 'version', 'tick'], ['value', 'state', 'asOfVersion', 'eventsApplied', 'from'], 'read', 'A key (or the whole state) as of a log version or a tick, rebuilt from the nearest snapshot.'),
-  O('audit', 'Audit trail', ['key'], ['events', 'total'], 'admin', `Which events changed a key, by which agent, when (the last ${EVENTS_PER_RESULT}).`),
-  O('rollback', 'Roll back', ['key', 'version', 'expectedVersion'], ['version', 'first', 'restored', 'to'], 'write', 'Append compensating events that bring a key (or, without a key, every key) back to its value at an earlier log version: one atomic batch, the log never rewritten.'),
+  O(
+    'get_events_since',
+    'Events since',
+    ['version'],
+    ['events', 'head', 'more'],
+    'admin',
+    `The events after a version (at most ${EVENTS_PER_RESULT}).`,
+  ),
+  O(
+    'get_all_events',
+    'All events',
+    [],
+    ['events', 'count'],
+    'admin',
+    `The reference's get_all_events (the first ${EVENTS_PER_RESULT}; page with Events since).`,
+  ),
+  O(
+    'replay',
+    'Replay',
+    ['type'],
+    ['state', 'version', 'eventsApplied'],
+    'read',
+    "The reference's replay(event_type): the state from every event, or only one type's.",
+  ),
+  O(
+    'get_as_of',
+    'State as of',
+    ['key', 'version', 'tick'],
+    ['value', 'state', 'asOfVersion', 'eventsApplied', 'from'],
+    'read',
+    'A key (or the whole state) as of a log version or a tick, rebuilt from the nearest snapshot.',
+  ),
+  O(
+    'audit',
+    'Audit trail',
+    ['key'],
+    ['events', 'total'],
+    'admin',
+    `Which events changed a key, by which agent, when (the last ${EVENTS_PER_RESULT}).`,
+  ),
+  O(
+    'rollback',
+    'Roll back',
+    ['key', 'version', 'expectedVersion'],
+    ['version', 'first', 'restored', 'to'],
+    'write',
+    'Append compensating events that bring a key (or, without a key, every key) back to its value at an earlier log version: one atomic batch, the log never rewritten.',
+  ),
 ];
 
 const READS_AT_PROJECTION = new Set(['get', 'get_all']);
@@ -169,7 +260,9 @@ function optVersion(v: JsonValue | undefined, name: string): string | null {
 
 function optProjection(v: JsonValue | undefined): string | null {
   if (v === undefined || v === null) return null;
-  return typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idLength ? null : 'the projection must be a node id';
+  return typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idLength
+    ? null
+    : 'the projection must be a node id';
 }
 
 export function checkEsArgs(op: string, args: Args): string | null {
@@ -187,7 +280,8 @@ export function checkEsArgs(op: string, args: Args): string | null {
       return checkUpdates(args['updates']) ?? ev();
     case 'append': {
       const s = args['schema'];
-      if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) return 'the schema version must be a whole number';
+      if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s)))
+        return 'the schema version must be a whole number';
       const type = args['type'];
       const schema = typeof s === 'number' ? s : isEventType(type) ? EVENT_SCHEMAS[type].current : 1;
       return checkEventData(type, args['data'], schema) ?? ev();
@@ -196,10 +290,15 @@ export function checkEsArgs(op: string, args: Args): string | null {
     case 'get_all_events':
       return null;
     case 'get_events_since':
-      return optVersion(args['version'], 'the version') ?? (args['version'] === undefined || args['version'] === null ? 'a version is required' : null);
+      return (
+        optVersion(args['version'], 'the version') ??
+        (args['version'] === undefined || args['version'] === null ? 'a version is required' : null)
+      );
     case 'replay': {
       const t = args['type'];
-      return t === undefined || t === null || isEventType(t) ? null : `the event type must be one of ${EVENT_TYPES.join(', ')}`;
+      return t === undefined || t === null || isEventType(t)
+        ? null
+        : `the event type must be one of ${EVENT_TYPES.join(', ')}`;
     }
     case 'get_as_of': {
       const k = args['key'];
@@ -232,7 +331,15 @@ export function initLog(): LogState {
     sessions: {},
     lastAppend: {},
     subscribers: {},
-    stats: { appends: 0, eventsAppended: 0, rejected: 0, transfers: 0, eventsSent: 0, duplicatesIgnored: 0, repliesResent: 0 },
+    stats: {
+      appends: 0,
+      eventsAppended: 0,
+      rejected: 0,
+      transfers: 0,
+      eventsSent: 0,
+      duplicatesIgnored: 0,
+      repliesResent: 0,
+    },
   };
 }
 
@@ -273,7 +380,16 @@ function appendBatch(
   const commit = first + drafts.length - 1;
   const out: StoredEvent[] = [];
   drafts.forEach((d, i) => {
-    const base: StoredEvent = { v: first + i, type: d.type, schema: d.schema, data: d.data, agent, op, at: now, commit };
+    const base: StoredEvent = {
+      v: first + i,
+      type: d.type,
+      schema: d.schema,
+      data: d.data,
+      agent,
+      op,
+      at: now,
+      commit,
+    };
     const e = deepFreeze<StoredEvent>(compensates === undefined ? base : { ...base, compensates });
     s.events.push(e);
     out.push(e);
@@ -311,7 +427,15 @@ export function keyValueAt(s: LogState, key: string, v: number): JsonValue | und
  * value now differs from its value at version `to`: key_set of the old value, or key_deleted
  * when it was absent. Each carries `compensates: to`. Nothing differs: nothing is appended.
  */
-function rollbackAtLog(s: LogState, key: string | null, to: number, from: string, id: number, now: number, push: (e: StoredEvent[]) => void): Outcome {
+function rollbackAtLog(
+  s: LogState,
+  key: string | null,
+  to: number,
+  from: string,
+  id: number,
+  now: number,
+  push: (e: StoredEvent[]) => void,
+): Outcome {
   const head = s.events.length;
   if (to > head) return { outcome: 'fail', reason: `version ${to} does not exist yet (the log is at ${head})` };
   const drafts: { type: EventType; schema: number; data: Args }[] = [];
@@ -321,7 +445,11 @@ function rollbackAtLog(s: LogState, key: string | null, to: number, from: string
     const cur = keyValueAt(s, k, head);
     if (target === undefined && cur === undefined) continue;
     if (target !== undefined && cur !== undefined && canonicalJson(target) === canonicalJson(cur)) continue;
-    drafts.push(target === undefined ? { type: 'key_deleted', schema: 1, data: { key: k } } : { type: 'key_set', schema: 1, data: { key: k, value: target } });
+    drafts.push(
+      target === undefined
+        ? { type: 'key_deleted', schema: 1, data: { key: k } }
+        : { type: 'key_set', schema: 1, data: { key: k, value: target } },
+    );
     dictSet(restored, k, target ?? null);
   }
   if (drafts.length === 0) return { outcome: 'ok', result: { version: head, first: null, restored, to } };
@@ -335,12 +463,25 @@ function stateResult(state: ReturnType<typeof plainState>): JsonValue {
 }
 
 /** Applies one agent request at the log; `appended` collects what a push must send. */
-function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: number, op: string, args: Args, now: number, appended: StoredEvent[]): Outcome {
+function applyAtLog(
+  s: LogState,
+  config: EventSourcingConfig,
+  from: string,
+  id: number,
+  op: string,
+  args: Args,
+  now: number,
+  appended: StoredEvent[],
+): Outcome {
   const bad = checkEsArgs(op, args);
   if (bad) return { outcome: 'fail', reason: bad };
   const head = s.events.length;
   const expected = args['expectedVersion'];
-  if (typeof expected === 'number' && (op === 'set' || op === 'delete' || op === 'update' || op === 'append' || op === 'rollback') && expected !== head) {
+  if (
+    typeof expected === 'number' &&
+    (op === 'set' || op === 'delete' || op === 'update' || op === 'append' || op === 'rollback') &&
+    expected !== head
+  ) {
     s.stats.rejected += 1;
     const since = s.events.slice(expected).map((e) => e.agent);
     const who = [...new Set(since)].sort(compareStrings).slice(0, 4).join(', ');
@@ -357,12 +498,26 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
   };
   switch (op) {
     case 'set':
-      push(appendBatch(s, [{ type: 'key_set', schema: 1, data: { key: args['key']!, value: args['value']! } }], from, id, now));
+      push(
+        appendBatch(
+          s,
+          [{ type: 'key_set', schema: 1, data: { key: args['key']!, value: args['value']! } }],
+          from,
+          id,
+          now,
+        ),
+      );
       return { outcome: 'ok', result: { version: s.events.length } };
     case 'update': {
       const u = args['updates'] as Args;
       const keys = Object.keys(u).sort(compareStrings);
-      const evs = appendBatch(s, keys.map((k) => ({ type: 'key_set' as const, schema: 1, data: { key: k, value: u[k]! } })), from, id, now);
+      const evs = appendBatch(
+        s,
+        keys.map((k) => ({ type: 'key_set' as const, schema: 1, data: { key: k, value: u[k]! } })),
+        from,
+        id,
+        now,
+      );
       push(evs);
       return { outcome: 'ok', result: { version: s.events.length, first: evs[0]!.v } };
     }
@@ -381,14 +536,35 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
     }
     case 'get': {
       const proj = args['projection'];
-      if (typeof proj === 'string' && proj !== LOG) return { outcome: 'fail', reason: `there is no projection "${proj}" (projections: ${config.projections.map((p) => p.id).join(', ') || 'none'})` };
+      if (typeof proj === 'string' && proj !== LOG)
+        return {
+          outcome: 'fail',
+          reason: `there is no projection "${proj}" (projections: ${config.projections.map((p) => p.id).join(', ') || 'none'})`,
+        };
       const e = dictGet(viewRead(s.view, s.events, head, config.view), args['key'] as string);
-      return { outcome: 'ok', result: { value: e ? e[0] : null, version: e ? e[1] : 0, projection: LOG, projectionVersion: head, lag: 0, sinceSync: 0 } };
+      return {
+        outcome: 'ok',
+        result: {
+          value: e ? e[0] : null,
+          version: e ? e[1] : 0,
+          projection: LOG,
+          projectionVersion: head,
+          lag: 0,
+          sinceSync: 0,
+        },
+      };
     }
     case 'get_all': {
       const proj = args['projection'];
-      if (typeof proj === 'string' && proj !== LOG) return { outcome: 'fail', reason: `there is no projection "${proj}"` };
-      return { outcome: 'ok', result: { state: stateResult(plainState(viewRead(s.view, s.events, head, config.view), STATE_KEYS_LIMIT)), version: head } };
+      if (typeof proj === 'string' && proj !== LOG)
+        return { outcome: 'fail', reason: `there is no projection "${proj}"` };
+      return {
+        outcome: 'ok',
+        result: {
+          state: stateResult(plainState(viewRead(s.view, s.events, head, config.view), STATE_KEYS_LIMIT)),
+          version: head,
+        },
+      };
     }
     case 'get_version':
       return { outcome: 'ok', result: { version: head } };
@@ -402,7 +578,10 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
     case 'replay': {
       const t = args['type'];
       const r = replay(s.events, isEventType(t) ? t : null);
-      return { outcome: 'ok', result: { state: stateResult(plainState(r.state, STATE_KEYS_LIMIT)), version: head, eventsApplied: r.applied } };
+      return {
+        outcome: 'ok',
+        result: { state: stateResult(plainState(r.state, STATE_KEYS_LIMIT)), version: head, eventsApplied: r.applied },
+      };
     }
     case 'get_as_of': {
       const tick = args['tick'];
@@ -413,12 +592,31 @@ function applyAtLog(s: LogState, config: EventSourcingConfig, from: string, id: 
       const key = args['key'];
       if (typeof key === 'string') {
         const e = dictGet(r.state, key);
-        return { outcome: 'ok', result: { value: e ? e[0] : null, asOfVersion: v, eventsApplied: r.applied, from: r.from } };
+        return {
+          outcome: 'ok',
+          result: { value: e ? e[0] : null, asOfVersion: v, eventsApplied: r.applied, from: r.from },
+        };
       }
-      return { outcome: 'ok', result: { state: stateResult(plainState(r.state, STATE_KEYS_LIMIT)), asOfVersion: v, eventsApplied: r.applied, from: r.from } };
+      return {
+        outcome: 'ok',
+        result: {
+          state: stateResult(plainState(r.state, STATE_KEYS_LIMIT)),
+          asOfVersion: v,
+          eventsApplied: r.applied,
+          from: r.from,
+        },
+      };
     }
     case 'rollback':
-      return rollbackAtLog(s, typeof args['key'] === 'string' ? args['key'] : null, args['version'] as number, from, id, now, push);
+      return rollbackAtLog(
+        s,
+        typeof args['key'] === 'string' ? args['key'] : null,
+        args['version'] as number,
+        from,
+        id,
+        now,
+        push,
+      );
     case 'audit': {
       const idx = dictGet(s.keyIndex, args['key'] as string) ?? [];
       const last = idx.slice(-EVENTS_PER_RESULT);
@@ -449,7 +647,14 @@ function filterTypes(events: readonly StoredEvent[], types: readonly EventType[]
  * events, but never ending inside an atomic batch (a projection applies whole messages, so
  * no read can see part of an update).
  */
-export function transfer(s: LogState, from: number, types: readonly EventType[], batch: number, push: boolean, session: EventsMsg['session']): EventsMsg {
+export function transfer(
+  s: LogState,
+  from: number,
+  types: readonly EventType[],
+  batch: number,
+  push: boolean,
+  session: EventsMsg['session'],
+): EventsMsg {
   const head = s.events.length;
   const start = Math.min(Math.max(0, from), head);
   let upTo = Math.min(head, start + batch);
@@ -465,20 +670,41 @@ function isSince(p: unknown): p is SinceMsg {
 }
 
 function isEventsMsg(p: unknown): p is EventsMsg {
-  return isRecord(p) && p['t'] === 'events' && typeof p['after'] === 'number' && typeof p['upTo'] === 'number' && Array.isArray(p['events']);
+  return (
+    isRecord(p) &&
+    p['t'] === 'events' &&
+    typeof p['after'] === 'number' &&
+    typeof p['upTo'] === 'number' &&
+    Array.isArray(p['events'])
+  );
 }
 
 function reply(id: number, r: Outcome): Reply {
-  return r.outcome === 'ok' ? { t: 'res', id, outcome: 'ok', result: r.result, reason: null } : { t: 'res', id, outcome: 'fail', result: null, reason: r.reason };
+  return r.outcome === 'ok'
+    ? { t: 'res', id, outcome: 'ok', result: r.result, reason: null }
+    : { t: 'res', id, outcome: 'fail', result: null, reason: r.reason };
 }
 
-function logMessage(s: LogState, from: string, payload: unknown, config: EventSourcingConfig, ctx: HandlerCtx): Effects<EsState> {
+function logMessage(
+  s: LogState,
+  from: string,
+  payload: unknown,
+  config: EventSourcingConfig,
+  ctx: HandlerCtx,
+): Effects<EsState> {
   const none = { state: s, send: [], timers: [] };
   if (isSince(payload)) {
     const types = payload.types.filter(isEventType);
     if (payload.subscribe && config.delivery === 'push') dictSet(s.subscribers, from, { types });
-    const session = payload.session === null ? null : { agent: payload.session, version: dictGet(s.lastAppend, payload.session) ?? 0 };
-    return { state: s, send: [{ to: from, payload: transfer(s, payload.from, types, config.batch, false, session) }], timers: [] };
+    const session =
+      payload.session === null
+        ? null
+        : { agent: payload.session, version: dictGet(s.lastAppend, payload.session) ?? 0 };
+    return {
+      state: s,
+      send: [{ to: from, payload: transfer(s, payload.from, types, config.batch, false, session) }],
+      timers: [],
+    };
   }
   if (!isRequest(payload)) return none;
   const session = dictGet(s.sessions, from);
@@ -503,7 +729,15 @@ function logMessage(s: LogState, from: string, payload: unknown, config: EventSo
       s.stats.transfers += 1;
       const events = filterTypes(appended, types);
       s.stats.eventsSent += events.length;
-      const msg: EventsMsg = { t: 'events', after: before, upTo: s.events.length, events, head: s.events.length, push: true, session: null };
+      const msg: EventsMsg = {
+        t: 'events',
+        after: before,
+        upTo: s.events.length,
+        events,
+        head: s.events.length,
+        push: true,
+        session: null,
+      };
       send.push({ to: sub, payload: msg });
     }
   }
@@ -518,7 +752,12 @@ function since(p: ProjectionState, config: EventSourcingConfig, now: number, ses
   return { to: LOG, payload: msg };
 }
 
-function answerRead(p: ProjectionState, w: { from: string; id: number; op: string; args: Args }, config: EventSourcingConfig, now: number): Send {
+function answerRead(
+  p: ProjectionState,
+  w: { from: string; id: number; op: string; args: Args },
+  config: EventSourcingConfig,
+  now: number,
+): Send {
   const state = viewRead(p.view, p.events, p.version, config.view);
   p.stats.reads += 1;
   const lag = Math.max(0, p.knownHead - p.version);
@@ -526,9 +765,23 @@ function answerRead(p: ProjectionState, w: { from: string; id: number; op: strin
   let result: JsonValue;
   if (w.op === 'get') {
     const e = dictGet(state, w.args['key'] as string);
-    result = { value: e ? e[0] : null, version: e ? e[1] : 0, projection: p.id, projectionVersion: p.version, lag, sinceSync };
+    result = {
+      value: e ? e[0] : null,
+      version: e ? e[1] : 0,
+      projection: p.id,
+      projectionVersion: p.version,
+      lag,
+      sinceSync,
+    };
   } else {
-    result = { state: plainState(state, STATE_KEYS_LIMIT), version: p.version, projection: p.id, projectionVersion: p.version, lag, sinceSync };
+    result = {
+      state: plainState(state, STATE_KEYS_LIMIT),
+      version: p.version,
+      projection: p.id,
+      projectionVersion: p.version,
+      lag,
+      sinceSync,
+    };
   }
   const r: Reply = { t: 'res', id: w.id, outcome: 'ok', result, reason: null };
   return { to: w.from, payload: r };
@@ -545,8 +798,18 @@ function releaseWaiting(p: ProjectionState, config: EventSourcingConfig, now: nu
   return out;
 }
 
-function projectionRequest(p: ProjectionState, from: string, payload: { id: number; op: string; args: Args }, config: EventSourcingConfig, ctx: HandlerCtx): Effects<EsState> {
-  const fail = (reason: string): Effects<EsState> => ({ state: p, send: [{ to: from, payload: { t: 'res', id: payload.id, outcome: 'fail', result: null, reason } satisfies Reply }], timers: [] });
+function projectionRequest(
+  p: ProjectionState,
+  from: string,
+  payload: { id: number; op: string; args: Args },
+  config: EventSourcingConfig,
+  ctx: HandlerCtx,
+): Effects<EsState> {
+  const fail = (reason: string): Effects<EsState> => ({
+    state: p,
+    send: [{ to: from, payload: { t: 'res', id: payload.id, outcome: 'fail', result: null, reason } satisfies Reply }],
+    timers: [],
+  });
   if (!READS_AT_PROJECTION.has(payload.op)) return fail(`${p.id} is a read model: send ${payload.op} to the log`);
   const bad = checkEsArgs(payload.op, payload.args);
   if (bad) return fail(bad);
@@ -562,11 +825,23 @@ function projectionRequest(p: ProjectionState, from: string, payload: { id: numb
   // Wait: for the agent's own last append (asked of the log), or for the version it named.
   p.stats.waitedReads += 1;
   if (p.waiting.length >= WAITING_LIMIT) p.waiting.shift();
-  p.waiting.push({ from, id: payload.id, op: payload.op, args: payload.args, need: ryw ? null : (min as number), since: ctx.now });
+  p.waiting.push({
+    from,
+    id: payload.id,
+    op: payload.op,
+    args: payload.args,
+    need: ryw ? null : (min as number),
+    since: ctx.now,
+  });
   return { state: p, send: [since(p, config, ctx.now, ryw ? from : null)], timers: [] };
 }
 
-function projectionEvents(p: ProjectionState, m: EventsMsg, config: EventSourcingConfig, ctx: HandlerCtx): Effects<EsState> {
+function projectionEvents(
+  p: ProjectionState,
+  m: EventsMsg,
+  config: EventSourcingConfig,
+  ctx: HandlerCtx,
+): Effects<EsState> {
   const send: Send[] = [];
   const before = p.version;
   p.heardAt = ctx.now;
@@ -629,10 +904,11 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
   kind: 'event-sourcing',
   label: 'Event sourcing',
   promise:
-    'Appends are linearizable (one total order; an append with a stale expected version is rejected). Each projection applies every event once, in log order, and catches up after a heal. Reads from a projection may be stale; read-your-writes holds when the projection waits for the reader\'s own last append.',
+    "Appends are linearizable (one total order; an append with a stale expected version is rejected). Each projection applies every event once, in log order, and catches up after a heal. Reads from a projection may be stale; read-your-writes holds when the projection waits for the reader's own last append.",
   operations: eventSourcingOperations,
   serverIds: (config) => [LOG, ...projectionIds(config)],
-  initServer: (id, config) => (id === LOG ? initLog() : initProjection(id, config.projections.find((p) => p.id === id)?.types ?? [])),
+  initServer: (id, config) =>
+    id === LOG ? initLog() : initProjection(id, config.projections.find((p) => p.id === id)?.types ?? []),
   route(config, _agent, op, args) {
     if (!READS_AT_PROJECTION.has(op)) return LOG;
     const named = args['projection'];
@@ -645,7 +921,9 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
   // type (stale, perhaps), or to the log itself (linearizable).
   alternatives(config, _agent, op, _args, current) {
     if (!READS_AT_PROJECTION.has(op) || current === LOG) return [];
-    const full = config.projections.filter((p) => p.id !== LOG && p.id !== current && p.types.length === 0).map((p) => p.id);
+    const full = config.projections
+      .filter((p) => p.id !== LOG && p.id !== current && p.types.length === 0)
+      .map((p) => p.id);
     return [...full, LOG];
   },
 
@@ -657,7 +935,8 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
   },
 
   onTimer(state, payload, config, ctx) {
-    if (state.role !== 'projection' || !isRecord(payload) || payload['t'] !== 'pull') return { state, send: [], timers: [] };
+    if (state.role !== 'projection' || !isRecord(payload) || payload['t'] !== 'pull')
+      return { state, send: [], timers: [] };
     const session = state.waiting.find((w) => w.need === null)?.from ?? null;
     return { state, send: [since(state, config, ctx.now, session)], timers: [pullTimer(config)] };
   },
@@ -746,7 +1025,10 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
       const version = state.role === 'log' ? state.events.length : state.version;
       // The cache is read only when it is at the node's version (snapshot mode keeps it so);
       // otherwise the state is rebuilt aside, never touching the node's cache.
-      const kv = state.view.cachedVersion === version ? state.view.cached : stateAsOf(state.events, state.view.snapshots, version, config.view).state;
+      const kv =
+        state.view.cachedVersion === version
+          ? state.view.cached
+          : stateAsOf(state.events, state.view.snapshots, version, config.view).state;
       return { id, kv: plainState(kv) };
     });
     const out: Holdings = {};

@@ -33,7 +33,9 @@ const runs = fc
     latency: fc.integer({ min: 1, max: 3 }),
     extra: fc.integer({ min: 0, max: 3 }),
     workloads: fc.array(workloadArb, { minLength: 4, maxLength: 4 }),
-    cuts: fc.array(fc.tuple(fc.integer({ min: 0, max: 80 }), fc.array(fc.nat(1), { minLength: 5, maxLength: 5 })), { maxLength: 4 }),
+    cuts: fc.array(fc.tuple(fc.integer({ min: 0, max: 80 }), fc.array(fc.nat(1), { minLength: 5, maxLength: 5 })), {
+      maxLength: 4,
+    }),
   })
   .map((r) => {
     const replicas = Array.from({ length: r.n }, (_, i) => `r${i + 1}`);
@@ -50,7 +52,8 @@ const runs = fc
     }
     actions.push({ tick: heal, type: 'heal-all' });
     for (const a of ids) actions.push({ tick: heal, type: 'set-workload', agent: a, workload: { kind: 'idle' } });
-    for (const a of ids) for (const key of KEYS) actions.push({ tick: readAt, type: 'op', agent: a, op: 'get', args: { key } });
+    for (const a of ids)
+      for (const key of KEYS) actions.push({ tick: readAt, type: 'op', agent: a, op: 'get', args: { key } });
     const scenario: Scenario = {
       format: FORMAT_VERSION,
       name: 'gossip conformance',
@@ -60,7 +63,12 @@ const runs = fc
       network: { latency: r.latency, jitter: 0, loss: 0, duplication: 0 },
       agents: ids.map((id, i) => {
         const w = r.workloads[i]!;
-        return { id, workload: w.kind === 'random' ? { ...w, keys: w.keys.map((_, j) => KEYS[j % KEYS.length]!) } : w, timeout: 2 * r.latency + 2, retryEvery: 0 };
+        return {
+          id,
+          workload: w.kind === 'random' ? { ...w, keys: w.keys.map((_, j) => KEYS[j % KEYS.length]!) } : w,
+          timeout: 2 * r.latency + 2,
+          retryEvery: 0,
+        };
       }),
       actions,
     };
@@ -74,7 +82,12 @@ function replicaStates(run: Run): [GossipConfig, GossipState[]] {
 
 function localOpsComplete(run: Run): string | null {
   const bad = run.world.history.filter((r) => r.outcome !== null && r.outcome !== 'ok');
-  return bad.length ? bad.slice(0, 3).map((r) => `op ${r.id} (${r.agent} ${r.op}) ended ${r.outcome}: ${r.reason}`).join('\n') : null;
+  return bad.length
+    ? bad
+        .slice(0, 3)
+        .map((r) => `op ${r.id} (${r.agent} ${r.op}) ended ${r.outcome}: ${r.reason}`)
+        .join('\n')
+    : null;
 }
 
 /**
@@ -92,7 +105,8 @@ function sameUpdatesSameState(run: Run): string | null {
         const b = states[j]!;
         if (canonicalJson(a.doc.vv) !== canonicalJson(b.doc.vv)) continue;
         pairs += 1;
-        if (content(a, config) !== content(b, config)) return `tick ${t}: ${a.id} and ${b.id} have seen the same updates (${canonicalJson(a.doc.vv)}) but differ`;
+        if (content(a, config) !== content(b, config))
+          return `tick ${t}: ${a.id} and ${b.id} have seen the same updates (${canonicalJson(a.doc.vv)}) but differ`;
       }
     }
   }
@@ -119,7 +133,8 @@ function convergesAfterHeal(run: Run): string | null {
     const res = r.result as { value: unknown; siblings?: unknown };
     const seen = canonicalJson([res.value, res.siblings ?? null]);
     const prev = byKey.get(key);
-    if (prev !== undefined && prev !== seen) return `final reads of ${key} disagree: ${prev} vs ${seen} (op ${r.id}, ${r.agent})`;
+    if (prev !== undefined && prev !== seen)
+      return `final reads of ${key} disagree: ${prev} vs ${seen} (op ${r.id}, ${r.agent})`;
     byKey.set(key, seen);
   }
   if (config.mode !== 'lww') return null;
@@ -129,7 +144,8 @@ function convergesAfterHeal(run: Run): string | null {
     .filter((r) => r.op !== 'get' || r.invokedAt >= run.scenario.duration - 40)
     .map((r) => (r.op === 'delete' ? { ...r, result: {} } : r));
   const rep = checkHistory({ ops: writesAndFinals }, { sequentialMaxSteps: 0 });
-  if (rep.linearizable === false) return `the converged LWW state is no linearization of the writes: ${rep.witness?.explanation ?? ''}`;
+  if (rep.linearizable === false)
+    return `the converged LWW state is no linearization of the writes: ${rep.witness?.explanation ?? ''}`;
   return null;
 }
 

@@ -40,7 +40,17 @@ type Step =
   | { t: 'round' };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('op' as const), r: fc.nat(2), key: fc.nat(1), v: fc.nat(3), del: fc.boolean(), adv: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('op' as const),
+      r: fc.nat(2),
+      key: fc.nat(1),
+      v: fc.nat(3),
+      del: fc.boolean(),
+      adv: fc.boolean(),
+    }),
+  },
   { weight: 8, arbitrary: fc.record({ t: fc.constant('merge' as const), from: fc.nat(2), to: fc.nat(2) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('gc' as const), r: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'round' as const }) },
@@ -120,13 +130,22 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
   for (const kind of kinds) {
     describe(kind, () => {
       it('commutative', () => {
-        fc.assert(fc.property(triple(kind), ([a, b]) => eq(mergeDocs(a, b), mergeDocs(b, a))), { numRuns: RUNS });
+        fc.assert(
+          fc.property(triple(kind), ([a, b]) => eq(mergeDocs(a, b), mergeDocs(b, a))),
+          { numRuns: RUNS },
+        );
       });
       it('associative', () => {
-        fc.assert(fc.property(triple(kind), ([a, b, c]) => eq(mergeDocs(mergeDocs(a, b), c), mergeDocs(a, mergeDocs(b, c)))), { numRuns: RUNS });
+        fc.assert(
+          fc.property(triple(kind), ([a, b, c]) => eq(mergeDocs(mergeDocs(a, b), c), mergeDocs(a, mergeDocs(b, c)))),
+          { numRuns: RUNS },
+        );
       });
       it('idempotent (a state merged with itself)', () => {
-        fc.assert(fc.property(triple(kind), ([a]) => eq(mergeDocs(a, a), a)), { numRuns: RUNS });
+        fc.assert(
+          fc.property(triple(kind), ([a]) => eq(mergeDocs(a, a), a)),
+          { numRuns: RUNS },
+        );
       });
       it('state only grows: a merge and a local operation are inflations', () => {
         fc.assert(
@@ -144,20 +163,41 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
   }
 
   describe('version vector', () => {
-    const vvArb = fc.dictionary(fc.constantFrom('r1', 'r2', 'r3', '__proto__', 'constructor'), fc.integer({ min: 1, max: 4 })).map((d) => {
-      const out: VV = {};
-      for (const k of Object.keys(d)) Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true });
-      return out;
-    });
-    it('commutative', () => fc.assert(fc.property(vvArb, vvArb, (a, b) => eq(vvMerge(a, b), vvMerge(b, a))), { numRuns: RUNS }));
-    it('associative', () => fc.assert(fc.property(vvArb, vvArb, vvArb, (a, b, c) => eq(vvMerge(vvMerge(a, b), c), vvMerge(a, vvMerge(b, c)))), { numRuns: RUNS }));
-    it('idempotent', () => fc.assert(fc.property(vvArb, (a) => eq(vvMerge(a, a), vvMerge(a, {}))), { numRuns: RUNS }));
+    const vvArb = fc
+      .dictionary(fc.constantFrom('r1', 'r2', 'r3', '__proto__', 'constructor'), fc.integer({ min: 1, max: 4 }))
+      .map((d) => {
+        const out: VV = {};
+        for (const k of Object.keys(d))
+          Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true });
+        return out;
+      });
+    it('commutative', () =>
+      fc.assert(
+        fc.property(vvArb, vvArb, (a, b) => eq(vvMerge(a, b), vvMerge(b, a))),
+        { numRuns: RUNS },
+      ));
+    it('associative', () =>
+      fc.assert(
+        fc.property(vvArb, vvArb, vvArb, (a, b, c) => eq(vvMerge(vvMerge(a, b), c), vvMerge(a, vvMerge(b, c)))),
+        { numRuns: RUNS },
+      ));
+    it('idempotent', () =>
+      fc.assert(
+        fc.property(vvArb, (a) => eq(vvMerge(a, a), vvMerge(a, {}))),
+        { numRuns: RUNS },
+      ));
     it('state only grows, and compare agrees with the merge', () => {
       fc.assert(
         fc.property(vvArb, vvArb, (a, b) => {
           const m = vvMerge(a, b);
           const o = vvCompare(a, b);
-          const byMerge = eq(m, vvMerge(a, {})) ? (eq(m, vvMerge(b, {})) ? 'equal' : 'a-dominates') : eq(m, vvMerge(b, {})) ? 'b-dominates' : 'concurrent';
+          const byMerge = eq(m, vvMerge(a, {}))
+            ? eq(m, vvMerge(b, {}))
+              ? 'equal'
+              : 'a-dominates'
+            : eq(m, vvMerge(b, {}))
+              ? 'b-dominates'
+              : 'concurrent';
           return vvLeq(a, m) && vvLeq(b, m) && o === byMerge;
         }),
         { numRuns: RUNS },

@@ -14,9 +14,23 @@ function scenario(actions: Action[], over: Partial<GossipConfig> = {}, duration 
     name: 'gossip engine',
     seed: 3,
     duration,
-    architecture: { kind: 'gossip', replicas: ['r1', 'r2', 'r3'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous', ...over },
+    architecture: {
+      kind: 'gossip',
+      replicas: ['r1', 'r2', 'r3'],
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+      ...over,
+    },
     network: { latency: 2, jitter: 0, loss: 0, duplication: 0 },
-    agents: ['agent1', 'agent2', 'agent3'].map((id) => ({ id, workload: { kind: 'idle' as const }, timeout: 10, retryEvery: 0 })),
+    agents: ['agent1', 'agent2', 'agent3'].map((id) => ({
+      id,
+      workload: { kind: 'idle' as const },
+      timeout: 10,
+      retryEvery: 0,
+    })),
     actions,
   };
 }
@@ -54,7 +68,10 @@ describe('gossip in the engine', () => {
   });
 
   it('rounds are every period ticks at the same tick everywhere; messages and bytes are counted', () => {
-    const w = worldAt(scenario([{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 'v' } }]), 41);
+    const w = worldAt(
+      scenario([{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 'v' } }]),
+      41,
+    );
     for (const id of ['r1', 'r2', 'r3']) {
       const s = st(w, id);
       expect(s.round).toBe(10);
@@ -123,7 +140,11 @@ describe('gossip in the engine', () => {
     const replicas = Array.from({ length: 8 }, (_, i) => `r${i + 1}`);
     const spreadRounds = (round: GossipConfig['round'], seed: number) => {
       const s: Scenario = {
-        ...scenario([{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 1 } }], { replicas, period: 8, round }, 100),
+        ...scenario(
+          [{ tick: 1, type: 'op', agent: 'agent1', op: 'set', args: { key: 'k', value: 1 } }],
+          { replicas, period: 8, round },
+          100,
+        ),
         seed,
         network: { latency: 1, jitter: 0, loss: 0, duplication: 0 },
       };
@@ -141,7 +162,10 @@ describe('gossip in the engine', () => {
   });
 
   it('the reference mode: counters and sets are refused with a reason, not a throw', () => {
-    const w = worldAt(scenario([{ tick: 1, type: 'op', agent: 'agent1', op: 'increment', args: { key: 'n' } }], { mode: 'reference' }), 20);
+    const w = worldAt(
+      scenario([{ tick: 1, type: 'op', agent: 'agent1', op: 'increment', args: { key: 'n' } }], { mode: 'reference' }),
+      20,
+    );
     expect(w.history[0]!.outcome).toBe('fail');
     expect(w.history[0]!.reason).toMatch(/reference/);
   });

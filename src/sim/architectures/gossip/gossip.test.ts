@@ -59,8 +59,19 @@ describe('regression: a mode switch with exchanges in flight', () => {
   // "knew" (and dropped) the new mode's first write at r1. Writes after a switch now carry a
   // new incarnation, and exchanges from before it are ignored.
   const s = {
-    format: 1, name: 'mode switch with a push in flight', seed: 1, duration: 60,
-    architecture: { kind: 'gossip', replicas: ['r1', 'r2'], mode: 'lww', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' },
+    format: 1,
+    name: 'mode switch with a push in flight',
+    seed: 1,
+    duration: 60,
+    architecture: {
+      kind: 'gossip',
+      replicas: ['r1', 'r2'],
+      mode: 'lww',
+      exchange: 'push-pull',
+      fanout: 1,
+      period: 4,
+      round: 'synchronous',
+    },
     network: { latency: 2, jitter: 0, loss: 0, duplication: 0 },
     agents: [
       { id: 'agent1', workload: { kind: 'idle' }, timeout: 20, retryEvery: 0 },
@@ -68,7 +79,19 @@ describe('regression: a mode switch with exchanges in flight', () => {
     ],
     actions: [
       { tick: 8, type: 'op', agent: 'agent1', op: 'set', args: { key: 'x', value: 'old-mode' } },
-      { tick: 13, type: 'configure', config: { kind: 'gossip', replicas: ['r1', 'r2'], mode: 'mv-register', exchange: 'push-pull', fanout: 1, period: 4, round: 'synchronous' } },
+      {
+        tick: 13,
+        type: 'configure',
+        config: {
+          kind: 'gossip',
+          replicas: ['r1', 'r2'],
+          mode: 'mv-register',
+          exchange: 'push-pull',
+          fanout: 1,
+          period: 4,
+          round: 'synchronous',
+        },
+      },
       { tick: 14, type: 'op', agent: 'agent1', op: 'set', args: { key: 'y', value: 'new-mode' } },
       { tick: 19, type: 'op', agent: 'agent1', op: 'get', args: { key: 'y' } },
       { tick: 40, type: 'op', agent: 'agent1', op: 'get', args: { key: 'y' } },

@@ -117,9 +117,30 @@ export interface GossipState {
 const readArgs = ['key', 'replica'] as const;
 
 export const gossipOperations: readonly OperationSpec[] = [
-  { name: 'get', label: 'Read', args: readArgs, result: ['value', 'replica', 'local', 'siblings', 'note'], kind: 'read', description: "Read one key at your replica (or at `replica`, which may be stale)." },
-  { name: 'set', label: 'Write', args: ['key', 'value'], result: ['dot'], kind: 'write', description: 'Write one key at your replica: accepted at once, spread by gossip.' },
-  { name: 'update', label: 'Update many', args: ['updates'], result: ['dots'], kind: 'write', description: 'Write several keys at your replica (one write per key).' },
+  {
+    name: 'get',
+    label: 'Read',
+    args: readArgs,
+    result: ['value', 'replica', 'local', 'siblings', 'note'],
+    kind: 'read',
+    description: 'Read one key at your replica (or at `replica`, which may be stale).',
+  },
+  {
+    name: 'set',
+    label: 'Write',
+    args: ['key', 'value'],
+    result: ['dot'],
+    kind: 'write',
+    description: 'Write one key at your replica: accepted at once, spread by gossip.',
+  },
+  {
+    name: 'update',
+    label: 'Update many',
+    args: ['updates'],
+    result: ['dots'],
+    kind: 'write',
+    description: 'Write several keys at your replica (one write per key).',
+  },
   {
     name: 'rollback',
     label: 'Roll back',
@@ -129,16 +150,86 @@ export const gossipOperations: readonly OperationSpec[] = [
     description:
       'Write back old values (key → value, null: absent) taken from the audit trail, at your replica: new writes that gossip spreads, merged like any other (a concurrent write elsewhere may win).',
   },
-  { name: 'delete', label: 'Delete', args: ['key'], result: ['existed', 'dot'], kind: 'write', description: 'Delete one key: leaves a tombstone until every member has seen it.' },
-  { name: 'get_all', label: 'Read all', args: ['replica'], result: ['state', 'replica', 'local'], kind: 'read', description: 'Every key at your replica (or at `replica`).' },
-  { name: 'increment', label: 'Increment (PN-Counter)', args: ['key', 'by'], result: ['value'], kind: 'write', description: 'Add to a PN-Counter (not in the reference mode).' },
-  { name: 'decrement', label: 'Decrement (PN-Counter)', args: ['key', 'by'], result: ['value'], kind: 'write', description: 'Subtract from a PN-Counter (not in the reference mode).' },
-  { name: 'grow', label: 'Grow (G-Counter)', args: ['key', 'by'], result: ['value'], kind: 'write', description: 'Add to a grow-only counter (not in the reference mode).' },
-  { name: 'counter', label: 'Read counters', args: readArgs, result: ['value', 'grow', 'replica', 'local'], kind: 'read', description: "A key's PN-Counter and G-Counter values." },
-  { name: 'add', label: 'Add to set', args: ['key', 'element'], result: ['members'], kind: 'write', description: 'Add an element to an OR-Set (add wins over a concurrent remove).' },
-  { name: 'remove', label: 'Remove from set', args: ['key', 'element'], result: ['members', 'existed'], kind: 'write', description: 'Remove the adds of an element this replica has seen.' },
-  { name: 'members', label: 'Read set', args: readArgs, result: ['members', 'replica', 'local'], kind: 'read', description: "An OR-Set's elements." },
-  { name: 'version_vector', label: 'Version vector', args: ['replica'], result: ['vv', 'replica'], kind: 'admin', description: "A replica's version vector (what it has seen of each replica's operations)." },
+  {
+    name: 'delete',
+    label: 'Delete',
+    args: ['key'],
+    result: ['existed', 'dot'],
+    kind: 'write',
+    description: 'Delete one key: leaves a tombstone until every member has seen it.',
+  },
+  {
+    name: 'get_all',
+    label: 'Read all',
+    args: ['replica'],
+    result: ['state', 'replica', 'local'],
+    kind: 'read',
+    description: 'Every key at your replica (or at `replica`).',
+  },
+  {
+    name: 'increment',
+    label: 'Increment (PN-Counter)',
+    args: ['key', 'by'],
+    result: ['value'],
+    kind: 'write',
+    description: 'Add to a PN-Counter (not in the reference mode).',
+  },
+  {
+    name: 'decrement',
+    label: 'Decrement (PN-Counter)',
+    args: ['key', 'by'],
+    result: ['value'],
+    kind: 'write',
+    description: 'Subtract from a PN-Counter (not in the reference mode).',
+  },
+  {
+    name: 'grow',
+    label: 'Grow (G-Counter)',
+    args: ['key', 'by'],
+    result: ['value'],
+    kind: 'write',
+    description: 'Add to a grow-only counter (not in the reference mode).',
+  },
+  {
+    name: 'counter',
+    label: 'Read counters',
+    args: readArgs,
+    result: ['value', 'grow', 'replica', 'local'],
+    kind: 'read',
+    description: "A key's PN-Counter and G-Counter values.",
+  },
+  {
+    name: 'add',
+    label: 'Add to set',
+    args: ['key', 'element'],
+    result: ['members'],
+    kind: 'write',
+    description: 'Add an element to an OR-Set (add wins over a concurrent remove).',
+  },
+  {
+    name: 'remove',
+    label: 'Remove from set',
+    args: ['key', 'element'],
+    result: ['members', 'existed'],
+    kind: 'write',
+    description: 'Remove the adds of an element this replica has seen.',
+  },
+  {
+    name: 'members',
+    label: 'Read set',
+    args: readArgs,
+    result: ['members', 'replica', 'local'],
+    kind: 'read',
+    description: "An OR-Set's elements.",
+  },
+  {
+    name: 'version_vector',
+    label: 'Version vector',
+    args: ['replica'],
+    result: ['vv', 'replica'],
+    kind: 'admin',
+    description: "A replica's version vector (what it has seen of each replica's operations).",
+  },
 ];
 
 const REFERENCE_OPS = new Set(['get', 'set', 'update', 'delete', 'get_all', 'version_vector', 'rollback']);
@@ -150,7 +241,9 @@ function checkReplica(r: JsonValue | undefined): string | null {
 
 function checkBy(b: JsonValue | undefined): string | null {
   if (b === undefined) return null;
-  return typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 1_000_000 ? null : '`by` must be a whole number from 1 to 1,000,000';
+  return typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 1_000_000
+    ? null
+    : '`by` must be a whole number from 1 to 1,000,000';
 }
 
 export function checkGossipArgs(op: string, args: { [k: string]: JsonValue }): string | null {
@@ -177,7 +270,8 @@ export function checkGossipArgs(op: string, args: { [k: string]: JsonValue }): s
     case 'add':
     case 'remove': {
       const e = args['element'];
-      if (typeof e !== 'string' || e.length === 0 || e.length > LIMITS.keyLength) return `the element must be text of 1 to ${LIMITS.keyLength} characters`;
+      if (typeof e !== 'string' || e.length === 0 || e.length > LIMITS.keyLength)
+        return `the element must be text of 1 to ${LIMITS.keyLength} characters`;
       return checkKey(args['key']);
     }
     default:
@@ -272,7 +366,11 @@ function noteLwwDrops(s: GossipState, theirs: Doc, now: number): void {
     if (knows(theirs.vv, m.dot) || knows(mine.vv, t.dot)) continue;
     const [kept, lost] = compareStamps(m.ts, t.ts) >= 0 ? [m, t] : [t, m];
     s.droppedCount += 1;
-    pushCapped(s.dropped, { key: k, tick: now, kept: kept.v, lost: lost.v, keptDot: kept.dot, lostDot: lost.dot }, SHORT);
+    pushCapped(
+      s.dropped,
+      { key: k, tick: now, kept: kept.v, lost: lost.v, keptDot: kept.dot, lostDot: lost.dot },
+      SHORT,
+    );
   }
 }
 
@@ -290,7 +388,14 @@ function lastDot(s: GossipState, config: GossipConfig): Dot {
 }
 
 /** One write of a key, in the configured mode. */
-function writeKey(s: GossipState, config: GossipConfig, op: string, key: string, value: JsonValue | null, now: number): Dot {
+function writeKey(
+  s: GossipState,
+  config: GossipConfig,
+  op: string,
+  key: string,
+  value: JsonValue | null,
+  now: number,
+): Dot {
   if (config.mode === 'reference') setRef(s, refWrite(s.ref, s.origin, key, value), now);
   else if (config.mode === 'lww') setDoc(s, lwwWrite(s.doc, s.origin, now, key, value), now);
   else setDoc(s, mvWrite(s.doc, s.origin, key, value), now);
@@ -300,7 +405,11 @@ function writeKey(s: GossipState, config: GossipConfig, op: string, key: string,
 }
 
 /** A key's current value (null: absent or deleted) and, in the multi-value mode, its siblings. */
-export function readKey(s: GossipState, config: GossipConfig, key: string): { value: JsonValue | null; siblings: (JsonValue | null)[] | null } {
+export function readKey(
+  s: GossipState,
+  config: GossipConfig,
+  key: string,
+): { value: JsonValue | null; siblings: (JsonValue | null)[] | null } {
   if (config.mode === 'reference') return { value: dictGet(s.ref, key)?.v ?? null, siblings: null };
   if (config.mode === 'lww') return { value: dictGet(s.doc.lww, key)?.v ?? null, siblings: null };
   const sib = mvSiblings(s.doc, key);
@@ -309,7 +418,10 @@ export function readKey(s: GossipState, config: GossipConfig, key: string): { va
   // replica that holds the same siblings answers the same); `siblings` has them all.
   // A delete sibling is not shown: once stable it is collected, at each replica in its own
   // round, and replicas that have seen the same updates must read the same (SEC).
-  return { value: live.length ? live[live.length - 1]!.v : null, siblings: live.length > 1 ? live.map((x) => x.v) : null };
+  return {
+    value: live.length ? live[live.length - 1]!.v : null,
+    siblings: live.length > 1 ? live.map((x) => x.v) : null,
+  };
 }
 
 /**
@@ -341,7 +453,12 @@ export function observable(s: GossipState, config: GossipConfig): string {
 
 export function readAll(s: GossipState, config: GossipConfig): { [k: string]: JsonValue } {
   const out: { [k: string]: JsonValue } = {};
-  const keys = config.mode === 'reference' ? Object.keys(s.ref) : config.mode === 'lww' ? Object.keys(s.doc.lww) : Object.keys(s.doc.mv);
+  const keys =
+    config.mode === 'reference'
+      ? Object.keys(s.ref)
+      : config.mode === 'lww'
+        ? Object.keys(s.doc.lww)
+        : Object.keys(s.doc.mv);
   for (const k of keys.sort()) {
     const v = readKey(s, config, k).value;
     if (v !== null) dictSet(out, k, v);
@@ -350,18 +467,33 @@ export function readAll(s: GossipState, config: GossipConfig): { [k: string]: Js
 }
 
 /** `local`: the caller is an agent attached to this replica (else its read may be stale). */
-export function applyOp(s: GossipState, config: GossipConfig, op: string, args: { [k: string]: JsonValue }, now: number, local = true): Outcome {
+export function applyOp(
+  s: GossipState,
+  config: GossipConfig,
+  op: string,
+  args: { [k: string]: JsonValue },
+  now: number,
+  local = true,
+): Outcome {
   const bad = checkGossipArgs(op, args);
   if (bad) return { outcome: 'fail', reason: bad };
   if (config.mode === 'reference' && !REFERENCE_OPS.has(op)) {
-    return { outcome: 'fail', reason: `the reference's GossipNode is a plain map: it has no ${op} (switch the mode to lww or mv-register for counters and sets)` };
+    return {
+      outcome: 'fail',
+      reason: `the reference's GossipNode is a plain map: it has no ${op} (switch the mode to lww or mv-register for counters and sets)`,
+    };
   }
-  const elsewhere = local ? {} : { note: `read at ${s.id}, not at your own replica: it may not have your latest writes yet (stale)` };
+  const elsewhere = local
+    ? {}
+    : { note: `read at ${s.id}, not at your own replica: it may not have your latest writes yet (stale)` };
   const key = args['key'] as string;
   switch (op) {
     case 'get': {
       const r = readKey(s, config, key);
-      return { outcome: 'ok', result: { value: r.value, replica: s.id, local, ...(r.siblings ? { siblings: r.siblings } : {}), ...elsewhere } };
+      return {
+        outcome: 'ok',
+        result: { value: r.value, replica: s.id, local, ...(r.siblings ? { siblings: r.siblings } : {}), ...elsewhere },
+      };
     }
     case 'get_all':
       return { outcome: 'ok', result: { state: readAll(s, config), replica: s.id, local, ...elsewhere } };
@@ -397,7 +529,10 @@ export function applyOp(s: GossipState, config: GossipConfig, op: string, args: 
       return { outcome: 'ok', result: { value: gValue(s.doc, key) } };
     }
     case 'counter':
-      return { outcome: 'ok', result: { value: pnValue(s.doc, key), grow: gValue(s.doc, key), replica: s.id, local, ...elsewhere } };
+      return {
+        outcome: 'ok',
+        result: { value: pnValue(s.doc, key), grow: gValue(s.doc, key), replica: s.id, local, ...elsewhere },
+      };
     case 'add':
     case 'remove': {
       const e = args['element'] as string;
@@ -541,7 +676,10 @@ const membersMemo = new WeakMap<GossipConfig, Members>();
 function members(config: GossipConfig): Members {
   let m = membersMemo.get(config);
   if (!m) {
-    m = { at: new Map(config.replicas.map((r, i) => [r, i])), turn: new Map([...config.replicas].sort().map((r, i) => [r, i])) };
+    m = {
+      at: new Map(config.replicas.map((r, i) => [r, i])),
+      turn: new Map([...config.replicas].sort().map((r, i) => [r, i])),
+    };
     membersMemo.set(config, m);
   }
   return m;
@@ -600,10 +738,20 @@ function runRound(s: GossipState, config: GossipConfig, ctx: HandlerCtx): Effect
   return { state: s, send, timers: roundTimer(s, config, ctx.now) };
 }
 
-function onGossip(s: GossipState, from: string, m: GossipMsg, config: GossipConfig, ctx: HandlerCtx): Effects<GossipState> {
+function onGossip(
+  s: GossipState,
+  from: string,
+  m: GossipMsg,
+  config: GossipConfig,
+  ctx: HandlerCtx,
+): Effects<GossipState> {
   // Members only: a replica that was removed (or a stale message from before) does not write
   // into the cluster; when it is added back it starts empty and resyncs.
-  if (!isMember(config, from) || !isMember(config, s.id) || (s.modeSince !== undefined && incarnation(m.origin) < s.modeSince)) {
+  if (
+    !isMember(config, from) ||
+    !isMember(config, s.id) ||
+    (s.modeSince !== undefined && incarnation(m.origin) < s.modeSince)
+  ) {
     s.totals.ignored += 1;
     return { state: s, send: [], timers: [] };
   }
@@ -660,12 +808,14 @@ export const gossip: Architecture<GossipConfig, GossipState> = {
     if (isGossip(payload)) return onGossip(s, from, payload, config, ctx);
     if (!isRequest(payload)) return ok(s);
     const session = dictGet(s.sessions, from);
-    if (session && payload.id === session.lastId) return { state: s, send: [{ to: from, payload: session.reply }], timers: [] };
+    if (session && payload.id === session.lastId)
+      return { state: s, send: [{ to: from, payload: session.reply }], timers: [] };
     if (session && payload.id < session.lastId) return ok(s);
     const r = applyOp(s, config, payload.op, payload.args, ctx.now, attachedReplica(config, from) === s.id);
-    const reply: Reply = r.outcome === 'ok'
-      ? { t: 'res', id: payload.id, outcome: 'ok', result: r.result, reason: null }
-      : { t: 'res', id: payload.id, outcome: 'fail', result: null, reason: r.reason };
+    const reply: Reply =
+      r.outcome === 'ok'
+        ? { t: 'res', id: payload.id, outcome: 'ok', result: r.result, reason: null }
+        : { t: 'res', id: payload.id, outcome: 'fail', result: null, reason: r.reason };
     dictSet(s.sessions, from, { lastId: payload.id, reply: deepFreeze(reply) });
     return { state: s, send: [{ to: from, payload: reply }], timers: [] };
   },
@@ -745,7 +895,12 @@ export const gossip: Architecture<GossipConfig, GossipState> = {
     // Every replica holds every key; what a read there sees (all siblings in mv-register).
     const keys = new Set<string>();
     for (const { state } of servers) {
-      const held: string[] = config.mode === 'reference' ? dictKeys(state.ref) : config.mode === 'lww' ? dictKeys(state.doc.lww) : dictKeys(state.doc.mv);
+      const held: string[] =
+        config.mode === 'reference'
+          ? dictKeys(state.ref)
+          : config.mode === 'lww'
+            ? dictKeys(state.doc.lww)
+            : dictKeys(state.doc.mv);
       for (const k of held) keys.add(k);
     }
     const out: Holdings = {};

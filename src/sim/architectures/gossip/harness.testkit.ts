@@ -115,7 +115,13 @@ export function simulate(o: SimOptions): SimResult {
   const timers: { node: string; at: number; payload: unknown }[] = [];
   let wire: Wire[] = [];
   let cfg = config;
-  const apply = (id: string, fx: { send: Send[]; timers: { delay: number; payload: unknown }[] }, now: number, lossy: boolean, group: (x: string) => number) => {
+  const apply = (
+    id: string,
+    fx: { send: Send[]; timers: { delay: number; payload: unknown }[] },
+    now: number,
+    lossy: boolean,
+    group: (x: string) => number,
+  ) => {
     for (const t of fx.timers) timers.push({ node: id, at: now + t.delay, payload: t.payload });
     for (const m of fx.send) {
       if (group(id) !== group(m.to)) continue;
@@ -193,7 +199,12 @@ export function simulate(o: SimOptions): SimResult {
         if (res.outcome !== 'ok') throw new Error(`local ${op} failed: ${res.reason}`);
         ops += 1;
         if ((op === 'delete' || op === 'remove') && kill.length > 0) {
-          kills.push({ key, dot: [s.origin, vvGet(s.doc.vv, s.origin)], victims: kill, what: op === 'remove' ? `remove ${String(args['element'])}` : 'delete' });
+          kills.push({
+            key,
+            dot: [s.origin, vvGet(s.doc.vv, s.origin)],
+            victims: kill,
+            what: op === 'remove' ? `remove ${String(args['element'])}` : 'delete',
+          });
         }
       }
     }
@@ -205,9 +216,15 @@ export function simulate(o: SimOptions): SimResult {
       const s = states.get(m.to);
       if (!s || group(m.from) !== group(m.to)) continue;
       if (lossy && rng.chance(10)) wire.push({ ...m, at: now + rng.int(1, 6) });
-      apply(m.to, gossip.onMessage(s, m.from, m.payload, cfg, ctxFor(m.to, now, nodeRng.get(m.to)!)), now, lossy, group);
+      apply(
+        m.to,
+        gossip.onMessage(s, m.from, m.payload, cfg, ctxFor(m.to, now, nodeRng.get(m.to)!)),
+        now,
+        lossy,
+        group,
+      );
     }
-    for (let i = 0; i < timers.length; ) {
+    for (let i = 0; i < timers.length;) {
       const t = timers[i]!;
       if (t.at !== now) {
         i++;
@@ -215,11 +232,15 @@ export function simulate(o: SimOptions): SimResult {
       }
       timers.splice(i, 1);
       const s = states.get(t.node);
-      if (s) apply(t.node, gossip.onTimer(s, t.payload, cfg, ctxFor(t.node, now, nodeRng.get(t.node)!)), now, lossy, group);
+      if (s)
+        apply(t.node, gossip.onTimer(s, t.payload, cfg, ctxFor(t.node, now, nodeRng.get(t.node)!)), now, lossy, group);
     }
     for (const s of states.values()) {
       for (const k of kills) {
-        if (knows(s.doc.vv, k.dot) && holds(s, cfg, k)) resurrections.push(`tick ${now}: ${s.id} knows the ${k.what} of ${JSON.stringify(k.key)} (${k.dot.join(':')}) but holds a value it removed again`);
+        if (knows(s.doc.vv, k.dot) && holds(s, cfg, k))
+          resurrections.push(
+            `tick ${now}: ${s.id} knows the ${k.what} of ${JSON.stringify(k.key)} (${k.dot.join(':')}) but holds a value it removed again`,
+          );
       }
     }
   };

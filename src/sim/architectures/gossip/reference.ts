@@ -54,7 +54,12 @@ export function refWrite(s: RefStore, origin: string, key: string, v: JsonValue 
  * One direction of `_sync_with_peer`: `mine` takes every key whose counter in `theirs` is
  * higher. Returns the new store and the flaws this exposed (a lost write, a tie).
  */
-export function refAccept(mine: RefStore, theirs: RefStore, at: string, tick: number): { store: RefStore; flaws: RefFlaw[] } {
+export function refAccept(
+  mine: RefStore,
+  theirs: RefStore,
+  at: string,
+  tick: number,
+): { store: RefStore; flaws: RefFlaw[] } {
   const out: RefStore = { ...mine };
   const flaws: RefFlaw[] = [];
   for (const k of Object.keys(theirs).sort()) {
@@ -66,10 +71,12 @@ export function refAccept(mine: RefStore, theirs: RefStore, at: string, tick: nu
     }
     const order = vvCompare(m.who, t.who);
     if (t.n > m.n) {
-      if (order === 'concurrent') flaws.push({ kind: 'dropped', key: k, tick, at, values: [t.v, m.v], counters: [t.n, m.n] });
+      if (order === 'concurrent')
+        flaws.push({ kind: 'dropped', key: k, tick, at, values: [t.v, m.v], counters: [t.n, m.n] });
       dictSet(out, k, t);
     } else if (t.n < m.n) {
-      if (order === 'concurrent') flaws.push({ kind: 'dropped', key: k, tick, at, values: [m.v, t.v], counters: [m.n, t.n] });
+      if (order === 'concurrent')
+        flaws.push({ kind: 'dropped', key: k, tick, at, values: [m.v, t.v], counters: [m.n, t.n] });
     } else if (order !== 'equal') {
       flaws.push({ kind: 'tie', key: k, tick, at, values: [m.v, t.v], counters: [m.n, t.n] });
     }

@@ -92,14 +92,31 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** One row: `trials` seeded runs; trial t draws from the stream named by the combination. */
-export function sweepRow(seed: number, mode: SpreadMode, n: number, fanout: number, trials: number, sequential = false): SweepRow {
+export function sweepRow(
+  seed: number,
+  mode: SpreadMode,
+  n: number,
+  fanout: number,
+  trials: number,
+  sequential = false,
+): SweepRow {
   const rounds: number[] = [];
   for (let t = 0; t < trials; t++) {
-    const g = xoroshiro128plusFromState(streamState(seed, `sweep:${mode}:${sequential ? 'seq' : 'sync'}:${n}:${fanout}:${t}`));
+    const g = xoroshiro128plusFromState(
+      streamState(seed, `sweep:${mode}:${sequential ? 'seq' : 'sync'}:${n}:${fanout}:${t}`),
+    );
     rounds.push(spread({ n, mode, fanout, sequential }, g).rounds);
   }
   rounds.sort((a, b) => a - b);
   let sum = 0;
   for (const r of rounds) sum += r;
-  return { mode, replicas: n, fanout, trials, mean: sum / trials, p50: percentile(rounds, 50), p95: percentile(rounds, 95) };
+  return {
+    mode,
+    replicas: n,
+    fanout,
+    trials,
+    mean: sum / trials,
+    p50: percentile(rounds, 50),
+    p95: percentile(rounds, 95),
+  };
 }

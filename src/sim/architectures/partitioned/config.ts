@@ -45,6 +45,9 @@ export const PartitionedConfigSchema = z
     /** Keys in handoff at once during rebalancing. */
     rebalanceBatch: z.number().int().min(1).max(64),
   })
-  .refine((c) => new Set([...c.shards, ...c.retired]).size === c.shards.length + c.retired.length, 'a shard is listed twice')
+  .refine(
+    (c) => new Set([...c.shards, ...c.retired]).size === c.shards.length + c.retired.length,
+    'a shard is listed twice',
+  )
   .refine((c) => c.readQuorum <= c.replication && c.writeQuorum <= c.replication, 'R and W must be at most N');
 export type PartitionedConfig = z.infer<typeof PartitionedConfigSchema>;

@@ -43,7 +43,10 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
       workloads: fc.array(workloadArb, { minLength: 3, maxLength: 3 }),
       timeouts: fc.array(fc.integer({ min: 8, max: 60 }), { minLength: 3, maxLength: 3 }),
       retries: fc.array(fc.constantFrom(0, 0, 3, 7), { minLength: 3, maxLength: 3 }),
-      faults: fc.array(fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 11 }), fc.nat({ max: 100 }), fc.nat({ max: 100 })), { maxLength: 8 }),
+      faults: fc.array(
+        fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 11 }), fc.nat({ max: 100 }), fc.nat({ max: 100 })),
+        { maxLength: 8 },
+      ),
     })
     .map((r) => {
       const [N, R, W] = o.replicated ? r.quorum : [1, 1, 1];
@@ -63,7 +66,15 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
       const agents: AgentSpec[] = ids.map((id, i) => ({
         id,
         // Unique keys: the agent's update picks distinct keys until it has enough.
-        workload: r.workloads[i]!.kind === 'random' ? { ...r.workloads[i]!, keys: [...new Set(r.workloads[i]!.keys.map((k, j) => KEYS[(KEYS.indexOf(k) + 3 * j + i) % KEYS.length]!))] } : r.workloads[i]!,
+        workload:
+          r.workloads[i]!.kind === 'random'
+            ? {
+                ...r.workloads[i]!,
+                keys: [
+                  ...new Set(r.workloads[i]!.keys.map((k, j) => KEYS[(KEYS.indexOf(k) + 3 * j + i) % KEYS.length]!)),
+                ],
+              }
+            : r.workloads[i]!,
         timeout: r.timeouts[i]!,
         retryEvery: r.retries[i]!,
       }));
@@ -76,13 +87,35 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
         const nodes = [...servers(), ...ids];
         const pick = (k: number): string => nodes[k % nodes.length]!;
         switch (kind) {
-          case 0: actions.push({ tick, type: 'cut-link', from: pick(a), to: pick(b) }); break;
-          case 1: actions.push({ tick, type: 'heal-link', from: pick(a), to: pick(b) }); break;
-          case 2: actions.push({ tick, type: 'crash', node: pick(a) }); break;
-          case 3: actions.push({ tick, type: 'recover', node: pick(a) }); break;
-          case 4: actions.push({ tick, type: 'heal-all' }); break;
-          case 5: actions.push({ tick, type: 'op', agent: ids[a % ids.length]!, op: 'update', args: { updates: { [KEYS[a % KEYS.length]!]: `u${t}`, [KEYS[(a + 1 + (b % 7)) % KEYS.length]!]: `u${t}` } } }); break;
-          case 6: actions.push({ tick, type: 'drop-message', message: a }); break;
+          case 0:
+            actions.push({ tick, type: 'cut-link', from: pick(a), to: pick(b) });
+            break;
+          case 1:
+            actions.push({ tick, type: 'heal-link', from: pick(a), to: pick(b) });
+            break;
+          case 2:
+            actions.push({ tick, type: 'crash', node: pick(a) });
+            break;
+          case 3:
+            actions.push({ tick, type: 'recover', node: pick(a) });
+            break;
+          case 4:
+            actions.push({ tick, type: 'heal-all' });
+            break;
+          case 5:
+            actions.push({
+              tick,
+              type: 'op',
+              agent: ids[a % ids.length]!,
+              op: 'update',
+              args: {
+                updates: { [KEYS[a % KEYS.length]!]: `u${t}`, [KEYS[(a + 1 + (b % 7)) % KEYS.length]!]: `u${t}` },
+              },
+            });
+            break;
+          case 6:
+            actions.push({ tick, type: 'drop-message', message: a });
+            break;
           case 7:
           case 8: {
             // Add a shard.
@@ -105,14 +138,17 @@ export function partitionedRunArb(o: Opts): fc.Arbitrary<{ scenario: Scenario; i
             actions.push({ tick, type: 'configure', config });
             break;
           }
-          default: actions.push({ tick, type: 'set-link', from: pick(a), to: pick(b), latency: 1 + (b % 9) }); break;
+          default:
+            actions.push({ tick, type: 'set-link', from: pick(a), to: pick(b), latency: 1 + (b % 9) });
+            break;
         }
       }
       let duration = r.duration;
       if (o.settle) {
         actions.push({ tick: duration, type: 'heal-all' });
         for (const n of [...servers(), ...ids]) actions.push({ tick: duration, type: 'recover', node: n });
-        for (const id of ids) actions.push({ tick: duration, type: 'set-workload', agent: id, workload: { kind: 'idle' } });
+        for (const id of ids)
+          actions.push({ tick: duration, type: 'set-workload', agent: id, workload: { kind: 'idle' } });
         duration += 250;
       }
       const scenario: Scenario = {
@@ -142,7 +178,8 @@ export function atomicCommit(run: Run): string | null {
   if (open.length) problems.push(`transactions still open after recovery: ${open.join(', ')}`);
   const decided = new Map<number, string>();
   for (const sh of shards(w)) {
-    if (dictKeys(sh.prepared).length) problems.push(`${sh.id} is still prepared for ${dictKeys(sh.prepared).join(', ')}`);
+    if (dictKeys(sh.prepared).length)
+      problems.push(`${sh.id} is still prepared for ${dictKeys(sh.prepared).join(', ')}`);
     for (const [t, d] of sh.log) {
       const prev = decided.get(t);
       if (prev !== undefined && prev !== d) problems.push(`txn ${t}: one participant logged ${prev}, another ${d}`);
@@ -167,7 +204,10 @@ export function halfApplied(run: Run): string[] {
     if (mine.length === 0) continue;
     const ver = Math.min(...mine.map(([, s]) => s!.ver));
     for (const [k, s] of stored) {
-      if (s === null || s.ver < ver) problems.push(`update ${op.id} (${op.outcome}) is half applied: ${mine.map(([x]) => x).join(', ')} hold it but ${k} holds an older version`);
+      if (s === null || s.ver < ver)
+        problems.push(
+          `update ${op.id} (${op.outcome}) is half applied: ${mine.map(([x]) => x).join(', ')} hold it but ${k} holds an older version`,
+        );
     }
   }
   return problems;
@@ -193,7 +233,13 @@ const isolationRuns = fc
     allAt: fc.array(fc.integer({ min: 1, max: 150 }), { maxLength: 3 }),
   })
   .map((r) => {
-    const config: PartitionedConfig = { ...defaultPartitionedConfig(r.shardCount), strategy: r.strategy, vnodes: 20, getAll: r.getAll, opTimeout: 4 * (r.latency + r.jitter) + 4 };
+    const config: PartitionedConfig = {
+      ...defaultPartitionedConfig(r.shardCount),
+      strategy: r.strategy,
+      vnodes: 20,
+      getAll: r.getAll,
+      opTimeout: 4 * (r.latency + r.jitter) + 4,
+    };
     const cut = config.shards[r.cut % r.shardCount]!;
     const timeout = 2 * config.opTimeout + 4 * (r.latency + r.jitter) + 4;
     const ids = ['agent1', 'agent2', 'agent3'];
@@ -212,7 +258,15 @@ const isolationRuns = fc
       network: { latency: r.latency, jitter: r.jitter, loss: 0, duplication: r.duplication },
       agents: ids.map((id, i) => ({
         id,
-        workload: r.workloads[i]!.kind === 'random' ? { ...r.workloads[i]!, keys: [...new Set(r.workloads[i]!.keys.map((k, j) => KEYS[(KEYS.indexOf(k) + 2 * j + i) % KEYS.length]!))] } : r.workloads[i]!,
+        workload:
+          r.workloads[i]!.kind === 'random'
+            ? {
+                ...r.workloads[i]!,
+                keys: [
+                  ...new Set(r.workloads[i]!.keys.map((k, j) => KEYS[(KEYS.indexOf(k) + 2 * j + i) % KEYS.length]!)),
+                ],
+              }
+            : r.workloads[i]!,
         timeout,
         retryEvery: 0,
       })),
@@ -233,14 +287,22 @@ function faultIsolation(run: Run): string | null {
       const res = r.result as { partial?: boolean } | null;
       // Complete when no key the coordinator knows lives on the cut shard; else partial or failed.
       const complete = r.outcome === 'ok' && res?.partial === false;
-      const expected = complete || (config.getAll === 'fail' ? r.outcome === 'fail' : r.outcome === 'ok' && res?.partial === true);
-      if (!expected) problems.push(`get_all ${r.id} ended ${r.outcome} ${JSON.stringify(r.result)} with ${cut} cut off (get_all: ${config.getAll})`);
+      const expected =
+        complete || (config.getAll === 'fail' ? r.outcome === 'fail' : r.outcome === 'ok' && res?.partial === true);
+      if (!expected)
+        problems.push(
+          `get_all ${r.id} ended ${r.outcome} ${JSON.stringify(r.result)} with ${cut} cut off (get_all: ${config.getAll})`,
+        );
       continue;
     }
     const keys = args.updates ? Object.keys(args.updates) : typeof args.key === 'string' ? [args.key] : [];
     const touches = keys.some((k) => replicasOf(k, p).includes(cut));
-    if (touches && r.outcome === 'ok') problems.push(`op ${r.id} (${r.op} ${keys.join(', ')}) ended ok although ${cut} is cut off`);
-    if (!touches && r.outcome !== 'ok') problems.push(`op ${r.id} (${r.op} ${keys.join(', ')}) needs only reachable shards but ended ${r.outcome}: ${r.reason}`);
+    if (touches && r.outcome === 'ok')
+      problems.push(`op ${r.id} (${r.op} ${keys.join(', ')}) ended ok although ${cut} is cut off`);
+    if (!touches && r.outcome !== 'ok')
+      problems.push(
+        `op ${r.id} (${r.op} ${keys.join(', ')}) needs only reachable shards but ended ${r.outcome}: ${r.reason}`,
+      );
   }
   return problems.length ? problems.slice(0, 5).join('\n') : linearizable(run, { fracturedReads: false });
 }

@@ -14,11 +14,18 @@ import { partitioned } from './partitioned';
 
 /** Keys from a seeded generator (fast-check's), the same on every run. */
 function randomKeys(n: number, seed: number): string[] {
-  return fc.sample(fc.string({ minLength: 1, maxLength: 24, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-é漢🙂') }), { numRuns: n, seed });
+  return fc.sample(
+    fc.string({
+      minLength: 1,
+      maxLength: 24,
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-é漢🙂'),
+    }),
+    { numRuns: n, seed },
+  );
 }
 
 describe('routing', () => {
-  it('md5-mod is the reference\'s int(md5(key), 16) % N for 10,000 random keys (checked with Node\'s crypto)', () => {
+  it("md5-mod is the reference's int(md5(key), 16) % N for 10,000 random keys (checked with Node's crypto)", () => {
     const keys = randomKeys(10_000, 42);
     for (const [i, key] of keys.entries()) {
       const n = 1 + (i % 12);
@@ -29,7 +36,9 @@ describe('routing', () => {
 
   it("ranges are the reference diagram's A-F, G-P, Q-Z for three shards", () => {
     expect([0, 1, 2].map((i) => rangeLabel(i, 3))).toEqual(['A-F', 'G-P', 'Q-Z']);
-    expect(['apple', 'Fig', 'grape', 'pear', 'quince', 'zebra', '0day', '~x'].map((k) => rangeIndex(k, 3))).toEqual([0, 0, 1, 1, 2, 2, 0, 2]);
+    expect(['apple', 'Fig', 'grape', 'pear', 'quince', 'zebra', '0day', '~x'].map((k) => rangeIndex(k, 3))).toEqual([
+      0, 0, 1, 1, 2, 2, 0, 2,
+    ]);
     expect([0, 1, 2, 3].map((i) => rangeLabel(i, 4))).toEqual(['A-F', 'G-M', 'N-S', 'T-Z']);
   });
 
@@ -46,7 +55,12 @@ describe('routing', () => {
 });
 
 describe('keys moved from N to N+1 shards (10,000 keys, averaged over 5 seeds)', () => {
-  const place = (strategy: Placement['strategy'], n: number): Placement => ({ strategy, shards: Array.from({ length: n }, (_, i) => `shard${i}`), vnodes: 100, replication: 1 });
+  const place = (strategy: Placement['strategy'], n: number): Placement => ({
+    strategy,
+    shards: Array.from({ length: n }, (_, i) => `shard${i}`),
+    vnodes: 100,
+    replication: 1,
+  });
   for (const n of [3, 5, 8]) {
     it(`consistent hashing moves about 1/(N+1), modulo about N/(N+1), for N = ${n}`, () => {
       let consistent = 0;
@@ -69,7 +83,13 @@ describe('the reference store', () => {
   it('routes set/get through the coordinator to the md5-mod shard and gathers get_all', () => {
     const keys = ['agent1_position', 'agent2_position', 'agent3_position'];
     const s = scenario(cfg(), agents(1, { kind: 'idle' }), [
-      ...keys.map((key, i): Action => ({ tick: 1 + i, type: 'op', agent: 'agent1', op: 'set', args: { key, value: { x: 10 * (i + 1) } } })),
+      ...keys.map((key, i): Action => ({
+        tick: 1 + i,
+        type: 'op',
+        agent: 'agent1',
+        op: 'set',
+        args: { key, value: { x: 10 * (i + 1) } },
+      })),
       { tick: 20, type: 'op', agent: 'agent1', op: 'get_all', args: {} },
     ]);
     expect(ScenarioSchema.safeParse(s).success).toBe(true);
@@ -77,7 +97,10 @@ describe('the reference store', () => {
     for (const sh of shards(w)) for (const k of dictKeys(sh.data)) expect(sh.id).toBe(`shard${md5Mod(k, 3)}`);
     const all = w.history.find((h) => h.op === 'get_all')!;
     expect(all.outcome).toBe('ok');
-    expect(all.result).toEqual({ partial: false, state: { agent1_position: { x: 10 }, agent2_position: { x: 20 }, agent3_position: { x: 30 } } });
+    expect(all.result).toEqual({
+      partial: false,
+      state: { agent1_position: { x: 10 }, agent2_position: { x: 20 }, agent3_position: { x: 30 } },
+    });
   });
 
   it('a cut shard makes only its keys unavailable; get_all is partial (marked) or fails, as configured', () => {
@@ -85,7 +108,13 @@ describe('the reference store', () => {
     for (const mode of ['partial', 'fail'] as const) {
       const c = cfg({ strategy: 'ranges', getAll: mode, opTimeout: 10 });
       const s = scenario(c, agents(1, { kind: 'idle' }, 30), [
-        ...keys.map((key, i): Action => ({ tick: 1 + i, type: 'op', agent: 'agent1', op: 'set', args: { key, value: key } })),
+        ...keys.map((key, i): Action => ({
+          tick: 1 + i,
+          type: 'op',
+          agent: 'agent1',
+          op: 'set',
+          args: { key, value: key },
+        })),
         { tick: 20, type: 'cut-link', from: 'coordinator', to: 'shard1' },
         ...keys.map((key, i): Action => ({ tick: 21 + i, type: 'op', agent: 'agent1', op: 'get', args: { key } })),
         { tick: 25, type: 'op', agent: 'agent1', op: 'get_all', args: {} },
@@ -95,7 +124,13 @@ describe('the reference store', () => {
       expect(gets.map((g) => g.outcome)).toEqual(['ok', 'fail', 'ok']);
       const all = w.history.find((h) => h.op === 'get_all')!;
       if (mode === 'fail') expect(all.outcome).toBe('fail');
-      else expect(all.result).toMatchObject({ partial: true, available: { apple: 'apple', zebra: 'zebra' }, missing: ['grape'], unreachable: ['shard1'] });
+      else
+        expect(all.result).toMatchObject({
+          partial: true,
+          available: { apple: 'apple', zebra: 'zebra' },
+          missing: ['grape'],
+          unreachable: ['shard1'],
+        });
     }
   });
 });
@@ -109,11 +144,23 @@ const rebalanceRuns = fc
     latency: fc.integer({ min: 1, max: 3 }),
     jitter: fc.integer({ min: 0, max: 3 }),
     duplication: fc.constantFrom(0, 0.2),
-    steps: fc.array(fc.tuple(fc.integer({ min: 0, max: 150 }), fc.nat({ max: 7 }), fc.nat({ max: 50 })), { minLength: 1, maxLength: 8 }),
+    steps: fc.array(fc.tuple(fc.integer({ min: 0, max: 150 }), fc.nat({ max: 7 }), fc.nat({ max: 50 })), {
+      minLength: 1,
+      maxLength: 8,
+    }),
   })
   .map((r) => {
     const keys = ['apple', 'grape', 'mango', 'quince', 'zebra', 'x', '__proto__'];
-    let config = cfg({ strategy: r.strategy, replication: r.replication, readQuorum: Math.ceil((r.replication + 1) / 2), writeQuorum: Math.ceil((r.replication + 1) / 2), readWriteBack: true, vnodes: 16, opTimeout: 12, rebalanceBatch: 2 });
+    let config = cfg({
+      strategy: r.strategy,
+      replication: r.replication,
+      readQuorum: Math.ceil((r.replication + 1) / 2),
+      writeQuorum: Math.ceil((r.replication + 1) / 2),
+      readWriteBack: true,
+      vnodes: 16,
+      opTimeout: 12,
+      rebalanceBatch: 2,
+    });
     const base = config;
     const actions: Action[] = [];
     for (const [tick, kind, a] of [...r.steps].sort((x, y) => x[0] - y[0])) {
@@ -142,7 +189,10 @@ const rebalanceRuns = fc
           actions.push({ tick, type: 'crash', node }, { tick: tick + 1 + (a % 30), type: 'recover', node });
           break;
         case 5:
-          actions.push({ tick, type: 'cut-link', from: 'coordinator', to: node }, { tick: tick + 1 + (a % 40), type: 'heal-link', from: 'coordinator', to: node });
+          actions.push(
+            { tick, type: 'cut-link', from: 'coordinator', to: node },
+            { tick: tick + 1 + (a % 40), type: 'heal-link', from: 'coordinator', to: node },
+          );
           break;
         default:
           actions.push({ tick, type: 'cut-link', from: node, to: 'coordinator' });
@@ -150,11 +200,26 @@ const rebalanceRuns = fc
     }
     const end = 200;
     actions.push({ tick: end, type: 'heal-all' });
-    for (const n of ['coordinator', ...config.shards, ...config.retired]) actions.push({ tick: end, type: 'recover', node: n });
-    actions.push({ tick: end, type: 'set-workload', agent: 'agent1', workload: { kind: 'idle' } }, { tick: end, type: 'set-workload', agent: 'agent2', workload: { kind: 'idle' } });
-    keys.forEach((key, i) => actions.push({ tick: end + 150 + i, type: 'op', agent: 'agent3', op: 'get', args: { key } }));
-    const ags = [...agents(2, randomWorkload(keys, 2, { get: 2, set: 4, delete: 1, update: 1 }), 40, 5), { id: 'agent3', workload: { kind: 'idle' as const }, timeout: 40, retryEvery: 0 }];
-    return scenario(base, ags, actions, { seed: r.seed, duration: end + 400, latency: r.latency, jitter: r.jitter, duplication: r.duplication });
+    for (const n of ['coordinator', ...config.shards, ...config.retired])
+      actions.push({ tick: end, type: 'recover', node: n });
+    actions.push(
+      { tick: end, type: 'set-workload', agent: 'agent1', workload: { kind: 'idle' } },
+      { tick: end, type: 'set-workload', agent: 'agent2', workload: { kind: 'idle' } },
+    );
+    keys.forEach((key, i) =>
+      actions.push({ tick: end + 150 + i, type: 'op', agent: 'agent3', op: 'get', args: { key } }),
+    );
+    const ags = [
+      ...agents(2, randomWorkload(keys, 2, { get: 2, set: 4, delete: 1, update: 1 }), 40, 5),
+      { id: 'agent3', workload: { kind: 'idle' as const }, timeout: 40, retryEvery: 0 },
+    ];
+    return scenario(base, ags, actions, {
+      seed: r.seed,
+      duration: end + 400,
+      latency: r.latency,
+      jitter: r.jitter,
+      duplication: r.duplication,
+    });
   });
 
 describe('rebalancing (property)', () => {
@@ -188,13 +253,29 @@ describe('rebalancing (property)', () => {
     // cut, the coordinator crashes at 74 and resumes the move from the copy at 100; the copy
     // times out at 112 (shard0 and shard2 cannot answer), and shard3 kept a stray copy.
     const keys = ['apple', 'grape', 'mango', 'quince', 'zebra', 'x', '__proto__'];
-    const base = cfg({ strategy: 'consistent', replication: 2, readQuorum: 2, writeQuorum: 2, readWriteBack: true, vnodes: 16, opTimeout: 12, rebalanceBatch: 2 });
-    const conf = (shardIds: string[], retired: string[]): Action => ({ tick: 0, type: 'configure', config: { ...base, shards: shardIds, retired } });
+    const base = cfg({
+      strategy: 'consistent',
+      replication: 2,
+      readQuorum: 2,
+      writeQuorum: 2,
+      readWriteBack: true,
+      vnodes: 16,
+      opTimeout: 12,
+      rebalanceBatch: 2,
+    });
+    const conf = (shardIds: string[], retired: string[]): Action => ({
+      tick: 0,
+      type: 'configure',
+      config: { ...base, shards: shardIds, retired },
+    });
     const end = 200;
     const all = ['coordinator', 'shard2', 'shard3', 'shard4', 'shard1', 'shard0'];
     const s = scenario(
       base,
-      [...agents(2, randomWorkload(keys, 2, { get: 2, set: 4, delete: 1, update: 1 }), 40, 5), { id: 'agent3', workload: { kind: 'idle' }, timeout: 40, retryEvery: 0 }],
+      [
+        ...agents(2, randomWorkload(keys, 2, { get: 2, set: 4, delete: 1, update: 1 }), 40, 5),
+        { id: 'agent3', workload: { kind: 'idle' }, timeout: 40, retryEvery: 0 },
+      ],
       [
         { tick: 44, type: 'cut-link', from: 'shard2', to: 'coordinator' },
         { ...conf(['shard0', 'shard1', 'shard2', 'shard3'], []), tick: 58 },
@@ -210,7 +291,13 @@ describe('rebalancing (property)', () => {
         ...all.map((node): Action => ({ tick: end, type: 'recover', node })),
         { tick: end, type: 'set-workload', agent: 'agent1', workload: { kind: 'idle' } },
         { tick: end, type: 'set-workload', agent: 'agent2', workload: { kind: 'idle' } },
-        ...keys.map((key, i): Action => ({ tick: end + 150 + i, type: 'op', agent: 'agent3', op: 'get', args: { key } })),
+        ...keys.map((key, i): Action => ({
+          tick: end + 150 + i,
+          type: 'op',
+          agent: 'agent3',
+          op: 'get',
+          args: { key },
+        })),
       ],
       { seed: 580507768, duration: end + 400, latency: 1, jitter: 3, duplication: 0.2 },
     );
@@ -233,7 +320,13 @@ describe('rebalancing (property)', () => {
     const keys = ['apple', 'grape', 'mango', 'quince', 'zebra'];
     const c = cfg({ rebalance: 'none' });
     const s = scenario(c, agents(1, { kind: 'idle' }), [
-      ...keys.map((key, i): Action => ({ tick: 1 + i, type: 'op', agent: 'agent1', op: 'set', args: { key, value: key } })),
+      ...keys.map((key, i): Action => ({
+        tick: 1 + i,
+        type: 'op',
+        agent: 'agent1',
+        op: 'set',
+        args: { key, value: key },
+      })),
       { tick: 30, type: 'configure', config: { ...c, shards: [...c.shards, 'shard3'] } },
       ...keys.map((key, i): Action => ({ tick: 31 + i, type: 'op', agent: 'agent1', op: 'get', args: { key } })),
     ]);
@@ -256,7 +349,11 @@ function skewedReplicas(seed: number): Action[] {
     for (const sh of ['shard0', 'shard1', 'shard2']) {
       acts.push({ tick: t, type: 'set-link', from: 'coordinator', to: sh, latency: 1 + rnd(8) });
       acts.push({ tick: t, type: 'set-link', from: sh, to: 'coordinator', latency: 1 + rnd(8) });
-      if (rnd(3) === 0) acts.push({ tick: t, type: 'cut-link', from: 'coordinator', to: sh }, { tick: t + 1 + rnd(9), type: 'heal-link', from: 'coordinator', to: sh });
+      if (rnd(3) === 0)
+        acts.push(
+          { tick: t, type: 'cut-link', from: 'coordinator', to: sh },
+          { tick: t + 1 + rnd(9), type: 'heal-link', from: 'coordinator', to: sh },
+        );
     }
   }
   return acts;
@@ -266,8 +363,20 @@ describe('quorums', () => {
   const runs = (readWriteBack: boolean, q: [number, number, number]) =>
     Array.from({ length: 40 }, (_, i) => {
       const [N, R, W] = q;
-      const c = cfg({ shards: ['shard0', 'shard1', 'shard2'], replication: N, readQuorum: R, writeQuorum: W, readWriteBack, opTimeout: 30 });
-      const s = scenario(c, agents(4, randomWorkload(['k'], 2, { get: 3, set: 2, delete: 0, update: 0 }), 60), skewedReplicas(i + 1), { seed: 1000 + i, duration: 150 });
+      const c = cfg({
+        shards: ['shard0', 'shard1', 'shard2'],
+        replication: N,
+        readQuorum: R,
+        writeQuorum: W,
+        readWriteBack,
+        opTimeout: 30,
+      });
+      const s = scenario(
+        c,
+        agents(4, randomWorkload(['k'], 2, { get: 3, set: 2, delete: 0, update: 0 }), 60),
+        skewedReplicas(i + 1),
+        { seed: 1000 + i, duration: 150 },
+      );
       return checkHistory({ ops: worldAt(s, 150).history }, { sequentialMaxSteps: 0 });
     });
 

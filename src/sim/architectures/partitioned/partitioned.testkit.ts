@@ -17,14 +17,31 @@ export function randomWorkload(keys: string[], interval = 3, mix = { get: 3, set
   return { kind: 'random', keys, interval, mix };
 }
 
-export function scenario(config: PartitionedConfig, agents: AgentSpec[], actions: Action[], opts: { seed?: number; duration?: number; latency?: number; jitter?: number; loss?: number; duplication?: number } = {}): Scenario {
+export function scenario(
+  config: PartitionedConfig,
+  agents: AgentSpec[],
+  actions: Action[],
+  opts: {
+    seed?: number;
+    duration?: number;
+    latency?: number;
+    jitter?: number;
+    loss?: number;
+    duplication?: number;
+  } = {},
+): Scenario {
   return {
     format: FORMAT_VERSION,
     name: 'partitioned test',
     seed: opts.seed ?? 1,
     duration: opts.duration ?? 200,
     architecture: config,
-    network: { latency: opts.latency ?? 1, jitter: opts.jitter ?? 0, loss: opts.loss ?? 0, duplication: opts.duplication ?? 0 },
+    network: {
+      latency: opts.latency ?? 1,
+      jitter: opts.jitter ?? 0,
+      loss: opts.loss ?? 0,
+      duplication: opts.duplication ?? 0,
+    },
     agents,
     actions: [...actions].sort((a, b) => a.tick - b.tick),
   };

@@ -2,7 +2,17 @@ import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { compareStrings, dictDelete, dictGet, dictHas, dictKeys, dictSet } from '../../core/dict';
 import { LIMITS } from '../../scenario/limits';
-import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply, Request, Send, SetTimer } from '../types';
+import type {
+  Architecture,
+  Effects,
+  HandlerCtx,
+  Holdings,
+  OperationSpec,
+  Reply,
+  Request,
+  Send,
+  SetTimer,
+} from '../types';
 import { isRecord, isRequest } from '../types';
 import type { PartitionedConfig } from './config';
 import { keysMoved, replicasOf, sameSet, samePlacement, STRATEGIES, type Placement } from './placement';
@@ -195,11 +205,46 @@ type CoordMsg =
 // ------------------------------------------------------------------------------ operations
 
 export const partitionedOperations: readonly OperationSpec[] = [
-  { name: 'get', label: 'Read', args: ['key'], result: ['value', 'version', 'replicas'], kind: 'read', description: "Read one key from a read quorum of its replicas (null when absent)." },
-  { name: 'set', label: 'Write', args: ['key', 'value'], result: ['version'], kind: 'write', description: 'Write one key to a write quorum of its replicas; the coordinator assigns the version.' },
-  { name: 'update', label: 'Update many', args: ['updates'], result: ['version'], kind: 'write', description: 'Write several keys: independently (naive) or by two-phase commit across shards.' },
-  { name: 'delete', label: 'Delete', args: ['key'], result: ['version'], kind: 'write', description: 'Delete one key (a versioned tombstone).' },
-  { name: 'get_all', label: 'Read all', args: [], result: ['state', 'partial'], kind: 'read', description: 'Gather every key from every shard; partial (marked) or failed when a shard does not answer.' },
+  {
+    name: 'get',
+    label: 'Read',
+    args: ['key'],
+    result: ['value', 'version', 'replicas'],
+    kind: 'read',
+    description: 'Read one key from a read quorum of its replicas (null when absent).',
+  },
+  {
+    name: 'set',
+    label: 'Write',
+    args: ['key', 'value'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Write one key to a write quorum of its replicas; the coordinator assigns the version.',
+  },
+  {
+    name: 'update',
+    label: 'Update many',
+    args: ['updates'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Write several keys: independently (naive) or by two-phase commit across shards.',
+  },
+  {
+    name: 'delete',
+    label: 'Delete',
+    args: ['key'],
+    result: ['version'],
+    kind: 'write',
+    description: 'Delete one key (a versioned tombstone).',
+  },
+  {
+    name: 'get_all',
+    label: 'Read all',
+    args: [],
+    result: ['state', 'partial'],
+    kind: 'read',
+    description: 'Gather every key from every shard; partial (marked) or failed when a shard does not answer.',
+  },
   {
     name: 'rollback',
     label: 'Roll back',
@@ -209,7 +254,14 @@ export const partitionedOperations: readonly OperationSpec[] = [
     description:
       'Write back old values (key → value, null: absent) taken from the audit trail, as one update: no shard keeps a history, so the client names the values; new versions, never old ones.',
   },
-  { name: 'where', label: 'Where is a key', args: ['key'], result: ['shard', 'replicas', 'handoff'], kind: 'admin', description: "The key's owner and replicas under the current placement." },
+  {
+    name: 'where',
+    label: 'Where is a key',
+    args: ['key'],
+    result: ['shard', 'replicas', 'handoff'],
+    kind: 'admin',
+    description: "The key's owner and replicas under the current placement.",
+  },
 ];
 
 export function checkPartitionedArgs(op: string, args: { [k: string]: JsonValue }): string | null {
@@ -308,7 +360,16 @@ function countLoad(s: CoordState, shard: string): void {
   dictSet(s.stats.perShard, shard, (dictGet(s.stats.perShard, shard) ?? 0) + 1);
 }
 
-function newOp(s: CoordState, kind: Op['kind'], agent: string, reqId: number, op: string, keys: string[], now: number, c: PartitionedConfig): Op {
+function newOp(
+  s: CoordState,
+  kind: Op['kind'],
+  agent: string,
+  reqId: number,
+  op: string,
+  keys: string[],
+  now: number,
+  c: PartitionedConfig,
+): Op {
   const rid = ++s.clock;
   const o: Op = {
     rid,
@@ -338,7 +399,15 @@ function armDeadline(o: Op, c: PartitionedConfig, ctx: HandlerCtx, out: Out): vo
   out.timers.push({ delay: c.opTimeout, payload: { t: 'op-timeout', rid: o.rid, at: o.deadline } });
 }
 
-function replyTo(s: CoordState, out: Out, agent: string, reqId: number, outcome: 'ok' | 'fail', result: JsonValue, reason: string | null): void {
+function replyTo(
+  s: CoordState,
+  out: Out,
+  agent: string,
+  reqId: number,
+  outcome: 'ok' | 'fail',
+  result: JsonValue,
+  reason: string | null,
+): void {
   const reply: Reply = { t: 'res', id: reqId, outcome, result: outcome === 'ok' ? result : null, reason };
   const sess = dictGet(s.sessions, agent);
   if (sess && sess.lastId === reqId) sess.reply = reply;
@@ -375,7 +444,14 @@ function remember(s: CoordState, key: string): void {
 
 // ------------------------------------------------------------------------------ coordinator: client ops
 
-function onClientRequest(s: CoordState, from: string, req: Request, c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function onClientRequest(
+  s: CoordState,
+  from: string,
+  req: Request,
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   const sess = dictGet(s.sessions, from);
   if (sess && req.id === sess.lastId) {
     if (sess.reply) out.to(from, sess.reply);
@@ -406,7 +482,15 @@ function dispatch(s: CoordState, from: string, req: Request, c: PartitionedConfi
       const key = req.args['key'] as string;
       const reps = authoritative(s, key);
       const mv = dictGet(s.moves, key);
-      replyTo(s, out, from, req.id, 'ok', { shard: reps[0] ?? null, replicas: reps, handoff: mv ? replicasOf(key, s.placements[mv.to]!) : null }, null);
+      replyTo(
+        s,
+        out,
+        from,
+        req.id,
+        'ok',
+        { shard: reps[0] ?? null, replicas: reps, handoff: mv ? replicasOf(key, s.placements[mv.to]!) : null },
+        null,
+      );
       return;
     }
     case 'get':
@@ -436,7 +520,15 @@ function dispatch(s: CoordState, from: string, req: Request, c: PartitionedConfi
   }
 }
 
-function startRead(s: CoordState, from: string, req: Request, keys: string[], c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function startRead(
+  s: CoordState,
+  from: string,
+  req: Request,
+  keys: string[],
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   const o = newOp(s, 'read', from, req.id, req.op, keys, ctx.now, c);
   const key = keys[0]!;
   const reps = authoritative(s, key);
@@ -450,8 +542,25 @@ function startRead(s: CoordState, from: string, req: Request, keys: string[], c:
   armDeadline(o, c, ctx, out);
 }
 
-function startWrite(s: CoordState, from: string, req: Request, writes: [string, JsonValue | null][], c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
-  const o = newOp(s, 'write', from, req.id, req.op, writes.map(([k]) => k), ctx.now, c);
+function startWrite(
+  s: CoordState,
+  from: string,
+  req: Request,
+  writes: [string, JsonValue | null][],
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
+  const o = newOp(
+    s,
+    'write',
+    from,
+    req.id,
+    req.op,
+    writes.map(([k]) => k),
+    ctx.now,
+    c,
+  );
   o.ver = o.rid;
   const perShard = new Map<string, [string, JsonValue | null][]>();
   let need = Number.MAX_SAFE_INTEGER;
@@ -481,15 +590,41 @@ function startScan(s: CoordState, from: string, req: Request, c: PartitionedConf
   armDeadline(o, c, ctx, out);
 }
 
-function startTxn(s: CoordState, from: string, req: Request, writes: [string, JsonValue | null][], c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function startTxn(
+  s: CoordState,
+  from: string,
+  req: Request,
+  writes: [string, JsonValue | null][],
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   const id = ++s.clock;
   const parts: Dict<string[]> = {};
   for (const [k] of writes) for (const r of authoritative(s, k)) dictSet(parts, r, [...(dictGet(parts, r) ?? []), k]);
-  const t: Txn = { id, agent: from, reqId: req.id, ver: id, writes, parts, votes: [], decision: null, acked: [], deadline: ctx.now + c.opTimeout, sentAt: ctx.now };
+  const t: Txn = {
+    id,
+    agent: from,
+    reqId: req.id,
+    ver: id,
+    writes,
+    parts,
+    votes: [],
+    decision: null,
+    acked: [],
+    deadline: ctx.now + c.opTimeout,
+    sentAt: ctx.now,
+  };
   dictSet(s.txns, String(id), t);
   for (const r of dictKeys(parts)) {
     const mine = new Set(parts[r]);
-    out.to(r, { t: 'prep', txn: id, writes: writes.filter(([k]) => mine.has(k)), ver: id, stamp: id } satisfies ShardMsg);
+    out.to(r, {
+      t: 'prep',
+      txn: id,
+      writes: writes.filter(([k]) => mine.has(k)),
+      ver: id,
+      stamp: id,
+    } satisfies ShardMsg);
     countLoad(s, r);
   }
   event(s, ctx.now, `2PC txn ${id}: prepare sent to ${dictKeys(parts).join(', ')}`);
@@ -526,7 +661,8 @@ function onShardReply(s: CoordState, from: string, m: CoordMsg, c: PartitionedCo
         return;
       }
       if (!t.votes.includes(from)) t.votes.push(from);
-      if (dictKeys(t.parts).every((r) => t.votes.includes(r))) decide(s, t, true, 'every participant voted yes', ctx.now, out);
+      if (dictKeys(t.parts).every((r) => t.votes.includes(r)))
+        decide(s, t, true, 'every participant voted yes', ctx.now, out);
       return;
     }
     case 'decided': {
@@ -570,7 +706,8 @@ function onShardReply(s: CoordState, from: string, m: CoordMsg, c: PartitionedCo
     const key = o.keys[0]!;
     const mv = dictGet(s.moves, key);
     const want = mv ? replicasOf(key, s.placements[mv.to]!) : [];
-    if (mv && o.phase === 'install' && want.every((r) => (dictGet(o.acks, key) ?? []).includes(r))) completeMove(s, o, key, mv, c, ctx, out);
+    if (mv && o.phase === 'install' && want.every((r) => (dictGet(o.acks, key) ?? []).includes(r)))
+      completeMove(s, o, key, mv, c, ctx, out);
     return;
   }
   const done = o.keys.every((k) => (dictGet(o.acks, k) ?? []).length >= o.need);
@@ -592,7 +729,15 @@ function latest(entries: Triple[]): [JsonValue | null, number] {
   return best;
 }
 
-function onReadAck(s: CoordState, o: Op, from: string, entries: Triple[], c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function onReadAck(
+  s: CoordState,
+  o: Op,
+  from: string,
+  entries: Triple[],
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   const key = o.keys[0]!;
   const got = o.got[key]!;
   if (got.some((g) => g[0] === from)) return;
@@ -611,10 +756,15 @@ function onReadAck(s: CoordState, o: Op, from: string, entries: Triple[], c: Par
   o.phase = 'writeback';
   armDeadline(o, c, ctx, out);
   dictSet(o.chosen, key, [v, ver]);
-  dictSet(o.acks, key, got.filter((g) => g[2] === ver).map((g) => g[0]));
+  dictSet(
+    o.acks,
+    key,
+    got.filter((g) => g[2] === ver).map((g) => g[0]),
+  );
   o.need = Math.min(c.writeQuorum, reps.length);
   const stamp = ++s.clock;
-  for (const r of reps) if (!o.acks[key]!.includes(r)) out.to(r, { t: 'w', rid: o.rid, writes: [[key, v]], ver, stamp } satisfies ShardMsg);
+  for (const r of reps)
+    if (!o.acks[key]!.includes(r)) out.to(r, { t: 'w', rid: o.rid, writes: [[key, v]], ver, stamp } satisfies ShardMsg);
 }
 
 function finishScan(s: CoordState, o: Op, c: PartitionedConfig, out: Out): void {
@@ -649,7 +799,15 @@ function finishScan(s: CoordState, o: Op, c: PartitionedConfig, out: Out): void 
   }
   // Marked partial, and under another name than `state`: a checker reading `state` would take
   // every missing key for an absent one.
-  replyTo(s, out, o.agent, o.reqId, 'ok', { partial: true, available: state, missing: missing.slice(0, LIMITS.keys), unreachable: silent, reason: why }, null);
+  replyTo(
+    s,
+    out,
+    o.agent,
+    o.reqId,
+    'ok',
+    { partial: true, available: state, missing: missing.slice(0, LIMITS.keys), unreachable: silent, reason: why },
+    null,
+  );
 }
 
 function onOpTimeout(s: CoordState, rid: number, at: unknown, c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
@@ -662,7 +820,17 @@ function onOpTimeout(s: CoordState, rid: number, at: unknown, c: PartitionedConf
       const n = o.phase === 'read' ? o.got[key]!.length : o.acks[key]!.length;
       // A read changes nothing (a partial write-back only spreads a value some write already
       // wrote), so giving up is a definite failure.
-      replyTo(s, out, o.agent, o.reqId, 'fail', null, o.phase === 'read' ? `only ${n} of the ${o.need} replicas needed answered (${o.replicas[key]!.join(', ')})` : `the write-back reached ${n} of ${o.need} replicas`);
+      replyTo(
+        s,
+        out,
+        o.agent,
+        o.reqId,
+        'fail',
+        null,
+        o.phase === 'read'
+          ? `only ${n} of the ${o.need} replicas needed answered (${o.replicas[key]!.join(', ')})`
+          : `the write-back reached ${n} of ${o.need} replicas`,
+      );
       break;
     }
     case 'write': {
@@ -670,7 +838,11 @@ function onOpTimeout(s: CoordState, rid: number, at: unknown, c: PartitionedConf
       // timeout records it as info.
       s.stats.unknownWrites += 1;
       const short = o.keys.filter((k) => o.acks[k]!.length < o.need);
-      event(s, ctx.now, `${o.op} by ${o.agent}: ${short.map((k) => `${k} reached ${o.acks[k]!.length} of ${o.need}`).join(', ')}; outcome unknown`);
+      event(
+        s,
+        ctx.now,
+        `${o.op} by ${o.agent}: ${short.map((k) => `${k} reached ${o.acks[k]!.length} of ${o.need}`).join(', ')}; outcome unknown`,
+      );
       break;
     }
     case 'scan':
@@ -715,7 +887,15 @@ function beginCopy(s: CoordState, key: string, c: PartitionedConfig, ctx: Handle
   armDeadline(o, c, ctx, out);
 }
 
-function onCopyAck(s: CoordState, o: Op, from: string, entries: Triple[], c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function onCopyAck(
+  s: CoordState,
+  o: Op,
+  from: string,
+  entries: Triple[],
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   const key = o.keys[0]!;
   const got = o.got[key]!;
   if (got.some((g) => g[0] === from)) return;
@@ -731,10 +911,19 @@ function onCopyAck(s: CoordState, o: Op, from: string, entries: Triple[], c: Par
   dictSet(o.chosen, key, [v, ver]);
   dictSet(o.acks, key, []);
   const stamp = ++s.clock;
-  for (const r of replicasOf(key, s.placements[mv.to]!)) out.to(r, { t: 'w', rid: o.rid, writes: [[key, v]], ver, stamp } satisfies ShardMsg);
+  for (const r of replicasOf(key, s.placements[mv.to]!))
+    out.to(r, { t: 'w', rid: o.rid, writes: [[key, v]], ver, stamp } satisfies ShardMsg);
 }
 
-function completeMove(s: CoordState, o: Op, key: string, mv: Move, c: PartitionedConfig, ctx: HandlerCtx, out: Out): void {
+function completeMove(
+  s: CoordState,
+  o: Op,
+  key: string,
+  mv: Move,
+  c: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+): void {
   finishOp(s, o);
   const old = replicasOf(key, s.placements[mv.from]!);
   const now = replicasOf(key, s.placements[mv.to]!);
@@ -770,7 +959,11 @@ function abortMove(s: CoordState, key: string, now: number, why: string, out: Ou
       out.to(r, { t: 'drop', key, stamp } satisfies ShardMsg);
     }
   }
-  event(s, now, `handoff of ${JSON.stringify(key)} ${why}; it stays on ${replicasOf(key, s.placements[mv.from]!).join('+')} and will be retried`);
+  event(
+    s,
+    now,
+    `handoff of ${JSON.stringify(key)} ${why}; it stays on ${replicasOf(key, s.placements[mv.from]!).join('+')} and will be retried`,
+  );
 }
 
 function gcPlacements(s: CoordState): void {
@@ -807,7 +1000,9 @@ function house(s: CoordState, c: PartitionedConfig, ctx: HandlerCtx, out: Out): 
       decide(s, t, false, `${silent.join(', ')} did not vote in time`, now, out);
     } else if (t.decision !== null && now - t.sentAt >= retryEvery(c)) {
       t.sentAt = now;
-      for (const r of dictKeys(t.parts)) if (!t.acked.includes(r)) out.to(r, { t: 'decide', txn: t.id, commit: t.decision === 'commit' } satisfies ShardMsg);
+      for (const r of dictKeys(t.parts))
+        if (!t.acked.includes(r))
+          out.to(r, { t: 'decide', txn: t.id, commit: t.decision === 'commit' } satisfies ShardMsg);
     }
   }
   // Drops not yet acknowledged; a shard no longer in the world cannot hold anything.
@@ -821,7 +1016,16 @@ function house(s: CoordState, c: PartitionedConfig, ctx: HandlerCtx, out: Out): 
   // Requests waiting too long behind a handoff were never sent anywhere: a definite failure.
   const still: CoordState['blocked'] = [];
   for (const b of s.blocked) {
-    if (now - b.at >= c.opTimeout) replyTo(s, out, b.from, b.req.id, 'fail', null, 'the key was in handoff between shards for too long; nothing was done');
+    if (now - b.at >= c.opTimeout)
+      replyTo(
+        s,
+        out,
+        b.from,
+        b.req.id,
+        'fail',
+        null,
+        'the key was in handoff between shards for too long; nothing was done',
+      );
     else still.push(b);
   }
   s.blocked = still;
@@ -855,7 +1059,14 @@ function house(s: CoordState, c: PartitionedConfig, ctx: HandlerCtx, out: Out): 
   if (pending) armHouse(s, out);
 }
 
-function configureCoordinator(s: CoordState, from: PartitionedConfig, to: PartitionedConfig, ctx: HandlerCtx, out: Out, crashed: boolean): void {
+function configureCoordinator(
+  s: CoordState,
+  from: PartitionedConfig,
+  to: PartitionedConfig,
+  ctx: HandlerCtx,
+  out: Out,
+  crashed: boolean,
+): void {
   const p = placementOf(to);
   const cur = s.placements[s.target]!;
   if (samePlacement(p, cur)) return;
@@ -884,7 +1095,11 @@ function configureCoordinator(s: CoordState, from: PartitionedConfig, to: Partit
     s.rebalance.doneAt = ctx.now;
     gcPlacements(s);
   }
-  event(s, ctx.now, `placement now ${placementLabel(p)}${to.rebalance === 'none' ? ' (no handoff: keys stay where they were)' : ''}`);
+  event(
+    s,
+    ctx.now,
+    `placement now ${placementLabel(p)}${to.rebalance === 'none' ? ' (no handoff: keys stay where they were)' : ''}`,
+  );
   if (!crashed) armHouse(s, out);
 }
 
@@ -998,7 +1213,11 @@ function isShardMsg(p: unknown): p is ShardMsg {
 }
 
 function isCoordMsg(p: unknown): p is CoordMsg {
-  return isRecord(p) && typeof p['t'] === 'string' && ['w-ack', 'r-ack', 'scan-ack', 'vote', 'decided', 'drop-ack'].includes(p['t']);
+  return (
+    isRecord(p) &&
+    typeof p['t'] === 'string' &&
+    ['w-ack', 'r-ack', 'scan-ack', 'vote', 'decided', 'drop-ack'].includes(p['t'])
+  );
 }
 
 // ------------------------------------------------------------------------------ the architecture
@@ -1011,7 +1230,7 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
   kind: 'partitioned',
   label: 'Partitioned',
   promise:
-    'Without replication, linearizable per key for agents that reach the key\'s shard; with replication N, R, W: a read overlapping no write returns the latest acknowledged write when R + W > N, and every operation is linearizable with read write-back (ABD); two-phase commit is all or nothing once everyone recovers. Rebalancing never loses an acknowledged write.',
+    "Without replication, linearizable per key for agents that reach the key's shard; with replication N, R, W: a read overlapping no write returns the latest acknowledged write when R + W > N, and every operation is linearizable with read write-back (ABD); two-phase commit is all or nothing once everyone recovers. Rebalancing never loses an acknowledged write.",
   operations: partitionedOperations,
   serverIds: (c) => [COORDINATOR, ...c.shards, ...c.retired],
   initServer: (id, c) => (id === COORDINATOR ? initCoordinator(c) : initShard(id)),
@@ -1037,7 +1256,8 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
   onTimer(state, payload, config, ctx) {
     const out = new Out();
     if (state.role !== 'coordinator' || !isRecord(payload)) return effects(state, out);
-    if (payload['t'] === 'op-timeout' && typeof payload['rid'] === 'number') onOpTimeout(state, payload['rid'], payload['at'], config, ctx, out);
+    if (payload['t'] === 'op-timeout' && typeof payload['rid'] === 'number')
+      onOpTimeout(state, payload['rid'], payload['at'], config, ctx, out);
     else if (payload['t'] === 'house') house(state, config, ctx, out);
     return effects(state, out);
   },
@@ -1064,7 +1284,9 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
       if (t.decision === null) decide(state, t, false, 'the coordinator crashed before deciding', ctx.now, out);
       else {
         t.sentAt = ctx.now;
-        for (const r of dictKeys(t.parts)) if (!t.acked.includes(r)) out.to(r, { t: 'decide', txn: t.id, commit: t.decision === 'commit' } satisfies ShardMsg);
+        for (const r of dictKeys(t.parts))
+          if (!t.acked.includes(r))
+            out.to(r, { t: 'decide', txn: t.id, commit: t.decision === 'commit' } satisfies ShardMsg);
       }
     }
     // Moves in the durable log start over from the copy: every step is idempotent.

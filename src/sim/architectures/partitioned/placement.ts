@@ -105,7 +105,10 @@ export function buildRing(shards: readonly string[], vnodes: number): Ring {
   });
   // Ties (astronomically rare) break by shard id, so the ring is the same whatever the order.
   entries.sort((a, b) => a[0] - b[0] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-  const ring: Ring = { points: Uint32Array.from(entries.map((e) => e[0])), owners: Uint16Array.from(entries.map((e) => e[1])) };
+  const ring: Ring = {
+    points: Uint32Array.from(entries.map((e) => e[0])),
+    owners: Uint16Array.from(entries.map((e) => e[1])),
+  };
   if (ringCache.size > 64) ringCache.clear();
   ringCache.set(cacheKey, ring);
   return ring;
@@ -158,7 +161,12 @@ export function replicasOf(key: string, p: Placement): string[] {
 }
 
 export function samePlacement(a: Placement, b: Placement): boolean {
-  return a.strategy === b.strategy && a.vnodes === b.vnodes && a.replication === b.replication && a.shards.join(',') === b.shards.join(',');
+  return (
+    a.strategy === b.strategy &&
+    a.vnodes === b.vnodes &&
+    a.replication === b.replication &&
+    a.shards.join(',') === b.shards.join(',')
+  );
 }
 
 /** How many of `keys` change owner (primary) between two placements. */
