@@ -94,13 +94,11 @@ function traceFigures(trace: Buffer): void {
     .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
     .slice(0, 3)
     .map((e) => ({ wallMs: Math.round((e.dur ?? 0) / 1000), cpuMs: Math.round((e.tdur ?? 0) / 1000) }));
-  test
-    .info()
-    .annotations.push(
-      {
-        type: 'main-thread tasks',
-        description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms; longest by wall time ${JSON.stringify(longest)}`,
-      },
-      { type: 'tasks over 50 ms of main-thread CPU (trace)', description: JSON.stringify(cpuLong) },
-    );
+  test.info().annotations.push(
+    {
+      type: 'main-thread tasks',
+      description: `${tasks.length}, longest CPU time ${maxCpu.toFixed(1)} ms; longest by wall time ${JSON.stringify(longest)}`,
+    },
+    { type: 'tasks over 50 ms of main-thread CPU (trace)', description: JSON.stringify(cpuLong) },
+  );
 }

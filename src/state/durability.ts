@@ -68,16 +68,14 @@ const BACKUP_LIMIT = 60;
 const EVENT_LIMIT = 12;
 
 function rows(list: LostWrite[]): LostRow[] {
-  return list
-    .slice(0, LOST_LIMIT)
-    .map((l) => ({
-      op: l.op,
-      agent: l.agent,
-      tick: l.completedAt,
-      key: keyText(l.key),
-      value: l.value === null ? 'deleted' : shortJson(l.value, 24),
-      certain: l.certain,
-    }));
+  return list.slice(0, LOST_LIMIT).map((l) => ({
+    op: l.op,
+    agent: l.agent,
+    tick: l.completedAt,
+    key: keyText(l.key),
+    value: l.value === null ? 'deleted' : shortJson(l.value, 24),
+    certain: l.certain,
+  }));
 }
 
 function eventView(w: World, all: readonly DiskEvent[], e: DiskEvent, i: number): DiskEventView {
@@ -176,15 +174,13 @@ export function buildDurabilityView(w: World, _s: Scenario): DurabilityView | nu
         flushedAt: st.wal ? null : (disk?.flushedAt ?? null),
       };
     });
-  const backups = d.backups
-    .slice(-BACKUP_LIMIT)
-    .map((b): BackupView => ({
-      id: b.id,
-      node: b.node,
-      tick: b.tick,
-      checksum: b.checksum.slice(0, 8),
-      corrupted: b.corrupted === true,
-    }));
+  const backups = d.backups.slice(-BACKUP_LIMIT).map((b): BackupView => ({
+    id: b.id,
+    node: b.node,
+    tick: b.tick,
+    checksum: b.checksum.slice(0, 8),
+    corrupted: b.corrupted === true,
+  }));
   const skip = d.events.length - Math.min(d.events.length, EVENT_LIMIT);
   const events = d.events.slice(skip).map((e, i) => eventView(w, d.events, e, skip + i));
   return { servers, backups, backupCount: d.backups.length, events };

@@ -54,13 +54,11 @@ export function parseComparison(data: unknown): CompareParse {
   }
   const r = ComparisonSchema.safeParse(data);
   if (!r.success) {
-    const errors = r.error.issues
-      .slice(0, 20)
-      .map((i: z.core.$ZodIssue) => ({
-        stage: 'schema' as const,
-        path: i.path.map(String).join('.'),
-        message: i.message,
-      }));
+    const errors = r.error.issues.slice(0, 20).map((i: z.core.$ZodIssue) => ({
+      stage: 'schema' as const,
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
     return { ok: false, errors };
   }
   const errors = comparisonErrors(r.data);

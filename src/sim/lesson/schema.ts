@@ -63,18 +63,14 @@ export const ClaimSchema = z.discriminatedUnion('kind', [
     .meta({
       description: 'How many operations (of an agent, a kind, completed since a tick) ended so, within bounds.',
     }),
-  z
-    .strictObject({ kind: z.literal('anomaly'), type: z.enum(ANOMALY_KINDS), ...bounds, ...says })
-    .meta({
-      description:
-        'How many anomalies of this type the checker finds in the history so far (at least 1 unless bounded; atMost 0: none).',
-    }),
-  z
-    .strictObject({ kind: z.literal('linearizable'), key: Key.optional(), holds: z.boolean(), ...says })
-    .meta({
-      description:
-        'Whether the history so far (of one key, if named) is linearizable (the checker decides; "unknown" never satisfies a claim).',
-    }),
+  z.strictObject({ kind: z.literal('anomaly'), type: z.enum(ANOMALY_KINDS), ...bounds, ...says }).meta({
+    description:
+      'How many anomalies of this type the checker finds in the history so far (at least 1 unless bounded; atMost 0: none).',
+  }),
+  z.strictObject({ kind: z.literal('linearizable'), key: Key.optional(), holds: z.boolean(), ...says }).meta({
+    description:
+      'Whether the history so far (of one key, if named) is linearizable (the checker decides; "unknown" never satisfies a claim).',
+  }),
   z.strictObject({ kind: z.literal('down'), node: NodeRef, down: z.boolean(), ...says }),
   z.strictObject({ kind: z.literal('cut'), from: NodeRef, to: NodeRef, cut: z.boolean(), ...says }),
   z.strictObject({ kind: z.literal('metric'), metric: z.enum(METRICS), ...bounds, ...says }),
