@@ -42,7 +42,7 @@ export interface SearchResult {
  * And one about observers, operations that never change the state (a read, a cas that did
  * not swap), which is what most of a kv history is:
  *
- * 4. Forcing. If an observer is a candidate and legal in the current state, any completion
+ * 4. Forcing. If a completed observer is a candidate and legal in the current state, any completion
  *    that places it later also works with it placed now (its real-time predecessors are all
  *    placed, or it would not be a candidate, and it changes nothing). So it is linearized at
  *    once with no alternatives: if that fails, the configuration fails. Each configuration
@@ -301,7 +301,11 @@ export class PartitionSearch<S, I, O> {
     while (e !== -1 && (match[e] ?? -1) !== -1) {
       const i = opOf[e] ?? 0;
       const op = ops[i];
-      if (this.observer[i] === 1 && op !== undefined) {
+      // A pending observer (a read that never returned) is never forced: its unknown output
+      // fits every state and it changes none, so placing it proves nothing, and the
+      // configuration it leads to (same completed ops, same state, one more pending op) is
+      // subsumed by the current one, which `remember` would take for a failure.
+      if (this.observer[i] === 1 && this.pending[i] === 0 && op !== undefined) {
         this.steps++;
         const newState = model.step(this.state, op.input, op.output);
         if (newState !== ILLEGAL) {
