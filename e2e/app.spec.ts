@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { currentTick, open, pause, tickText } from './helpers';
+import { heldAnswers, holdWorkerAnswers, releaseWorkerAnswers } from './workerHold';
 
 /**
  * The app, driven as a user drives it: by roles and accessible names. Each test opens the
@@ -229,59 +230,57 @@ test('acting in the past drops the later log and Undo restores it', async ({ pag
 });
 
 test('a far seek runs in the worker with a progress bar and Cancel', async ({ page }) => {
+  // The worker's answer is held until released: the bar and Cancel are there to see however
+  // fast the machine, and a cancelled seek's late answer is shown to change nothing.
+  await holdWorkerAnswers(page, ['seek-done']);
   await open(page);
   await page.getByLabel('Scenario', { exact: true }).selectOption('long');
   await pause(page);
   await expect(tickText(page)).toContainText('/ 50000');
   const before = await currentTick(page);
-  // The seek may take well under a second: record what appeared rather than race it.
-  await page.evaluate(() => {
-    const w = window as unknown as { sawProgress: boolean; cancelFocused: boolean };
-    w.sawProgress = false;
-    w.cancelFocused = false;
-    new MutationObserver(() => {
-      if (document.querySelector('[role="progressbar"]')) w.sawProgress = true;
-    }).observe(document.body, { subtree: true, childList: true });
-    document.addEventListener('focusin', (e) => {
-      if (e.target instanceof HTMLButtonElement && e.target.textContent === 'Cancel') w.cancelFocused = true;
-    });
-  });
   const slider = page.getByRole('slider', { name: 'Tick' });
   const bar = page.getByRole('progressbar', { name: /Computing tick 50000/ });
+  const cancel = page.getByRole('button', { name: 'Cancel' });
   await slider.focus();
-  // End starts the seek in the worker; Esc cancels it at once. Both keys arrive in one task,
-  // as a quick typist's would on a busy machine: otherwise the worker's answer (well under
-  // a second for this scenario) could land between them and there would be nothing to cancel.
-  await slider.evaluate((el) => {
-    for (const key of ['End', 'Escape'])
-      el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-  });
+  await page.keyboard.press('End');
+  await expect(bar).toBeVisible();
+  // Cancel takes the focus as the seek starts; Esc cancels from anywhere.
+  await expect(cancel).toBeFocused();
+  await expect.poll(() => heldAnswers(page)).toBe(1);
+  await page.keyboard.press('Escape');
   await expect(bar).toBeHidden();
+  expect(await releaseWorkerAnswers(page)).toBe(1);
   expect(await currentTick(page)).toBe(before);
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
 
   await slider.focus();
   await page.keyboard.press('End');
-  await expect(tickText(page)).toContainText('tick 50000 / 50000', { timeout: 30_000 });
+  await expect(bar).toBeVisible();
+  await expect.poll(() => heldAnswers(page)).toBe(1);
+  await releaseWorkerAnswers(page);
+  await expect(tickText(page)).toContainText('tick 50000 / 50000');
   await expect(bar).toBeHidden();
-  expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
-  expect(await page.evaluate(() => (window as unknown as { cancelFocused: boolean }).cancelFocused)).toBe(true);
   // From there, stepping back is local (marks came with the world).
   await page.getByRole('button', { name: 'Step back' }).click();
   await expect.poll(() => currentTick(page)).toBeLessThan(50000);
   await expect(stateTable(page).getByRole('row')).not.toHaveCount(0);
 });
 
-test('Cancel stops a far seek', async ({ page }) => {
+test('Cancel stops a far seek, even once the worker has its answer', async ({ page }) => {
+  await holdWorkerAnswers(page, ['seek-done']);
   await open(page);
   await page.getByLabel('Scenario', { exact: true }).selectOption('long');
   await pause(page);
   const before = await currentTick(page);
   await page.getByRole('slider', { name: 'Tick' }).focus();
   await page.keyboard.press('End');
-  // Cancel takes the focus as the seek starts, so Enter presses it.
+  await expect(page.getByRole('progressbar')).toBeVisible();
+  // The worker has finished: its answer is held, as a slow page would be late to read it.
+  await expect.poll(() => heldAnswers(page)).toBe(1);
+  // Cancel took the focus as the seek started, so Enter presses it.
   await page.keyboard.press('Enter');
   await expect(page.getByRole('progressbar')).toBeHidden();
+  await releaseWorkerAnswers(page);
   expect(await currentTick(page)).toBe(before);
 });
 

@@ -98,6 +98,8 @@ fi
 
 say "Building the site (vite build)"
 npx vite build || die "vite build (above)"
+# Test-only hooks (e2e/workerHold.ts) live in the tests, never in what is deployed.
+if grep -rlq "__statelabWorkerHold" dist; then die "dist/ contains the e2e worker hook (__statelabWorkerHold)"; fi
 
 E2E_PORT=$(free_port 4173)
 export E2E_PORT

@@ -25,6 +25,7 @@ import { scenarioArb } from '../sim/scenario/arbitrary.testkit';
 import { Timeline } from '../sim/timeline/timeline';
 import { worldHash } from '../sim/engine/engine';
 import type { LabHost } from './store';
+import { runs } from '../sim/core/fuzz.testkit';
 
 const BUILTIN = ['single-source-of-truth', 'cap-one-partition', 'quorums'];
 
@@ -285,7 +286,7 @@ describe('the law of the editor', () => {
           expect(BUILTIN).not.toContain(d.id);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -329,7 +330,7 @@ describe('the law of the editor', () => {
         };
         expect(accepts({ ...base(), lesson } as Scenario)).not.toBeNull();
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -397,7 +398,7 @@ describe('narration is not part of the run', () => {
           expect(worldHash(derived.worldAt(t))).toBe(worldHash(new Timeline(next, { interval: 16 }).worldAt(t)));
         },
       ),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 });

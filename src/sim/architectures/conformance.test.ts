@@ -7,6 +7,7 @@ import { eventSourcingConformance } from './event-sourcing/conformance.testkit';
 import { partitionedConformance } from './partitioned/conformance.testkit';
 import { gossipConformance } from './gossip/conformance.testkit';
 import { worldAt } from '../engine/engine';
+import { runs } from '../core/fuzz.testkit';
 
 /** Each architecture's promise, checked with the history checker as the oracle. */
 const suites: Conformance[] = [
@@ -31,7 +32,7 @@ describe('conformance', () => {
               const problem = p.check({ scenario, world, isolated: new Set(isolated) });
               expect(problem).toBeNull();
             }),
-            { numRuns: p.numRuns },
+            { numRuns: runs(p.numRuns) },
           );
         });
       }

@@ -14,6 +14,7 @@ import { defaultEventSourcingConfig } from '../architectures/event-sourcing/cons
 import { defaultPartitionedConfig } from '../architectures/partitioned/constants';
 import type { HandlerCtx, Reply } from '../architectures/types';
 import { auditTrail, foldTrail, keyAudit, keyTrail, rollbackRequest, type AuditEntry } from './audit';
+import { runs } from '../core/fuzz.testkit';
 
 const KEYS = ['a', 'b', '__proto__', 'constructor'];
 const key = fc.constantFrom(...KEYS);
@@ -81,7 +82,7 @@ describe('rollback on the centralized store', () => {
           expect(s.version).toBe(Object.keys(restored).length > 0 ? before + 1 : before);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -149,7 +150,7 @@ describe('rollback on the event log: compensating events', () => {
         } as unknown as World;
         expect(foldTrail(auditTrail(w).entries)).toEqual(plainState(replay(d.log.events).state));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -281,7 +282,7 @@ describe('the audit trail of a run', () => {
           for (let i = 1; i < trail.entries.length; i++)
             expect(trail.entries[i]!.version!).toBeGreaterThanOrEqual(trail.entries[i - 1]!.version!);
         }),
-        { numRuns: 12 },
+        { numRuns: runs(12) },
       );
     });
   }
@@ -346,7 +347,7 @@ describe('the audit trail of a run', () => {
           }
         },
       ),
-      { numRuns: 8 },
+      { numRuns: runs(8) },
     );
   });
 

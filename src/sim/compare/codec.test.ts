@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtinComparisons, type Comparison } from './constants';
 import { decodeLink } from '../scenario/codec';
+import { runs } from '../core/fuzz.testkit';
 
 describe('comparison links', () => {
   it('round-trips every built-in comparison through a link', () => {
@@ -53,7 +54,7 @@ describe('comparison links', () => {
           if (!d.ok) expect(d.message.length).toBeGreaterThan(5);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -166,7 +167,7 @@ describe('comparison links', () => {
         if (r !== undefined && kept !== given) expect(d.resultsNote ?? '').toMatch(/ignored/);
         if (given >= 0 && kept === given) expect(d.resultsNote).toBeNull();
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -9,6 +9,7 @@ import { divergentKeys } from './run';
 import { initWorld } from '../engine/engine';
 import { implications, percentile, type Models } from './scoreboard';
 import { availabilityStars, scalabilityStars } from './reference';
+import { runs } from '../core/fuzz.testkit';
 
 describe('the comparison format', () => {
   it('accepts every built-in comparison, and each panel is an ordinary valid scenario', () => {
@@ -47,7 +48,7 @@ describe('the comparison format', () => {
         }
         expect(buildScenario({ ...base, ops: [] }, base.panels[0]!)).toEqual(buildScenario(base, base.panels[0]!));
       }),
-      { numRuns: 12 },
+      { numRuns: runs(12) },
     );
   });
 
@@ -121,7 +122,7 @@ describe('the comparison format', () => {
           }
         }
       }),
-      { numRuns: 12 },
+      { numRuns: runs(12) },
     );
   });
 

@@ -17,6 +17,7 @@ import { parseScenario } from '../scenario/validate';
 import type { World } from '../engine/types';
 import { chooseBackup, drill, rollForward } from './durability';
 import { lostWrites } from './lost';
+import { runs } from '../core/fuzz.testkit';
 
 const ARCHS: { kind: string; make: () => Scenario }[] = [
   { kind: 'centralized', make: defaultScenario },
@@ -99,7 +100,7 @@ describe('point-in-time recovery', () => {
           hashValue(recorded),
         );
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -220,7 +221,7 @@ describe('durability', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -310,7 +311,7 @@ describe('durability', () => {
         expect(hashValue(a.servers), label).toBe(hashValue(b.servers));
         expect(hashValue(a.history), label).toBe(hashValue(b.history));
       }),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 

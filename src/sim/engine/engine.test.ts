@@ -7,6 +7,7 @@ import { parseScenario } from '../scenario/validate';
 import type { Scenario } from '../scenario/schema';
 import type { World } from './types';
 import { cloneJson } from '../core/hash';
+import { runs } from '../core/fuzz.testkit';
 
 describe('determinism', () => {
   it('200 random scenarios with loss, duplication, partitions and crashes give equal hashes when run twice', () => {
@@ -17,7 +18,7 @@ describe('determinism', () => {
         const b = worldAt(cloneJson(s), s.duration);
         expect(worldHash(a)).toBe(worldHash(b));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -30,7 +31,7 @@ describe('determinism', () => {
         advance(w, s, s.duration);
         expect(worldHash(w)).toBe(worldHash(whole));
       }),
-      { numRuns: 50 },
+      { numRuns: runs(50) },
     );
   });
 });
@@ -74,7 +75,7 @@ describe('the observer', () => {
         expect(seen.actions).toBe(w.actionsApplied);
         expect(seen.errors).toBe(w.actionErrors.length);
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 });

@@ -19,6 +19,7 @@ import { phiOf } from './health';
 import { LN10 } from './constants';
 import { decodeLink, encodeEnvelope, makeEnvelope } from '../scenario/codec';
 import { healthScenario } from '../scenario/builtins';
+import { runs } from '../core/fuzz.testkit';
 
 const TIMEOUT: HealthConfig = { period: 5, detector: 'timeout', suspectAfter: 15, downAfter: 40 };
 const PHI: HealthConfig = { period: 5, detector: 'phi', suspect: 2, down: 5, window: 20 };
@@ -257,7 +258,7 @@ describe('health checks', () => {
         // node (not even before the first heartbeat arrives).
         if (config.detector === 'timeout') expect(report.falseSuspicions).toBe(0);
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 

@@ -4,6 +4,7 @@ import { checkCausal } from './causal';
 import { checkHistory } from './check';
 import { rec, simulateStore } from './history.testkit';
 import type { History, OpRecord } from './types';
+import { runs } from '../core/fuzz.testkit';
 
 const set = (id: number, agent: string, key: string, value: string, call: number, ret: number): OpRecord =>
   rec(id, agent, 'set', { key, value }, call, ret, { version: id });
@@ -19,7 +20,7 @@ describe('causal consistency by bad patterns', () => {
         expect(r.violations).toEqual([]);
         expect(r.causal).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

@@ -7,6 +7,7 @@ import { checkLinearizability } from './linearizability';
 import { UNKNOWN, type HistOp, type Model, type Unknown } from './model';
 import { registerModel, type RegInput, type RegOutput } from './register-model';
 import { validateLinearization } from './validate';
+import { runs } from '../core/fuzz.testkit';
 
 /**
  * Random small histories: 2-3 clients, each running its operations one after another, some
@@ -152,14 +153,14 @@ describe('search = brute force on small random histories', () => {
   it('register with read, write, delete, cas', () => {
     fc.assert(
       fc.property(histories(regStep), (ops) => agrees(registerModel(), ops)),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
   it('kv with get, put, append', () => {
     fc.assert(
       fc.property(histories(kvStep), (ops) => agrees(kvModel(), ops)),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 });

@@ -17,6 +17,7 @@ import { defaultScenario, faultsScenario } from './builtins';
 import { scenarioArb } from './arbitrary.testkit';
 import { worldAt, worldHash } from '../engine/engine';
 import golden from './golden-links.v1.json';
+import { runs } from '../core/fuzz.testkit';
 
 const pack = (text: string): string => `${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(text)))}`;
 
@@ -47,7 +48,7 @@ describe('links round-trip', () => {
         expect(d.envelope.tick).toBe(e.tick);
         expect(verifyReplay(d.envelope).mismatch).toBeNull();
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -80,7 +81,7 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
         decodeLink(s);
         decodeLink(`z:${s}`);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -102,7 +103,7 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
         // A flipped byte is caught by some stage, or (rarely) still decodes to a valid scenario.
         if (!d.ok) expect(d.error.message.length).toBeGreaterThan(0);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseScenario, parseScenarioText, MAX_SCENARIO_CHARS } from './validate';
 import { defaultScenario, faultsScenario, builtinScenarios } from './builtins';
 import { worldAt } from '../engine/engine';
+import { runs } from '../core/fuzz.testkit';
 
 describe('parsing scenarios', () => {
   it('accepts every built-in scenario', () => {
@@ -22,7 +23,7 @@ describe('parsing scenarios', () => {
           if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -51,7 +52,7 @@ describe('parsing scenarios', () => {
         if (r.ok) worldAt(r.scenario, Math.min(r.scenario.duration, 300));
         else expect(r.errors[0]!.message.length).toBeGreaterThan(0);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -6,6 +6,7 @@ import { defaultScenario, faultsScenario } from '../scenario/builtins';
 import { scenarioArb } from '../scenario/arbitrary.testkit';
 import { deepFreeze } from '../core/hash';
 import type { World } from '../engine/types';
+import { runs } from '../core/fuzz.testkit';
 
 describe('seeking through checkpoints', () => {
   it('at 100 random ticks, seeking gives the same world as folding from tick 0', () => {
@@ -16,7 +17,7 @@ describe('seeking through checkpoints', () => {
       fc.property(fc.integer({ min: 0, max: s.duration }), (t) => {
         expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -30,7 +31,7 @@ describe('seeking through checkpoints', () => {
           for (const t of ticks) expect(worldHash(tl.worldAt(t))).toBe(worldHash(worldAt(s, t)));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 

@@ -9,6 +9,7 @@ import type { Scenario } from '../scenario/schema';
 import { recordTrace, recordTraceFrom, type Trace } from './trace';
 import { causalPast, compareEvents, concurrentWith, happensBefore, relations } from './clock';
 import { SHIVIZ_REGEX, toShiViz } from './shiviz';
+import { runs } from '../core/fuzz.testkit';
 
 /** Reachability in the event graph (lane order + send → receive), for the first `n` events. */
 function reach(trace: Trace, n: number): boolean[][] {
@@ -91,7 +92,7 @@ describe('trace: vector clocks', () => {
       fc.property(scenarioArb({ maxAgents: 3, maxDuration: 120 }), (s) => {
         checkLaws(recordTrace(s, s.duration));
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 
@@ -106,7 +107,7 @@ describe('trace: vector clocks', () => {
         const invoked = new Set(t.events.filter((e) => e.kind === 'invoke').map((e) => e.op));
         for (const e of t.events) if (e.kind === 'complete') expect(invoked.has(e.op)).toBe(true);
       }),
-      { numRuns: 15 },
+      { numRuns: runs(15) },
     );
   });
 
@@ -220,7 +221,7 @@ describe('ShiViz export', () => {
         }
         expect(count).toBe(t.events.length);
       }),
-      { numRuns: 20 },
+      { numRuns: runs(20) },
     );
   });
 

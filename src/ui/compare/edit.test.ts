@@ -19,6 +19,7 @@ import {
 } from './edit';
 import { parseComparisonText } from '../../sim/compare/validate';
 import capLesson from '../../../lessons/cap-one-partition.json';
+import { runs } from '../../sim/core/fuzz.testkit';
 
 const base = builtinComparison();
 
@@ -265,7 +266,7 @@ describe('the comparison editor model', () => {
         }
         expect(r.draft.steps).toHaveLength(d.steps.length);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { apply, initStore, snapshotText, valueAt } from './store';
 import type { CentralState } from './store';
 import type { JsonValue } from '../../core/json';
+import { runs } from '../../core/fuzz.testkit';
 
 /** Operations on the store applied directly, against a model: a list of whole-state copies. */
 type Cmd =
@@ -80,7 +81,7 @@ describe('the centralized store against a model', () => {
         for (const [k, v] of last) expect(Object.getOwnPropertyDescriptor(state, k)?.value).toBe(v);
         expect(Object.getPrototypeOf(state)).toBe(Object.prototype);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

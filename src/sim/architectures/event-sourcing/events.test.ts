@@ -29,6 +29,7 @@ import {
   type LogState,
   type ProjectionState,
 } from './log';
+import { runs } from '../../core/fuzz.testkit';
 
 const KEYS = ['x', 'y', '__proto__', 'constructor', 'position', 'status'];
 const key = fc.constantFrom(...KEYS);
@@ -103,7 +104,7 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
         same(viewRead(ref, events, events.length, 'rebuild'), full.state);
         expect(ref.eventsApplied).toBe(events.length);
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: runs(NUM_RUNS) },
     );
   });
 
@@ -121,7 +122,7 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
         same(scratch.state, r.state);
         expect(scratch.applied).toBe(k);
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: runs(NUM_RUNS) },
     );
   });
 
@@ -141,7 +142,7 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
           same(stateAsOf(events, [], k, 'rebuild').state, recorded[k]!);
         }
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: runs(NUM_RUNS) },
     );
   });
 
@@ -167,7 +168,7 @@ describe('event sourcing: replay, snapshots, temporal queries (properties over r
         for (const e of current) expect(checkEventData(e.type, e.data, e.schema)).toBeNull();
         same(replay(old).state, replay(current).state);
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: runs(NUM_RUNS) },
     );
     // The reference's own log: two positions and a status, in its v1 shape.
     const ref = toLog([
@@ -243,7 +244,7 @@ describe('event sourcing: a projection under duplicated, reordered and partial d
           if (proj.version > 0) expect(events[proj.version - 1]!.commit).toBe(proj.version);
         },
       ),
-      { numRuns: NUM_RUNS },
+      { numRuns: runs(NUM_RUNS) },
     );
   });
 });

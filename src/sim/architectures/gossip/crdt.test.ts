@@ -18,6 +18,7 @@ import {
   vvMin,
 } from './crdt';
 import { refSync, refValuesEqual, refWrite, type RefStore } from './reference';
+import { runs } from '../../core/fuzz.testkit';
 
 /**
  * The merge laws, on states reached by real executions of three replicas: local operations,
@@ -132,19 +133,19 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
       it('commutative', () => {
         fc.assert(
           fc.property(triple(kind), ([a, b]) => eq(mergeDocs(a, b), mergeDocs(b, a))),
-          { numRuns: RUNS },
+          { numRuns: runs(RUNS) },
         );
       });
       it('associative', () => {
         fc.assert(
           fc.property(triple(kind), ([a, b, c]) => eq(mergeDocs(mergeDocs(a, b), c), mergeDocs(a, mergeDocs(b, c)))),
-          { numRuns: RUNS },
+          { numRuns: runs(RUNS) },
         );
       });
       it('idempotent (a state merged with itself)', () => {
         fc.assert(
           fc.property(triple(kind), ([a]) => eq(mergeDocs(a, a), a)),
-          { numRuns: RUNS },
+          { numRuns: runs(RUNS) },
         );
       });
       it('state only grows: a merge and a local operation are inflations', () => {
@@ -156,7 +157,7 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
             const after = localOp(kind, a, 'r1', a.clock[0] + 1, s);
             return grew && eq(mergeDocs(a, after), after);
           }),
-          { numRuns: RUNS },
+          { numRuns: runs(RUNS) },
         );
       });
     });
@@ -174,17 +175,17 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
     it('commutative', () =>
       fc.assert(
         fc.property(vvArb, vvArb, (a, b) => eq(vvMerge(a, b), vvMerge(b, a))),
-        { numRuns: RUNS },
+        { numRuns: runs(RUNS) },
       ));
     it('associative', () =>
       fc.assert(
         fc.property(vvArb, vvArb, vvArb, (a, b, c) => eq(vvMerge(vvMerge(a, b), c), vvMerge(a, vvMerge(b, c)))),
-        { numRuns: RUNS },
+        { numRuns: runs(RUNS) },
       ));
     it('idempotent', () =>
       fc.assert(
         fc.property(vvArb, (a) => eq(vvMerge(a, a), vvMerge(a, {}))),
-        { numRuns: RUNS },
+        { numRuns: runs(RUNS) },
       ));
     it('state only grows, and compare agrees with the merge', () => {
       fc.assert(
@@ -200,7 +201,7 @@ describe('merge laws (states from executions: self, ancestors, concurrent; equal
               : 'concurrent';
           return vvLeq(a, m) && vvLeq(b, m) && o === byMerge;
         }),
-        { numRuns: RUNS },
+        { numRuns: runs(RUNS) },
       );
     });
   });

@@ -11,6 +11,7 @@ import { buildRing, keysMoved, md5Mod, rangeIndex, rangeLabel, replicasOf, type 
 import { agents, cfg, coord, randomWorkload, scenario, shards, strayCopies } from './partitioned.testkit';
 import { halfApplied } from './conformance.testkit';
 import { partitioned } from './partitioned';
+import { runs } from '../../core/fuzz.testkit';
 
 /** Keys from a seeded generator (fast-check's), the same on every run. */
 function randomKeys(n: number, seed: number): string[] {
@@ -244,7 +245,7 @@ describe('rebalancing (property)', () => {
         expect(r.anomalyCounts['lost-write']).toBe(0);
         expect(r.linearizable).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
