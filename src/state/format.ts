@@ -67,6 +67,12 @@ export function resultSummary(op: string, result: unknown): string {
   const at = v === undefined ? '' : ` (v${shortJson(v)})`;
   switch (op) {
     case 'get': {
+      // A multi-value register answers every concurrent sibling: show them all, not the one
+      // `value` picks (docs/engine.md, gossip).
+      const siblings = result['siblings'];
+      if (Array.isArray(siblings) && siblings.length > 1) {
+        return `siblings {${siblings.map((s) => (s === null ? 'deleted' : shortJson(s, 16))).join(' | ')}}${at}`;
+      }
       const value = result['value'];
       return value === null ? 'absent' : `${shortJson(value, 24)}${at}`;
     }

@@ -132,7 +132,9 @@ export function checkCausal(
     if (o.output === UNKNOWN) e.ok = false;
     if (o.input.f === 'write') e.writes.set(o.key, o.input.value);
     else if (o.input.f === 'delete') e.writes.set(o.key, null);
-    else if (o.input.f === 'read' && o.output !== UNKNOWN && o.output.f === 'read') e.reads.set(o.key, o.output.value);
+    // A read of siblings names no single write it read from: the patterns leave it out.
+    else if (o.input.f === 'read' && o.output !== UNKNOWN && o.output.f === 'read' && o.output.siblings === undefined)
+      e.reads.set(o.key, o.output.value);
     else if (o.input.f === 'cas' && o.output !== UNKNOWN && o.output.f === 'cas' && o.output.swapped) {
       e.reads.set(o.key, o.input.from);
       e.writes.set(o.key, o.input.to);

@@ -10,6 +10,7 @@ import {
 import { kvModel } from './kv-model';
 import { checkLinearizability, type KeyVerdict, type LinearizabilityResult, type Witness } from './linearizability';
 import { parseHistory, readStateLab, type Format, type ParsedHistory } from './formats';
+import { checkMultiValue, type MultiValueReport } from './multivalue';
 import { registerModel } from './register-model';
 import type { Verdict } from './search';
 import { checkSequential, type SequentialResult } from './sequential';
@@ -40,6 +41,11 @@ export interface CheckReport {
   readonly witness?: Witness;
   readonly anomalies: Anomaly[];
   readonly anomalyCounts: Record<AnomalyType, number>;
+  /**
+   * Only when some read returned siblings (a multi-value register): their count, and any value
+   * shown that no earlier write wrote (the multi-value model; see multivalue.ts).
+   */
+  readonly multiValue?: MultiValueReport;
   /** StateLab histories only. */
   readonly sessions?: SessionReport;
   readonly sequentialConsistency?: SequentialResult;
@@ -79,6 +85,17 @@ export function checkParsed(parsed: ParsedHistory, opts: CheckOptions = {}): Che
     if (parsed.source !== undefined) anomalies = mergeReports(anomalies, fracturedReads(parsed.source, anomalyOpts));
   }
   const statelab = parsed.format === 'statelab' ? parsed.source : undefined;
+  const multiValue =
+    parsed.model === 'register' ? checkMultiValue(parsed.ops, { timeUnit: parsed.timeUnit }) : undefined;
+  if (multiValue !== undefined && multiValue.siblingReads > 0) {
+    const n = multiValue.siblingReads;
+    notes.push(
+      `${n} read${n === 1 ? '' : 's'} returned concurrent siblings (a multi-value register): no linearizable register ` +
+        `returns two values, so linearizability fails on ${n === 1 ? 'it' : 'each'}; the anomaly counts and session ` +
+        `guarantees, defined on one value, leave ${n === 1 ? 'it' : 'them'} out; the multi-value model checks that every ` +
+        `value shown was written before the read returned (${multiValue.thinAir.length === 0 ? 'it was' : `${multiValue.thinAir.length} not`}).`,
+    );
+  }
   return {
     format: parsed.format,
     model: parsed.model,
@@ -91,6 +108,7 @@ export function checkParsed(parsed: ParsedHistory, opts: CheckOptions = {}): Che
     perKey: lin.perKey,
     anomalies: anomalies.anomalies,
     anomalyCounts: anomalies.counts,
+    ...(multiValue === undefined || multiValue.siblingReads === 0 ? {} : { multiValue }),
     ...(statelab === undefined ? {} : { sessions: checkSessions(statelab, { timeUnit: parsed.timeUnit }) }),
     ...(statelab === undefined || opts.sequentialMaxSteps === 0
       ? {}

@@ -206,7 +206,15 @@ export function readStateLab(history: History): ParsedRegisterHistory {
         if (typeof key !== 'string') break;
         if (!known) break;
         const value = result === null ? undefined : dictGet(result, 'value');
-        ops.push(mk(key, { f: 'read' }, value === undefined ? UNKNOWN : { f: 'read', value: regValue(value) }));
+        // A multi-value register's read of concurrent siblings (gossip, mv-register).
+        const siblings = result === null ? undefined : dictGet(result, 'siblings');
+        const output: RegOutput | Unknown =
+          value === undefined
+            ? UNKNOWN
+            : Array.isArray(siblings) && siblings.length > 1
+              ? { f: 'read', value: regValue(value), siblings: siblings.map((s) => regValue(s)) }
+              : { f: 'read', value: regValue(value) };
+        ops.push(mk(key, { f: 'read' }, output));
         break;
       }
       case 'set': {

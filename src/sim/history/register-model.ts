@@ -24,7 +24,12 @@ export type RegInput =
   | { readonly f: 'cas'; readonly from: RegValue; readonly to: RegValue };
 
 export type RegOutput =
-  | { readonly f: 'read'; readonly value: RegValue }
+  /**
+   * `siblings`: a multi-value register's read of several concurrent values at once (two or
+   * more; `value` is then the one the store picked to show first). No linearizable register
+   * returns two values, so such a read is never legal here; see `siblingsOf`.
+   */
+  | { readonly f: 'read'; readonly value: RegValue; readonly siblings?: readonly RegValue[] }
   | { readonly f: 'write' }
   /** `existed` absent when the store did not say. */
   | { readonly f: 'delete'; readonly existed?: boolean }
@@ -59,6 +64,7 @@ export function registerModel(): Model<RegState, RegInput, RegOutput> {
       switch (input.f) {
         case 'read':
           if (output === UNKNOWN) return st;
+          if (output.f === 'read' && output.siblings !== undefined) return ILLEGAL;
           return output.f === 'read' && output.value === st.value ? st : ILLEGAL;
         case 'write':
           return state(input.value);
@@ -99,7 +105,8 @@ export function registerModel(): Model<RegState, RegInput, RegOutput> {
       if (output === UNKNOWN) return true;
       switch (input.f) {
         case 'read':
-          return output.f === 'read' && output.value === written;
+          // No single write leaves several values: nothing explains a read of siblings.
+          return output.f === 'read' && output.siblings === undefined && output.value === written;
         case 'write':
           return true;
         case 'delete':
@@ -115,6 +122,9 @@ export function registerModel(): Model<RegState, RegInput, RegOutput> {
       // A cas of unknown outcome, as a write someone saw, must have found `from`.
       if (input.f === 'cas' && output === UNKNOWN) return showValue(input.from);
       if (output === UNKNOWN) return 'anything';
+      if (input.f === 'read' && output.f === 'read' && output.siblings !== undefined) {
+        return 'one value (a linearizable register holds one at a time; these are concurrent writes kept side by side)';
+      }
       if (input.f === 'read' && output.f === 'read') return showValue(output.value);
       if (input.f === 'cas' && output.f === 'cas') {
         return output.swapped ? showValue(input.from) : `a value other than ${showValue(input.from)}`;
@@ -155,10 +165,21 @@ export function writtenValue(op: RegOp): RegValue | undefined {
   }
 }
 
-/** The value a read returned; undefined for other operations and unknown reads. */
+/**
+ * The value a read returned; undefined for other operations, unknown reads and reads of
+ * siblings (several values: the single-value anomaly checks leave them out, see sibling reads
+ * in README.md).
+ */
 export function readValue(op: RegOp): RegValue | undefined {
   if (op.input.f !== 'read' || op.output === UNKNOWN || op.output.f !== 'read') return undefined;
+  if (op.output.siblings !== undefined) return undefined;
   return op.output.value;
+}
+
+/** The concurrent values a multi-value read returned; undefined for any other op. */
+export function siblingsOf(op: RegOp): readonly RegValue[] | undefined {
+  if (op.input.f !== 'read' || op.output === UNKNOWN || op.output.f !== 'read') return undefined;
+  return op.output.siblings;
 }
 
 export function showValue(v: RegValue): string {
@@ -170,6 +191,9 @@ function describeRegOp(op: RegOp): string {
   switch (input.f) {
     case 'read':
       if (output === UNKNOWN || output.f !== 'read') return 'read with an unknown result';
+      if (output.siblings !== undefined) {
+        return `read ${output.siblings.length} values at once (siblings ${output.siblings.map(showValue).join(' | ')})`;
+      }
       return output.value === null ? 'read no value' : `read ${output.value}`;
     case 'write':
       return input.value === null ? 'wrote no value' : `wrote ${input.value}`;

@@ -10,6 +10,9 @@ export interface SequentialResult {
   readonly order?: number[];
 }
 
+/** What a read of siblings expects: nothing a register holds. */
+const SIBLINGS = '\u0000siblings';
+
 /** Steps past which the answer is 'unknown': this search has no per-key split. */
 export const DEFAULT_SEQUENTIAL_STEPS = 200_000;
 /** Histories with more operations than this are not searched ('unknown'). */
@@ -164,6 +167,10 @@ function effectOf(r: OpRecord, allKeys: readonly string[]): Effect | null {
     case 'get': {
       if (!ok || result === null || typeof key !== 'string') return null;
       const v = dictGet(result, 'value');
+      // Several concurrent values at once: no sequential register returns them, so this read
+      // expects a value no key ever holds (no canonical JSON begins with a NUL).
+      const siblings = dictGet(result, 'siblings');
+      if (Array.isArray(siblings) && siblings.length > 1) return { kind: 'read', values: new Map([[key, SIBLINGS]]) };
       return v === undefined ? null : { kind: 'read', values: new Map([[key, regValue(v)]]) };
     }
     case 'get_all': {

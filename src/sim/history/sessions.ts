@@ -340,6 +340,10 @@ function toSOp(r: OpRecord, allKeys: readonly string[]): SOp[] {
   const args = isObject(r.args) ? r.args : {};
   let scope: 'key' | 'store' = 'store';
   let usable = version;
+  // A read of siblings (several concurrent values) says nothing about one write order: the
+  // session guarantees, defined on single values, leave it out.
+  const siblings = dictGet(result, 'siblings');
+  if (r.op === 'get' && Array.isArray(siblings) && siblings.length > 1) return [];
   if (r.op === 'get' && typeof args['key'] === 'string') {
     const value = regValue(dictGet(result, 'value') ?? null);
     reads.set(args['key'], value);

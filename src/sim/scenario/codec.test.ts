@@ -189,10 +189,10 @@ describe('hostile links are refused at the right stage, quickly, never thrown', 
   });
 
   it('refuses an overlong link before decoding it', () => {
-    const t0 = Date.now();
+    // The 'link' stage comes before decompression: nothing of the 5 MB was inflated. (No
+    // wall-clock bound here: machines are noisy; the bench times decoding.)
     const d = decodeLink(`z:${'A'.repeat(5_000_000)}`);
     expect(d).toMatchObject({ ok: false, error: { stage: 'link' } });
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
 

@@ -149,6 +149,25 @@ function convergesAfterHeal(run: Run): string | null {
   return null;
 }
 
+/**
+ * mv-register: reads return every concurrent sibling, judged by the multi-value model (every
+ * value shown was written before the read returned), and siblings do appear in these runs.
+ */
+function multiValueReads(run: Run): string | null {
+  const config = run.world.arch as GossipConfig;
+  if (config.mode !== 'mv-register') return null;
+  const rep = checkHistory({ ops: run.world.history }, { sequentialMaxSteps: 0, witness: false });
+  const bad = rep.multiValue?.thinAir[0];
+  if (bad !== undefined)
+    return `op ${bad.opId} (${bad.agent}) showed ${bad.value} for ${bad.key}, which no earlier write wrote`;
+  for (const r of run.world.history) {
+    const res = r.result as { value?: unknown; siblings?: unknown[] } | null;
+    if (r.op === 'get' && r.outcome === 'ok' && Array.isArray(res?.siblings) && res.siblings.length < 2)
+      return `op ${r.id} reports ${res.siblings.length} sibling(s): siblings are two or more`;
+  }
+  return null;
+}
+
 export const gossipConformance: Conformance = {
   kind: 'gossip',
   promises: [
@@ -169,6 +188,12 @@ export const gossipConformance: Conformance = {
       runs,
       numRuns: 40,
       check: (run) => localOpsComplete(run) ?? convergesAfterHeal(run),
+    },
+    {
+      name: 'mv-register reads show every concurrent sibling, each written before the read returned (the multi-value model)',
+      runs,
+      numRuns: 40,
+      check: multiValueReads,
     },
   ],
 };
