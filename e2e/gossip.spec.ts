@@ -36,6 +36,34 @@ async function splitAndWrite(page: Page, key: string): Promise<void> {
   await page.getByRole('button', { name: 'Write on both sides' }).click();
 }
 
+test('multi-value registers: a read of a key with siblings shows every sibling, in the operation log and the export', async ({
+  page,
+}) => {
+  await openGossip(page);
+  await page.getByRole('button', { name: "Stop the agents' writes" }).click();
+  await page.getByLabel('Conflict resolution').selectOption('mv-register');
+  await splitAndWrite(page, 'color');
+  await stepRounds(page, 1);
+  await page.getByRole('button', { name: 'Heal the split' }).click();
+  for (let i = 0; i < 30 && !/✓ Converged/.test((await status(page).textContent()) ?? ''); i++)
+    await stepRounds(page, 1);
+  await expect(status(page)).toContainText('✓ Converged');
+  await page.getByLabel('Reader').selectOption('agent1');
+  await page.getByLabel('Read at replica').selectOption('r1');
+  await page.getByRole('button', { name: 'Read the key there' }).click();
+  await page
+    .getByRole('button', { name: /^agent1\b/ })
+    .first()
+    .click();
+  const log = page.getByRole('list', { name: 'Operation log' });
+  await expect(log).toContainText('get color');
+  // The read travels to r1 and back: step until it has its answer.
+  for (let i = 0; i < 10 && /pending/.test((await log.textContent()) ?? ''); i++) await stepRounds(page, 1);
+  await expect(log).toContainText(/get color → siblings \{"(left|right)@\d+" \| "(left|right)@\d+"\}/);
+  await expect(log).toContainText('left@');
+  await expect(log).toContainText('right@');
+});
+
 test('split, write on both sides, heal, step rounds to convergence; a link reproduces the round', async ({
   page,
   browser,
