@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { loadCorpus } from '../src/sim/history/corpus.testkit';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir, loadCorpus } from '../src/sim/history/corpus.testkit';
 import { rng } from '../src/sim/history/history.testkit';
 import { checkHistory, checkHistoryText } from '../src/sim/history/check';
 import { checkLinearizability } from '../src/sim/history/linearizability';
@@ -109,6 +111,19 @@ function time<T>(f: () => T): [number, T] {
 }
 
 export function checkerBench(): Figure[] {
+  const figures: Figure[] = [];
+  const dir = corpusDir();
+  if (existsSync(join(dir, 'verdicts.tsv'))) figures.push(...corpusFigures());
+  else
+    console.log(
+      `\nChecker, Jepsen corpus: skipped (no ${join(dir, 'verdicts.tsv')}: the corpus is shared/corpus/linearizability; ` +
+        `clone beside ../shared or set STATELAB_CORPUS to that folder)`,
+    );
+  figures.push(...generatedFigures());
+  return figures;
+}
+
+function corpusFigures(): Figure[] {
   const corpus = loadCorpus();
   const figures: Figure[] = [];
   // The first pass includes compiling the checker (what one `sim check` run pays); the
@@ -128,6 +143,11 @@ export function checkerBench(): Figure[] {
     for (const c of corpus) checkHistoryText(c.text, { witness: false });
   });
   figures.push({ name: `corpus: all ${corpus.length} histories, without witnesses`, value: verdicts, unit: 'ms' });
+  return figures;
+}
+
+function generatedFigures(): Figure[] {
+  const figures: Figure[] = [];
 
   const history = generateHistory();
   const [lin, result] = time(() =>
