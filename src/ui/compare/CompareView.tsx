@@ -579,6 +579,16 @@ export default function CompareView({
             }),
           )}
         </ul>
+        {boards.some((b) => b.notes.length > 0) && (
+          <details className="cmp-notes">
+            <summary>
+              What the checker left out or judged apart ({boards.reduce((n, b) => n + b.notes.length, 0)})
+            </summary>
+            <ul aria-label="Checker notes">
+              {boards.flatMap((b) => b.notes.map((n, i) => <li key={`${b.panel}-${i}`}>{`${b.label}: ${n}`}</li>))}
+            </ul>
+          </details>
+        )}
         <WindowsTable boards={boards} />
       </section>
 
