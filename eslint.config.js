@@ -309,6 +309,8 @@ export default tseslint.config(
       'src/sim/scenario/codec.ts',
       'src/sim/architectures/*/config.ts',
       'src/sim/lesson/schema.ts',
+      'src/sim/challenge/schema.ts',
+      'src/sim/challenge/receipt.ts',
       'src/sim/health/config.ts',
       // The comparison's validator and link codec: loaded with the Compare view only.
       'src/sim/compare/schema.ts',

@@ -53,6 +53,14 @@ Commands:
         Record the run as a space-time trace (lanes, events with vector clocks);
         print a summary. --shiviz writes a log ShiViz opens (docs/spacetime.md),
         --history the history JSON that \`check\` reads, --json the trace itself.
+  challenge list | challenge show <id>
+        The built-in challenges (challenges/*.json) as a JSON array (id, title, kind,
+        architecture, budget, property, version), or one in full with its scenario.
+  grade <receipts.txt | ->
+        Grade a file of attempts, one per line: a receipt link (a label may follow
+        after a tab) or the path of a JSON file {"challenge": ID, "scenario": {...}}.
+        Each is replayed from scratch and judged; prints CSV:
+        challenge,student_label,verdict,faults,par,reason,hash
   help  This text.
 `;
 
@@ -161,6 +169,36 @@ export async function main(argv: string[]): Promise<void> {
       }));
       process.stdout.write(JSON.stringify({ lesson: lesson.id, steps }, null, 2) + '\n');
       if (steps.some((s) => s.claims.some((c) => !c.holds))) process.exitCode = 1;
+      return;
+    }
+    case 'challenge': {
+      const { challengeList, loadChallenges } = await import('./challenge');
+      const files = loadChallenges();
+      const sub = args[0];
+      if (sub === 'list') {
+        process.stdout.write(JSON.stringify(challengeList(files), null, 2) + '\n');
+        return;
+      }
+      if (sub === 'show') {
+        const id = args[1];
+        if (!id) fail('challenge show needs an id (see: challenge list)');
+        const f = files.find((x) => x.challenge.id === id);
+        if (!f) fail(`no challenge "${id.slice(0, 64)}" (see: challenge list)`);
+        process.stdout.write(JSON.stringify(f, null, 2) + '\n');
+        return;
+      }
+      fail('challenge takes list or show ID');
+      return;
+    }
+    case 'grade': {
+      const file = args[0];
+      if (!file) fail('grade needs a file of receipts (one per line; - for standard input)');
+      const { gradeLines, loadChallenges } = await import('./challenge');
+      const { dirname } = await import('node:path');
+      const text = file === '-' ? readFileSync(0, 'utf8') : readText(file);
+      process.stdout.write(
+        gradeLines(text, loadChallenges(), file === '-' ? process.cwd() : dirname(file)).join('\n') + '\n',
+      );
       return;
     }
     case 'route': {
