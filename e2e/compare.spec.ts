@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { scan } from './helpers';
+import { heldAnswers, holdWorkerAnswers, releaseWorkerAnswers } from './workerHold';
 import { decodeComparison, encodeComparison } from '../src/sim/compare/codec';
 
 /**
@@ -121,12 +122,19 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
   // caught, naming the panel and both short hashes. Both run at once, to keep in budget.
   const fresh = await browser.newContext();
   try {
+    // The end of each run is held until the "will be checked" notice has been seen: on a fast
+    // machine the run could otherwise end before the test looks, on a slow one after.
+    await holdWorkerAnswers(fresh, ['compare-done']);
     const [page2, page3] = [await fresh.newPage(), await fresh.newPage()];
     await Promise.all([page2.goto(link), page3.goto(badLink)]);
     await expect(page2.getByRole('heading', { name: 'Compare the architectures' })).toBeVisible();
     await expect(
       page2.getByRole('status').filter({ hasText: /Once every panel has run, each is checked/ }),
     ).toBeVisible();
+    await expect.poll(() => heldAnswers(page2), { timeout: 60_000 }).toBe(1);
+    await releaseWorkerAnswers(page2);
+    await expect.poll(() => heldAnswers(page3), { timeout: 60_000 }).toBe(1);
+    await releaseWorkerAnswers(page3);
     await reproduces(page2, board);
     await expect(page2.getByRole('alert')).toHaveCount(0);
 

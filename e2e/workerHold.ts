@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 
 /**
  * A test-only hold on the app's Web Workers: answers of the given types (protocol.ts'
@@ -14,8 +14,9 @@ interface Hold {
   held: (() => void)[];
 }
 
-export async function holdWorkerAnswers(page: Page, types: string[]): Promise<void> {
-  await page.addInitScript(
+/** For one page, or every page a context opens from now on. */
+export async function holdWorkerAnswers(target: Page | BrowserContext, types: string[]): Promise<void> {
+  await target.addInitScript(
     ({ name, types }) => {
       const hold: Hold = { types, held: [] };
       (window as unknown as Record<string, Hold>)[name] = hold;
