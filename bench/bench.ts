@@ -52,6 +52,10 @@ async function main(): Promise<void> {
     const { auditBench } = await import('./audit');
     print('Rollback and audit', auditBench());
   }
+  if (!only || only === 'challenge') {
+    const { challengeBench } = await import('./challenge');
+    print('Challenges', challengeBench());
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {
