@@ -321,6 +321,8 @@ export default tseslint.config(
       'src/state/share.ts',
       'src/state/shareSession.ts',
       'src/ui/SharePanel.tsx',
+      // The challenge panel (the grader, the validator, receipts): loaded when a challenge opens.
+      'src/ui/challenge/ChallengePanel.tsx',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -205,6 +205,24 @@ describe('the lab store', () => {
     expect(store.getState().notice?.tone).toBe('error');
   });
 
+  it("opened with keepOwnActions, acting in the past keeps the scenario's own later actions", () => {
+    const store = createLabStore(fakeHost());
+    const base = store.getState().scenario;
+    const own = { tick: 100, type: 'op' as const, agent: 'agent1', op: 'get', args: { key: 'x' } };
+    store.getState().actions.openScenario({ ...base, actions: [own] }, 0, 'challenge:test', { keepOwnActions: true });
+    store.getState().actions.seekTo(50);
+    store.getState().actions.act([{ type: 'heal-all' }], 'Heal');
+    expect(store.getState().scenario.actions.map((a) => [a.tick, a.type])).toEqual([
+      [50, 'heal-all'],
+      [100, 'op'],
+    ]);
+    // A scenario opened without it: the later log is replaced, as before.
+    store.getState().actions.openScenario({ ...base, actions: [own] }, 0);
+    store.getState().actions.seekTo(50);
+    store.getState().actions.act([{ type: 'heal-all' }], 'Heal');
+    expect(store.getState().scenario.actions.map((a) => a.tick)).toEqual([50]);
+  });
+
   it('spawns and removes agents', () => {
     const store = createLabStore(fakeHost());
     const a = store.getState().actions;

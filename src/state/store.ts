@@ -124,7 +124,7 @@ export interface LabActions {
    * Opens a given scenario (a share link, an imported file, the autosave), paused at `tick`
    * (far ticks go to the worker like any seek); one undo step back to the previous one.
    */
-  openScenario(scenario: Scenario, tick: number, scenarioId?: string): void;
+  openScenario(scenario: Scenario, tick: number, scenarioId?: string, opts?: { keepOwnActions?: boolean }): void;
   /**
    * Renames the scenario and sets its lesson (undefined: none), as the lesson editor writes
    * it: one undo step; the worlds are kept (narration is not part of the run).
@@ -144,6 +144,11 @@ export interface LabActions {
 
 export interface LabState {
   scenarioId: string;
+  /**
+   * The canonical JSON of actions that acting in the past keeps instead of dropping: a
+   * challenge's own script, as it was opened (`openScenario(…, { keepOwnActions })`).
+   */
+  pinned: readonly string[];
   scenario: Scenario;
   /** The scenario's Timeline: the worlds around the cursor. Its `current` is the cursor's world. */
   timeline: Timeline;
@@ -245,6 +250,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
 
   const store = createStore<LabState>()(() => ({
     scenarioId: entry.id,
+    pinned: [],
     scenario: scenario0,
     timeline: tl,
     rev: 0,
@@ -635,8 +641,10 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       let timeline = tl;
       const dropped: Action[] = [];
       try {
+        const pinned = new Set(s.pinned);
+        const keep = pinned.size === 0 ? undefined : (a: Action): boolean => pinned.has(canonicalJson(a));
         for (const input of inputs) {
-          const r = timeline.act(t, input);
+          const r = timeline.act(t, input, keep);
           timeline = r.timeline;
           dropped.push(...r.dropped);
         }
@@ -751,6 +759,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const e = findScenario(id);
       const next = e.make();
       set({
+        pinned: [],
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
       });
@@ -760,13 +769,14 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       notify('info', `Opened “${next.name}”.`);
     },
 
-    openScenario(next, tick, scenarioId = 'custom') {
+    openScenario(next, tick, scenarioId = 'custom', opts = {}) {
       const s = get();
       if (s.status === 'seeking') actions.cancelSeek();
       pauseIfPlaying();
       set({
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
+        pinned: opts.keepOwnActions === true ? next.actions.map((a) => canonicalJson(a)) : [],
       });
       set({ cursor: 0 });
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react';
 import { ActPanel, NoticeBar } from './ActPanel';
 import { LessonSlot } from './lesson/LessonSlot';
+import { ChallengeSlot } from './challenge/ChallengeSlot';
 import { Diagram, DiagramLegend, DiagramText } from './Diagram';
 import { ArchDiagramHost } from './arch/ArchPanels';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -312,6 +313,7 @@ export function App() {
             'act',
             <>
               <LessonSlot />
+              <ChallengeSlot />
               <ActPanel />
             </>,
             'the Act panel',

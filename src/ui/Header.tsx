@@ -7,6 +7,7 @@ import { ShareControls } from './ShareControls';
 import { usePageMode } from './lesson/pageMode';
 
 const LessonsDialog = lazy(() => import('./lesson/LessonsDialog'));
+const ChallengesDialog = lazy(() => import('./challenge/ChallengesDialog'));
 
 /**
  * The architectures the reference describes. Only those in the engine's registry can be
@@ -98,6 +99,7 @@ export function Header({
   const actions = useLab((s) => s.actions);
   const ids = useId();
   const [lessons, setLessons] = useState(false);
+  const [challenges, setChallenges] = useState(false);
   const { embed } = usePageMode();
   if (embed) {
     // On a course page: the name of what plays, and the way to the whole app.
@@ -131,6 +133,14 @@ export function Header({
         {lessons && (
           <Suspense fallback={null}>
             <LessonsDialog open={lessons} onClose={() => setLessons(false)} />
+          </Suspense>
+        )}
+        <button type="button" onClick={() => setChallenges(true)} aria-haspopup="dialog">
+          Challenges
+        </button>
+        {challenges && (
+          <Suspense fallback={null}>
+            <ChallengesDialog open={challenges} onClose={() => setChallenges(false)} />
           </Suspense>
         )}
         {/* The lab's scenario and sharing tools act on the lab; a comparison has its own. */}

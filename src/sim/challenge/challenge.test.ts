@@ -162,3 +162,21 @@ describe('receipts', () => {
     expect(old.reason).toContain('made for version 99 of this challenge, which has changed');
   });
 });
+
+describe('counting faults', () => {
+  it('a link cut both ways at one tick is one fault; heals and recoveries are free', () => {
+    const f = byId('stale-read');
+    const both: Scenario = {
+      ...f.scenario,
+      actions: [
+        ...f.scenario.actions,
+        { tick: 50, type: 'cut-link' as const, from: 'coordinator', to: 'shard2' },
+        { tick: 50, type: 'cut-link' as const, from: 'shard2', to: 'coordinator' },
+        { tick: 80, type: 'heal-link' as const, from: 'coordinator', to: 'shard2' },
+        { tick: 80, type: 'heal-link' as const, from: 'shard2', to: 'coordinator' },
+      ].sort((a, b) => a.tick - b.tick),
+    };
+    const g = grade(f, both);
+    expect(g).toMatchObject({ verdict: 'pass', faults: 1, withinPar: true });
+  });
+});

@@ -84,19 +84,27 @@ export function outOfBounds(file: ChallengeFile, attempt: Scenario): string | nu
   return null;
 }
 
-/** Faults (counted starts) and operations among added actions. */
+/**
+ * Faults (what starts one) and operations among added actions. A link cut both ways at one tick
+ * (what a click on the diagram's link does) is one fault: one link, cut.
+ */
 export function spent(added: readonly Action[]): { faults: number; ops: number } {
   let faults = 0;
   let ops = 0;
+  const cuts = new Set<string>();
   for (const a of added) {
-    if ((FAULT_STARTS as readonly string[]).includes(a.type)) faults++;
+    if (a.type === 'cut-link') {
+      const pair = [a.from, a.to].sort().join('\u0000');
+      if (!cuts.has(`${a.tick}\u0000${pair}`)) faults++;
+      cuts.add(`${a.tick}\u0000${pair}`);
+    } else if ((FAULT_STARTS as readonly string[]).includes(a.type)) faults++;
     if (a.type === 'op') ops++;
   }
   return { faults, ops };
 }
 
 /** The attempt's actions beyond the start's (as a multiset), and how many of the start's it lacks. */
-function diffActions(start: Scenario, attempt: Scenario): { added: Action[]; missing: number } {
+export function diffActions(start: Scenario, attempt: Scenario): { added: Action[]; missing: number } {
   const left = new Map<string, number>();
   for (const a of start.actions) {
     const k = canonicalJson(a as never);
@@ -239,8 +247,11 @@ export function grade(file: ChallengeFile, attempt: Scenario, opts: { ablate?: b
   const hash = worldHash(world);
   const base = { faults, ops, hash, ...(found === null ? {} : { witness: found }) };
   const par = c.par;
+  // No par, no "within par".
   const inPar = (tick: number): boolean =>
-    (par?.faults === undefined || faults <= par.faults) && (par?.tick === undefined || tick <= par.tick);
+    par !== undefined &&
+    (par.faults === undefined || faults <= par.faults) &&
+    (par.tick === undefined || tick <= par.tick);
 
   if (c.kind === 'break') {
     if (found === null)

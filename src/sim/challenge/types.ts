@@ -36,7 +36,10 @@ export const FAULT_STARTS = ['cut-link', 'partition', 'crash'] as const;
 export const FAULT_ENDS = ['heal-link', 'heal-all', 'recover'] as const;
 
 export interface Budget {
-  /** Faults the attempt may add (cut-link, partition, crash); heals and recoveries are free. */
+  /**
+   * Faults the attempt may add (a cut link, a partition, a crash); heals and recoveries are
+   * free, and a link cut both ways at one tick is one fault.
+   */
   readonly faults: number;
   /** Which fault kinds it may use. */
   readonly kinds: readonly (typeof FAULT_STARTS)[number][];

@@ -6,6 +6,7 @@ import { defaultScenario, faultsScenario } from '../scenario/builtins';
 import { scenarioArb } from '../scenario/arbitrary.testkit';
 import { deepFreeze } from '../core/hash';
 import type { World } from '../engine/types';
+import type { Action } from '../scenario/schema';
 import { runs } from '../core/fuzz.testkit';
 
 describe('seeking through checkpoints', () => {
@@ -138,5 +139,22 @@ describe('adopted worlds share like local ones', () => {
     expect(w.history.filter((r) => r.outcome !== null).every((r) => Object.isFrozen(r))).toBe(true);
     expect(w.history.filter((r) => r.outcome === null).every((r) => !Object.isFrozen(r))).toBe(true);
     expect(worldHash(page.worldAt(650))).toBe(worldHash(worldAt(s, 650)));
+  });
+});
+
+describe('acting in the past, keeping some later actions', () => {
+  it('keeps the later actions the caller keeps, after the new one, and drops the rest', () => {
+    const s = { ...faultsScenario(), actions: [] as Action[] };
+    const op = (tick: number, key: string): Action => ({ tick, type: 'op', agent: 'agent1', op: 'get', args: { key } });
+    const base = new Timeline({ ...s, actions: [op(10, 'a'), op(60, 'b'), op(100, 'c')] });
+    const keep = (a: Action): boolean => a.type === 'op' && (a.args as { key: string }).key !== 'c';
+    const r = base.act(50, { type: 'heal-all' }, keep);
+    expect(r.timeline.scenario.actions.map((a) => [a.tick, a.type])).toEqual([
+      [10, 'op'],
+      [50, 'heal-all'],
+      [60, 'op'],
+    ]);
+    expect(r.dropped.map((a) => a.tick)).toEqual([100]);
+    expect(base.act(50, { type: 'heal-all' }).dropped.map((a) => a.tick)).toEqual([60, 100]);
   });
 });

@@ -223,12 +223,15 @@ export class Timeline {
   /**
    * Acting at tick t: the log after t is dropped (returned, for undo) and the action is
    * appended at t. The world at t then includes it: actions come first within their tick.
+   * Later actions that `keep` accepts (a challenge's own script) stay, after it, in order.
    */
-  act(t: number, action: ActionInput): { timeline: Timeline; dropped: Action[] } {
+  act(t: number, action: ActionInput, keep?: (a: Action) => boolean): { timeline: Timeline; dropped: Action[] } {
     const tick = Math.max(0, Math.floor(t));
-    const kept = this.scenario.actions.filter((x) => x.tick <= tick);
-    const dropped = this.scenario.actions.filter((x) => x.tick > tick);
-    const next: Scenario = { ...this.scenario, actions: [...kept, { ...action, tick } as Action] };
+    const before = this.scenario.actions.filter((x) => x.tick <= tick);
+    const later = this.scenario.actions.filter((x) => x.tick > tick);
+    const stay = keep === undefined ? [] : later.filter(keep);
+    const dropped = keep === undefined ? later : later.filter((x) => !keep(x));
+    const next: Scenario = { ...this.scenario, actions: [...before, { ...action, tick } as Action, ...stay] };
     return { timeline: this.derive(next), dropped };
   }
 }

@@ -1,0 +1,7 @@
+import type { ChallengeKind } from '../../sim/challenge/types';
+
+export const KIND_LABEL: Record<ChallengeKind, string> = {
+  break: 'Break it',
+  keep: 'Keep it',
+  unbreakable: 'Unbreakable',
+};
