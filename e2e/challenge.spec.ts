@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { open, pause, scan, tickText } from './helpers';
+import { gradeLines, loadChallenges } from '../cli/challenge';
 
 /**
  * A student on the ladder: opens a challenge, checks the unchanged start (not yet), opens a
@@ -19,7 +20,10 @@ async function toggleLink(page: Page, a: string, b: string): Promise<void> {
   await link.press('Enter');
 }
 
-test('the ladder: fail a challenge, open a hint, pass it within par, copy the receipt', async ({ page }) => {
+test('the ladder: fail a challenge, open a hint, pass it within par; the receipt re-grades the same in Node and in a fresh browser', async ({
+  page,
+  browser,
+}) => {
   await open(page);
   await pause(page);
   await page.getByRole('button', { name: 'Challenges' }).click();
@@ -52,6 +56,29 @@ test('the ladder: fail a challenge, open a hint, pass it within par, copy the re
   await expect(gradeBox).toContainText('agent2 read x = 1');
   const receipt = await panel.getByRole('textbox', { name: 'Receipt link' }).inputValue();
   expect(receipt).toMatch(/#receipt=z:[A-Za-z0-9_-]+$/);
+  const hash = (await panel.locator('.challenge-hash').textContent()) ?? '';
+  expect(hash).toMatch(/^[0-9a-f]{16}$/);
+
+  // The teacher's side: sim grade, in Node, replays the receipt to the same verdict and hash.
+  const [row] = gradeLines(`${receipt}\tstudent`, loadChallenges(), process.cwd()).slice(1);
+  expect(row).toMatch(new RegExp(`^stale-read,student,pass,1,within,.*,${hash}$`));
+
+  // A fresh browser opens the receipt and grades it again, to the same verdict.
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(receipt);
+    const again = other.getByRole('region', { name: 'One replica is enough, until it is not' });
+    await expect(again.getByText('Opened from a receipt: replayed and graded again from scratch.')).toBeVisible();
+    await expect(again.getByRole('status', { name: 'Grade' })).toContainText('Passed, within par. Found a stale read');
+    await expect(again.locator('.challenge-hash')).toHaveText(hash);
+    // A damaged receipt says so.
+    await other.goto(`${receipt.slice(0, -12)}`);
+    await other.reload();
+    await expect(other.getByRole('status').filter({ hasText: 'This receipt could not be opened' })).toBeVisible();
+  } finally {
+    await fresh.close();
+  }
 
   // The ladder remembers, across a reload.
   await page.reload();

@@ -205,11 +205,11 @@ describe('the lab store', () => {
     expect(store.getState().notice?.tone).toBe('error');
   });
 
-  it("opened with keepOwnActions, acting in the past keeps the scenario's own later actions", () => {
+  it("opened with actions to keep, acting in the past keeps them (a challenge's own script)", () => {
     const store = createLabStore(fakeHost());
     const base = store.getState().scenario;
     const own = { tick: 100, type: 'op' as const, agent: 'agent1', op: 'get', args: { key: 'x' } };
-    store.getState().actions.openScenario({ ...base, actions: [own] }, 0, 'challenge:test', { keepOwnActions: true });
+    store.getState().actions.openScenario({ ...base, actions: [own] }, 0, 'challenge:test', { keep: [own] });
     store.getState().actions.seekTo(50);
     store.getState().actions.act([{ type: 'heal-all' }], 'Heal');
     expect(store.getState().scenario.actions.map((a) => [a.tick, a.type])).toEqual([

@@ -124,7 +124,8 @@ export interface LabActions {
    * Opens a given scenario (a share link, an imported file, the autosave), paused at `tick`
    * (far ticks go to the worker like any seek); one undo step back to the previous one.
    */
-  openScenario(scenario: Scenario, tick: number, scenarioId?: string, opts?: { keepOwnActions?: boolean }): void;
+  /** `keep`: actions that acting in the past keeps instead of dropping (a challenge's own script). */
+  openScenario(scenario: Scenario, tick: number, scenarioId?: string, opts?: { keep?: readonly Action[] }): void;
   /**
    * Renames the scenario and sets its lesson (undefined: none), as the lesson editor writes
    * it: one undo step; the worlds are kept (narration is not part of the run).
@@ -146,7 +147,7 @@ export interface LabState {
   scenarioId: string;
   /**
    * The canonical JSON of actions that acting in the past keeps instead of dropping: a
-   * challenge's own script, as it was opened (`openScenario(…, { keepOwnActions })`).
+   * challenge's own script (`openScenario(…, { keep })`).
    */
   pinned: readonly string[];
   scenario: Scenario;
@@ -776,7 +777,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       set({
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
-        pinned: opts.keepOwnActions === true ? next.actions.map((a) => canonicalJson(a)) : [],
+        pinned: (opts.keep ?? []).map((a) => canonicalJson(a)),
       });
       set({ cursor: 0 });
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);

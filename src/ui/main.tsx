@@ -13,6 +13,7 @@ import { createLabStore } from '../state/store';
 import type { LabStore } from '../state/store';
 import { browserHost } from '../state/host';
 import { registerServiceWorker } from './registerSw';
+import { RECEIPT_PREFIX, openReceiptLink } from './challenge/receiptLink';
 import './styles.css';
 
 const rootEl = document.getElementById('root');
@@ -98,10 +99,15 @@ async function boot(): Promise<void> {
         : { kind: 'none', error: null };
   // With neither, a scenario is already running when the page opens: the default one, playing.
   const lessonLink = readLessonLink(window.location.hash) !== null;
-  const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink });
+  const receiptLink = window.location.hash.startsWith(RECEIPT_PREFIX);
+  const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink && !receiptLink });
   render(store, null);
   if (lessonLink) await openLessonLink(store, window.location.hash);
-  window.addEventListener('hashchange', () => void openLessonLink(store, window.location.hash));
+  if (receiptLink) await openReceiptLink(store, window.location.hash);
+  window.addEventListener('hashchange', () => {
+    void openLessonLink(store, window.location.hash);
+    void openReceiptLink(store, window.location.hash);
+  });
 
   // The decoder loads once the first screen is up (App marks it), not while React renders.
   let setup = early;

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { describe, diffActions, grade, spent, type Grade } from '../../sim/challenge/grade';
-import { encodeReceipt, makeReceipt } from '../../sim/challenge/receipt';
+import { describe, diffActions, grade, gradeAttempt, spent, type Grade } from '../../sim/challenge/grade';
+import { decodeReceipt, encodeReceipt, makeReceipt } from '../../sim/challenge/receipt';
 import type { ChallengeFile, Knob } from '../../sim/challenge/types';
 import type { Scenario } from '../../sim/scenario/schema';
 import { parseScenario } from '../../sim/scenario/validate';
@@ -48,7 +48,7 @@ function Attempt({ file }: { file: ChallengeFile }) {
   const cursor = useLab((s) => s.cursor);
   const actions = useLab((s) => s.actions);
   const [progress, setProgress] = useProgress(c.id);
-  const [result, setResult] = useState<{ grade: Grade; receipt: string | null } | null>(null);
+  const [result, setResult] = useState<{ grade: Grade; receipt: string | null; fromLink?: boolean } | null>(null);
   const [checking, setChecking] = useState(false);
   const used = useMemo(() => spent(diffActions(file.scenario, scenario).added), [file, scenario]);
   // A result speaks of the attempt it graded: an act since then makes it stale.
@@ -70,6 +70,23 @@ function Attempt({ file }: { file: ChallengeFile }) {
       setChecking(false);
     }, 0);
   }
+
+  // Opened from a receipt link: graded again from scratch at once, version and hash included.
+  useEffect(() => {
+    const d = window.location.hash.startsWith('#receipt=') ? decodeReceipt(window.location.hash) : null;
+    if (d === null || !d.ok || d.receipt.challenge !== c.id) return;
+    const r = d.receipt;
+    const g = gradeAttempt(
+      [file],
+      c.id,
+      r.version,
+      scenario,
+      r.hash === undefined ? undefined : { hash: r.hash, engine: r.engine },
+    );
+    setResult({ grade: g, receipt: null, fromLink: true });
+    setGradedScenario(scenario);
+    // Once per opening: the panel mounts with the receipt's scenario.
+  }, []);
 
   const hintsOpen = progress.hints;
   const nextHint = hintsOpen < c.hints.length && progress.failed >= hintOpensAfter(hintsOpen);
@@ -97,7 +114,9 @@ function Attempt({ file }: { file: ChallengeFile }) {
         <Knobs
           file={file}
           scenario={scenario}
-          onChange={(next) => actions.openScenario(next, cursor, challengeScenarioId(c.id), { keepOwnActions: true })}
+          onChange={(next) =>
+            actions.openScenario(next, cursor, challengeScenarioId(c.id), { keep: file.scenario.actions })
+          }
         />
       )}
       <div className="challenge-tools">
@@ -107,7 +126,7 @@ function Attempt({ file }: { file: ChallengeFile }) {
         <button
           type="button"
           onClick={() => {
-            actions.openScenario(file.scenario, 0, challengeScenarioId(c.id), { keepOwnActions: true });
+            actions.openScenario(file.scenario, 0, challengeScenarioId(c.id), { keep: file.scenario.actions });
             setResult(null);
           }}
         >
@@ -117,7 +136,10 @@ function Attempt({ file }: { file: ChallengeFile }) {
       <div role="status" aria-live="polite" className="challenge-result" aria-label="Grade">
         {checking && <p>Checking: replaying your attempt from scratch…</p>}
         {!checking && result && (
-          <GradeView grade={result.grade} receipt={result.receipt} stale={stale} what={describe(c.violation)} />
+          <>
+            {result.fromLink && <p className="hint">Opened from a receipt: replayed and graded again from scratch.</p>}
+            <GradeView grade={result.grade} receipt={result.receipt} stale={stale} what={describe(c.violation)} />
+          </>
         )}
         {!checking && !result && progress.passed && (
           <p className="hint">
@@ -174,6 +196,12 @@ function GradeView({
         {g.reason}
       </p>
       {stale && <p className="hint">You have acted since: Check again to grade what is on screen now.</p>}
+      {g.hash !== '' && (
+        <p className="hint">
+          Attempt hash <code className="challenge-hash">{g.hash.slice(0, 16)}</code> (what <code>sim grade</code> prints
+          for it).
+        </p>
+      )}
       {g.witness && g.witness.opIds.length > 0 && (
         <p className="hint">
           The operations that prove {what}: {g.witness.opIds.map((id) => `#${id}`).join(', ')} (in each agent&apos;s

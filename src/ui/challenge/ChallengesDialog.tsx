@@ -55,7 +55,9 @@ export default function ChallengesDialog({ open, onClose }: { open: boolean; onC
                   type="button"
                   aria-label={`Open challenge ${c.level}, “${c.title}”`}
                   onClick={() => {
-                    actions.openScenario(e.file.scenario, 0, challengeScenarioId(c.id), { keepOwnActions: true });
+                    actions.openScenario(e.file.scenario, 0, challengeScenarioId(c.id), {
+                      keep: e.file.scenario.actions,
+                    });
                     onClose();
                   }}
                 >
