@@ -54,6 +54,10 @@ test('the ladder: fail a challenge, open a hint, pass it within par; the receipt
   await panel.getByRole('button', { name: 'Check' }).click();
   await expect(gradeBox).toContainText('Passed, within par. Found a stale read at tick');
   await expect(gradeBox).toContainText('agent2 read x = 1');
+  // The witness on the space-time diagram, at its tick.
+  await panel.getByRole('button', { name: 'See it on the space-time diagram' }).click();
+  await expect(page.getByRole('button', { name: 'Space-time', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(tickText(page)).toContainText(/tick 1[01]\d \//);
   const receipt = await panel.getByRole('textbox', { name: 'Receipt link' }).inputValue();
   expect(receipt).toMatch(/#receipt=z:[A-Za-z0-9_-]+$/);
   const hash = (await panel.locator('.challenge-hash').textContent()) ?? '';

@@ -16,6 +16,7 @@ import { SPEEDS } from '../playback/machine';
 import { COMPARE_FRAGMENT } from '../sim/compare/limits';
 import { loadCompareView } from './compare/load';
 import { COMPARE_LESSON_EVENT, type CompareLesson } from './lesson/compareLesson';
+import { SHOW_SPACETIME_EVENT } from './challenge/words';
 
 // The Compare view (and the checker it runs in its own worker) loads only when opened.
 const CompareView = lazy(loadCompareView);
@@ -219,6 +220,12 @@ export function App() {
     };
     window.addEventListener(COMPARE_LESSON_EVENT, on);
     return () => window.removeEventListener(COMPARE_LESSON_EVENT, on);
+  }, []);
+  // A challenge's grade asks to show its witness: the space-time diagram, at the witness's tick.
+  useEffect(() => {
+    const on = (): void => setSpacetime(true);
+    window.addEventListener(SHOW_SPACETIME_EVENT, on);
+    return () => window.removeEventListener(SHOW_SPACETIME_EVENT, on);
   }, []);
   useEffect(() => {
     // The first committed screen with working controls: what `npm run bench` times.

@@ -14,7 +14,7 @@ import {
 } from '../../state/challenges';
 import { useLab } from '../context';
 import { useProgress } from './progressStore';
-import { KIND_LABEL } from './words';
+import { KIND_LABEL, SHOW_SPACETIME_EVENT } from './words';
 import './challenge.css';
 
 /**
@@ -189,6 +189,7 @@ function GradeView({
   what: string;
 }) {
   const [copied, setCopied] = useState(false);
+  const actions = useLab((s) => s.actions);
   return (
     <div className={`challenge-grade ${g.verdict}`}>
       <p>
@@ -205,8 +206,19 @@ function GradeView({
       {g.witness && g.witness.opIds.length > 0 && (
         <p className="hint">
           The operations that prove {what}: {g.witness.opIds.map((id) => `#${id}`).join(', ')} (in each agent&apos;s
-          operation log, and on the space-time diagram).
+          operation log).
         </p>
+      )}
+      {g.witness && (
+        <button
+          type="button"
+          onClick={() => {
+            actions.seekTo(g.witness?.tick ?? 0);
+            window.dispatchEvent(new Event(SHOW_SPACETIME_EVENT));
+          }}
+        >
+          See it on the space-time diagram
+        </button>
       )}
       {receipt && (
         <p className="challenge-receipt">

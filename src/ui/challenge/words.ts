@@ -5,3 +5,6 @@ export const KIND_LABEL: Record<ChallengeKind, string> = {
   keep: 'Keep it',
   unbreakable: 'Unbreakable',
 };
+
+/** Asks App to open the space-time diagram (a challenge's witness is shown there). */
+export const SHOW_SPACETIME_EVENT = 'statelab:show-spacetime';
