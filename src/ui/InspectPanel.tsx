@@ -245,7 +245,7 @@ function Selected({ inspect }: { inspect: InspectView }) {
           )}
           {s.role === 'store' && (
             <>
-              <h4>Queue ({s.queueLength})</h4>
+              <h4>Queue: {s.detail}</h4>
               <Queue items={inspect.queue} label={`${s.id} queue`} />
             </>
           )}
@@ -463,7 +463,7 @@ function StoreQueue({ view }: { view: WorldView }) {
   if (store?.role !== 'store') return null;
   return (
     <section aria-labelledby="queue-h" className="block">
-      <h3 id="queue-h">Store queue ({store.queueLength})</h3>
+      <h3 id="queue-h">Store queue: {store.detail}</h3>
       {store.inService && (
         <p>
           In service: {store.inService.from}: <code>{store.inService.summary}</code>

@@ -59,9 +59,7 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
     cells.length === 0
       ? 'The log is empty.'
       : `Versions ${first} to ${last} of ${view.head}. ` +
-        view.projections
-          .map((p) => `${p.id} at version ${p.version}${p.lagEvents > 0 ? `, ${p.lagEvents} behind` : ', caught up'}`)
-          .join('; ') +
+        view.projections.map((p) => `${p.id} at version ${p.version}, ${p.behind}`).join('; ') +
         (asOf.snapshots.length > 0 ? `. Snapshots at ${asOf.snapshots.slice(-6).join(', ')}` : '') +
         `. Showing the state as of version ${asOf.version}.`;
   return (
@@ -138,8 +136,7 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
               <text x={10} y={4}>
                 {off ? '← ' : ''}
                 {p.id} v{p.version}
-                {p.lagEvents > 0 ? ` (${p.lagEvents} behind)` : ''}
-                {p.cut ? ' cut' : ''}
+                {` · ${p.behind}`}
               </text>
             </g>
           );
@@ -165,6 +162,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
           <th scope="col" className="num">
             Behind (ticks)
           </th>
+          <th scope="col">Why</th>
           <th scope="col">Link to log</th>
           <th scope="col" className="num">
             Events applied
@@ -173,7 +171,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
       </thead>
       <tbody>
         {projections.map((p) => (
-          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, ${p.lagEvents} events behind`}>
+          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, behind by ${p.behindWhy}`}>
             <th scope="row">
               {p.id}
               {p.types.length > 0 ? ` (${p.types.join(', ')})` : ''}
@@ -182,6 +180,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
             <td className="num">{p.version}</td>
             <td className="num">{p.lagEvents}</td>
             <td className="num">{p.lagTicks}</td>
+            <td>{p.behindReason}</td>
             <td>{p.cut ? 'cut' : 'up'}</td>
             <td className="num">
               {p.eventsApplied}
