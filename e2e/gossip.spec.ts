@@ -110,3 +110,18 @@ test("the reference mode's tie never converges, and the app names the flaw", asy
     ).toEqual([]);
   }
 });
+
+test('right after a split the replicas still agree, and the status says new writes will not cross', async ({
+  page,
+}) => {
+  await openGossip(page);
+  await page.getByRole('button', { name: "Stop the agents' writes" }).click();
+  for (let i = 0; i < 30 && !/✓ Converged/.test((await status(page).textContent()) ?? ''); i++)
+    await stepRounds(page, 1);
+  await expect(status(page)).toContainText('✓ Converged');
+  await expect(status(page)).not.toContainText('split');
+  await page.getByRole('button', { name: 'Split the cluster in two' }).click();
+  await expect(status(page)).toContainText('✓ Converged · split: new writes will not cross');
+  await page.getByRole('button', { name: 'Heal the split' }).click();
+  await expect(status(page)).not.toContainText('split');
+});

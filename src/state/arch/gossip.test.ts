@@ -9,6 +9,7 @@ describe('the gossip view', () => {
     const s = gossipScenario();
     const v = buildGossipView(worldAt(s, 300), s);
     expect(v.converged).toBe(true);
+    expect(v.split).toBe(false);
     expect(v.healedAt).toBe(120);
     expect(v.roundsToConverge).toBeGreaterThan(0);
     expect(v.replicas.map((r) => r.id)).toEqual(['r1', 'r2', 'r3', 'r4']);
@@ -17,6 +18,13 @@ describe('the gossip view', () => {
     expect(v.rounds.length).toBeGreaterThan(0);
     // Nothing in the view points into the world: it survives a JSON round trip unchanged.
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
+  });
+
+  it('says the cluster is split while a link between replicas is cut, converged or not', () => {
+    const s = gossipScenario();
+    expect(buildGossipView(worldAt(s, 60), s).split).toBe(true);
+    expect(buildGossipView(worldAt(s, 119), s).split).toBe(true);
+    expect(buildGossipView(worldAt(s, 120), s).split).toBe(false);
   });
 
   it("names the reference mode's flaw when counters tie", () => {

@@ -2,7 +2,7 @@ import type { Scenario, World } from '../../sim/index';
 import type { JsonValue } from '../../sim/core/json';
 import { cloneJson, canonicalJson } from '../../sim/core/hash';
 import { compareStrings } from '../../sim/core/dict';
-import { isCrashed } from '../../sim/net/network';
+import { isCrashed, isCut } from '../../sim/net/network';
 import type { GossipConfig } from '../../sim/architectures/gossip/config';
 import type { Doc, VV } from '../../sim/architectures/gossip/crdt';
 import { tombstones, vvGet } from '../../sim/architectures/gossip/crdt';
@@ -83,6 +83,11 @@ export interface GossipView {
   /** Matrix columns: origins (or keys, in the reference mode). */
   columns: string[];
   converged: boolean;
+  /**
+   * Some link between two replicas is cut: agreeing now says nothing about the next write,
+   * which will not cross the cut.
+   */
+  split: boolean;
   /** Replicas grouped by equal observable state (one group: converged). */
   groups: string[][];
   /** Rounds from the last heal to agreement; null when not known. */
@@ -225,6 +230,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
   for (const r of rows) byText.set(r.observable, [...(byText.get(r.observable) ?? []), r.id]);
   const groups = [...byText.values()];
   const converged = groups.length <= 1;
+  const split = states.some((a) => states.some((b) => a !== b && isCut(w.net, a.id, b.id)));
 
   // When did they come to agree: the latest tick any replica reached what it now knows.
   let convergedAt: number | null = null;
@@ -325,6 +331,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
       .map((id) => ({ id, replica: attachedReplica(config, id) })),
     columns,
     converged,
+    split,
     groups,
     healedAt,
     convergedAt,

@@ -57,8 +57,11 @@ function Agreement({ view }: { view: GossipView }) {
     : `Replicas disagree: ${view.groups.map((g) => `{${g.join(', ')}}`).join(' · ')}.`;
   return (
     <p className={`gossip-agree ${view.converged ? 'is-ok' : 'is-apart'}`} role="status" aria-label="Convergence">
-      <strong>{view.converged ? '✓ Converged' : '≠ Not converged'}</strong> {text} Round {view.round}, every{' '}
-      {view.config.period} ticks, {view.config.exchange}, fanout {view.config.fanout}.
+      <strong>
+        {view.converged ? '✓ Converged' : '≠ Not converged'}
+        {view.converged && view.split ? ' · split: new writes will not cross' : ''}
+      </strong>{' '}
+      {text} Round {view.round}, every {view.config.period} ticks, {view.config.exchange}, fanout {view.config.fanout}.
       {view.config.period < view.latency &&
         ' The period is shorter than the link latency: rounds overlap and are not the synchronous rounds of the literature.'}
     </p>
