@@ -157,3 +157,15 @@ test('the shards panel and its controls have no axe violations, light and dark, 
     expect(summary, `${colorScheme}:\n${summary.join('\n')}`).toEqual([]);
   }
 });
+
+test('the multi-key form says what a naive update does, and what two-phase commit does', async ({ page }) => {
+  await openPartitioned(page);
+  await pause(page);
+  await page.getByText('Several keys at once').click();
+  const updates = page.getByLabel('Updates');
+  // It once promised "written atomically as one version", which naive writes are not.
+  await expect(updates).not.toHaveAccessibleDescription(/atomically as one version/);
+  await expect(updates).toHaveAccessibleDescription(/independently \(naive\): not atomic/);
+  await page.getByLabel('Cross-shard update').selectOption('2pc');
+  await expect(updates).toHaveAccessibleDescription(/Two-phase commit across shards: all or nothing/);
+});

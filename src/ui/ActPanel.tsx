@@ -80,7 +80,13 @@ export function ActPanel() {
   const [rollbackTick, setRollbackTick] = useState('');
   const ids = useId();
 
-  const ops = getArchitecture(kind).operations;
+  const arch = getArchitecture(kind);
+  const ops = arch.operations;
+  // What Update many does here comes from the architecture: only some make it atomic.
+  const updateHint = useLab((s) => {
+    const config = s.panelView.arch?.config ?? s.scenario.architecture;
+    return arch.opHint?.('update', config) ?? ops.find((o) => o.name === 'update')?.description ?? '';
+  });
   const label = (name: string): string => ops.find((o) => o.name === name)?.label ?? name;
   const agent = facts.acting;
   const agentOptions = facts.agentIds ? facts.agentIds.split('|') : [];
@@ -204,7 +210,7 @@ export function ActPanel() {
             aria-describedby={`${ids}-updates-hint`}
           />
           <p id={`${ids}-updates-hint`} className="hint">
-            One key = value per line, written atomically as one version.
+            One key = value per line. {updateHint}
           </p>
         </div>
         <button type="button" onClick={runUpdates} disabled={disabled}>

@@ -164,6 +164,12 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * gossip period shorter than the link latency): a message, or null. Optional.
    */
   checkConfig?(config: C, network: NetworkConfig): string | null;
+  /**
+   * What operation `op` does under this configuration, in a sentence for the form that issues
+   * it, where that depends on the configuration (a naive multi-key update is not atomic).
+   * Absent or null: the operation's `description` says it. Optional.
+   */
+  opHint?(op: string, config: C): string | null;
   /** Validates an agent's request arguments before it is sent; a message means "rejected". */
   checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
 }
