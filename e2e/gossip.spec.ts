@@ -62,7 +62,7 @@ test('split, write on both sides, heal, step rounds to convergence; a link repro
   await expect(status(page)).toContainText('✓ Converged');
   await expect(status(page)).toContainText('rounds after the heal');
   // Last writer wins kept one of the two writes and says which it dropped.
-  await expect(page.getByRole('note', { name: 'Last writer wins dropped concurrent writes' })).toContainText('color');
+  await expect(page.getByRole('note', { name: 'Discarded writes (last writer wins)' })).toContainText('color');
   // Two replicas compare equal once converged.
   await expect(page.getByRole('status', { name: 'Version vector order' })).toContainText('Equal');
   await expect(step).toBeEnabled();

@@ -3,6 +3,9 @@ import { worldAt } from '../../sim/engine/engine';
 import { gossipScenario } from '../../sim/scenario/builtins';
 import type { Scenario } from '../../sim/scenario/schema';
 import { buildGossipView, theoryCurve } from './gossip';
+import { builtinComparison } from '../../sim/compare/constants';
+import { runPanel } from '../../sim/compare/run';
+import { scoreboard } from '../../sim/compare/scoreboard';
 
 describe('the gossip view', () => {
   it('the builtin scenario converges after its heal, and the view says when', () => {
@@ -18,6 +21,33 @@ describe('the gossip view', () => {
     expect(v.rounds.length).toBeGreaterThan(0);
     // Nothing in the view points into the world: it survives a JSON round trip unchanged.
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
+  });
+
+  it('the lab and Compare count discarded writes alike, apart from lost updates, once per write', () => {
+    const c = builtinComparison();
+    for (const id of ['gossip-lww', 'gossip-reference']) {
+      const run = runPanel(
+        c,
+        c.panels.find((p) => p.id === id)!,
+      );
+      const board = scoreboard(c, run);
+      const lab = buildGossipView(run.world, run.scenario).discarded;
+      // Compare once said "Lost updates 0" while the lab said LWW dropped 4 writes.
+      expect(lab, id).toEqual(board.discardedWrites);
+      expect(board.anomalies['lost-update'], id).toBe(0);
+      // Each replica notes a drop when it merges: one write dropped at several replicas is one.
+      const notes = run.world.history.length > 0 ? Object.values(run.world.servers) : [];
+      const perReplica = notes.reduce(
+        (n, x) => n + (x.state as { droppedCount: number; flawCount: number }).droppedCount,
+        0,
+      );
+      if (id === 'gossip-lww') {
+        expect(board.discardedWrites.count).toBeGreaterThan(0);
+        expect(perReplica).toBeGreaterThan(board.discardedWrites.count);
+      }
+    }
+    const central = runPanel(c, c.panels[0]!);
+    expect(scoreboard(c, central).discardedWrites).toEqual({ count: 0, atLeast: false });
   });
 
   it('says the cluster is split while a link between replicas is cut, converged or not', () => {

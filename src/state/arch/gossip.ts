@@ -7,6 +7,7 @@ import type { GossipConfig } from '../../sim/architectures/gossip/config';
 import type { Doc, VV } from '../../sim/architectures/gossip/crdt';
 import { tombstones, vvGet } from '../../sim/architectures/gossip/crdt';
 import type { RefStore } from '../../sim/architectures/gossip/reference';
+import { discardedWrites } from '../../sim/architectures/gossip/discarded';
 import {
   attachedReplica,
   nextRoundTick,
@@ -99,7 +100,8 @@ export interface GossipView {
   flaws: FlawNote[];
   /** Counts over the whole run, kept by the replicas. */
   flawCount: number;
-  droppedCount: number;
+  /** Discarded writes (src/sim/architectures/gossip/discarded.ts): the scoreboard's measure, at the cursor. */
+  discarded: { count: number; atLeast: boolean };
 }
 
 function short(v: JsonValue | null): string {
@@ -292,10 +294,9 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
 
   const flaws: FlawNote[] = [];
   let flawCount = 0;
-  let droppedCount = 0;
+  const discarded = discardedWrites(states, w.history);
   for (const st of states) {
     flawCount += st.flawCount;
-    droppedCount += st.droppedCount;
     for (const f of st.flaws) {
       flaws.push({
         kind: f.kind,
@@ -310,7 +311,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
       flaws.push({
         kind: 'lww-dropped',
         tick: d.tick,
-        text: `LWW dropped a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.`,
+        text: `LWW discarded a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.`,
       });
     }
   }
@@ -340,7 +341,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
     curves,
     flaws: dedupe(flaws).slice(0, 8),
     flawCount,
-    droppedCount,
+    discarded: { count: discarded.count, atLeast: discarded.atLeast },
   };
 }
 

@@ -1,3 +1,4 @@
+import { DISCARDED_DEFINITION, LOST_UPDATE_DEFINITION } from '../../sim/history/measures';
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { builtinComparisons, type Comparison } from '../../sim/compare/constants';
 import { COMPARE_FRAGMENT } from '../../sim/compare/limits';
@@ -359,6 +360,12 @@ export default function CompareView({
           From each panel&apos;s whole history, by the checker (docs/compare.md). Click a count to see the operations
           that prove it. During: while the fault lasted.
         </p>
+        <dl className="cmp-defs">
+          <dt>Lost updates</dt>
+          <dd>{LOST_UPDATE_DEFINITION}.</dd>
+          <dt>Discarded writes</dt>
+          <dd>{DISCARDED_DEFINITION}.</dd>
+        </dl>
         <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Scoreboard table">
           <table>
             <thead>
@@ -368,6 +375,7 @@ export default function CompareView({
                 <th scope="col">Available (during)</th>
                 <th scope="col">Stale reads</th>
                 <th scope="col">Lost updates</th>
+                <th scope="col">Discarded writes</th>
                 <th scope="col">Fractured reads</th>
                 <th scope="col">Divergent keys at end</th>
                 <th scope="col">Converged after heal</th>
@@ -383,7 +391,7 @@ export default function CompareView({
                   return (
                     <tr key={p.id}>
                       <th scope="row">{p.label}</th>
-                      <td colSpan={10} className="hint">
+                      <td colSpan={11} className="hint">
                         {run.status === 'running' ? 'running…' : 'not run'}
                       </td>
                     </tr>
@@ -414,6 +422,10 @@ export default function CompareView({
                     </td>
                     <td>{count('stale-read', b.anomalies['stale-read'], 'stale reads')}</td>
                     <td>{count('lost-update', b.anomalies['lost-update'], 'lost updates')}</td>
+                    <td className="num">
+                      {b.discardedWrites.atLeast ? '≥ ' : ''}
+                      {b.discardedWrites.count}
+                    </td>
                     <td>{count('fractured-read', b.anomalies['fractured-read'], 'fractured reads')}</td>
                     <td className="num">
                       {b.convergence.divergentAtEnd.length === 0
