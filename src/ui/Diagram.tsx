@@ -188,8 +188,13 @@ const ServerNode = memo(function ServerNode(props: {
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
   const health = server.health ? `, health: ${healthWords(server.health, server.crashed)}` : '';
-  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   const small = r < 26;
+  const shown = small ? shortLabel(server.id) : server.id;
+  const sub = !small && server.version !== null ? `v${server.version}` : '';
+  const note = server.crashed ? 'crashed' : small ? '' : fitText(server.detail, noteChars);
+  // The name begins with what the node shows, so a voice-control user can say it.
+  const visible = [shown, sub, note].filter(Boolean).join(' ');
+  const label = `${visible}. ${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   // Wide enough for its name ("coordinator"): a box is half its width either side.
   const hx = small ? r : Math.max(r, Math.ceil(server.id.length * 4.4) + 8);
   return (
@@ -220,16 +225,16 @@ const ServerNode = memo(function ServerNode(props: {
         y={small || server.version === null ? at.y + 5 : at.y - 3}
         textAnchor="middle"
       >
-        {small ? shortLabel(server.id) : server.id}
+        {shown}
       </text>
-      {!small && server.version !== null && (
+      {sub && (
         <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
-          v{server.version}
+          {sub}
         </text>
       )}
       <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
-        {server.crashed ? 'crashed' : small ? '' : fitText(server.detail, noteChars)}
+        {note}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
@@ -253,7 +258,9 @@ const AgentNode = memo(function AgentNode(props: {
   const { id, crashed, at, crowded, selected, actions } = props;
   const agent = { id, crashed };
   const onSelect = (): void => actions.select({ kind: 'agent', id });
-  const label = `${id}${crashed ? ', crashed' : ''}. Select to inspect its operations.`;
+  const shown = crowded ? shortLabel(id) : id;
+  // Begins with what it shows (a crowded ring shows "12" for agent12).
+  const label = `${shown === id ? id : `${shown}: ${id}`}${crashed ? ', crashed' : ''}. Select to inspect its operations.`;
   return (
     <g
       className={`node agent${agent.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
@@ -280,7 +287,7 @@ const AgentNode = memo(function AgentNode(props: {
         y={props.labelAbove ? at.y - at.r - 7 : at.y + at.r + 16}
         textAnchor="middle"
       >
-        {crowded ? shortLabel(agent.id) : agent.id}
+        {shown}
       </text>
       <circle className="focus-ring" cx={at.x} cy={at.y} r={at.r + 4} />
     </g>
@@ -393,7 +400,7 @@ export function describeTopology(view: WorldView): string[] {
   for (const s of view.servers) {
     lines.push(
       s.role === 'store'
-        ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`
+        ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, queue ${s.detail}.`
         : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
     );
     if (s.health) lines.push(`${s.id} health, as its watchers see it: ${healthWords(s.health, s.crashed)}.`);
