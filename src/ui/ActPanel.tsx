@@ -6,6 +6,7 @@ import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
 import { DurabilityControlsHost } from './DurabilityHost';
+import { Toggle } from './Toggle';
 
 // Loaded when opened (or when a scenario has health checks on), not with the first screen.
 const HealthControls = lazy(() => import('./HealthControls').then((m) => ({ default: m.HealthControls })));
@@ -261,15 +262,19 @@ export function ActPanel() {
       <h3>Faults</h3>
       <div className="button-row">
         {facts.storeId && (
-          <button type="button" onClick={() => facts.storeId && actions.toggleCrash(facts.storeId)} disabled={seeking}>
-            {facts.storeCrashed ? 'Recover store' : 'Crash store'}
-          </button>
+          <Toggle
+            pressed={facts.storeCrashed}
+            onPress={() => facts.storeId && actions.toggleCrash(facts.storeId)}
+            disabled={seeking}
+          >
+            Crash store
+          </Toggle>
         )}
         {!facts.storeId && <ServerCrash servers={facts.serverIds} disabled={seeking} />}
         {agent && facts.linkCount > 0 && (
-          <button type="button" onClick={() => actions.setNodeLinks(agent, !linkCut)} disabled={seeking}>
-            {`${linkCut ? 'Heal' : 'Cut'} ${agent}'s link${facts.linkCount === 1 ? '' : 's'}`}
-          </button>
+          <Toggle pressed={linkCut} onPress={() => actions.setNodeLinks(agent, !linkCut)} disabled={seeking}>
+            {`Cut ${agent}'s link${facts.linkCount === 1 ? '' : 's'}`}
+          </Toggle>
         )}
         <button type="button" onClick={() => actions.healAll()} disabled={seeking || !facts.anyCut}>
           Heal all links
@@ -301,9 +306,9 @@ function ServerCrash({ servers, disabled }: { servers: string; disabled: boolean
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => actions.toggleCrash(node.id)} disabled={disabled}>
-        {node.crashed ? `Recover ${node.id}` : `Crash ${node.id}`}
-      </button>
+      <Toggle pressed={node.crashed} onPress={() => actions.toggleCrash(node.id)} disabled={disabled}>
+        {`Crash ${node.id}`}
+      </Toggle>
     </span>
   );
 }

@@ -1,3 +1,4 @@
+import { Toggle } from '../Toggle';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { JsonValue, World } from '../../sim/index';
@@ -171,7 +172,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
       </thead>
       <tbody>
         {projections.map((p) => (
-          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, behind by ${p.behindWhy}`}>
+          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, ${p.lagEvents} events behind (${p.behindReason})`}>
             <th scope="row">
               {p.id}
               {p.types.length > 0 ? ` (${p.types.join(', ')})` : ''}
@@ -574,9 +575,9 @@ export function EventSourcingControls({
       <ul className="es-proj-list">
         {view.projections.map((p) => (
           <li key={p.id}>
-            <button type="button" onClick={() => setCut(p.id, !p.cut)} disabled={disabled}>
-              {p.cut ? `Heal ${p.id}'s link to the log` : `Cut ${p.id}'s link to the log`}
-            </button>
+            <Toggle pressed={p.cut} onPress={() => setCut(p.id, !p.cut)} disabled={disabled}>
+              {`Cut ${p.id}'s link to the log`}
+            </Toggle>
           </li>
         ))}
       </ul>

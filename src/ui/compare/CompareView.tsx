@@ -301,15 +301,12 @@ export default function CompareView({
         <button type="button" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
           {playing ? 'Pause' : 'Play'}
         </button>
-        <button type="button" onClick={() => setCursor((t) => Math.max(0, t - 1))} aria-label="Step back one tick">
-          ◀ Step
+        {/* Named by what they show (a voice user says "Step back one tick"); the arrows are decoration. */}
+        <button type="button" onClick={() => setCursor((t) => Math.max(0, t - 1))}>
+          <span aria-hidden="true">◀</span> Step back one tick
         </button>
-        <button
-          type="button"
-          onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))}
-          aria-label="Step forward one tick"
-        >
-          Step ▶
+        <button type="button" onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))}>
+          Step forward one tick <span aria-hidden="true">▶</span>
         </button>
         <label htmlFor={`${ids}-tick`} className="sr-only">
           Tick
