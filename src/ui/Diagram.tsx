@@ -219,22 +219,32 @@ const ServerNode = memo(function ServerNode(props: {
       )}
       <rect className="shape" x={at.x - hx} y={at.y - r} width={2 * hx} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
-      <text
-        className="node-label"
-        x={at.x}
-        y={small || server.version === null ? at.y + 5 : at.y - 3}
-        textAnchor="middle"
-      >
-        {shown}
-      </text>
-      {sub && (
-        <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
-          {sub}
-        </text>
-      )}
-      <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
+      {/*
+       * One text, its lines as tspans with a space between them: the node's text content reads
+       * "store v1 0 waiting" (separate <text>s ran together as "storev10 waiting"), and its
+       * name begins with exactly that.
+       */}
+      <text textAnchor="middle">
+        <tspan className="node-label" x={at.x} y={small || server.version === null ? at.y + 5 : at.y - 3}>
+          {shown}
+        </tspan>
+        {sub && (
+          <>
+            {' '}
+            <tspan className="node-sub" x={at.x} y={at.y + 15}>
+              {sub}
+            </tspan>
+          </>
+        )}
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
-        {note}
+        {note && (
+          <>
+            {' '}
+            <tspan className="node-note" x={at.x} y={at.y + r + 20}>
+              {note}
+            </tspan>
+          </>
+        )}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>

@@ -316,7 +316,7 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
                 <button
                   type="button"
                   className="linklike"
-                  aria-label={`Audit trail of ${k}`}
+                  aria-label={`${k}: audit trail`}
                   onClick={() => actions.select({ kind: 'key', key: k })}
                 >
                   {k}

@@ -445,7 +445,7 @@ export default function CompareView({
                     <td>
                       <button
                         type="button"
-                        aria-label={`Download the history of ${b.label}`}
+                        aria-label={`JSON: download the history of ${b.label}`}
                         onClick={() =>
                           download(
                             `${comparison.name.replace(/[^A-Za-z0-9]+/g, '-')}.${b.panel}.history.json`,
@@ -498,11 +498,12 @@ export default function CompareView({
                     <button
                       type="button"
                       className="link"
-                      aria-label={`${title} violated in ${b.label}: show why`}
+                      aria-label={`${mark(v)}${why ? ' *' : ''}: ${title} violated in ${b.label}${why ? ` (implied: ${why})` : ''}, show why`}
                       onClick={() => select(b.panel, `${title} · ${b.label}`, filter)}
                     >
                       {mark(v)}
-                      {star}
+                      {/* The name says why it is implied; the sighted read the list under the table. */}
+                      {why ? <span aria-hidden="true">*</span> : null}
                     </button>
                   ) : (
                     <span className={v === true ? 'cmp-yes' : 'cmp-unknown'}>
