@@ -167,3 +167,29 @@ test('the event log diagram and controls have no axe violations, light and dark'
     await scan(page, `event sourcing, ${colorScheme}`, ['.es-diagram', '.es-controls']);
   }
 });
+
+test('a projection cut from the log says how far behind it is and why, on the diagram and in Inspect', async ({
+  page,
+}) => {
+  await openEventSourcing(page);
+  await page.getByRole('button', { name: "Cut proj1's link to the log" }).click();
+  await stepUntil(page, async () => (await behind(page, 'proj1')) >= 2);
+  const node = page
+    .getByRole('group', { name: 'Topology diagram' })
+    .getByRole('button', { name: /proj1 \(projection\): up, version \d+, / });
+  // It once read "caught up": what it last heard of the head, not the log's version.
+  await expect(node).toHaveAccessibleName(/proj1 \(projection\): up, version \d+, \d+ behind · link cut/);
+  await expect(node).not.toHaveAccessibleName(/caught up/);
+  await expect(projectionRow(page, 'proj1')).toHaveAccessibleName(/events behind \(its link to the log is cut\)$/);
+  await node.click();
+  const selected = page.getByRole('region', { name: 'Selected' });
+  await expect(
+    selected.getByRole('definition').filter({ hasText: /^\d+ events: its link to the log is cut$/ }),
+  ).toBeVisible();
+  // The other projection is caught up exactly when its version is the log's.
+  const other = page
+    .getByRole('group', { name: 'Topology diagram' })
+    .getByRole('button', { name: /proj2 \(projection\)/ });
+  const lag = await behind(page, 'proj2');
+  await expect(other).toHaveAccessibleName(lag === 0 ? /, caught up/ : /\d+ behind · pulling/);
+});
