@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
@@ -152,6 +152,15 @@ function fitText(text: string, max: number): string {
   return text.length <= max ? text : max < 4 ? '' : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** A server's note in lines of at most `max` characters: one, or two split at its first " · ". */
+function noteLinesOf(detail: string, max: number): string[] {
+  if (!detail) return [];
+  if (detail.length <= max) return [detail];
+  const at = detail.indexOf(' · ');
+  if (at < 0) return [fitText(detail, max)];
+  return [fitText(detail.slice(0, at), max), fitText(detail.slice(at + 3), max)].filter(Boolean);
+}
+
 /**
  * How many characters of a server's note fit before it runs into its neighbour's: the
  * closest two servers side by side (a ring or a row of replicas) leave their distance apart.
@@ -191,7 +200,9 @@ const ServerNode = memo(function ServerNode(props: {
   const small = r < 26;
   const shown = small ? shortLabel(server.id) : server.id;
   const sub = !small && server.version !== null ? `v${server.version}` : '';
-  const note = server.crashed ? 'crashed' : small ? '' : fitText(server.detail, noteChars);
+  // A note too wide for its neighbours breaks at its " · " into two lines ("5 behind", "link cut").
+  const noteLines = server.crashed ? ['crashed'] : small ? [] : noteLinesOf(server.detail, noteChars);
+  const note = noteLines.join(' ');
   // The name begins with what the node shows, so a voice-control user can say it.
   const visible = [shown, sub, note].filter(Boolean).join(' ');
   const label = `${visible}. ${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
@@ -237,14 +248,14 @@ const ServerNode = memo(function ServerNode(props: {
           </>
         )}
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
-        {note && (
-          <>
+        {noteLines.map((line, i) => (
+          <Fragment key={i}>
             {' '}
-            <tspan className="node-note" x={at.x} y={at.y + r + 20}>
-              {note}
+            <tspan className="node-note" x={at.x} y={at.y + r + 20 + 16 * i}>
+              {line}
             </tspan>
-          </>
-        )}
+          </Fragment>
+        ))}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>

@@ -41,7 +41,9 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
   const ids = useId();
   const { cells, windowStart } = asOf;
   const lanes = view.projections.length;
-  const width = Math.max(1, cells.length) * CELL_W + 90;
+  // Room after the last cell for the longest cursor label ("proj2 v5 · caught up"), about 8 px a character.
+  const labelRoom = Math.max(90, ...view.projections.map((p) => 24 + 8 * `${p.id} v${p.version} · ${p.behind}`.length));
+  const width = Math.max(1, cells.length) * CELL_W + labelRoom;
   const height = TOP + CELL_H + 20 + lanes * CURSOR_ROW + 6;
   const x = (version: number): number => 8 + (version - windowStart) * CELL_W;
   const snaps = new Set(asOf.snapshots);
