@@ -45,7 +45,7 @@ for (const mode of MODES) {
       await expect(page.getByRole('list', { name: 'Operation log' })).toBeVisible();
       await scan(page, 'agent inspected');
 
-      await page.getByRole('button', { name: /^store: / }).click();
+      await page.getByRole('button', { name: /^store v\d+ / }).click();
       await scan(page, 'store inspected');
 
       if (phone) await page.getByRole('tab', { name: 'Act' }).click();

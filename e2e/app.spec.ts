@@ -36,7 +36,7 @@ test('a scenario is already running when the page opens', async ({ page }) => {
   const t0 = await currentTick(page);
   await expect.poll(() => currentTick(page)).toBeGreaterThan(t0);
   await expect(page.getByRole('group', { name: 'Topology diagram' })).toBeVisible();
-  await expect(page.getByRole('button', { name: /^store: up/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^store v\d+ .*\. store: up/ })).toBeVisible();
   await expect(
     page.getByRole('navigation', { name: 'Architecture' }).getByRole('button', { name: 'Centralized' }),
   ).toHaveAttribute('aria-pressed', 'true');
@@ -111,9 +111,9 @@ test('a cut link times out one agent while another agent writes', async ({ page 
 test('crashing the store times out every agent', async ({ page }) => {
   await open(page);
   await pause(page);
-  await page.getByRole('button', { name: 'Crash store' }).click();
-  await expect(page.getByRole('button', { name: 'Recover store' }).first()).toBeVisible();
-  await expect(page.getByRole('button', { name: /^store: crashed/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Crash store' }).first().click();
+  await expect(page.getByRole('button', { name: 'Crash store' }).first()).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: /^store v\d+ crashed\. store: crashed/ })).toBeVisible();
   const crashedAt = await currentTick(page);
   await fastPlay(page);
   await expect.poll(() => currentTick(page), { timeout: 20_000 }).toBeGreaterThan(crashedAt + 60);
@@ -133,8 +133,8 @@ test('crashing the store times out every agent', async ({ page }) => {
   expect(sinceCrash.length).toBeGreaterThan(0);
   for (const t of sinceCrash) expect(t).toContain('timed out');
   // Recover: the store serves again.
-  await page.getByRole('button', { name: 'Recover store' }).first().click();
-  await expect(page.getByRole('button', { name: /^store: up/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Crash store' }).first().click();
+  await expect(page.getByRole('button', { name: /^store v\d+ .*\. store: up/ })).toBeVisible();
 });
 
 test('step forward, then step back to the same earlier states', async ({ page }) => {
@@ -227,9 +227,9 @@ test('acting in the past drops the later log and Undo restores it', async ({ pag
   await page.getByRole('button', { name: "Cut agent1's link" }).click();
   await expect(page.getByRole('status')).toContainText('replaced 1 later action');
   await page.keyboard.press('End');
-  await expect(page.getByRole('button', { name: /^store: up/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^store v\d+ .*\. store: up/ })).toBeVisible();
   await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
-  await expect(page.getByRole('button', { name: /^store: crashed/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^store v\d+ crashed\. store: crashed/ })).toBeVisible();
 });
 
 test('a far seek runs in the worker with a progress bar and Cancel', async ({ page }) => {

@@ -70,6 +70,15 @@ test('runs the built-in comparison, shows a stale read and its witness, and shar
   const board = await scoreboardText(page);
   expect(board).toMatch(/Centralized store \d+ \/ 0 \/ \d+/);
   expect(board).not.toMatch(/running/);
+  // Two measures, two columns, each defined: LWW's discarded writes are not lost updates.
+  const table = page.getByRole('region', { name: 'Scoreboard table' });
+  await expect(table.getByRole('columnheader', { name: 'Lost updates' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Discarded writes' })).toBeVisible();
+  const lww = table.getByRole('row', { name: /^Gossip, LWW map/ }).getByRole('cell');
+  await expect(lww.nth(3)).toHaveText('0');
+  // "≥": a replica keeps its last 16 drop notes, so past them the count is a lower bound.
+  await expect(lww.nth(4)).toHaveText(/^(≥ )?[1-9]\d*$/);
+  await expect(page.getByText(/^acknowledged writes a merge dropped in favour of a concurrent write/)).toBeVisible();
 
   // A stale read in the event-sourcing panel: the witness names its operations.
   await page.getByRole('button', { name: /stale reads in Event sourcing: show them/ }).click();

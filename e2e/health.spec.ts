@@ -23,7 +23,7 @@ async function seek(page: Page, tick: number): Promise<void> {
 function server(page: Page, id: string) {
   return page
     .getByRole('group', { name: 'Topology diagram' })
-    .getByRole('button', { name: new RegExp(`^${id} \\(replica\\)`) });
+    .getByRole('button', { name: new RegExp(`\\. ${id} \\(replica\\)`) });
 }
 
 test('a cache fallback labels a stale read; a crashed replica is suspected, then marked down, with how long it took', async ({
@@ -84,6 +84,6 @@ test('the timeline bar marks when the crashed replica was suspected, and the fal
   // From the start, Next goes to the first watcher's suspicion of r1, crashed at 150.
   await page.getByRole('button', { name: 'Next suspicion of a crashed node' }).click();
   await expect(
-    page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: /^r1 \(replica\)/ }),
+    page.getByRole('group', { name: 'Topology diagram' }).getByRole('button', { name: /\. r1 \(replica\)/ }),
   ).toHaveAccessibleName(/crashed.*health: suspected by [1-9] of \d/);
 });

@@ -69,7 +69,7 @@ test('write a lesson: two steps with a caption and a question, shared as a link,
   await expect(editor.getByText("Asks: Will agent1's next write be accepted? (2 choices)")).toBeVisible();
 
   // Steps follow the run: moving across ticks is refused, with the way to do it.
-  await editor.getByRole('button', { name: 'Move step 2 up' }).click();
+  await editor.getByRole('button', { name: 'Up: move step 2 up' }).click();
   await expect(editor.getByRole('alert').filter({ hasText: 'steps follow the run' })).toBeVisible();
   await scan(page, 'editor with two steps');
 

@@ -153,3 +153,11 @@ const COUNT = new Intl.NumberFormat('en');
 export function countText(n: number): string {
   return COUNT.format(n);
 }
+
+/**
+ * A store's queue in words: those waiting, and the request in service beside them (never
+ * folded into one count, which the diagram and Inspect once counted differently).
+ */
+export function queueWords(waiting: number, inService: boolean): string {
+  return `${waiting} waiting${inService ? ' + 1 in service' : ''}`;
+}

@@ -54,6 +54,46 @@ function expectEngineWorld(store: LabStore, why: string): void {
   expect(worldHash(s.timeline.current), why).toBe(worldHash(worldAt(s.scenario, s.cursor)));
 }
 
+describe('Step and Step back', () => {
+  it('are symmetric in every built-in scenario: each goes to the next or previous tick where something happens', () => {
+    for (const id of ['default', 'faults', 'event-sourcing', 'gossip', 'partitioned', 'health', 'backups']) {
+      const { host, frames } = frameHost();
+      const store = createLabStore(host, { scenarioId: id, speed: 50 });
+      const a = store.getState().actions;
+      // From where playback leaves the cursor (often an idle tick), and from a seek.
+      a.play();
+      frames(20, 50);
+      a.pause();
+      for (const start of [store.getState().cursor, 73]) {
+        a.seekTo(start);
+        const busy = new Set(store.getState().timeline.stopsBetween(0, start + 400));
+        const forward = [start];
+        for (let i = 0; i < 12; i++) {
+          a.step();
+          forward.push(store.getState().cursor);
+        }
+        const back = [store.getState().cursor];
+        for (let i = 0; i < 12; i++) {
+          a.stepBack();
+          back.push(store.getState().cursor);
+        }
+        // Back over the same stops; the last lands on the busy tick before the first stop,
+        // which is the start itself when the start was busy.
+        expect(back.slice(0, -1), `${id} from ${start}`).toEqual(forward.slice(1).reverse());
+        const last = back.at(-1)!;
+        expect(last <= start && (busy.has(start) ? last === start : true), `${id} from ${start}`).toBe(true);
+        expect(store.getState().timeline.stopsBetween(last + 1, forward[1]! - 1), id).toEqual([]);
+        for (const t of forward.slice(1)) expect(busy.has(t), `${id}: ${t} is a busy tick`).toBe(true);
+        // Nothing happens strictly between two stops.
+        for (let i = 2; i < forward.length; i++)
+          expect(store.getState().timeline.stopsBetween(forward[i - 1]! + 1, forward[i]! - 1), id).toEqual([]);
+      }
+      a.seekTo(100);
+      expectEngineWorld(store, `${id} after stepping`);
+    }
+  });
+});
+
 describe('the lab store', () => {
   it('while playing, rebuilds the panels only at their cadence, and each refresh is the whole view of its tick', () => {
     const { host, frames } = frameHost();

@@ -170,6 +170,11 @@ export interface LabState {
   selection: Selection | null;
   actingAgent: string | null;
   undo: UndoEntry[];
+  /**
+   * Bumped by every act and every undo (each also says what it did in `notice`), so the UI
+   * can take focus off the button that did it: Space there would do it again.
+   */
+  acted: number;
   notice: Notice | null;
   seek: SeekState | null;
   hash: { tick: number; rev: number; hash: string } | null;
@@ -264,6 +269,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     selection: null,
     actingAgent: firstAgent(initialView),
     undo: [],
+    acted: 0,
     notice: null,
     seek: null,
     hash: null,
@@ -654,7 +660,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         return false;
       }
       const firstNew = s.scenario.actions.filter((a) => a.tick <= t).length;
-      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label }) });
+      set({ undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label }), acted: s.acted + 1 });
       replaceScenario(timeline.scenario, timeline, t, s.scenarioId);
       const errs = world().actionErrors.filter((e) => e.index >= firstNew && e.tick === t);
       if (errs.length > 0) notify('error', `At tick ${t}, ${errs.map((e) => e.reason).join('; ')}.`, true);
@@ -749,7 +755,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const u = s.undo[s.undo.length - 1];
       if (!u || s.status === 'seeking') return;
       const validBefore = firstDiffTick(s.scenario, u.scenario);
-      set({ undo: s.undo.slice(0, -1) });
+      set({ undo: s.undo.slice(0, -1), acted: s.acted + 1 });
       replaceScenario(u.scenario, tl.derive(u.scenario), validBefore, u.scenarioId);
       notify('info', `Undid: ${u.label}.`);
     },

@@ -2,11 +2,12 @@ import type { Action, ActionInput, Scenario, World, OpRecord, Outcome } from '..
 import { isReply, isRequest } from '../sim/architectures/types';
 import { compareNatural } from '../sim/core/dict';
 import { getArchitecture } from '../sim/architectures/registry';
+import { summarizeServer } from '../sim/engine/summary';
 import { buildArchView, type ArchView } from './arch/index';
 import { buildDurabilityView, type DurabilityView } from './durability';
 import type { CentralState, Queued, StoreStats } from '../sim/architectures/centralized/store';
 import type { DroppedMessage } from '../sim/net/network';
-import { OUTCOME_TEXT, keyText, opSummary, resultSummary, shortJson } from './format';
+import { OUTCOME_TEXT, keyText, opSummary, queueWords, resultSummary, shortJson } from './format';
 import type { HealthSeenView, HealthSummaryView, ServerHealthView } from './health';
 import { agentSees, healthSummary, serverHealth, viaText } from './health';
 import { isHeartbeat } from '../sim/health/health';
@@ -83,6 +84,7 @@ export interface ServerView {
   /** The version it is at, where the architecture numbers versions (a replica has a vector). */
   version: number | null;
   queue: QueueItemView[];
+  /** Requests waiting, the one in service not included (`detail` says both). */
   queueLength: number;
   inService: QueueItemView | null;
   stats: StoreStats | null;
@@ -322,7 +324,7 @@ export function describeAction(a: Action | ActionInput): string {
 
 function serverView(w: World, id: string, state: unknown, crashed: boolean): ServerView {
   if (!isCentral(state)) {
-    const sum = getArchitecture(w.arch.kind).summary?.(state, w.arch);
+    const sum = summarizeServer(w, id);
     return {
       id,
       crashed,
@@ -338,12 +340,12 @@ function serverView(w: World, id: string, state: unknown, crashed: boolean): Ser
       health: serverHealth(w, id),
     };
   }
-  const queuedNow = state.queue.length + (state.inService ? 1 : 0);
   return {
     id,
     crashed,
     role: 'store',
-    detail: `queue ${queuedNow}`,
+    // The same words as Inspect's queue heading: the two count the same thing, and say so.
+    detail: queueWords(state.queue.length, state.inService !== null),
     facts: [],
     version: state.version,
     queue: state.queue.slice(0, QUEUE_LIMIT).map(queued),

@@ -6,6 +6,7 @@ import { parseUpdates, parseValueInput } from '../state/format';
 import { useLab } from './context';
 import { ArchControlsHost } from './arch/ArchPanels';
 import { DurabilityControlsHost } from './DurabilityHost';
+import { Toggle } from './Toggle';
 
 // Loaded when opened (or when a scenario has health checks on), not with the first screen.
 const HealthControls = lazy(() => import('./HealthControls').then((m) => ({ default: m.HealthControls })));
@@ -80,7 +81,13 @@ export function ActPanel() {
   const [rollbackTick, setRollbackTick] = useState('');
   const ids = useId();
 
-  const ops = getArchitecture(kind).operations;
+  const arch = getArchitecture(kind);
+  const ops = arch.operations;
+  // What Update many does here comes from the architecture: only some make it atomic.
+  const updateHint = useLab((s) => {
+    const config = s.panelView.arch?.config ?? s.scenario.architecture;
+    return arch.opHint?.('update', config) ?? ops.find((o) => o.name === 'update')?.description ?? '';
+  });
   const label = (name: string): string => ops.find((o) => o.name === name)?.label ?? name;
   const agent = facts.acting;
   const agentOptions = facts.agentIds ? facts.agentIds.split('|') : [];
@@ -204,7 +211,7 @@ export function ActPanel() {
             aria-describedby={`${ids}-updates-hint`}
           />
           <p id={`${ids}-updates-hint`} className="hint">
-            One key = value per line, written atomically as one version.
+            One key = value per line. {updateHint}
           </p>
         </div>
         <button type="button" onClick={runUpdates} disabled={disabled}>
@@ -255,15 +262,19 @@ export function ActPanel() {
       <h3>Faults</h3>
       <div className="button-row">
         {facts.storeId && (
-          <button type="button" onClick={() => facts.storeId && actions.toggleCrash(facts.storeId)} disabled={seeking}>
-            {facts.storeCrashed ? 'Recover store' : 'Crash store'}
-          </button>
+          <Toggle
+            pressed={facts.storeCrashed}
+            onPress={() => facts.storeId && actions.toggleCrash(facts.storeId)}
+            disabled={seeking}
+          >
+            Crash store
+          </Toggle>
         )}
         {!facts.storeId && <ServerCrash servers={facts.serverIds} disabled={seeking} />}
         {agent && facts.linkCount > 0 && (
-          <button type="button" onClick={() => actions.setNodeLinks(agent, !linkCut)} disabled={seeking}>
-            {`${linkCut ? 'Heal' : 'Cut'} ${agent}'s link${facts.linkCount === 1 ? '' : 's'}`}
-          </button>
+          <Toggle pressed={linkCut} onPress={() => actions.setNodeLinks(agent, !linkCut)} disabled={seeking}>
+            {`Cut ${agent}'s link${facts.linkCount === 1 ? '' : 's'}`}
+          </Toggle>
         )}
         <button type="button" onClick={() => actions.healAll()} disabled={seeking || !facts.anyCut}>
           Heal all links
@@ -295,9 +306,9 @@ function ServerCrash({ servers, disabled }: { servers: string; disabled: boolean
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => actions.toggleCrash(node.id)} disabled={disabled}>
-        {node.crashed ? `Recover ${node.id}` : `Crash ${node.id}`}
-      </button>
+      <Toggle pressed={node.crashed} onPress={() => actions.toggleCrash(node.id)} disabled={disabled}>
+        {`Crash ${node.id}`}
+      </Toggle>
     </span>
   );
 }

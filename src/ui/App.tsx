@@ -17,6 +17,7 @@ import { COMPARE_FRAGMENT } from '../sim/compare/limits';
 import { loadCompareView } from './compare/load';
 import { COMPARE_LESSON_EVENT, type CompareLesson } from './lesson/compareLesson';
 import { SHOW_SPACETIME_EVENT } from './challenge/words';
+import { isPressable, keepsKey, spaceIsPlay } from './keys';
 
 // The Compare view (and the checker it runs in its own worker) loads only when opened.
 const CompareView = lazy(loadCompareView);
@@ -42,20 +43,7 @@ function readTheme(): 'light' | 'dark' | null {
   }
 }
 
-function isTyping(el: Element | null): boolean {
-  if (!(el instanceof HTMLElement)) return false;
-  const tag = el.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
-}
-
-function isPressable(el: Element | null): boolean {
-  if (!(el instanceof Element)) return false;
-  const tag = el.tagName;
-  const role = el.getAttribute('role');
-  return tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || role === 'button' || role === 'tab';
-}
-
-/** Space, arrows, Home/End, [ ], Ctrl+Z and ? — except where a control needs the key itself. */
+/** Space, arrows (Ctrl: one tick), Home/End, [ ], Ctrl+Z and ? — except where a control needs the key itself. */
 function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): void {
   const store = useLabStore();
   useEffect(() => {
@@ -63,12 +51,16 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): voi
       if (off || helpOpen || e.defaultPrevented || e.altKey || e.metaKey) return;
       const target = e.target instanceof Element ? e.target : null;
       const s = store.getState();
-      if (isTyping(target) && !(e.key === 'Escape' && s.seek)) return;
+      if (keepsKey(target, e.key) && !(e.key === 'Escape' && s.seek)) return;
       const a = s.actions;
       if (e.ctrlKey) {
         if (e.key === 'z' || e.key === 'Z') {
           e.preventDefault();
           a.undo();
+        } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+          // The same keys as Step and Step back, one tick at a time, busy or not.
+          e.preventDefault();
+          a.seekTo(s.cursor + (e.key === 'ArrowRight' ? 1 : -1));
         }
         return;
       }
@@ -85,7 +77,7 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): voi
           openHelp();
           return;
         case ' ':
-          if (isPressable(target)) return;
+          if (!spaceIsPlay(target)) return;
           e.preventDefault();
           a.toggle();
           return;
@@ -124,6 +116,26 @@ function useShortcuts(openHelp: () => void, helpOpen: boolean, off = false): voi
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [store, openHelp, helpOpen, off]);
+}
+
+/**
+ * After an act (or an undo) done from a button, focus goes to the diagram, where Space plays
+ * and pauses: left on "Crash store" (or Write, or Undo) the teacher's next Space would do it
+ * again. What it did is said in the notice bar's live region. Keys typed in a field keep
+ * their focus: Enter in the key field writes, and the field is where the next key goes.
+ */
+function useFocusAfterAct(): void {
+  const store = useLabStore();
+  useEffect(
+    () =>
+      store.subscribe((s, prev) => {
+        if (s.acted === prev.acted) return;
+        const el = document.activeElement;
+        if (!isPressable(el) || el.closest('dialog')) return;
+        document.getElementById('main-diagram')?.focus({ preventScroll: true });
+      }),
+    [store],
+  );
 }
 
 function useTheme(): [boolean, () => void] {
@@ -196,6 +208,7 @@ export function App() {
       : null,
   );
   useShortcuts(openHelp, help, compare !== null);
+  useFocusAfterAct();
   // The lab does not play behind the Compare view (a comparison link opens straight into it).
   const comparing = compare !== null;
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { AgentView, DropView, LinkView, MessageView, ServerView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
@@ -152,6 +152,15 @@ function fitText(text: string, max: number): string {
   return text.length <= max ? text : max < 4 ? '' : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** A server's note in lines of at most `max` characters: one, or two split at its first " · ". */
+function noteLinesOf(detail: string, max: number): string[] {
+  if (!detail) return [];
+  if (detail.length <= max) return [detail];
+  const at = detail.indexOf(' · ');
+  if (at < 0) return [fitText(detail, max)];
+  return [fitText(detail.slice(0, at), max), fitText(detail.slice(at + 3), max)].filter(Boolean);
+}
+
 /**
  * How many characters of a server's note fit before it runs into its neighbour's: the
  * closest two servers side by side (a ring or a row of replicas) leave their distance apart.
@@ -188,8 +197,15 @@ const ServerNode = memo(function ServerNode(props: {
   const r = at.r;
   const name = server.role === server.id ? server.id : `${server.id} (${server.role})`;
   const health = server.health ? `, health: ${healthWords(server.health, server.crashed)}` : '';
-  const label = `${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   const small = r < 26;
+  const shown = small ? shortLabel(server.id) : server.id;
+  const sub = !small && server.version !== null ? `v${server.version}` : '';
+  // A note too wide for its neighbours breaks at its " · " into two lines ("5 behind", "link cut").
+  const noteLines = server.crashed ? ['crashed'] : small ? [] : noteLinesOf(server.detail, noteChars);
+  const note = noteLines.join(' ');
+  // The name begins with what the node shows, so a voice-control user can say it.
+  const visible = [shown, sub, note].filter(Boolean).join(' ');
+  const label = `${visible}. ${name}: ${server.crashed ? 'crashed' : 'up'}${server.version === null ? '' : `, version ${server.version}`}${server.detail ? `, ${server.detail}` : ''}${health}. Select to inspect.`;
   // Wide enough for its name ("coordinator"): a box is half its width either side.
   const hx = small ? r : Math.max(r, Math.ceil(server.id.length * 4.4) + 8);
   return (
@@ -214,22 +230,32 @@ const ServerNode = memo(function ServerNode(props: {
       )}
       <rect className="shape" x={at.x - hx} y={at.y - r} width={2 * hx} height={2 * r} rx={9} />
       {server.crashed && <Cross x={at.x} y={at.y} r={r} />}
-      <text
-        className="node-label"
-        x={at.x}
-        y={small || server.version === null ? at.y + 5 : at.y - 3}
-        textAnchor="middle"
-      >
-        {small ? shortLabel(server.id) : server.id}
-      </text>
-      {!small && server.version !== null && (
-        <text className="node-sub" x={at.x} y={at.y + 15} textAnchor="middle">
-          v{server.version}
-        </text>
-      )}
-      <text className="node-note" x={at.x} y={at.y + r + 20} textAnchor="middle">
+      {/*
+       * One text, its lines as tspans with a space between them: the node's text content reads
+       * "store v1 0 waiting" (separate <text>s ran together as "storev10 waiting"), and its
+       * name begins with exactly that.
+       */}
+      <text textAnchor="middle">
+        <tspan className="node-label" x={at.x} y={small || server.version === null ? at.y + 5 : at.y - 3}>
+          {shown}
+        </tspan>
+        {sub && (
+          <>
+            {' '}
+            <tspan className="node-sub" x={at.x} y={at.y + 15}>
+              {sub}
+            </tspan>
+          </>
+        )}
         {/* Small boxes sit close together: their details would overlap (Inspect has them). */}
-        {server.crashed ? 'crashed' : small ? '' : fitText(server.detail, noteChars)}
+        {noteLines.map((line, i) => (
+          <Fragment key={i}>
+            {' '}
+            <tspan className="node-note" x={at.x} y={at.y + r + 20 + 16 * i}>
+              {line}
+            </tspan>
+          </Fragment>
+        ))}
       </text>
       <rect className="focus-ring" x={at.x - hx - 4} y={at.y - r - 4} width={2 * hx + 8} height={2 * r + 8} rx={11} />
     </g>
@@ -253,7 +279,9 @@ const AgentNode = memo(function AgentNode(props: {
   const { id, crashed, at, crowded, selected, actions } = props;
   const agent = { id, crashed };
   const onSelect = (): void => actions.select({ kind: 'agent', id });
-  const label = `${id}${crashed ? ', crashed' : ''}. Select to inspect its operations.`;
+  const shown = crowded ? shortLabel(id) : id;
+  // Begins with what it shows (a crowded ring shows "12" for agent12).
+  const label = `${shown === id ? id : `${shown}: ${id}`}${crashed ? ', crashed' : ''}. Select to inspect its operations.`;
   return (
     <g
       className={`node agent${agent.crashed ? ' crashed' : ''}${selected ? ' is-selected' : ''}`}
@@ -280,7 +308,7 @@ const AgentNode = memo(function AgentNode(props: {
         y={props.labelAbove ? at.y - at.r - 7 : at.y + at.r + 16}
         textAnchor="middle"
       >
-        {crowded ? shortLabel(agent.id) : agent.id}
+        {shown}
       </text>
       <circle className="focus-ring" cx={at.x} cy={at.y} r={at.r + 4} />
     </g>
@@ -393,7 +421,7 @@ export function describeTopology(view: WorldView): string[] {
   for (const s of view.servers) {
     lines.push(
       s.role === 'store'
-        ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, ${s.queueLength} requests waiting.`
+        ? `${s.id} (the store): ${s.crashed ? 'crashed' : 'up'}, version ${s.version}, ${s.keyCount} keys, queue ${s.detail}.`
         : `${s.id} (${s.role}): ${s.crashed ? 'crashed' : 'up'}${s.detail ? `, ${s.detail}` : ''}.`,
     );
     if (s.health) lines.push(`${s.id} health, as its watchers see it: ${healthWords(s.health, s.crashed)}.`);

@@ -144,34 +144,36 @@ export function DurabilityControls({ view, servers, tick, actions, disabled }: C
         >
           Back up now
         </button>
-        {node.crashed ? (
-          <button
-            type="button"
-            onClick={() => actions.act([{ type: 'recover', node: node.id }], `Recovered ${node.id}`)}
-          >
-            Recover {node.id}
-          </button>
-        ) : (
-          <>
-            <button
-              type="button"
-              onClick={() =>
-                actions.act([{ type: 'crash', node: node.id, disk: 'unflushed-lost' }], `Cut ${node.id}'s power`)
-              }
-            >
-              Cut power
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() =>
-                actions.act([{ type: 'crash', node: node.id, disk: 'lost' }], `Crashed ${node.id}; its disk is lost`)
-              }
-            >
-              Crash and lose disk
-            </button>
-          </>
-        )}
+        {/*
+         * All three stay where they are, enabled or not: a button that gave way to "Recover"
+         * under the pointer let a second click (or Space) undo the crash at once.
+         */}
+        <button
+          type="button"
+          disabled={node.crashed}
+          onClick={() =>
+            actions.act([{ type: 'crash', node: node.id, disk: 'unflushed-lost' }], `Cut ${node.id}'s power`)
+          }
+        >
+          Cut power
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={node.crashed}
+          onClick={() =>
+            actions.act([{ type: 'crash', node: node.id, disk: 'lost' }], `Crashed ${node.id}; its disk is lost`)
+          }
+        >
+          Crash and lose disk
+        </button>
+        <button
+          type="button"
+          disabled={!node.crashed}
+          onClick={() => actions.act([{ type: 'recover', node: node.id }], `Recovered ${node.id}`)}
+        >
+          Recover {node.id}
+        </button>
       </div>
       <form onSubmit={restore}>
         <div className="dur-grid">

@@ -1,3 +1,4 @@
+import { Toggle } from './Toggle';
 import { Fragment, lazy, memo, Suspense, useDeferredValue, useEffect, useId, useRef, useState } from 'react';
 import type { AgentView, AuditEntryView, InspectView, KeyView, OpView, QueueItemView, WorldView } from '../state/view';
 import type { LabActions } from '../state/store';
@@ -229,15 +230,9 @@ function Selected({ inspect }: { inspect: InspectView }) {
               </>
             )}
           </dl>
-          <button type="button" onClick={() => actions.toggleCrash(s.id)} disabled={seeking}>
-            {s.role === 'store'
-              ? s.crashed
-                ? 'Recover store'
-                : 'Crash store'
-              : s.crashed
-                ? `Recover ${s.id}`
-                : `Crash ${s.id}`}
-          </button>
+          <Toggle pressed={s.crashed} onPress={() => actions.toggleCrash(s.id)} disabled={seeking}>
+            {s.role === 'store' ? 'Crash store' : `Crash ${s.id}`}
+          </Toggle>
           {s.health && (
             <Suspense fallback={null}>
               <ServerHealthDetails id={s.id} h={s.health} />
@@ -245,7 +240,7 @@ function Selected({ inspect }: { inspect: InspectView }) {
           )}
           {s.role === 'store' && (
             <>
-              <h4>Queue ({s.queueLength})</h4>
+              <h4>Queue: {s.detail}</h4>
               <Queue items={inspect.queue} label={`${s.id} queue`} />
             </>
           )}
@@ -283,13 +278,13 @@ function Selected({ inspect }: { inspect: InspectView }) {
           })}
           <div className="button-row">
             {own.length > 0 && (
-              <button type="button" onClick={() => actions.setNodeLinks(a.id, !cut)} disabled={seeking}>
-                {cut ? `Heal link${own.length === 1 ? '' : 's'}` : `Cut link${own.length === 1 ? '' : 's'}`}
-              </button>
+              <Toggle pressed={cut} onPress={() => actions.setNodeLinks(a.id, !cut)} disabled={seeking}>
+                {`Cut ${a.id}'s link${own.length === 1 ? '' : 's'}`}
+              </Toggle>
             )}
-            <button type="button" onClick={() => actions.toggleCrash(a.id)} disabled={seeking}>
-              {a.crashed ? `Recover ${a.id}` : `Crash ${a.id}`}
-            </button>
+            <Toggle pressed={a.crashed} onPress={() => actions.toggleCrash(a.id)} disabled={seeking}>
+              {`Crash ${a.id}`}
+            </Toggle>
           </div>
           <Suspense fallback={null}>
             <AgentHealthDetails id={a.id} sees={inspect.sees} fallback={a.fallback} />
@@ -321,9 +316,13 @@ function Selected({ inspect }: { inspect: InspectView }) {
           <p>
             {l.a} → {l.b}: {l.cutAB ? 'cut' : 'up'}. {l.b} → {l.a}: {l.cutBA ? 'cut' : 'up'}.
           </p>
-          <button type="button" onClick={() => actions.setLink(l.a, l.b, !(l.cutAB || l.cutBA))} disabled={seeking}>
-            {l.cutAB || l.cutBA ? 'Heal link' : 'Cut link'}
-          </button>
+          <Toggle
+            pressed={l.cutAB || l.cutBA}
+            onPress={() => actions.setLink(l.a, l.b, !(l.cutAB || l.cutBA))}
+            disabled={seeking}
+          >
+            {`Cut the link ${l.a} – ${l.b}`}
+          </Toggle>
         </>
       );
     }
@@ -463,7 +462,7 @@ function StoreQueue({ view }: { view: WorldView }) {
   if (store?.role !== 'store') return null;
   return (
     <section aria-labelledby="queue-h" className="block">
-      <h3 id="queue-h">Store queue ({store.queueLength})</h3>
+      <h3 id="queue-h">Store queue: {store.detail}</h3>
       {store.inService && (
         <p>
           In service: {store.inService.from}: <code>{store.inService.summary}</code>

@@ -22,6 +22,19 @@ export interface HandlerCtx {
   draw(from: number, to: number): number;
 }
 
+/**
+ * What a server's summary may read of the rest of the world: its neighbours' states and the
+ * network, never the world itself (a summary is words about a state, it decides nothing).
+ */
+export interface SummaryCtx<S = unknown> {
+  /** The server summarised. */
+  self: string;
+  server(id: string): S | undefined;
+  /** The link from → to is cut. */
+  isCut(from: string, to: string): boolean;
+  isCrashed(id: string): boolean;
+}
+
 export interface ServerSummary {
   role: string;
   detail: string;
@@ -130,9 +143,10 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
   /**
    * A server at a glance, for the diagram and the Inspect panel: its role ("log",
    * "projection", "shard", "replica"), a short detail under its name ("v12 · lag 3"), the
-   * version it is at (or null), and a few labelled facts. Plain text, bounded. Optional.
+   * version it is at (or null), and a few labelled facts. Plain text, bounded. `ctx` reads its
+   * neighbours (a projection says how far behind the log it is, and why). Optional.
    */
-  summary?(state: S, config: C): ServerSummary;
+  summary?(state: S, config: C, ctx: SummaryCtx<S>): ServerSummary;
   /**
    * What each server that should hold a key holds of it: key → server id → the value a read
    * there would see (null: absent or deleted). Every key any server holds; servers that hold
@@ -150,6 +164,12 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * gossip period shorter than the link latency): a message, or null. Optional.
    */
   checkConfig?(config: C, network: NetworkConfig): string | null;
+  /**
+   * What operation `op` does under this configuration, in a sentence for the form that issues
+   * it, where that depends on the configuration (a naive multi-key update is not atomic).
+   * Absent or null: the operation's `description` says it. Optional.
+   */
+  opHint?(op: string, config: C): string | null;
   /** Validates an agent's request arguments before it is sent; a message means "rejected". */
   checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
 }

@@ -12,6 +12,8 @@ import type { History, OpRecord } from '../history/types';
 import type { ArchitectureConfig } from '../scenario/schema';
 import { stateAsOf, plainState } from '../architectures/event-sourcing/events';
 import type { LogState } from '../architectures/event-sourcing/log';
+import type { GossipState } from '../architectures/gossip/gossip';
+import { discardedWrites } from '../architectures/gossip/discarded';
 import { placementOf, windowsOf, type Window } from './build';
 import type { Comparison } from './constants';
 import type { PanelRun } from './run';
@@ -69,6 +71,11 @@ export interface Scoreboard {
   placement: { server: string; group: string }[];
   ops: Counts;
   anomalies: Record<AnomalyType, number>;
+  /**
+   * Acknowledged writes a merge dropped for a concurrent write (history/measures.ts): not a
+   * lost update (`anomalies['lost-update']`), a measure of its own. Zero where nothing merges.
+   */
+  discardedWrites: { count: number; atLeast: boolean };
   sessions: Record<Guarantee, number>;
   causal: Record<CausalPattern, number>;
   models: Models;
@@ -180,6 +187,13 @@ function latencies(recs: readonly OpRecord[]): number[] {
     .filter((r) => r.outcome === 'ok' && r.completedAt !== null)
     .map((r) => r.completedAt! - r.invokedAt)
     .sort((a, b) => a - b);
+}
+
+function discardedOf(run: PanelRun): { count: number; atLeast: boolean } {
+  if (run.world.arch.kind !== 'gossip') return { count: 0, atLeast: false };
+  const replicas = Object.values(run.world.servers).map((x) => x.state as GossipState);
+  const d = discardedWrites(replicas, run.world.history);
+  return { count: d.count, atLeast: d.atLeast };
 }
 
 /** Projection reads against the log's state at the version each reports (consistent prefix). */
@@ -320,6 +334,7 @@ export function scoreboard(c: Comparison, run: PanelRun, opts: ScoreOptions = {}
     placement: placementOf(c, run.panel),
     ops: counts(recs),
     anomalies: all.counts,
+    discardedWrites: discardedOf(run),
     sessions: sessions.counts,
     causal: causal.counts,
     ...implications({

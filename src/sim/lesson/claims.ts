@@ -3,6 +3,7 @@ import type { CheckReport } from '../history/check';
 import type { OpRecord } from '../history/types';
 import { isCrashed, isCut } from '../net/network';
 import { getArchitecture } from '../architectures/registry';
+import { summarizeServer } from '../engine/summary';
 import type { Holdings } from '../architectures/types';
 import { canonicalJson } from '../core/hash';
 import { dictGet } from '../core/dict';
@@ -206,10 +207,10 @@ function checkClaim(w: World, c: Claim, ctx: Ctx): ClaimResult {
     }
     case 'fact': {
       const node = dictGet(w.servers, c.node);
-      const arch = getArchitecture(w.arch.kind);
       if (!node) return res(false, `${c.node} is not a server at tick ${w.now}`);
-      if (!arch.summary) return res(false, `the ${w.arch.kind} architecture states no facts`);
-      const fact = arch.summary(node.state, w.arch).facts.find(([label]) => label === c.label);
+      const summary = summarizeServer(w, c.node);
+      if (!summary) return res(false, `the ${w.arch.kind} architecture states no facts`);
+      const fact = summary.facts.find(([label]) => label === c.label);
       if (!fact) return res(false, `${c.node} states no fact "${c.label}"`);
       const text = fact[1];
       const n = numbersIn(text)[c.part ?? 0];

@@ -5,6 +5,7 @@ import { dictGet, dictKeys } from '../../sim/core/dict';
 import { eventKey, stateAsOf, upcast, type StoredEvent } from '../../sim/architectures/event-sourcing/events';
 import type { EsState, LogState } from '../../sim/architectures/event-sourcing/log';
 import { LOG } from '../../sim/architectures/event-sourcing/constants';
+import { projectionLag } from '../../sim/architectures/event-sourcing/lag';
 import { keyText, shortJson } from '../format';
 
 /**
@@ -51,6 +52,10 @@ export interface EsProjectionView {
   sinceSync: number | null;
   /** Either direction of its link with the log is cut. */
   cut: boolean;
+  /** How far behind the log and why, in the words of the diagram and Inspect. */
+  behind: string;
+  behindWhy: string;
+  behindReason: string;
   received: number;
   duplicatesIgnored: number;
   gapsIgnored: number;
@@ -175,6 +180,14 @@ export function buildEventSourcingView(w: World, _s: Scenario): EventSourcingVie
     const p = w.servers[id]!.state as EsState;
     if (p.role !== 'projection') continue;
     const lagEvents = Math.max(0, head - p.version);
+    const cut = isCut(w.net, LOG, id) || isCut(w.net, id, LOG);
+    const lag = projectionLag({
+      behind: lagEvents,
+      crashed: isCrashed(w.net, id),
+      logCrashed: isCrashed(w.net, LOG),
+      cut,
+      delivery: config.delivery,
+    });
     projections.push({
       id,
       types: [...p.types],
@@ -184,7 +197,10 @@ export function buildEventSourcingView(w: World, _s: Scenario): EventSourcingVie
       lagTicks: lagEvents > 0 ? Math.max(0, w.now - events[p.version]!.at) : 0,
       knownHead: p.knownHead,
       sinceSync: p.heardAt < 0 ? null : w.now - p.heardAt,
-      cut: isCut(w.net, LOG, id) || isCut(w.net, id, LOG),
+      cut,
+      behind: lag.short,
+      behindWhy: lag.long,
+      behindReason: lag.reason,
       received: p.stats.received,
       duplicatesIgnored: p.stats.duplicatesIgnored,
       gapsIgnored: p.stats.gapsIgnored,

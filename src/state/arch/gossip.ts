@@ -2,11 +2,12 @@ import type { Scenario, World } from '../../sim/index';
 import type { JsonValue } from '../../sim/core/json';
 import { cloneJson, canonicalJson } from '../../sim/core/hash';
 import { compareStrings } from '../../sim/core/dict';
-import { isCrashed } from '../../sim/net/network';
+import { isCrashed, isCut } from '../../sim/net/network';
 import type { GossipConfig } from '../../sim/architectures/gossip/config';
 import type { Doc, VV } from '../../sim/architectures/gossip/crdt';
 import { tombstones, vvGet } from '../../sim/architectures/gossip/crdt';
 import type { RefStore } from '../../sim/architectures/gossip/reference';
+import { discardedWrites } from '../../sim/architectures/gossip/discarded';
 import {
   attachedReplica,
   nextRoundTick,
@@ -83,6 +84,11 @@ export interface GossipView {
   /** Matrix columns: origins (or keys, in the reference mode). */
   columns: string[];
   converged: boolean;
+  /**
+   * Some link between two replicas is cut: agreeing now says nothing about the next write,
+   * which will not cross the cut.
+   */
+  split: boolean;
   /** Replicas grouped by equal observable state (one group: converged). */
   groups: string[][];
   /** Rounds from the last heal to agreement; null when not known. */
@@ -94,7 +100,8 @@ export interface GossipView {
   flaws: FlawNote[];
   /** Counts over the whole run, kept by the replicas. */
   flawCount: number;
-  droppedCount: number;
+  /** Discarded writes (src/sim/architectures/gossip/discarded.ts): the scoreboard's measure, at the cursor. */
+  discarded: { count: number; atLeast: boolean };
 }
 
 function short(v: JsonValue | null): string {
@@ -225,6 +232,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
   for (const r of rows) byText.set(r.observable, [...(byText.get(r.observable) ?? []), r.id]);
   const groups = [...byText.values()];
   const converged = groups.length <= 1;
+  const split = states.some((a) => states.some((b) => a !== b && isCut(w.net, a.id, b.id)));
 
   // When did they come to agree: the latest tick any replica reached what it now knows.
   let convergedAt: number | null = null;
@@ -286,10 +294,9 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
 
   const flaws: FlawNote[] = [];
   let flawCount = 0;
-  let droppedCount = 0;
+  const discarded = discardedWrites(states, w.history);
   for (const st of states) {
     flawCount += st.flawCount;
-    droppedCount += st.droppedCount;
     for (const f of st.flaws) {
       flaws.push({
         kind: f.kind,
@@ -304,7 +311,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
       flaws.push({
         kind: 'lww-dropped',
         tick: d.tick,
-        text: `LWW dropped a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.`,
+        text: `LWW discarded a concurrent write at ${st.id}: ${short(d.lost)} for ${short(d.key)} (${d.lostDot.join(':')}) lost to ${short(d.kept)} (${d.keptDot.join(':')}), which has the later stamp.`,
       });
     }
   }
@@ -325,6 +332,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
       .map((id) => ({ id, replica: attachedReplica(config, id) })),
     columns,
     converged,
+    split,
     groups,
     healedAt,
     convergedAt,
@@ -333,7 +341,7 @@ export function buildGossipView(w: World, s: Scenario): GossipView {
     curves,
     flaws: dedupe(flaws).slice(0, 8),
     flawCount,
-    droppedCount,
+    discarded: { count: discarded.count, atLeast: discarded.atLeast },
   };
 }
 

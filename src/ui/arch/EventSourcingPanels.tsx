@@ -1,3 +1,4 @@
+import { Toggle } from '../Toggle';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { JsonValue, World } from '../../sim/index';
@@ -40,7 +41,9 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
   const ids = useId();
   const { cells, windowStart } = asOf;
   const lanes = view.projections.length;
-  const width = Math.max(1, cells.length) * CELL_W + 90;
+  // Room after the last cell for the longest cursor label ("proj2 v5 · caught up"), about 8 px a character.
+  const labelRoom = Math.max(90, ...view.projections.map((p) => 24 + 8 * `${p.id} v${p.version} · ${p.behind}`.length));
+  const width = Math.max(1, cells.length) * CELL_W + labelRoom;
   const height = TOP + CELL_H + 20 + lanes * CURSOR_ROW + 6;
   const x = (version: number): number => 8 + (version - windowStart) * CELL_W;
   const snaps = new Set(asOf.snapshots);
@@ -59,9 +62,7 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
     cells.length === 0
       ? 'The log is empty.'
       : `Versions ${first} to ${last} of ${view.head}. ` +
-        view.projections
-          .map((p) => `${p.id} at version ${p.version}${p.lagEvents > 0 ? `, ${p.lagEvents} behind` : ', caught up'}`)
-          .join('; ') +
+        view.projections.map((p) => `${p.id} at version ${p.version}, ${p.behind}`).join('; ') +
         (asOf.snapshots.length > 0 ? `. Snapshots at ${asOf.snapshots.slice(-6).join(', ')}` : '') +
         `. Showing the state as of version ${asOf.version}.`;
   return (
@@ -138,8 +139,7 @@ function Tape({ asOf, view }: { asOf: EsAsOfView; view: EventSourcingView }) {
               <text x={10} y={4}>
                 {off ? '← ' : ''}
                 {p.id} v{p.version}
-                {p.lagEvents > 0 ? ` (${p.lagEvents} behind)` : ''}
-                {p.cut ? ' cut' : ''}
+                {` · ${p.behind}`}
               </text>
             </g>
           );
@@ -165,6 +165,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
           <th scope="col" className="num">
             Behind (ticks)
           </th>
+          <th scope="col">Why</th>
           <th scope="col">Link to log</th>
           <th scope="col" className="num">
             Events applied
@@ -173,7 +174,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
       </thead>
       <tbody>
         {projections.map((p) => (
-          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, ${p.lagEvents} events behind`}>
+          <tr key={p.id} aria-label={`${p.id}: version ${p.version}, ${p.lagEvents} events behind (${p.behindReason})`}>
             <th scope="row">
               {p.id}
               {p.types.length > 0 ? ` (${p.types.join(', ')})` : ''}
@@ -182,6 +183,7 @@ function ProjectionRows({ projections }: { projections: EsProjectionView[] }) {
             <td className="num">{p.version}</td>
             <td className="num">{p.lagEvents}</td>
             <td className="num">{p.lagTicks}</td>
+            <td>{p.behindReason}</td>
             <td>{p.cut ? 'cut' : 'up'}</td>
             <td className="num">
               {p.eventsApplied}
@@ -316,7 +318,7 @@ export function EventSourcingDiagram({ view, actions }: { view: EventSourcingVie
                 <button
                   type="button"
                   className="linklike"
-                  aria-label={`Audit trail of ${k}`}
+                  aria-label={`${k}: audit trail`}
                   onClick={() => actions.select({ kind: 'key', key: k })}
                 >
                   {k}
@@ -575,9 +577,9 @@ export function EventSourcingControls({
       <ul className="es-proj-list">
         {view.projections.map((p) => (
           <li key={p.id}>
-            <button type="button" onClick={() => setCut(p.id, !p.cut)} disabled={disabled}>
-              {p.cut ? `Heal ${p.id}'s link to the log` : `Cut ${p.id}'s link to the log`}
-            </button>
+            <Toggle pressed={p.cut} onPress={() => setCut(p.id, !p.cut)} disabled={disabled}>
+              {`Cut ${p.id}'s link to the log`}
+            </Toggle>
           </li>
         ))}
       </ul>

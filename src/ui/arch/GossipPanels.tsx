@@ -8,6 +8,7 @@ import { MAX_REPLICAS } from '../../sim/architectures/gossip/constants';
 import { mergeDocs, vvCompare, type Order } from '../../sim/architectures/gossip/crdt';
 import { refSync } from '../../sim/architectures/gossip/reference';
 import { canonicalJson } from '../../sim/core/hash';
+import { DISCARDED_DEFINITION, LOST_UPDATE_DEFINITION } from '../../sim/history/measures';
 import './gossip.css';
 
 const MODE_TEXT: Record<GossipConfig['mode'], string> = {
@@ -57,8 +58,11 @@ function Agreement({ view }: { view: GossipView }) {
     : `Replicas disagree: ${view.groups.map((g) => `{${g.join(', ')}}`).join(' · ')}.`;
   return (
     <p className={`gossip-agree ${view.converged ? 'is-ok' : 'is-apart'}`} role="status" aria-label="Convergence">
-      <strong>{view.converged ? '✓ Converged' : '≠ Not converged'}</strong> {text} Round {view.round}, every{' '}
-      {view.config.period} ticks, {view.config.exchange}, fanout {view.config.fanout}.
+      <strong>
+        {view.converged ? '✓ Converged' : '≠ Not converged'}
+        {view.converged && view.split ? ' · split: new writes will not cross' : ''}
+      </strong>{' '}
+      {text} Round {view.round}, every {view.config.period} ticks, {view.config.exchange}, fanout {view.config.fanout}.
       {view.config.period < view.latency &&
         ' The period is shorter than the link latency: rounds overlap and are not the synchronous rounds of the literature.'}
     </p>
@@ -73,14 +77,14 @@ function Flaws({ view }: { view: GossipView }) {
     ? tie
       ? "The reference's flaw: tied counters never converge"
       : "The reference's flaw: a concurrent write was silently dropped"
-    : 'Last writer wins dropped concurrent writes';
+    : 'Discarded writes (last writer wins)';
   return (
     <div className={`gossip-flaws ${ref ? 'is-flaw' : ''}`} role={ref ? 'alert' : 'note'} aria-label={title}>
       <h3>{title}</h3>
       <p className="hint">
         {ref
           ? `${view.flawCount} seen so far. The reference keeps one counter per key and lets the higher one win; that is not a version vector, so it cannot tell a later write from a concurrent one.`
-          : `${view.droppedCount} dropped so far: one of two concurrent writes wins by its stamp; the other is gone (a multi-value register would keep both).`}
+          : `${view.discarded.atLeast ? 'At least ' : ''}${view.discarded.count} so far: ${DISCARDED_DEFINITION}. One of two concurrent writes wins by its stamp; the other is gone (a multi-value register would keep both). Not a lost update: ${LOST_UPDATE_DEFINITION}.`}
       </p>
       <ul>
         {view.flaws.map((f) => (

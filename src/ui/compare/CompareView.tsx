@@ -1,3 +1,4 @@
+import { DISCARDED_DEFINITION, LOST_UPDATE_DEFINITION } from '../../sim/history/measures';
 import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { builtinComparisons, type Comparison } from '../../sim/compare/constants';
 import { COMPARE_FRAGMENT } from '../../sim/compare/limits';
@@ -300,15 +301,12 @@ export default function CompareView({
         <button type="button" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
           {playing ? 'Pause' : 'Play'}
         </button>
-        <button type="button" onClick={() => setCursor((t) => Math.max(0, t - 1))} aria-label="Step back one tick">
-          ◀ Step
+        {/* Named by what they show (a voice user says "Step back one tick"); the arrows are decoration. */}
+        <button type="button" onClick={() => setCursor((t) => Math.max(0, t - 1))}>
+          <span aria-hidden="true">◀</span> Step back one tick
         </button>
-        <button
-          type="button"
-          onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))}
-          aria-label="Step forward one tick"
-        >
-          Step ▶
+        <button type="button" onClick={() => setCursor((t) => Math.min(comparison.duration, t + 1))}>
+          Step forward one tick <span aria-hidden="true">▶</span>
         </button>
         <label htmlFor={`${ids}-tick`} className="sr-only">
           Tick
@@ -359,6 +357,12 @@ export default function CompareView({
           From each panel&apos;s whole history, by the checker (docs/compare.md). Click a count to see the operations
           that prove it. During: while the fault lasted.
         </p>
+        <dl className="cmp-defs">
+          <dt>Lost updates</dt>
+          <dd>{LOST_UPDATE_DEFINITION}.</dd>
+          <dt>Discarded writes</dt>
+          <dd>{DISCARDED_DEFINITION}.</dd>
+        </dl>
         <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Scoreboard table">
           <table>
             <thead>
@@ -368,6 +372,7 @@ export default function CompareView({
                 <th scope="col">Available (during)</th>
                 <th scope="col">Stale reads</th>
                 <th scope="col">Lost updates</th>
+                <th scope="col">Discarded writes</th>
                 <th scope="col">Fractured reads</th>
                 <th scope="col">Divergent keys at end</th>
                 <th scope="col">Converged after heal</th>
@@ -383,7 +388,7 @@ export default function CompareView({
                   return (
                     <tr key={p.id}>
                       <th scope="row">{p.label}</th>
-                      <td colSpan={10} className="hint">
+                      <td colSpan={11} className="hint">
                         {run.status === 'running' ? 'running…' : 'not run'}
                       </td>
                     </tr>
@@ -414,6 +419,10 @@ export default function CompareView({
                     </td>
                     <td>{count('stale-read', b.anomalies['stale-read'], 'stale reads')}</td>
                     <td>{count('lost-update', b.anomalies['lost-update'], 'lost updates')}</td>
+                    <td className="num">
+                      {b.discardedWrites.atLeast ? '≥ ' : ''}
+                      {b.discardedWrites.count}
+                    </td>
                     <td>{count('fractured-read', b.anomalies['fractured-read'], 'fractured reads')}</td>
                     <td className="num">
                       {b.convergence.divergentAtEnd.length === 0
@@ -436,7 +445,7 @@ export default function CompareView({
                     <td>
                       <button
                         type="button"
-                        aria-label={`Download the history of ${b.label}`}
+                        aria-label={`JSON: download the history of ${b.label}`}
                         onClick={() =>
                           download(
                             `${comparison.name.replace(/[^A-Za-z0-9]+/g, '-')}.${b.panel}.history.json`,
@@ -489,11 +498,12 @@ export default function CompareView({
                     <button
                       type="button"
                       className="link"
-                      aria-label={`${title} violated in ${b.label}: show why`}
+                      aria-label={`${mark(v)}${why ? ' *' : ''}: ${title} violated in ${b.label}${why ? ` (implied: ${why})` : ''}, show why`}
                       onClick={() => select(b.panel, `${title} · ${b.label}`, filter)}
                     >
                       {mark(v)}
-                      {star}
+                      {/* The name says why it is implied; the sighted read the list under the table. */}
+                      {why ? <span aria-hidden="true">*</span> : null}
                     </button>
                   ) : (
                     <span className={v === true ? 'cmp-yes' : 'cmp-unknown'}>

@@ -517,7 +517,7 @@ export default function LessonEditor() {
                   type="button"
                   id={stepId(i, 'go')}
                   onClick={() => labActions.seekTo(s.tick)}
-                  aria-label={`Go to step ${i + 1}'s tick (${s.tick})`}
+                  aria-label={`Go to tick ${s.tick}: step ${i + 1}`}
                 >
                   Go to tick
                 </button>
@@ -532,7 +532,7 @@ export default function LessonEditor() {
                       (at) => stepId(at, 'up'),
                     )
                   }
-                  aria-label={`Move step ${i + 1} up`}
+                  aria-label={`Up: move step ${i + 1} up`}
                 >
                   <span aria-hidden="true">↑</span> Up
                 </button>
@@ -547,7 +547,7 @@ export default function LessonEditor() {
                       (at) => stepId(at, 'down'),
                     )
                   }
-                  aria-label={`Move step ${i + 1} down`}
+                  aria-label={`Down: move step ${i + 1} down`}
                 >
                   <span aria-hidden="true">↓</span> Down
                 </button>
@@ -563,7 +563,7 @@ export default function LessonEditor() {
                       (at) => stepId(at, 'edit'),
                     )
                   }
-                  aria-label={`Move step ${i + 1} to tick ${cursor}`}
+                  aria-label={`Move to tick ${cursor}: step ${i + 1}`}
                 >
                   Move to tick {cursor}
                 </button>

@@ -11,6 +11,7 @@ import { QrCode } from '../QrDialog';
 import { ModalDialog } from '../useModal';
 import { usePageMode } from './pageMode';
 import { setLessonEditor } from './editing';
+import { isTyping, spaceIsPlay } from '../keys';
 import './lesson.css';
 
 /** One lesson store per lab store, made when the first lesson opens, kept for the page. */
@@ -30,24 +31,6 @@ function useLessonStore(): LessonStore {
   return s;
 }
 
-function isTyping(el: EventTarget | null): boolean {
-  if (!(el instanceof HTMLElement)) return false;
-  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
-}
-
-function isPressable(el: EventTarget | null): boolean {
-  if (!(el instanceof Element)) return false;
-  const role = el.getAttribute('role');
-  return (
-    el.tagName === 'BUTTON' ||
-    el.tagName === 'A' ||
-    el.tagName === 'SUMMARY' ||
-    role === 'button' ||
-    role === 'tab' ||
-    role === 'radio'
-  );
-}
-
 /**
  * Presentation remotes send PageDown / PageUp (and '.' or B to blank). In presenter mode they
  * take over from the sandbox's keys, Space included (unless it is pressing a button).
@@ -59,7 +42,7 @@ function usePresenterKeys(store: LessonStore, on: boolean): void {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
       const a = store.getState().actions;
       const k = e.key;
-      if (k === 'PageDown' || k === '.' || (k === ' ' && !isPressable(e.target))) a.next();
+      if (k === 'PageDown' || k === '.' || (k === ' ' && spaceIsPlay(e.target))) a.next();
       else if (k === 'PageUp') a.prev();
       else if (k === 'b' || k === 'B') a.toggleBlank();
       else return;

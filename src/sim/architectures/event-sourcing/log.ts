@@ -6,6 +6,7 @@ import type { Architecture, Effects, HandlerCtx, Holdings, OperationSpec, Reply,
 import { isRecord, isRequest } from '../types';
 import type { EventSourcingConfig } from './config';
 import { EVENT_TYPES, LOG, type EventType } from './constants';
+import { projectionLag } from './lag';
 import {
   checkEventData,
   checkKey,
@@ -988,7 +989,7 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
     return out;
   },
 
-  summary(state) {
+  summary(state, config, ctx) {
     if (state.role === 'log') {
       const head = state.events.length;
       return {
@@ -1002,13 +1003,24 @@ export const eventSourcing: Architecture<EventSourcingConfig, EsState> = {
         ],
       };
     }
-    // The head as this projection last heard it: what it knows it is missing.
-    const lag = Math.max(0, state.knownHead - state.version);
+    const log = ctx.server(LOG);
+    const head = log?.role === 'log' ? log.events.length : state.version;
+    const lag = projectionLag({
+      behind: Math.max(0, head - state.version),
+      crashed: ctx.isCrashed(ctx.self),
+      logCrashed: ctx.isCrashed(LOG),
+      cut: ctx.isCut(LOG, ctx.self) || ctx.isCut(ctx.self, LOG),
+      delivery: config.delivery,
+    });
     return {
       role: 'projection',
-      detail: lag === 0 ? 'caught up' : `${lag} behind`,
+      detail: lag.short,
       version: state.version,
       facts: [
+        ['Log version', String(head)],
+        ['Behind the log', lag.long],
+        // The head as this projection last heard it: what it knows it is missing.
+        ['Last heard head', String(state.knownHead)],
         ['Events received', String(state.stats.received)],
         ['Events applied (view)', String(state.view.eventsApplied)],
         ['Rebuilds from scratch', String(state.view.rebuilds)],

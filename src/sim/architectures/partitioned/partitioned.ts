@@ -1303,6 +1303,13 @@ export const partitioned: Architecture<PartitionedConfig, PartState> = {
     return effects(state, out);
   },
 
+  opHint(op, config) {
+    if (op !== 'update') return null;
+    return config.crossShard === 'naive'
+      ? 'Each key is written on its own shard, independently (naive): not atomic, a fault can leave it half applied.'
+      : 'Two-phase commit across shards: all or nothing once everyone recovers; a read during the commit can still see part of it.';
+  },
+
   summary(state) {
     if (state.role === 'coordinator') {
       const moving = Object.keys(state.moves).length;
