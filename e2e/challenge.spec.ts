@@ -28,7 +28,7 @@ test('the ladder: fail a challenge, open a hint, pass it within par; the receipt
   await pause(page);
   await page.getByRole('button', { name: 'Challenges' }).click();
   const ladder = page.getByRole('dialog', { name: 'Challenges' });
-  await expect(ladder.getByRole('listitem')).toHaveCount(8);
+  await expect(ladder.getByRole('listitem')).toHaveCount(9);
   await expect(ladder.getByRole('heading', { level: 3 }).first()).toHaveText(
     '1. One replica is enough, until it is not',
   );
@@ -99,7 +99,7 @@ test('no axe violations in the challenge panel and the ladder', async ({ page })
   await scan(page, 'the ladder');
   await page
     .getByRole('dialog', { name: 'Challenges' })
-    .getByRole('button', { name: /^Open challenge 7,/ })
+    .getByRole('button', { name: /^Open challenge 8,/ })
     .click();
   const panel = page.getByRole('region', { name: 'Keep it fresh through a partition' });
   await panel.getByRole('spinbutton', { name: /^R / }).fill('2');

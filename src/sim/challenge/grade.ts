@@ -6,6 +6,8 @@ import { checkHistory, type CheckReport } from '../history/check';
 import type { OpRecord } from '../history/types';
 import { isCrashed } from '../net/network';
 import { ENGINE_VERSION } from '../version';
+import { discardedWrites } from '../architectures/gossip/discarded';
+import type { GossipState } from '../architectures/gossip/gossip';
 import type { Action, Scenario } from '../scenario/schema';
 import { FAULT_ENDS, FAULT_STARTS, type Challenge, type ChallengeFile, type Knob, type Violation } from './types';
 
@@ -207,6 +209,19 @@ function findInWorld(w: World, v: Violation): Found | null {
       }
       return null;
     }
+    case 'discarded-write': {
+      if (w.arch.kind !== 'gossip') return null;
+      const replicas = Object.keys(w.servers)
+        .sort()
+        .map((id) => w.servers[id]?.state as GossipState);
+      const d = discardedWrites(replicas, w.history)['writes'][0];
+      if (d === undefined) return null;
+      return {
+        explanation: `${d.agent}'s write of ${JSON.stringify(d.value)} to ${d.key} (#${d.opId}) was acknowledged, then discarded at tick ${d.tick} by a merge that kept a concurrent write: neither write knew of the other, and the merge kept only one.`,
+        opIds: [d.opId],
+        tick: d.tick,
+      };
+    }
     case '2pc-blocked':
       return null;
   }
@@ -373,6 +388,8 @@ export function describe(v: Violation): string {
       return v.flaw === 'tie' ? 'a fixed point that never converges' : 'an acknowledged write silently dropped';
     case '2pc-blocked':
       return `a two-phase commit blocked for ${v.ticks} ticks`;
+    case 'discarded-write':
+      return 'an acknowledged write discarded by a merge';
   }
 }
 
@@ -389,6 +406,8 @@ export function describeNone(v: Violation): string {
       return v.flaw === 'tie' ? 'no fixed point' : 'no silently dropped write';
     case '2pc-blocked':
       return 'no blocked two-phase commit';
+    case 'discarded-write':
+      return 'no discarded write';
   }
 }
 

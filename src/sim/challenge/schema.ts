@@ -17,6 +17,7 @@ const ViolationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('not-linearizable') }),
   z.strictObject({ kind: z.literal('session'), guarantee: z.enum(GUARANTEES) }),
   z.strictObject({ kind: z.literal('gossip-flaw'), flaw: z.enum(['tie', 'dropped']) }),
+  z.strictObject({ kind: z.literal('discarded-write') }),
   z.strictObject({ kind: z.literal('2pc-blocked'), ticks: z.number().int().min(1).max(LIMITS.ticks) }),
 ]);
 

@@ -39,6 +39,7 @@ export const SOLUTIONS: Record<string, Solution> = {
     ],
   },
   'gossip-dropped': { add: [split, { tick: 80, type: 'heal-all' }] },
+  'lww-discarded': { add: [split, { tick: 80, type: 'heal-all' }] },
   'gossip-fixed-point': { add: [split, { tick: 80, type: 'heal-all' }] },
   'projection-behind': { add: [cut(5, 'log', 'proj1')] },
   '2pc-blocked': { add: [{ tick: 25, type: 'crash', node: 'coordinator' }] },

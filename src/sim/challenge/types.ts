@@ -28,6 +28,11 @@ export type Violation =
    * silently discarded by a higher counter.
    */
   | { readonly kind: 'gossip-flaw'; readonly flaw: 'tie' | 'dropped' }
+  /**
+   * An acknowledged write that a merge discarded in favour of a concurrent one (last writer
+   * wins, or the reference's counters), not one a causally later write replaced.
+   */
+  | { readonly kind: 'discarded-write' }
   /** Two-phase commit blocked: a participant prepared and up, with no decision for `ticks`. */
   | { readonly kind: '2pc-blocked'; readonly ticks: number };
 
