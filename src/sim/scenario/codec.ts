@@ -16,15 +16,14 @@ import { parseScenario } from './validate';
  * Decoding is a pipeline with a cap at every stage, so any string gets either a scenario or
  * a clear, typed error, before any expensive work: link length, base64 alphabet, inflated
  * size (a decompression bomb stops at the cap), UTF-8, JSON, strict schema, semantic checks,
- * migration of older versions, and only then replay.
+ * migration of older versions, and only then replay, which stops at the engine's budget of
+ * events (REPLAY_BUDGET, docs/engine.md "The cost of a replay") and asks to go on.
  */
 
 export const ENVELOPE_VERSION = 1;
 export const CODEC = 'z';
 export const MAX_LINK_CHARS = 400_000;
 export const MAX_INFLATED_BYTES = 2_000_000;
-/** Replays longer than this (agents × ticks) are refused: a link must not hang a phone. */
-export const MAX_REPLAY_WORK = 5_000_000;
 
 export interface Envelope {
   v: number;
@@ -241,12 +240,6 @@ export function decodeEnvelopeValue(raw: unknown): Decoded {
   const s = parsed.scenario;
   if (env.data.tick > s.duration)
     return fail('semantic', `tick ${env.data.tick} is after the scenario's end (${s.duration})`);
-  const work = (s.agents.length + s.actions.filter((a) => a.type === 'spawn-agent').length + 1) * s.duration;
-  if (work > MAX_REPLAY_WORK)
-    return fail(
-      'size',
-      `the scenario is too large to replay here (agents × ticks = ${work.toLocaleString('en')}, limit ${MAX_REPLAY_WORK.toLocaleString('en')})`,
-    );
   const envelope: Envelope = {
     v: ENVELOPE_VERSION,
     engine: env.data.engine,
