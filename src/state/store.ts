@@ -5,7 +5,7 @@ import type { Action, ActionInput, JsonValue, Lesson, Scenario, Workload, World 
 // Straight from the modules, not '../sim/index': the index also re-exports the scenario
 // schema (zod), which the first load does not need.
 import { Timeline } from '../sim/timeline/timeline';
-import { worldHash } from '../sim/engine/engine';
+import { REPLAY_BUDGET, worldHash } from '../sim/engine/engine';
 import { getArchitecture } from '../sim/architectures/registry';
 import { canonicalJson } from '../sim/core/hash';
 import { DEFAULT_SPEED, playbackMachine } from '../playback/machine';
@@ -57,6 +57,20 @@ export interface SeekState {
   total: number;
 }
 
+export interface ReplayStop {
+  tick: number;
+  target: number;
+  /** Events processed by the world at `tick` (workDone), and the budget it reached. */
+  work: number;
+  budget: number;
+}
+
+/** The sentence for a replay that stopped at its budget: the budget, and how far it got. */
+export function describeStop(s: ReplayStop): string {
+  const n = (x: number): string => x.toLocaleString('en');
+  return `The replay stopped at its budget of ${n(s.budget)} events, at tick ${n(s.tick)} of ${n(s.target)} (${n(s.work)} events processed). Continue to compute the rest, or work from here.`;
+}
+
 export interface UndoEntry {
   scenario: Scenario;
   scenarioId: string;
@@ -101,6 +115,8 @@ export interface LabActions {
    */
   playTo(tick: number): void;
   cancelSeek(): void;
+  /** A far seek stopped at the replay budget: allow another budget's worth and go on to its target. */
+  continueReplay(): void;
   setSpeed(speed: number): void;
   select(sel: Selection | null): void;
   setActingAgent(id: string): void;
@@ -166,6 +182,11 @@ export interface LabState {
   undo: UndoEntry[];
   notice: Notice | null;
   seek: SeekState | null;
+  /**
+   * The last far seek stopped at the replay budget before its target (the cursor is where it
+   * stopped): what to say, and where "Continue" goes.
+   */
+  stopped: ReplayStop | null;
   hash: { tick: number; rev: number; hash: string } | null;
   markers: Markers;
   error: string | null;
@@ -186,6 +207,8 @@ export interface LabOptions {
   scenarioId?: string;
   autoplay?: boolean;
   speed?: number;
+  /** Events a replay may process before it stops and asks (tests use a small one). */
+  replayBudget?: number;
 }
 
 export type LabStore = StoreApi<LabState>;
@@ -223,6 +246,9 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   let noticeSeq = 0;
   let reqSeq = 0;
   let seekId: number | null = null;
+  /** Events the worker's replay of this scenario may process; "Continue" raises it. */
+  const budgetStep = opts.replayBudget ?? REPLAY_BUDGET;
+  let budget = budgetStep;
   /** Where playTo pauses; null: play to the end. */
   let stopAt: number | null = null;
   /** How far the timeline was computed when the pending far seek was asked for. */
@@ -259,6 +285,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     undo: [],
     notice: null,
     seek: null,
+    stopped: null,
     hash: null,
     markers: { actions: scenario0.actions.map((a) => a.tick), failures: [], upTo: -1, ...NO_MARKS },
     error: null,
@@ -352,7 +379,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     worker = host.createWorker();
     if (worker) {
       worker.onmessage = (e) => onWorker(e.data);
-      worker.postMessage({ type: 'scenario', rev: get().rev, scenario: get().scenario });
+      worker.postMessage({ type: 'scenario', rev: get().rev, scenario: get().scenario, budget });
     }
     return worker;
   }
@@ -398,6 +425,25 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
           fail(e);
         }
         set({ seek: null });
+        actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
+        commit();
+        return;
+      case 'seek-stopped':
+        if (m.id !== seekId) return;
+        seekId = null;
+        if (m.rev !== s.rev) {
+          set({ seek: null });
+          actor.send({ type: 'SEEK_CANCEL' });
+          return;
+        }
+        try {
+          const first = m.timeline.checkpoints[0]?.now ?? m.tick;
+          if (first - seekAfter > CHECKPOINT_EVERY) gaps.push({ from: seekAfter, to: first });
+          tl.adopt(m.timeline);
+        } catch (e) {
+          fail(e);
+        }
+        set({ seek: null, stopped: { tick: m.tick, target: m.target, work: m.work, budget: m.budget } });
         actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
         commit();
         return;
@@ -471,7 +517,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         ...marksBefore(s.markers, validBefore),
       },
     });
-    port()?.postMessage({ type: 'scenario', rev, scenario: next });
+    port()?.postMessage({ type: 'scenario', rev, scenario: next, budget });
     commit();
     if (get().status === 'playing') driver.start(get().cursor, get().speed);
   }
@@ -580,7 +626,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         return;
       }
       seekId = ++reqSeq;
-      set({ seek: { target: t, done: 0, total: t } });
+      set({ seek: { target: t, done: 0, total: t }, stopped: null });
       actor.send({ type: 'SEEK' });
       seekAfter = tl.computedTo;
       p.postMessage({ type: 'seek', id: seekId, rev: s.rev, tick: t, after: seekAfter });
@@ -606,6 +652,14 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       worker?.postMessage({ type: 'cancel', id });
       set({ seek: null });
       actor.send({ type: 'SEEK_CANCEL' });
+    },
+    continueReplay() {
+      const stop = get().stopped;
+      if (!stop || get().status === 'seeking') return;
+      budget += budgetStep;
+      port()?.postMessage({ type: 'budget', rev: get().rev, budget });
+      set({ stopped: null });
+      actions.seekTo(stop.target);
     },
     setSpeed(speed) {
       actor.send({ type: 'SPEED', speed });
@@ -754,7 +808,9 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
       });
-      set({ cursor: 0 });
+      set({ cursor: 0, stopped: null });
+      // Another scenario, another replay: it gets a budget of its own.
+      budget = budgetStep;
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, e.id);
       set({ actingAgent: firstAgent(get().view) });
       notify('info', `Opened “${next.name}”.`);
