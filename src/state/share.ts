@@ -28,6 +28,7 @@ import { AUTOSAVE_KEY, PREVIOUS_KEY } from './shareKeys';
  */
 
 export type { Decoded, DecodeError, Envelope };
+export { decodeEnvelopeText, envelopeJson };
 export type DecodedOk = Extract<Decoded, { ok: true }>;
 export type Mismatch = NonNullable<DecodedOk['mismatch']>;
 

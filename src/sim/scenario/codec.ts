@@ -187,10 +187,14 @@ export function decodeLink(input: string): Decoded {
   return decodeEnvelopeText(text);
 }
 
-/** The JSON of an envelope (as exported to a file) → an envelope or an error. */
-export function decodeEnvelopeText(text: string): Decoded {
-  if (text.length > MAX_INFLATED_BYTES)
-    return fail('size', `the scenario is larger than ${MAX_INFLATED_BYTES.toLocaleString('en')} characters`);
+/**
+ * The JSON of an envelope (as exported to a file) → an envelope or an error. `maxChars`: the
+ * size cap; work saved in this browser is the user's own and may be larger than a link's
+ * (20,000 actions are about 2.5 MB), so it is read with a larger one.
+ */
+export function decodeEnvelopeText(text: string, maxChars = MAX_INFLATED_BYTES): Decoded {
+  if (text.length > maxChars)
+    return fail('size', `the scenario is larger than ${maxChars.toLocaleString('en')} characters`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
