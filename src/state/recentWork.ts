@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { deflateSync, strFromU8, strToU8 } from 'fflate';
-import { canonicalJson } from '../sim/core/hash';
+import { canonicalJson, hashValue } from '../sim/core/hash';
 import { inflateCapped } from '../sim/scenario/codec';
 import { decodeEnvelopeText, describeError, envelopeJson, isPristine } from './share';
 import type { Decoded, Envelope } from './share';
@@ -30,6 +30,8 @@ export interface WorkRecord {
   name: string;
   arch: string;
   savedAt: number;
+  /** The scenario's hash (its canonical JSON), to find the same work again. */
+  key?: string;
   data: Uint8Array;
 }
 
@@ -59,12 +61,20 @@ export interface WorkEntry {
   name: string;
   arch: string;
   savedAt: number;
+  /** The tick it was saved at (null when it cannot be read). */
+  tick: number | null;
   bytes: number;
+  key: string | null;
   problem: string | null;
 }
 
 /** Work saved in this browser may be larger than a link (a link's cap is 2,000,000). */
 export const LOCAL_WORK_CHARS = 32_000_000;
+
+/** Text kept as it is (work an older version saved), compressed like an envelope. */
+export function packRaw(text: string): Uint8Array {
+  return deflateSync(strToU8(text), { level: 6 });
+}
 
 /** The record's compressed envelope. */
 export function packEnvelope(e: Envelope): Uint8Array {
@@ -108,7 +118,9 @@ function summarize(raw: unknown, index: number): { entry: WorkEntry; record: Wor
         name: 'Unreadable entry',
         arch: '',
         savedAt: 0,
+        tick: null,
         bytes: 0,
+        key: null,
         problem: 'it was stored in a shape this version does not know',
       },
       record: null,
@@ -122,7 +134,9 @@ function summarize(raw: unknown, index: number): { entry: WorkEntry; record: Wor
       name: raw.name,
       arch: raw.arch,
       savedAt: raw.savedAt,
+      tick: d.ok ? d.envelope.tick : null,
       bytes: raw.data.length,
+      key: typeof raw.key === 'string' ? raw.key : null,
       problem: d.ok ? null : describeError(d.error, 'autosave').replace(/^The saved work could not be restored: /, ''),
     },
     record: raw,
@@ -134,8 +148,6 @@ export interface RecentWorkEnv {
   channel: WorkChannel | null;
   /** This tab's id (kept across reloads of the tab: sessionStorage in the page). */
   tab: string;
-  /** The entry this tab last saved, from before a reload, if any. */
-  resume: string | null;
   /** Remembers the tab's current entry across reloads. */
   remember(id: string | null): void;
   /** Wall-clock time, for "saved at" (injected: tests run without a clock). */
@@ -156,6 +168,8 @@ export interface RecentWorkState {
 }
 
 export interface RecentWork {
+  /** This tab's id: its entries' ids start with it. */
+  readonly tab: string;
   store: StoreApi<RecentWorkState>;
   /** Reads the list again (on start, and when another tab says it changed). */
   refresh(): Promise<void>;
@@ -163,8 +177,13 @@ export interface RecentWork {
   save(e: Envelope): Promise<void>;
   /** The next save starts a new entry: a different scenario was opened in this tab. */
   startNew(): void;
-  /** An entry's envelope (it becomes this tab's work: its next change is saved as its own). */
-  open(id: string): Promise<Decoded | null>;
+  /** An entry's envelope, or why it cannot be read (null: no such entry). */
+  read(id: string): Promise<Decoded | null>;
+  /**
+   * The entry was opened in this tab: its own entry takes the tab's next saves; another
+   * tab's is copied into a new entry of this tab once it changes, never written.
+   */
+  claim(id: string, e: Envelope): void;
   remove(id: string): Promise<void>;
   undoRemove(): Promise<void>;
   /** Every entry, readable or not, as one JSON file's text. */
@@ -184,7 +203,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   const { db } = env;
   const store = createStore<RecentWorkState>()(() => ({
     entries: [],
-    current: env.resume,
+    // Not `env.resume`: that entry is claimed once it has been read (claim), never before,
+    // so an entry this version cannot read is never saved over.
+    current: null,
     problem: null,
     deleted: null,
     loaded: false,
@@ -203,11 +224,6 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   async function refresh(): Promise<void> {
     raws = await db.all();
     const entries = raws.map((r, i) => summarize(r, i).entry).sort((a, b) => b.savedAt - a.savedAt);
-    for (const e of entries)
-      if (e.tab === env.tab) {
-        const n = Number(e.id.slice(env.tab.length + 1));
-        if (Number.isInteger(n) && n > seq) seq = n;
-      }
     set({ entries, loaded: true });
   }
 
@@ -226,18 +242,14 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
     return [first.name];
   }
 
-  async function write(e: Envelope): Promise<void> {
-    if (env.follower) return;
-    const scen = canonicalJson(e.scenario);
-    // Nothing of the user's to keep: an untouched menu scenario, or what was just saved or opened.
-    if (get().current === null && (isPristine(e.scenario) || scen === lastScenario)) return;
-    const id = get().current ?? `${env.tab}:${++seq}`;
+  async function write(e: Envelope, id: string, savedAt: number, key: string): Promise<void> {
     const record: WorkRecord = {
       id,
       tab: env.tab,
       name: e.scenario.name,
       arch: e.scenario.architecture.kind,
-      savedAt: env.now(),
+      savedAt,
+      key,
       data: packEnvelope(e),
     };
     const removed: string[] = [];
@@ -265,10 +277,7 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
         removed.push(...names);
       }
     }
-    lastScenario = scen;
-    env.remember(id);
     set({
-      current: id,
       problem:
         removed.length > 0
           ? `The browser’s storage is full: the oldest saved work (${removed.map((n) => `“${n}”`).join(', ')}) was removed to keep your newest.`
@@ -279,10 +288,34 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   }
 
   return {
+    tab: env.tab,
     store,
     refresh,
     save(e) {
-      chain = chain.then(() => write(e)).catch(() => undefined);
+      if (env.follower) return chain;
+      const scen = canonicalJson(e.scenario);
+      // Nothing of the user's to keep: an untouched menu scenario, or what was just opened.
+      if (get().current === null && (isPristine(e.scenario) || scen === lastScenario)) return chain;
+      // The entry is chosen now, not when the write runs: a scenario opened meanwhile
+      // (startNew) must not send this save into the next entry. The time makes ids unique
+      // across reloads of the tab.
+      let id = get().current;
+      const savedAt = env.now();
+      const key = hashValue(scen).slice(0, 16);
+      // The same scenario opened again in this tab (a reload of a lesson link) is the same work.
+      if (id === null) id = get().entries.find((x) => x.tab === env.tab && x.key === key)?.id ?? null;
+      if (id === null) {
+        id = `${env.tab}:${savedAt.toString(36)}-${(++seq).toString(36)}`;
+        set({ current: id });
+        env.remember(id);
+      }
+      lastScenario = scen;
+      const target = id;
+      if (get().current !== id) {
+        set({ current: id });
+        env.remember(id);
+      }
+      chain = chain.then(() => write(e, target, savedAt, key)).catch(() => undefined);
       return chain;
     },
     startNew() {
@@ -290,22 +323,19 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
       lastScenario = null;
       env.remember(null);
     },
-    async open(id) {
+    async read(id) {
       await chain;
+      if (!get().loaded) await refresh();
       const raw = raws.find((r) => isRecordShape(r) && r.id === id);
       if (!raw || !isRecordShape(raw)) return null;
-      const d = unpackRecord(raw);
-      if (!d.ok) return d;
+      return unpackRecord(raw);
+    },
+    claim(id, e) {
       // Its own tab goes on saving into it; any other tab makes a copy once it changes.
-      if (raw.tab === env.tab) {
-        set({ current: id });
-        env.remember(id);
-      } else {
-        set({ current: null });
-        env.remember(null);
-      }
-      lastScenario = canonicalJson(d.envelope.scenario);
-      return d;
+      const own = id.startsWith(`${env.tab}:`);
+      set({ current: own ? id : null });
+      env.remember(own ? id : null);
+      lastScenario = canonicalJson(e.scenario);
     },
     async remove(id) {
       await chain;

@@ -94,9 +94,11 @@ export function linkFor(scenario: Scenario, tick: number, baseUrl: string, hash?
  */
 export function readLocation(hash: string): Decoded | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!h.startsWith('s=')) return null;
-  // Page flags may follow the link (`&embed`); a link's own characters never include '&'.
-  return decodeLink(h.split('&')[0]!);
+  // Page flags may come before or after the link (`#s=…&embed`, `#embed&s=…`); a link's own
+  // characters never include '&'.
+  const token = h.split('&').find((t) => t.startsWith('s='));
+  if (token === undefined) return null;
+  return decodeLink(token);
 }
 
 // ------------------------------------------------------------------ messages
@@ -266,10 +268,14 @@ export function restorePrevious(storage: KeyValueStorage): Decoded | null {
  * pagehide). The timer functions are injected so tests run it without a clock.
  */
 export function createAutosaver(
-  storage: KeyValueStorage,
+  sink: KeyValueStorage | ((e: Envelope) => boolean),
   timers: { set(cb: () => void, ms: number): unknown; clear(handle: unknown): void },
   ms = AUTOSAVE_DEBOUNCE_MS,
-): { schedule(make: () => Envelope): void; flush(): void; cancel(): void } {
+): { schedule(make: () => Envelope): void; flush(): void; cancel(): void; forget(): void } {
+  const save =
+    typeof sink === 'function'
+      ? (e: Envelope): boolean => sink(e)
+      : (e: Envelope): boolean => safeSet(sink, AUTOSAVE_KEY, envelopeJson(e));
   let pending: (() => Envelope) | null = null;
   let handle: unknown = null;
   let last: string | null = null;
@@ -278,9 +284,10 @@ export function createAutosaver(
     pending = null;
     handle = null;
     if (!make) return;
-    const json = envelopeJson(make());
+    const e = make();
+    const json = envelopeJson(e);
     if (json === last) return;
-    if (safeSet(storage, AUTOSAVE_KEY, json)) last = json;
+    if (save(e)) last = json;
   };
   return {
     schedule(make) {
@@ -291,6 +298,10 @@ export function createAutosaver(
     flush() {
       if (handle !== null) timers.clear(handle);
       write();
+    },
+    /** The next write goes to a new place (another entry): it is written even if unchanged. */
+    forget() {
+      last = null;
     },
     cancel() {
       if (handle !== null) timers.clear(handle);

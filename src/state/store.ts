@@ -187,6 +187,11 @@ export interface LabState {
    * stopped): what to say, and where "Continue" goes.
    */
   stopped: ReplayStop | null;
+  /**
+   * Bumped when a different scenario is opened (the menu, a link, a file, a lesson), before
+   * it replaces this one, and never by an edit: recent work starts a new entry on it.
+   */
+  opened: number;
   hash: { tick: number; rev: number; hash: string } | null;
   markers: Markers;
   error: string | null;
@@ -286,6 +291,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     notice: null,
     seek: null,
     stopped: null,
+    opened: 0,
     hash: null,
     markers: { actions: scenario0.actions.map((a) => a.tick), failures: [], upTo: -1, ...NO_MARKS },
     error: null,
@@ -807,6 +813,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       set({
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
+        opened: s.opened + 1,
       });
       set({ cursor: 0, stopped: null });
       // Another scenario, another replay: it gets a budget of its own.
@@ -823,8 +830,11 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       set({
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
+        opened: s.opened + 1,
       });
-      set({ cursor: 0 });
+      set({ cursor: 0, stopped: null });
+      // Another scenario, another replay: it gets a budget of its own.
+      budget = budgetStep;
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);
       set({ actingAgent: firstAgent(get().view) });
       actions.seekTo(tick);

@@ -71,6 +71,21 @@ describe('links round-trip', () => {
   });
 });
 
+describe('files that are not scenarios say so', () => {
+  it('null, a list, a number: "not a StateLab file"; v 1.5: "not a valid version"', () => {
+    const msg = (text: string): string => {
+      const d = decodeEnvelopeText(text);
+      return d.ok ? 'opened' : d.error.message;
+    };
+    expect(msg('null')).toBe('this is not a StateLab file: it holds null, not a scenario envelope (a JSON object)');
+    expect(msg('[1]')).toMatch(/not a StateLab file: it holds a list/);
+    expect(msg('3')).toMatch(/not a StateLab file: it holds a number/);
+    const env = makeEnvelope(defaultScenario(), 0);
+    expect(msg(JSON.stringify({ ...env, v: 1.5 }))).toBe('1.5 is not a valid version (a whole number from 1)');
+    expect(msg(JSON.stringify({ ...env, v: 2 }))).toMatch(/made by a newer StateLab/);
+  });
+});
+
 describe('hostile links are refused at the right stage, quickly, never thrown', () => {
   const good = encodeEnvelope(makeEnvelope(defaultScenario(), 50));
 

@@ -206,11 +206,15 @@ export function decodeEnvelopeText(text: string, maxChars = MAX_INFLATED_BYTES):
 
 export function decodeEnvelopeValue(raw: unknown): Decoded {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return fail('schema', 'expected a StateLab scenario envelope (a JSON object)');
+    return fail(
+      'schema',
+      `this is not a StateLab file: it holds ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}, not a scenario envelope (a JSON object)`,
+    );
   let obj = raw as Record<string, unknown>;
   const v0 = obj['v'];
+  if (v0 === undefined) return fail('schema', 'the envelope has no format version ("v")');
   if (typeof v0 !== 'number' || !Number.isInteger(v0) || v0 < 1)
-    return fail('schema', 'the envelope has no format version ("v")');
+    return fail('schema', `${JSON.stringify(v0).slice(0, 20)} is not a valid version (a whole number from 1)`);
   if (v0 > ENVELOPE_VERSION)
     return fail(
       'migrate',
