@@ -68,11 +68,19 @@ describe('recent work', () => {
     expect(b.store.getState().entries.map((e) => e.name)).toEqual(['told']);
   });
 
-  it('an untouched menu scenario is not saved; a follower window never saves', async () => {
+  it('a follower window (audience, embed) never saves', async () => {
     const db = memoryWorkDb();
-    await tab(db, 'A').save(env(defaultScenario()));
     await tab(db, 'F', { follower: true }).save(env(mine('followed')));
     expect(db.records.size).toBe(0);
+  });
+
+  it('the same scenario saved again in a tab (a lesson link reloaded) is the same entry', async () => {
+    const db = memoryWorkDb();
+    const a = tab(db, 'A');
+    await a.save(env(mine('a lesson'), 10));
+    a.startNew();
+    await a.save(env(mine('a lesson'), 20));
+    expect(db.records.size).toBe(1);
   });
 
   it('a reload resumes the tab: its saves go on into the same entry, the tick included', async () => {

@@ -3,7 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { deflateSync, strFromU8, strToU8 } from 'fflate';
 import { canonicalJson, hashValue } from '../sim/core/hash';
 import { inflateCapped } from '../sim/scenario/codec';
-import { decodeEnvelopeText, describeError, envelopeJson, isPristine } from './share';
+import { decodeEnvelopeText, describeError, envelopeJson } from './share';
 import type { Decoded, Envelope } from './share';
 
 /**
@@ -174,7 +174,8 @@ export interface RecentWork {
   /** Reads the list again (on start, and when another tab says it changed). */
   refresh(): Promise<void>;
   /** Saves what this tab is working on, into its current entry (a new one if none). */
-  save(e: Envelope): Promise<void>;
+  /** Resolves true once it is stored (false: refused, skipped, or a follower's). */
+  save(e: Envelope): Promise<boolean>;
   /** The next save starts a new entry: a different scenario was opened in this tab. */
   startNew(): void;
   /** An entry's envelope, or why it cannot be read (null: no such entry). */
@@ -242,7 +243,7 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
     return [first.name];
   }
 
-  async function write(e: Envelope, id: string, savedAt: number, key: string): Promise<void> {
+  async function write(e: Envelope, id: string, savedAt: number, key: string): Promise<boolean> {
     const record: WorkRecord = {
       id,
       tab: env.tab,
@@ -266,13 +267,13 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
       } catch (err) {
         if (!isQuotaError(err)) {
           set({ problem: `Your work could not be saved in this browser (${String(err)}). Export it to keep it.` });
-          return;
+          return false;
         }
         await refresh();
         const names = await evictOldest(id);
         if (!names) {
           set({ problem: 'The browser’s storage is full: this work could not be saved. Export it to keep it.' });
-          return;
+          return false;
         }
         removed.push(...names);
       }
@@ -285,6 +286,7 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
     });
     await refresh();
     tell();
+    return true;
   }
 
   return {
@@ -292,10 +294,10 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
     store,
     refresh,
     save(e) {
-      if (env.follower) return chain;
+      if (env.follower) return Promise.resolve(false);
       const scen = canonicalJson(e.scenario);
-      // Nothing of the user's to keep: an untouched menu scenario, or what was just opened.
-      if (get().current === null && (isPristine(e.scenario) || scen === lastScenario)) return chain;
+      // What was just opened from here, unchanged, is already kept where it came from.
+      if (get().current === null && scen === lastScenario) return Promise.resolve(false);
       // The entry is chosen now, not when the write runs: a scenario opened meanwhile
       // (startNew) must not send this save into the next entry. The time makes ids unique
       // across reloads of the tab.
@@ -315,8 +317,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
         set({ current: id });
         env.remember(id);
       }
-      chain = chain.then(() => write(e, target, savedAt, key)).catch(() => undefined);
-      return chain;
+      const done = chain.then(() => write(e, target, savedAt, key)).catch(() => false);
+      chain = done.then(() => undefined);
+      return done;
     },
     startNew() {
       set({ current: null });

@@ -3,6 +3,7 @@
  * with. Apart from share.ts so the page can tell, before loading the decoder (and its schema
  * validator), whether it has anything to decode at all.
  */
+/** Where StateLab kept work before recent work (IndexedDB): moved into it once, then cleared. */
 export const AUTOSAVE_KEY = 'statelab-autosave';
 export const PREVIOUS_KEY = 'statelab-previous-work';
 export const LINK_PREFIX = '#s=';

@@ -102,6 +102,20 @@ describe('planStartup', () => {
 });
 
 describe('share session', () => {
+  it('the default scenario a new tab starts with is nobody’s work: not saved until changed', async () => {
+    const { lab, open, edit, deliverHash } = fakeLab();
+    const e = env();
+    createShareStore(lab, open, e, { kind: 'none', error: null });
+    deliverHash();
+    e.runTimers();
+    await settle();
+    expect(e.db.records.size).toBe(0);
+    edit(edited('Changed'));
+    e.runTimers();
+    await settle();
+    expect(e.db.records.size).toBe(1);
+  });
+
   it('opens a link at its tick, finds the replay matches, and saves it as a new entry', async () => {
     const { lab, open, deliverHash } = fakeLab();
     const e = env();
@@ -109,13 +123,15 @@ describe('share session', () => {
     const share = createShareStore(lab, open, e, startup);
     expect(lab.getState().scenario.name).toBe(faultsScenario().name);
     expect(lab.getState().cursor).toBe(250);
-    expect(e.cleared).toBe(1);
+    // The link stays in the address until its entry is stored (a reload before finds it).
+    expect(e.cleared).toBe(0);
     deliverHash();
     expect(share.getState().mismatch).toBeNull();
-    // The link is a menu scenario: nothing of the user's, so nothing is saved.
+    // Opened from a link, a menu scenario is kept too: a reload brings it back.
     e.runTimers();
     await settle();
-    expect(e.db.records.size).toBe(0);
+    expect(e.recent.store.getState().entries.map((x) => [x.name, x.tick])).toEqual([[faultsScenario().name, 250]]);
+    expect(e.cleared).toBe(1);
   });
 
   it('says so when the replay differs', () => {

@@ -5,7 +5,7 @@ import { verifyReplay } from '../sim/scenario/codec';
 import { scenarioMenu } from './scenarios';
 import { readLessonLink } from './shareKeys';
 import { canonicalJson } from '../sim/core/hash';
-import { createAutosaver, describeError, envelopeFor, readLocation } from './share';
+import { createAutosaver, describeError, envelopeFor, isPristine, readLocation } from './share';
 import type { Envelope, Mismatch } from './share';
 import type { RecentWork } from './recentWork';
 
@@ -123,8 +123,21 @@ export function createShareStore(
   const { recent } = env;
   /** An opened envelope whose replay hash is awaited: its tick, and the lab's rev after opening. */
   let verify: { envelope: Envelope; rev: number } | null = null;
+  /** Envelopes not to save: the menu's default a new tab opens with is nobody's work yet. */
+  const nobodys = new WeakSet<Envelope>();
+  /**
+   * An opened link leaves the address only once its entry is stored: saving is asynchronous,
+   * and a reload before then must find the link, not lose it.
+   */
+  let clearOnSave = false;
   const saver = createAutosaver((e) => {
-    void recent?.save(e);
+    if (nobodys.has(e) || !recent) return true;
+    void recent.save(e).then((saved) => {
+      if (saved && clearOnSave) {
+        clearOnSave = false;
+        env.clearLink();
+      }
+    });
     return true;
   }, env.timers);
 
@@ -190,6 +203,8 @@ export function createShareStore(
     if (s.scenario !== prev.scenario || s.hash !== prev.hash) {
       // Taken now, not when the debounce ends: by then another scenario may be open.
       const e = cheapEnvelope();
+      // Anything opened (a link, a file, the menu) is kept, even untouched: a reload brings it back.
+      if (s.opened === 0 && isPristine(e.scenario)) nobodys.add(e);
       saver.schedule(() => e);
     }
   });
@@ -228,7 +243,7 @@ export function createShareStore(
       }
       set({ error: null });
       load(d.envelope, true);
-      env.clearLink();
+      clearOnSave = true;
     },
     openRecent: (id) => openRecent(id, false),
     dismissError() {
@@ -255,7 +270,7 @@ export function createShareStore(
     set({ info: 'This browser keeps nothing for this page (private mode?): export your work to keep it.' });
   if (startup.kind === 'link') {
     load(startup.envelope, true);
-    env.clearLink();
+    clearOnSave = true;
   } else if (startup.kind === 'resume') {
     void openRecent(startup.id, true);
     if (startup.error) env.clearLink();

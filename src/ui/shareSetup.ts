@@ -1,5 +1,5 @@
 import type { Scenario } from '../sim/index';
-import { AUTOSAVE_KEY, PREVIOUS_KEY } from '../state/share';
+import { AUTOSAVE_KEY, PREVIOUS_KEY } from '../state/shareKeys';
 import { createRecentWork, packRaw } from '../state/recentWork';
 import type { RecentWork } from '../state/recentWork';
 import { createShareStore, planStartup } from '../state/shareSession';
