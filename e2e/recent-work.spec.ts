@@ -3,7 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 import { encodeEnvelope, makeEnvelope, envelopeJson } from '../src/sim/scenario/codec';
 import { defaultScenario } from '../src/sim/scenario/builtins';
 import type { Scenario } from '../src/sim/scenario/schema';
-import { open, pause, stepHeading, tickText } from './helpers';
+import { open, pause, scan, stepHeading, tickText } from './helpers';
 
 /**
  * No lost work (issue 19, §1): every way work used to be overwritten without a question, in
@@ -154,6 +154,8 @@ test('every way work was lost keeps it now, and Recent work finds all of it', as
   // One entry for the quorums lesson, opened, reloaded and followed by an audience window.
   await expect(entry(d, /quorums/)).toHaveCount(1);
   await expect(entry(d, 'Imported file')).toContainText('tick 10');
+
+  await scan(page, 'the Recent work list', ['dialog.recent-dialog']);
 
   // Delete with Undo.
   await entry(d, 'Imported file')

@@ -116,19 +116,19 @@ export function RecentWorkDialog({
           ))}
         </ul>
       )}
-      <div className="share-dialog-buttons recent-footer">
-        <p role="status" className="recent-status">
-          {deleted ? (
-            <>
-              Deleted “{deleted.entry.name}”.{' '}
-              <button type="button" onClick={() => void recent.undoRemove()}>
-                Undo
-              </button>
-            </>
-          ) : (
-            status
-          )}
-        </p>
+      <p role="status" className="recent-status">
+        {deleted ? (
+          <>
+            Deleted “{deleted.entry.name}”.{' '}
+            <button type="button" onClick={() => void recent.undoRemove()}>
+              Undo
+            </button>
+          </>
+        ) : (
+          status
+        )}
+      </p>
+      <div className="share-dialog-buttons">
         <button type="button" onClick={() => void exportAll()} disabled={entries.length === 0}>
           Export all
         </button>
