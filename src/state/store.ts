@@ -36,7 +36,10 @@ import type { Trace } from '../sim/trace/trace';
  * as it goes, and a far seek is computed by the worker's own Timeline and adopted here.
  */
 
-/** Seeks further than this many ticks beyond the computed part of the timeline go to the worker. */
+/**
+ * Seeks further than this many ticks beyond the computed part of the timeline go to the
+ * worker (with three agents or fewer; with more, proportionally fewer ticks: `isFar`).
+ */
 export const FAR_TICKS = 2000;
 /** Main-thread time a frame may spend advancing the world; the clock waits if it must. */
 const FRAME_BUDGET_MS = 10;
@@ -378,6 +381,18 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     return t - from;
   }
 
+  /**
+   * Whether putting the cursor at t is work for the worker (progress and Cancel) rather than
+   * for this thread: FAR_TICKS of the default three agents, fewer ticks with more agents
+   * (each agent's work is most of a tick's), so a crowd's near seek does not block the page.
+   */
+  function isFar(t: number): boolean {
+    const sc = get().scenario;
+    let agents = sc.agents.length;
+    for (const a of sc.actions) if (a.type === 'spawn-agent') agents += 1;
+    return ticksToCompute(t) * Math.max(3, agents) > FAR_TICKS * 3;
+  }
+
   // ------------------------------------------------------------------ the worker
 
   function port(): WorkerPort | null {
@@ -626,7 +641,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       if (s.status === 'seeking') return;
       const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
-      const p = ticksToCompute(t) > FAR_TICKS ? port() : null;
+      const p = isFar(t) ? port() : null;
       if (!p) {
         moveTo(t);
         return;
@@ -642,7 +657,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       if (s.status === 'seeking') return;
       const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
       // A second Next while playing to a stop skips ahead; far or backwards goes straight there.
-      if (t <= s.cursor || stopAt !== null || ticksToCompute(t) > FAR_TICKS) {
+      if (t <= s.cursor || stopAt !== null || isFar(t)) {
         pauseIfPlaying();
         actions.seekTo(t);
         return;
