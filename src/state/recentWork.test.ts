@@ -56,6 +56,31 @@ describe('recent work', () => {
     b.dispose();
   });
 
+  it('a duplicated tab (same id, copied by the browser) takes a new id and never writes the original’s entry', async () => {
+    const db = memoryWorkDb();
+    const channels = memoryChannels();
+    let n = 0;
+    const make = (): RecentWork =>
+      createRecentWork({
+        db,
+        channel: channels(),
+        tab: 'A',
+        remember: () => undefined,
+        now: () => ++n,
+        follower: false,
+        nonce: `load-${n}`,
+        newTab: () => 'A2',
+      });
+    const original = make();
+    await original.save(env(mine('the original')));
+    const copy = make();
+    expect(original.tab).toBe('A');
+    expect(copy.tab).toBe('A2');
+    await copy.save(env(mine('the copy, changed')));
+    const tabs = [...db.records.values()].map((r) => (r as { tab: string; name: string }).tab).sort();
+    expect(tabs).toEqual(['A', 'A2']);
+  });
+
   it('tells other tabs of every change (the channel), not itself', async () => {
     const db = memoryWorkDb();
     const channels = memoryChannels();

@@ -46,7 +46,14 @@ export interface WorkDb {
   estimate(): Promise<{ usage: number; quota: number } | null>;
 }
 
-export type WorkMessage = { type: 'changed'; from: string };
+export type WorkMessage =
+  | { type: 'changed'; from: string }
+  /**
+   * A tab starting says its id; a live tab with the same id (a browser's "Duplicate tab"
+   * copies sessionStorage, id included) answers `taken`, and the newcomer takes a new id.
+   */
+  | { type: 'hello'; from: string; nonce: string }
+  | { type: 'taken'; from: string; nonce: string };
 
 /** Other tabs of the same site (a BroadcastChannel in the page). */
 export interface WorkChannel {
@@ -154,6 +161,10 @@ export interface RecentWorkEnv {
   now(): number;
   /** A window that only follows another (audience, embed): it never saves. */
   follower: boolean;
+  /** Unique to this page load (the `hello` handshake). */
+  nonce?: string;
+  /** A new tab id, when this one turns out to be another live tab's (a duplicated tab). */
+  newTab?(): string;
 }
 
 export interface RecentWorkState {
@@ -220,7 +231,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   /** Saves run one after another, so two never race to create the same entry. */
   let chain: Promise<void> = Promise.resolve();
 
-  const tell = (): void => env.channel?.post({ type: 'changed', from: env.tab });
+  let tab = env.tab;
+  const nonce = env.nonce ?? `${env.now()}`;
+  const tell = (): void => env.channel?.post({ type: 'changed', from: tab });
 
   async function refresh(): Promise<void> {
     raws = await db.all();
@@ -229,8 +242,22 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   }
 
   const unlisten = env.channel?.listen((m) => {
-    if (m.from !== env.tab) void refresh();
+    if (m.type === 'hello') {
+      if (m.from === tab && m.nonce !== nonce) env.channel?.post({ type: 'taken', from: tab, nonce: m.nonce });
+      return;
+    }
+    if (m.type === 'taken') {
+      if (m.from !== tab || m.nonce !== nonce || !env.newTab) return;
+      // This tab is a copy of a live one: from now on its work is its own, under a new id;
+      // what it shows stays unsaved until it changes (the original keeps that entry).
+      tab = env.newTab();
+      set({ current: null });
+      env.remember(null);
+      return;
+    }
+    if (m.from !== tab) void refresh();
   });
+  env.channel?.post({ type: 'hello', from: tab, nonce });
 
   /** Frees room by deleting the oldest entries that are not this tab's current one; returns their names. */
   async function evictOldest(keep: string): Promise<string[] | null> {
@@ -246,7 +273,7 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   async function write(e: Envelope, id: string, savedAt: number, key: string): Promise<boolean> {
     const record: WorkRecord = {
       id,
-      tab: env.tab,
+      tab,
       name: e.scenario.name,
       arch: e.scenario.architecture.kind,
       savedAt,
@@ -290,7 +317,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   }
 
   return {
-    tab: env.tab,
+    get tab() {
+      return tab;
+    },
     store,
     refresh,
     save(e) {
@@ -305,9 +334,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
       const savedAt = env.now();
       const key = hashValue(scen).slice(0, 16);
       // The same scenario opened again in this tab (a reload of a lesson link) is the same work.
-      if (id === null) id = get().entries.find((x) => x.tab === env.tab && x.key === key)?.id ?? null;
+      if (id === null) id = get().entries.find((x) => x.tab === tab && x.key === key)?.id ?? null;
       if (id === null) {
-        id = `${env.tab}:${savedAt.toString(36)}-${(++seq).toString(36)}`;
+        id = `${tab}:${savedAt.toString(36)}-${(++seq).toString(36)}`;
         set({ current: id });
         env.remember(id);
       }
@@ -335,7 +364,7 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
     },
     claim(id, e) {
       // Its own tab goes on saving into it; any other tab makes a copy once it changes.
-      const own = id.startsWith(`${env.tab}:`);
+      const own = id.startsWith(`${tab}:`);
       set({ current: own ? id : null });
       env.remember(own ? id : null);
       lastScenario = canonicalJson(e.scenario);

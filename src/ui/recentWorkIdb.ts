@@ -98,7 +98,13 @@ function session(): Storage | null {
 }
 
 /** This tab's id and the entry it last saved (both survive a reload of the tab, not a new tab). */
-export function tabIdentity(): { tab: string; resume: string | null; remember(id: string | null): void } {
+export function tabIdentity(): {
+  tab: string;
+  resume: string | null;
+  remember(id: string | null): void;
+  /** A new id for this tab (it was a copy of a live tab's: a duplicated tab). */
+  renew(): string;
+} {
   const s = session();
   let tab = s?.getItem(TAB_KEY) ?? null;
   if (!tab) {
@@ -113,6 +119,16 @@ export function tabIdentity(): { tab: string; resume: string | null; remember(id
   return {
     tab,
     resume: resume && resume.startsWith(`${tab}:`) ? resume : null,
+    renew() {
+      const fresh = crypto.randomUUID().slice(0, 8);
+      try {
+        s?.setItem(TAB_KEY, fresh);
+        s?.removeItem(ENTRY_KEY);
+      } catch {
+        // as below
+      }
+      return fresh;
+    },
     remember(id) {
       try {
         if (id === null) s?.removeItem(ENTRY_KEY);

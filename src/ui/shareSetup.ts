@@ -75,6 +75,8 @@ export async function browserShare(flags: PageFlags): Promise<BrowserShare> {
         remember: id.remember,
         now: () => Date.now(),
         follower,
+        nonce: crypto.randomUUID(),
+        newTab: id.renew,
       })
     : null;
   let resume = id.resume;
