@@ -166,11 +166,32 @@ describe('recent work', () => {
     );
   });
 
-  it('says so when nothing can be saved at all', async () => {
+  it('never removes what it cannot read to make room', async () => {
+    const size = packEnvelope(env(mine('one'))).length;
+    const db = memoryWorkDb(size + 10);
+    db.records.set('Z:1', {
+      id: 'Z:1',
+      tab: 'Z',
+      name: 'damaged',
+      arch: 'centralized',
+      savedAt: 1,
+      data: new Uint8Array([9]),
+    });
+    const a = tab(db, 'A');
+    await a.refresh();
+    await a.save(env(mine('one')));
+    await a.save(env(mine('one, longer now')));
+    expect(db.records.get('Z:1')).toMatchObject({ name: 'damaged' });
+  });
+
+  it('says so when nothing can be saved at all, and stops saying it once a save succeeds', async () => {
     const db = memoryWorkDb(10);
     const a = tab(db, 'A');
     await a.save(env(mine('too big')));
     expect(a.store.getState().problem).toMatch(/storage is full: this work could not be saved\. Export it/);
+    db.setQuota(Infinity);
+    await a.save(env(mine('fits now')));
+    expect(a.store.getState().problem).toBeNull();
   });
 
   it('deletes with Undo', async () => {

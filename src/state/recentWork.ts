@@ -259,10 +259,13 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
   });
   env.channel?.post({ type: 'hello', from: tab, nonce });
 
-  /** Frees room by deleting the oldest entries that are not this tab's current one; returns their names. */
+  /**
+   * Frees room by deleting the oldest entry that is not the one being saved; returns its
+   * name. Never one that cannot be read: that is kept as it is, whatever the room.
+   */
   async function evictOldest(keep: string): Promise<string[] | null> {
     const victims = get()
-      .entries.filter((e) => e.id !== keep)
+      .entries.filter((e) => e.id !== keep && e.problem === null)
       .sort((a, b) => a.savedAt - b.savedAt);
     const first = victims[0];
     if (!first) return null;
@@ -305,11 +308,15 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
         removed.push(...names);
       }
     }
+    // A failure to save is over once a save succeeds; what was removed stays said.
+    const before = get().problem;
     set({
       problem:
         removed.length > 0
           ? `The browser’s storage is full: the oldest saved work (${removed.map((n) => `“${n}”`).join(', ')}) was removed to keep your newest.`
-          : get().problem,
+          : before !== null && before.includes('could not be saved')
+            ? null
+            : before,
     });
     await refresh();
     tell();
@@ -412,7 +419,9 @@ export function createRecentWork(env: RecentWorkEnv): RecentWork {
 }
 
 /** An in-memory WorkDb (tests; browsers without IndexedDB). `quota`: bytes of data it holds. */
-export function memoryWorkDb(quota = Infinity): WorkDb & { records: Map<string, unknown> } {
+export function memoryWorkDb(
+  quota = Infinity,
+): WorkDb & { records: Map<string, unknown>; setQuota(bytes: number): void } {
   const records = new Map<string, unknown>();
   const used = (): number => {
     let n = 0;
@@ -421,6 +430,9 @@ export function memoryWorkDb(quota = Infinity): WorkDb & { records: Map<string, 
   };
   return {
     records,
+    setQuota(bytes) {
+      quota = bytes;
+    },
     all: () => Promise.resolve([...records.values()]),
     put(r) {
       const before = records.get(r.id);
