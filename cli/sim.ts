@@ -15,7 +15,7 @@ Commands:
         Run a scenario to its end (or to tick N, at most its duration) and print one
         JSON report: hash (the world hash), each agent's operations and outcomes, and
         metrics. A replay stops at the app's budget of events (with a message saying
-        how far it got); --no-limits lifts it for batch work (run, audit, trace).
+        how far it got); --no-limits lifts it for batch work (run, audit).
   check <history-file> [--max-steps N]
         Check a history (StateLab JSON, Jepsen etcd log, or Porcupine kv log) for
         linearizability, anomalies and session guarantees; print one JSON object.
