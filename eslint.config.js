@@ -320,6 +320,7 @@ export default tseslint.config(
       // The sharing session and its panel: loaded after the first screen (src/ui/main.tsx).
       'src/state/share.ts',
       'src/state/shareSession.ts',
+      'src/state/recentWork.ts',
       'src/ui/SharePanel.tsx',
       // The challenge panel (the grader, the validator, receipts): loaded when a challenge opens.
       'src/ui/challenge/ChallengePanel.tsx',

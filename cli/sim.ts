@@ -4,27 +4,22 @@
  * command, errors on stderr with exit code 2, so scripts and CI can use it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  parseScenarioText,
-  formatErrors,
-  worldAt,
-  runReport,
-  runLesson,
-  runComparisonLesson,
-  ScenarioSchema,
-} from '../src/sim/index';
+import { parseScenarioText, formatErrors, runLesson, runComparisonLesson, ScenarioSchema } from '../src/sim/index';
 import { z } from 'zod';
+import { takeNoLimits, wholeNumber } from './limits';
 
 const HELP = `Usage: npm run sim -- <command> [options]
 
 Commands:
-  run <scenario.json> [--tick N] [--no-ops]
-        Run a scenario to its end (or to tick N) and print one JSON report:
-        hash (the world hash), each agent's operations and outcomes, and metrics.
+  run <scenario.json> [--tick N] [--no-ops] [--no-limits]
+        Run a scenario to its end (or to tick N, at most its duration) and print one
+        JSON report: hash (the world hash), each agent's operations and outcomes, and
+        metrics. A replay stops at the app's budget of events (with a message saying
+        how far it got); --no-limits lifts it for batch work (run, audit).
   check <history-file> [--max-steps N]
         Check a history (StateLab JSON, Jepsen etcd log, or Porcupine kv log) for
         linearizability, anomalies and session guarantees; print one JSON object.
-  audit <scenario.json> [--tick N] [--key K]
+  audit <scenario.json> [--tick N] [--key K] [--no-limits]
         The audit trail at the end (or tick N): every change of every key (or of K),
         with agent, operation id, tick, old and new value, version (docs/operations.md).
   schema [--out FILE]
@@ -103,14 +98,11 @@ export async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'run': {
       const tickArg = flag(args, '--tick');
+      const noLimits = takeNoLimits(args);
       const noOps = args.includes('--no-ops');
       const file = args.filter((a) => a !== '--no-ops')[0];
-      const parsed = parseScenarioText(readText(file));
-      if (!parsed.ok) fail(`${file} is not a valid scenario:\n${formatErrors(parsed.errors)}`);
-      const tick = tickArg === undefined ? parsed.scenario.duration : Number(tickArg);
-      if (!Number.isInteger(tick) || tick < 0) fail('--tick must be a whole number ≥ 0');
-      const w = worldAt(parsed.scenario, tick);
-      process.stdout.write(JSON.stringify(runReport(parsed.scenario, w, { ops: !noOps }), null, 2) + '\n');
+      const { runCommand } = await import('./run');
+      process.stdout.write(runCommand(readText(file), { tick: tickArg, ops: !noOps, noLimits, file: file ?? '' }));
       return;
     }
     case 'check': {
@@ -118,17 +110,19 @@ export async function main(argv: string[]): Promise<void> {
       const file = args[0];
       if (!file) fail('check needs a history file');
       const { checkCommand } = await import('./check');
-      const opts = maxSteps === undefined ? {} : { maxSteps: Number(maxSteps) };
+      const opts = maxSteps === undefined ? {} : { maxSteps: wholeNumber(maxSteps, '--max-steps', 0, 1) };
       process.stdout.write(JSON.stringify(checkCommand(file, opts), null, 2) + '\n');
       return;
     }
     case 'audit': {
       const tickArg = flag(args, '--tick');
       const key = flag(args, '--key');
+      const noLimits = takeNoLimits(args);
       const { auditCommand } = await import('./audit');
       const opts = {
-        ...(tickArg === undefined ? {} : { tick: Number(tickArg) }),
+        ...(tickArg === undefined ? {} : { tick: tickArg }),
         ...(key === undefined ? {} : { key }),
+        noLimits,
       };
       process.stdout.write(JSON.stringify(auditCommand(readText(args[0]), opts), null, 2) + '\n');
       return;

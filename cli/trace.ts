@@ -4,6 +4,7 @@
  * `--history FILE` the history JSON that `sim check` reads, `--json FILE` the trace itself.
  */
 import { writeFileSync } from 'node:fs';
+import { tickFlag, wholeNumber } from './limits';
 import {
   formatErrors,
   parseScenarioText,
@@ -20,13 +21,6 @@ export interface TraceIo {
 
 const fsIo: TraceIo = { write: (p, t) => writeFileSync(p, t) };
 
-function wholeNumber(v: string | undefined, name: string, dflt: number, min: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
-  return n;
-}
-
 /** Returns the summary printed on stdout (one JSON object). */
 export function traceCommand(args: string[], scenarioText: string, io: TraceIo = fsIo): string {
   const opt = (name: string): string | undefined => {
@@ -39,7 +33,7 @@ export function traceCommand(args: string[], scenarioText: string, io: TraceIo =
   const parsed = parseScenarioText(scenarioText);
   if (!parsed.ok) throw new Error(`not a valid scenario:\n${formatErrors(parsed.errors)}`);
   const s = parsed.scenario;
-  const to = wholeNumber(opt('--to'), '--to', s.duration, 0);
+  const to = tickFlag(opt('--to'), '--to', s);
   const maxEvents = wholeNumber(opt('--max-events'), '--max-events', DEFAULT_MAX_EVENTS, 1);
   const trace = recordTrace(s, to, { maxEvents });
   const out: Record<string, unknown> = {

@@ -7,7 +7,8 @@ import { currentTick, open, pause, tickText } from './helpers';
 /**
  * Sharing, driven by roles and accessible names: a copied link reproduces the scenario at
  * its tick in a fresh browser (no shared storage), broken links say so and leave the app
- * usable, work in progress survives a reload, files export and import, and names are text.
+ * usable, work in progress survives a reload and a link (Recent work), files export and
+ * import, and names are text.
  */
 
 /** The world hash's short form, once it is computed for the cursor. */
@@ -98,6 +99,19 @@ test('a link whose replay differs says so plainly', async ({ page }) => {
   await expect(page.getByText(/made with engine 0\.0\.1/)).toBeVisible();
 });
 
+/** Waits until Recent work lists an entry of this name (the autosave is debounced and asynchronous). */
+async function expectSaved(page: Page, name: string): Promise<void> {
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Recent work' }).click();
+    const d = page.getByRole('dialog', { name: 'Recent work' });
+    try {
+      await expect(d.getByRole('listitem', { name }).first()).toBeVisible({ timeout: 1000 });
+    } finally {
+      await d.getByRole('button', { name: 'Close' }).click();
+    }
+  }).toPass({ timeout: 15_000 });
+}
+
 test('a reload restores work in progress', async ({ page }) => {
   await open(page);
   await pause(page);
@@ -105,28 +119,27 @@ test('a reload restores work in progress', async ({ page }) => {
   await stepTimes(page, 10);
   await expect(stateTable(page).getByRole('row', { name: /^saved/ })).toContainText('"yes"');
   const hash = await shortHash(page);
-  // The autosave is debounced: let it write.
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('statelab-autosave') ?? '')).toContain('"saved"');
-  await page.waitForTimeout(700);
+  await expectSaved(page, defaultScenario().name);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Inspect' })).toBeVisible();
   await expect(stateTable(page).getByRole('row', { name: /^saved/ })).toContainText('"yes"');
   expect(await shortHash(page)).toBe(hash);
 });
 
-test('a link over different unsaved work asks first, and the work can be restored', async ({ page }) => {
+test('a link over work opens at once, and the work is kept in Recent work', async ({ page }) => {
   await open(page);
   await pause(page);
   await write(page, 'agent1', 'mine', 'precious');
   await stepTimes(page, 10);
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('statelab-autosave') ?? '')).toContain('"precious"');
+  await expect(stateTable(page).getByRole('row', { name: /^mine/ })).toContainText('"precious"');
+  await expectSaved(page, defaultScenario().name);
   await page.goto(`/#s=${encodeEnvelope(makeEnvelope(faultsScenario(), 200))}`);
   await page.reload();
-  const dialog = page.getByRole('dialog', { name: 'Open this link?' });
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole('button', { name: 'Open the link' }).click();
   await expect(tickText(page)).toContainText('tick 200 / 800');
-  await page.getByRole('button', { name: 'Restore previous work' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Recent work' }).click();
+  const d = page.getByRole('dialog', { name: 'Recent work' });
+  await d.getByRole('listitem', { name: defaultScenario().name }).getByRole('button', { name: /^Open/ }).click();
   await expect(tickText(page)).toContainText('/ 600');
   await expect(stateTable(page).getByRole('row', { name: /^mine/ })).toContainText('"precious"');
 });

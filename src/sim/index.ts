@@ -3,7 +3,16 @@ export * from './scenario/schema';
 export * from './scenario/validate';
 export * from './scenario/builtins';
 export * from './engine/types';
-export { initWorld, advance, worldAt, worldHash, nextEventTick } from './engine/engine';
+export {
+  initWorld,
+  advance,
+  advanceWithin,
+  worldAt,
+  worldHash,
+  nextEventTick,
+  workDone,
+  REPLAY_BUDGET,
+} from './engine/engine';
 export type { EngineObserver } from './engine/observer';
 export { Timeline } from './timeline/timeline';
 export { architectures, getArchitecture } from './architectures/registry';

@@ -1,6 +1,6 @@
 import { Timeline } from '../sim/timeline/timeline';
 import type { TimelineExport } from '../sim/timeline/timeline';
-import { worldHash } from '../sim/engine/engine';
+import { REPLAY_BUDGET, workDone, worldHash } from '../sim/engine/engine';
 import { recordTraceFrom } from '../sim/trace/trace';
 import { diskMarks } from '../sim/durability/marks';
 import { suspicionOnsets, type SuspicionOnset } from '../sim/health/report';
@@ -39,6 +39,8 @@ const TRACE = 1.5;
 export class SimJobs {
   private rev = -1;
   private timeline: Timeline | null = null;
+  /** Events the replay may process (workDone): seeks and the background run stop there. */
+  private budget = REPLAY_BUDGET;
   private jobs: Job[] = [];
   /**
    * Suspicion onsets the summary has seen, by observer>target@tick. The world's health
@@ -53,6 +55,7 @@ export class SimJobs {
     switch (m.type) {
       case 'scenario':
         this.rev = m.rev;
+        this.budget = m.budget;
         // Checkpoints before the first changed tick stay good for the new log.
         this.timeline = this.timeline
           ? this.timeline.derive(m.scenario)
@@ -63,6 +66,13 @@ export class SimJobs {
         for (const j of this.jobs)
           if (j.priority === SEEK && j.id !== null) this.post({ type: 'seek-cancelled', id: j.id });
         this.jobs = [];
+        this.jobs.push(this.summaryJob(m.rev, this.timeline));
+        return;
+      case 'budget':
+        if (m.rev !== this.rev || !this.timeline || m.budget <= this.budget) return;
+        this.budget = m.budget;
+        // The background run stopped at the old budget: it goes on to the new one.
+        this.jobs = this.jobs.filter((j) => j.priority !== SUMMARY);
         this.jobs.push(this.summaryJob(m.rev, this.timeline));
         return;
       case 'hash': {
@@ -144,6 +154,12 @@ export class SimJobs {
         }
         if (++steps % 64 === 0 || tl.tick >= target)
           this.post({ type: 'progress', id, done: Math.max(0, tl.tick), total: target });
+        if (tl.tick < target && workDone(tl.current) >= this.budget) {
+          const work = workDone(tl.current);
+          const timeline = trimExport(tl.exportAfter(after), tl.tick);
+          this.post({ type: 'seek-stopped', id, rev, tick: tl.tick, target, work, budget: this.budget, timeline });
+          return true;
+        }
         if (tl.tick < target) return false;
         this.post({ type: 'seek-done', id, rev, tick: target, timeline: trimExport(tl.exportAfter(after), target) });
         return true;
@@ -203,10 +219,12 @@ export class SimJobs {
       step: () => {
         if (tl.tick < tl.computedTo) tl.seek(tl.computedTo);
         collect(tl.current.health);
-        tl.forward(tl.end, 1);
+        // Past the budget the run waits for "Continue" (a new summary job), as a seek does.
+        const stopped = workDone(tl.current) >= this.budget;
+        if (!stopped) tl.forward(tl.end, 1);
         collect(tl.current.health);
         const complete = tl.tick >= tl.end;
-        if (complete || tl.tick - lastPost >= 2000) {
+        if (complete || stopped || tl.tick - lastPost >= 2000) {
           lastPost = tl.tick;
           const disk = diskMarks(tl.current.durability);
           this.post({
@@ -220,7 +238,7 @@ export class SimJobs {
             falseSuspicions: onsetTicks(true),
           });
         }
-        return complete;
+        return complete || stopped;
       },
     };
   }

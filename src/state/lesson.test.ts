@@ -193,9 +193,9 @@ describe('built-in lessons and their links', () => {
   });
 
   it('reads #lesson=<id>&step=<n>, counting steps from 1', () => {
-    expect(readLessonLink('#lesson=quorums&step=4')).toEqual({ lesson: 'quorums', step: 3 });
-    expect(readLessonLink('#lesson=quorums')).toEqual({ lesson: 'quorums', step: 0 });
-    expect(readLessonLink('#lesson=quorums&step=-2')).toEqual({ lesson: 'quorums', step: 0 });
+    expect(readLessonLink('#lesson=quorums&step=4')).toEqual({ lesson: 'quorums', step: 3, asked: '4' });
+    expect(readLessonLink('#lesson=quorums')).toEqual({ lesson: 'quorums', step: 0, asked: null });
+    expect(readLessonLink('#lesson=quorums&step=-2')).toEqual({ lesson: 'quorums', step: 0, asked: '-2' });
     expect(readLessonLink('#s=abc')).toBeNull();
   });
 });

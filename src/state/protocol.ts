@@ -12,7 +12,9 @@ import type { PanelResult } from '../sim/compare/compare';
 
 export type ToWorker =
   /** The scenario every later request with this revision refers to. */
-  | { type: 'scenario'; rev: number; scenario: Scenario }
+  | { type: 'scenario'; rev: number; scenario: Scenario; budget: number }
+  /** The events the scenario's replay may process (workDone) before it stops: raised by "Continue". */
+  | { type: 'budget'; rev: number; budget: number }
   | { type: 'hash'; id: number; rev: number; tick: number }
   /** `after`: how far the page's timeline is computed; the answer carries what lies beyond. */
   | { type: 'seek'; id: number; rev: number; tick: number; after: number }
@@ -37,6 +39,20 @@ export type FromWorker =
   /** The worker timeline's work beyond the page's (`exportAfter`), for the page to `adopt`. */
   | { type: 'seek-done'; id: number; rev: number; tick: number; timeline: TimelineExport }
   | { type: 'seek-cancelled'; id: number }
+  /**
+   * A seek that reached the replay budget before its target: the world where it stopped
+   * (`tick`, after `work` events), to adopt like a finished seek and say so.
+   */
+  | {
+      type: 'seek-stopped';
+      id: number;
+      rev: number;
+      tick: number;
+      target: number;
+      work: number;
+      budget: number;
+      timeline: TimelineExport;
+    }
   /**
    * The run's markers, final up to `upTo`: ticks at which operations failed or timed out;
    * backups taken, crashes that lost data, restores (empty without durability); each

@@ -4,8 +4,6 @@ import { defaultScenario, faultsScenario } from '../sim/scenario/builtins';
 import { worldAt, worldHash } from '../sim/engine/engine';
 import { makeEnvelope, verifyReplay } from '../sim/scenario/codec';
 import {
-  AUTOSAVE_KEY,
-  PREVIOUS_KEY,
   createAutosaver,
   describeError,
   describeMismatch,
@@ -14,16 +12,10 @@ import {
   exportFilename,
   importText,
   isPristine,
-  keepAsPrevious,
-  linkDecision,
   linkFor,
-  memoryStorage,
-  readAutosave,
   readLocation,
-  readPrevious,
-  restorePrevious,
-  writeAutosave,
 } from './share';
+import type { Envelope } from './share';
 
 const BASE = 'https://example.test/statelab/index.html';
 
@@ -121,81 +113,31 @@ describe('files', () => {
 });
 
 describe('autosave', () => {
-  it('writes and reads back the envelope', () => {
-    const st = memoryStorage();
-    expect(readAutosave(st)).toBeNull();
-    const e = makeEnvelope(edited(), 60);
-    expect(writeAutosave(st, e)).toBe(true);
-    const d = readAutosave(st);
-    expect(d?.ok && d.envelope).toEqual(e);
-  });
-
-  it('a damaged autosave is reported, not thrown', () => {
-    const st = memoryStorage();
-    st.setItem(AUTOSAVE_KEY, '{"v":1,');
-    const d = readAutosave(st);
-    expect(d?.ok).toBe(false);
-  });
-
-  it('a storage that throws does not break the app', () => {
-    const bad = {
-      getItem(): string | null {
-        throw new Error('denied');
-      },
-      setItem(): void {
-        throw new Error('quota');
-      },
-      removeItem(): void {
-        throw new Error('denied');
-      },
-    };
-    expect(readAutosave(bad)).toBeNull();
-    expect(writeAutosave(bad, makeEnvelope(defaultScenario(), 0))).toBe(false);
-  });
-
-  it('asks before a link replaces different unsaved work, and keeps it as previous work', () => {
-    const st = memoryStorage();
-    const mine = makeEnvelope(edited(), 80);
-    const link = makeEnvelope(faultsScenario(), 10);
-    expect(linkDecision(link, null)).toBe('open');
-    writeAutosave(st, mine);
-    expect(linkDecision(link, readAutosave(st))).toBe('ask');
-    // The same scenario (at another tick) is not a conflict.
-    expect(linkDecision(makeEnvelope(edited(), 5), readAutosave(st))).toBe('open');
-    // An untouched menu scenario is not work to lose.
-    writeAutosave(st, makeEnvelope(defaultScenario(), 30));
+  it('knows an untouched menu scenario: nothing of the user’s to keep', () => {
     expect(isPristine(defaultScenario())).toBe(true);
-    expect(linkDecision(link, readAutosave(st))).toBe('open');
-
-    // Open the link: the autosave moves to previous work; restoring swaps them back.
-    writeAutosave(st, mine);
-    expect(keepAsPrevious(st)).toBe(true);
-    writeAutosave(st, link);
-    const prev = readPrevious(st);
-    expect(prev?.ok && prev.envelope).toEqual(mine);
-    const restored = restorePrevious(st);
-    expect(restored?.ok && restored.envelope).toEqual(mine);
-    const now = readAutosave(st);
-    expect(now?.ok && now.envelope).toEqual(mine);
-    const swapped = readPrevious(st);
-    expect(swapped?.ok && swapped.envelope).toEqual(link);
-    expect(st.getItem(PREVIOUS_KEY)).not.toBeNull();
+    expect(isPristine(edited())).toBe(false);
   });
 
-  it('debounces writes and flushes on demand', () => {
-    const st = memoryStorage();
+  it('debounces writes, skips what it just wrote, and flushes on demand', () => {
+    const written: Envelope[] = [];
     const timers: { cb: () => void; id: number }[] = [];
     let seq = 0;
-    const saver = createAutosaver(st, {
-      set: (cb) => {
-        timers.push({ cb, id: ++seq });
-        return seq;
+    const saver = createAutosaver(
+      (e) => {
+        written.push(e);
+        return true;
       },
-      clear: (h) => {
-        const i = timers.findIndex((t) => t.id === h);
-        if (i >= 0) timers.splice(i, 1);
+      {
+        set: (cb) => {
+          timers.push({ cb, id: ++seq });
+          return seq;
+        },
+        clear: (h) => {
+          const i = timers.findIndex((t) => t.id === h);
+          if (i >= 0) timers.splice(i, 1);
+        },
       },
-    });
+    );
     let made = 0;
     const make = (s: Scenario) => () => {
       made++;
@@ -204,15 +146,21 @@ describe('autosave', () => {
     saver.schedule(make(defaultScenario()));
     saver.schedule(make(edited()));
     expect(timers).toHaveLength(1);
-    expect(st.getItem(AUTOSAVE_KEY)).toBeNull();
+    expect(written).toHaveLength(0);
     timers.shift()!.cb();
     expect(made).toBe(1);
-    const d = readAutosave(st);
-    expect(d?.ok && d.envelope.scenario).toEqual(edited());
+    expect(written.map((e) => e.scenario)).toEqual([edited()]);
+    saver.schedule(make(edited()));
+    saver.flush();
+    expect(written).toHaveLength(1);
+    // After `forget` (another entry), the same envelope is written again.
+    saver.forget();
+    saver.schedule(make(edited()));
+    saver.flush();
+    expect(written).toHaveLength(2);
     saver.schedule(make(faultsScenario()));
     saver.flush();
     expect(timers).toHaveLength(0);
-    const d2 = readAutosave(st);
-    expect(d2?.ok && d2.envelope.scenario.name).toBe(faultsScenario().name);
+    expect(written[2]!.scenario.name).toBe(faultsScenario().name);
   });
 });

@@ -11,49 +11,27 @@ import {
 import type { DecodeError, Decoded, Envelope } from '../sim/scenario/codec';
 import { ENGINE_VERSION } from '../sim/version';
 import { scenarioMenu } from './scenarios';
-import { AUTOSAVE_KEY, PREVIOUS_KEY } from './shareKeys';
 
 /**
  * Share links, files and autosave: pure functions over the engine's codec
- * (src/sim/scenario/codec.ts). Nothing here touches the DOM or the real localStorage: the
- * storage is passed in (anything with getItem/setItem/removeItem), so it all runs in Node.
+ * (src/sim/scenario/codec.ts). Nothing here touches the DOM or the browser's storage, so it
+ * all runs in Node.
  *
  * - A link is `<page url without fragment>#s=z:<payload>`; the envelope in it carries the
  *   scenario, the tick and the world hash at that tick.
  * - A file is the envelope's JSON (pretty-printed); importing goes through the same
  *   decoding pipeline as a link (decodeEnvelopeText).
- * - Autosave keeps the envelope JSON of the work in progress under AUTOSAVE_KEY. Opening a
- *   link never silently replaces it: when it differs from the link's scenario, the user is
- *   asked, and if they open the link the autosave is moved to PREVIOUS_KEY first.
+ * - The autosave (debounced, createAutosaver) writes the work in progress into recent work
+ *   (recentWork.ts), where opening anything starts a new entry: nothing is replaced.
  */
 
 export type { Decoded, DecodeError, Envelope };
+export { decodeEnvelopeText, envelopeJson };
 export type DecodedOk = Extract<Decoded, { ok: true }>;
 export type Mismatch = NonNullable<DecodedOk['mismatch']>;
 
-export { AUTOSAVE_KEY, PREVIOUS_KEY };
 /** The autosave waits this long after the last change before writing. */
 export const AUTOSAVE_DEBOUNCE_MS = 500;
-
-/** The part of the Web Storage API this module uses (localStorage, or a Map in tests). */
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** An in-memory KeyValueStorage, for tests and for browsers that refuse localStorage. */
-export function memoryStorage(): KeyValueStorage & { readonly size: number } {
-  const m = new Map<string, string>();
-  return {
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, String(v)),
-    removeItem: (k) => void m.delete(k),
-    get size() {
-      return m.size;
-    },
-  };
-}
 
 // ------------------------------------------------------------------ envelopes and links
 
@@ -93,9 +71,11 @@ export function linkFor(scenario: Scenario, tick: number, baseUrl: string, hash?
  */
 export function readLocation(hash: string): Decoded | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!h.startsWith('s=')) return null;
-  // Page flags may follow the link (`&embed`); a link's own characters never include '&'.
-  return decodeLink(h.split('&')[0]!);
+  // Page flags may come before or after the link (`#s=…&embed`, `#embed&s=…`); a link's own
+  // characters never include '&'.
+  const token = h.split('&').find((t) => t.startsWith('s='));
+  if (token === undefined) return null;
+  return decodeLink(token);
 }
 
 // ------------------------------------------------------------------ messages
@@ -172,91 +152,10 @@ export function importText(text: string): Decoded {
 
 // ------------------------------------------------------------------ autosave
 
-/** Whether two scenarios are the same, field for field (names included). */
-export function sameScenario(a: Scenario, b: Scenario): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
 /** A scenario straight from the menu, untouched: nothing of the user's to lose. */
 export function isPristine(scenario: Scenario): boolean {
   const c = canonicalJson(scenario);
   return scenarioMenu.some((e) => canonicalJson(e.make()) === c);
-}
-
-function safeGet(storage: KeyValueStorage, key: string): string | null {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function safeSet(storage: KeyValueStorage, key: string, value: string): boolean {
-  try {
-    storage.setItem(key, value);
-    return true;
-  } catch {
-    // Private mode or a full quota: the work stays in the page, unsaved.
-    return false;
-  }
-}
-
-/** Writes the autosave (the envelope JSON). False if the storage refused it. */
-export function writeAutosave(storage: KeyValueStorage, envelope: Envelope, key = AUTOSAVE_KEY): boolean {
-  return safeSet(storage, key, envelopeJson(envelope));
-}
-
-/** The autosave: null when there is none, else decoded (or the error, when it is damaged). */
-export function readAutosave(storage: KeyValueStorage, key = AUTOSAVE_KEY): Decoded | null {
-  const text = safeGet(storage, key);
-  if (text === null || text === '') return null;
-  return decodeEnvelopeText(text);
-}
-
-export function readPrevious(storage: KeyValueStorage): Decoded | null {
-  return readAutosave(storage, PREVIOUS_KEY);
-}
-
-/**
- * What to do with a link opened over an autosave: 'open' it at once when there is no
- * saved work, or the saved work is the link's scenario, or an untouched menu scenario (or
- * damaged beyond reading); otherwise 'ask' (open the link, keeping the autosave as previous
- * work, or keep working).
- */
-export function linkDecision(link: Envelope, autosave: Decoded | null): 'open' | 'ask' {
-  if (!autosave || !autosave.ok) return 'open';
-  const saved = autosave.envelope.scenario;
-  if (sameScenario(saved, link.scenario) || isPristine(saved)) return 'open';
-  return 'ask';
-}
-
-/**
- * The user chose to open the link over their saved work: the autosave becomes "previous
- * work" (restorable), untouched. Returns whether there was anything to keep.
- */
-export function keepAsPrevious(storage: KeyValueStorage): boolean {
-  const text = safeGet(storage, AUTOSAVE_KEY);
-  if (text === null || text === '') return false;
-  return safeSet(storage, PREVIOUS_KEY, text);
-}
-
-/** Restores "previous work": returns it decoded and swaps it with the current autosave. */
-export function restorePrevious(storage: KeyValueStorage): Decoded | null {
-  const prev = safeGet(storage, PREVIOUS_KEY);
-  if (prev === null || prev === '') return null;
-  const decoded = decodeEnvelopeText(prev);
-  if (!decoded.ok) return decoded;
-  const current = safeGet(storage, AUTOSAVE_KEY);
-  if (current !== null && current !== '' && current !== prev) safeSet(storage, PREVIOUS_KEY, current);
-  else {
-    try {
-      storage.removeItem(PREVIOUS_KEY);
-    } catch {
-      // nothing to do
-    }
-  }
-  safeSet(storage, AUTOSAVE_KEY, prev);
-  return decoded;
 }
 
 /**
@@ -265,10 +164,10 @@ export function restorePrevious(storage: KeyValueStorage): Decoded | null {
  * pagehide). The timer functions are injected so tests run it without a clock.
  */
 export function createAutosaver(
-  storage: KeyValueStorage,
+  save: (e: Envelope) => boolean,
   timers: { set(cb: () => void, ms: number): unknown; clear(handle: unknown): void },
   ms = AUTOSAVE_DEBOUNCE_MS,
-): { schedule(make: () => Envelope): void; flush(): void; cancel(): void } {
+): { schedule(make: () => Envelope): void; flush(): void; cancel(): void; forget(): void } {
   let pending: (() => Envelope) | null = null;
   let handle: unknown = null;
   let last: string | null = null;
@@ -277,9 +176,10 @@ export function createAutosaver(
     pending = null;
     handle = null;
     if (!make) return;
-    const json = envelopeJson(make());
+    const e = make();
+    const json = envelopeJson(e);
     if (json === last) return;
-    if (safeSet(storage, AUTOSAVE_KEY, json)) last = json;
+    if (save(e)) last = json;
   };
   return {
     schedule(make) {
@@ -290,6 +190,10 @@ export function createAutosaver(
     flush() {
       if (handle !== null) timers.clear(handle);
       write();
+    },
+    /** The next write goes to a new place (another entry): it is written even if unchanged. */
+    forget() {
+      last = null;
     },
     cancel() {
       if (handle !== null) timers.clear(handle);

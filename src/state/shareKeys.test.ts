@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { embedLink, embedSnippet, readFlags } from './shareKeys';
+import { embedLink, embedSnippet, hasShareLink, readFlags, withoutEmbed } from './shareKeys';
 
 const fragmentOf = (link: string): string => link.replace(/^[^#]*/, '');
 
@@ -41,5 +41,19 @@ describe('the embed snippet', () => {
       }),
     );
     expect(embedSnippet('https://x.org/#s=1', '"><script>alert(1)</script>')).not.toContain('<script>');
+  });
+});
+
+describe('the embed flag and the share link in the fragment', () => {
+  it('finds a share link wherever the page flags put it, and "Open in StateLab" drops only the flag', () => {
+    expect(hasShareLink('#s=z:abc&embed')).toBe(true);
+    expect(hasShareLink('#embed&s=z:abc')).toBe(true);
+    expect(hasShareLink('#lesson=quorums&embed')).toBe(false);
+    expect(withoutEmbed('https://x.org/lab/#embed&s=z:abc')).toBe('https://x.org/lab/#s=z:abc');
+    expect(withoutEmbed('https://x.org/lab/#s=z:abc&embed')).toBe('https://x.org/lab/#s=z:abc');
+    expect(withoutEmbed('https://x.org/lab/#lesson=quorums&step=2&embed')).toBe(
+      'https://x.org/lab/#lesson=quorums&step=2',
+    );
+    expect(withoutEmbed('https://x.org/lab/#embed')).toBe('https://x.org/lab/');
   });
 });

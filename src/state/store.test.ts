@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Timeline, worldAt, worldHash } from '../sim/index';
-import { createLabStore, firstDiffTick } from './store';
+import { Timeline, workDone, worldAt, worldHash } from '../sim/index';
+import { createLabStore, describeStop, firstDiffTick } from './store';
 import { buildView, type WorldView } from './view';
 import type { LabHost, LabStore } from './store';
 import { inProcessWorker } from './jobs';
@@ -299,6 +299,42 @@ describe('the lab store', () => {
     store.getState().actions.toggleCrash('store');
     store.getState().actions.seekTo(4900);
     expectEngineWorld(store, 'acting after adopting');
+    store.getState().actions.dispose();
+  });
+
+  it('a far seek stops at the replay budget, says where, and Continue goes on to its target', async () => {
+    const host = fakeHost();
+    host.createWorker = () => inProcessWorker((cb) => setTimeout(cb, 0));
+    host.timeout = (cb, ms) => setTimeout(cb, ms);
+    const store = createLabStore(host, { scenarioId: 'long', replayBudget: 3000 });
+    const settled = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const un = store.subscribe((s) => {
+          if (s.status !== 'seeking') {
+            un();
+            resolve();
+          }
+        });
+      });
+    store.getState().actions.seekTo(5000);
+    await settled();
+    const s = store.getState();
+    expect(s.stopped).not.toBeNull();
+    const stop = s.stopped!;
+    expect(stop.target).toBe(5000);
+    expect(stop.budget).toBe(3000);
+    expect(stop.tick).toBeLessThan(5000);
+    expect(s.cursor).toBe(stop.tick);
+    // Deterministic: the world where it stopped is the first whose work reached the budget.
+    expect(workDone(worldAt(s.scenario, stop.tick))).toBe(stop.work);
+    expect(stop.work).toBeGreaterThanOrEqual(3000);
+    expectEngineWorld(store, 'where the budget stopped it');
+    expect(describeStop(stop)).toContain('budget of 3,000 events, at tick');
+    store.getState().actions.continueReplay();
+    await settled();
+    const s2 = store.getState();
+    expect(s2.stopped === null ? s2.cursor : s2.stopped.tick).toBeGreaterThan(stop.tick);
+    expectEngineWorld(store, 'after Continue');
     store.getState().actions.dispose();
   });
 

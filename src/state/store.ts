@@ -5,7 +5,7 @@ import type { Action, ActionInput, JsonValue, Lesson, Scenario, Workload, World 
 // Straight from the modules, not '../sim/index': the index also re-exports the scenario
 // schema (zod), which the first load does not need.
 import { Timeline } from '../sim/timeline/timeline';
-import { worldHash } from '../sim/engine/engine';
+import { REPLAY_BUDGET, worldHash } from '../sim/engine/engine';
 import { getArchitecture } from '../sim/architectures/registry';
 import { canonicalJson } from '../sim/core/hash';
 import { DEFAULT_SPEED, playbackMachine } from '../playback/machine';
@@ -36,7 +36,10 @@ import type { Trace } from '../sim/trace/trace';
  * as it goes, and a far seek is computed by the worker's own Timeline and adopted here.
  */
 
-/** Seeks further than this many ticks beyond the computed part of the timeline go to the worker. */
+/**
+ * Seeks further than this many ticks beyond the computed part of the timeline go to the
+ * worker (with three agents or fewer; with more, proportionally fewer ticks: `isFar`).
+ */
 export const FAR_TICKS = 2000;
 /** Main-thread time a frame may spend advancing the world; the clock waits if it must. */
 const FRAME_BUDGET_MS = 10;
@@ -55,6 +58,20 @@ export interface SeekState {
   target: number;
   done: number;
   total: number;
+}
+
+export interface ReplayStop {
+  tick: number;
+  target: number;
+  /** Events processed by the world at `tick` (workDone), and the budget it reached. */
+  work: number;
+  budget: number;
+}
+
+/** The sentence for a replay that stopped at its budget: the budget, and how far it got. */
+export function describeStop(s: ReplayStop): string {
+  const n = (x: number): string => x.toLocaleString('en');
+  return `The replay stopped at its budget of ${n(s.budget)} events, at tick ${n(s.tick)} of ${n(s.target)} (${n(s.work)} events processed). Continue to compute the rest, or work from here.`;
 }
 
 export interface UndoEntry {
@@ -101,6 +118,8 @@ export interface LabActions {
    */
   playTo(tick: number): void;
   cancelSeek(): void;
+  /** A far seek stopped at the replay budget: allow another budget's worth and go on to its target. */
+  continueReplay(): void;
   setSpeed(speed: number): void;
   select(sel: Selection | null): void;
   setActingAgent(id: string): void;
@@ -177,6 +196,16 @@ export interface LabState {
   acted: number;
   notice: Notice | null;
   seek: SeekState | null;
+  /**
+   * The last far seek stopped at the replay budget before its target (the cursor is where it
+   * stopped): what to say, and where "Continue" goes.
+   */
+  stopped: ReplayStop | null;
+  /**
+   * Bumped when a different scenario is opened (the menu, a link, a file, a lesson), before
+   * it replaces this one, and never by an edit: recent work starts a new entry on it.
+   */
+  opened: number;
   hash: { tick: number; rev: number; hash: string } | null;
   markers: Markers;
   error: string | null;
@@ -197,6 +226,8 @@ export interface LabOptions {
   scenarioId?: string;
   autoplay?: boolean;
   speed?: number;
+  /** Events a replay may process before it stops and asks (tests use a small one). */
+  replayBudget?: number;
 }
 
 export type LabStore = StoreApi<LabState>;
@@ -234,6 +265,9 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
   let noticeSeq = 0;
   let reqSeq = 0;
   let seekId: number | null = null;
+  /** Events the worker's replay of this scenario may process; "Continue" raises it. */
+  const budgetStep = opts.replayBudget ?? REPLAY_BUDGET;
+  let budget = budgetStep;
   /** Where playTo pauses; null: play to the end. */
   let stopAt: number | null = null;
   /** How far the timeline was computed when the pending far seek was asked for. */
@@ -272,6 +306,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     acted: 0,
     notice: null,
     seek: null,
+    stopped: null,
+    opened: 0,
     hash: null,
     markers: { actions: scenario0.actions.map((a) => a.tick), failures: [], upTo: -1, ...NO_MARKS },
     error: null,
@@ -358,6 +394,18 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     return t - from;
   }
 
+  /**
+   * Whether putting the cursor at t is work for the worker (progress and Cancel) rather than
+   * for this thread: FAR_TICKS of the default three agents, fewer ticks with more agents
+   * (each agent's work is most of a tick's), so a crowd's near seek does not block the page.
+   */
+  function isFar(t: number): boolean {
+    const sc = get().scenario;
+    let agents = sc.agents.length;
+    for (const a of sc.actions) if (a.type === 'spawn-agent') agents += 1;
+    return ticksToCompute(t) * Math.max(3, agents) > FAR_TICKS * 3;
+  }
+
   // ------------------------------------------------------------------ the worker
 
   function port(): WorkerPort | null {
@@ -365,7 +413,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
     worker = host.createWorker();
     if (worker) {
       worker.onmessage = (e) => onWorker(e.data);
-      worker.postMessage({ type: 'scenario', rev: get().rev, scenario: get().scenario });
+      worker.postMessage({ type: 'scenario', rev: get().rev, scenario: get().scenario, budget });
     }
     return worker;
   }
@@ -411,6 +459,25 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
           fail(e);
         }
         set({ seek: null });
+        actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
+        commit();
+        return;
+      case 'seek-stopped':
+        if (m.id !== seekId) return;
+        seekId = null;
+        if (m.rev !== s.rev) {
+          set({ seek: null });
+          actor.send({ type: 'SEEK_CANCEL' });
+          return;
+        }
+        try {
+          const first = m.timeline.checkpoints[0]?.now ?? m.tick;
+          if (first - seekAfter > CHECKPOINT_EVERY) gaps.push({ from: seekAfter, to: first });
+          tl.adopt(m.timeline);
+        } catch (e) {
+          fail(e);
+        }
+        set({ seek: null, stopped: { tick: m.tick, target: m.target, work: m.work, budget: m.budget } });
         actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
         commit();
         return;
@@ -484,7 +551,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         ...marksBefore(s.markers, validBefore),
       },
     });
-    port()?.postMessage({ type: 'scenario', rev, scenario: next });
+    port()?.postMessage({ type: 'scenario', rev, scenario: next, budget });
     commit();
     if (get().status === 'playing') driver.start(get().cursor, get().speed);
   }
@@ -587,13 +654,13 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       const s = get();
       if (s.status === 'seeking') return;
       const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
-      const p = ticksToCompute(t) > FAR_TICKS ? port() : null;
+      const p = isFar(t) ? port() : null;
       if (!p) {
         moveTo(t);
         return;
       }
       seekId = ++reqSeq;
-      set({ seek: { target: t, done: 0, total: t } });
+      set({ seek: { target: t, done: 0, total: t }, stopped: null });
       actor.send({ type: 'SEEK' });
       seekAfter = tl.computedTo;
       p.postMessage({ type: 'seek', id: seekId, rev: s.rev, tick: t, after: seekAfter });
@@ -603,7 +670,7 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       if (s.status === 'seeking') return;
       const t = Math.max(0, Math.min(s.scenario.duration, Math.floor(tick)));
       // A second Next while playing to a stop skips ahead; far or backwards goes straight there.
-      if (t <= s.cursor || stopAt !== null || ticksToCompute(t) > FAR_TICKS) {
+      if (t <= s.cursor || stopAt !== null || isFar(t)) {
         pauseIfPlaying();
         actions.seekTo(t);
         return;
@@ -619,6 +686,14 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
       worker?.postMessage({ type: 'cancel', id });
       set({ seek: null });
       actor.send({ type: 'SEEK_CANCEL' });
+    },
+    continueReplay() {
+      const stop = get().stopped;
+      if (!stop || get().status === 'seeking') return;
+      budget += budgetStep;
+      port()?.postMessage({ type: 'budget', rev: get().rev, budget });
+      set({ stopped: null });
+      actions.seekTo(stop.target);
     },
     setSpeed(speed) {
       actor.send({ type: 'SPEED', speed });
@@ -769,8 +844,11 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         pinned: [],
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
+        opened: s.opened + 1,
       });
-      set({ cursor: 0 });
+      set({ cursor: 0, stopped: null });
+      // Another scenario, another replay: it gets a budget of its own.
+      budget = budgetStep;
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, e.id);
       set({ actingAgent: firstAgent(get().view) });
       notify('info', `Opened “${next.name}”.`);
@@ -784,8 +862,11 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         undo: pushUndo({ scenario: s.scenario, scenarioId: s.scenarioId, label: `open “${s.scenario.name}”` }),
         selection: null,
         pinned: (opts.keep ?? []).map((a) => canonicalJson(a)),
+        opened: s.opened + 1,
       });
-      set({ cursor: 0 });
+      set({ cursor: 0, stopped: null });
+      // Another scenario, another replay: it gets a budget of its own.
+      budget = budgetStep;
       replaceScenario(next, new Timeline(next, { interval: CHECKPOINT_EVERY }), -1, scenarioId);
       set({ actingAgent: firstAgent(get().view) });
       actions.seekTo(tick);

@@ -5,6 +5,7 @@ import { scenarioMenu } from '../state/scenarios';
 import { useLab } from './context';
 import { ShareControls } from './ShareControls';
 import { usePageMode } from './lesson/pageMode';
+import { withoutEmbed } from '../state/shareKeys';
 
 const LessonsDialog = lazy(() => import('./lesson/LessonsDialog'));
 const ChallengesDialog = lazy(() => import('./challenge/ChallengesDialog'));
@@ -103,7 +104,9 @@ export function Header({
   const { embed } = usePageMode();
   if (embed) {
     // On a course page: the name of what plays, and the way to the whole app.
-    const full = window.location.href.replace(/&embed\b/, '');
+    // The embed keeps its link in the address (a follower never clears it), so this opens
+    // the embedded scenario, not the bare app.
+    const full = withoutEmbed(window.location.href);
     return (
       <header className="top top-embed">
         <h1>

@@ -15,7 +15,7 @@ import type { Envelope, Mismatch } from '../state/share';
 import { embedSnippet } from '../state/shareKeys';
 import { QrDialog } from './QrDialog';
 import './share.css';
-import { ModalDialog, useModal } from './useModal';
+import { ModalDialog } from './useModal';
 
 /**
  * Sharing, in the header: "Copy link", "Show QR code", "Export", "Import". Presentational:
@@ -264,66 +264,5 @@ export function MismatchNotice({ mismatch, onDismiss }: { mismatch: Mismatch | n
         Dismiss
       </button>
     </section>
-  );
-}
-
-/**
- * A link was opened over unsaved work that differs from it: ask, never replace silently.
- * Opening the link keeps the work as "previous work" (restorable); keeping working ignores
- * the link.
- */
-export function LinkConflictDialog({
-  open,
-  linkName,
-  savedName,
-  onOpenLink,
-  onKeepWorking,
-}: {
-  open: boolean;
-  linkName: string;
-  savedName: string;
-  onOpenLink: () => void;
-  onKeepWorking: () => void;
-}) {
-  const ref = useModal(open);
-  return (
-    <dialog
-      ref={ref}
-      className="share-dialog"
-      aria-labelledby="conflict-h"
-      aria-describedby="conflict-d"
-      onCancel={(e) => {
-        e.preventDefault();
-        onKeepWorking();
-      }}
-    >
-      <h2 id="conflict-h">Open this link?</h2>
-      <p id="conflict-d">
-        The link opens the scenario “<span className="name">{linkName}</span>”. You have unsaved work here, “
-        <span className="name">{savedName}</span>”. If you open the link, your work is kept as previous work that you
-        can restore.
-      </p>
-      <div className="share-dialog-buttons">
-        <button type="button" className="primary" onClick={onOpenLink}>
-          Open the link
-        </button>
-        <button type="button" onClick={onKeepWorking} autoFocus>
-          Keep working
-        </button>
-      </div>
-    </dialog>
-  );
-}
-
-/** Shown while there is "previous work" (kept when a link replaced it): one click brings it back. */
-export function RestorePrevious({ name, onRestore }: { name: string | null; onRestore: () => void }) {
-  if (name === null) return null;
-  return (
-    <p className="share-previous">
-      <span className="hint">Previous work: “{name}”.</span>{' '}
-      <button type="button" onClick={onRestore}>
-        Restore previous work
-      </button>
-    </p>
   );
 }

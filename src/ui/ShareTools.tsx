@@ -1,11 +1,14 @@
+import { useStore } from 'zustand';
+import type { RecentWork } from '../state/recentWork';
 import { useShare } from './shareContext';
-import { LinkConflictDialog, MismatchNotice, RestorePrevious, SharePanel } from './SharePanel';
+import { MismatchNotice, SharePanel } from './SharePanel';
+import { RecentWorkButton } from './RecentWork';
 
-/** Copy link, Show QR code, Export, Import, and previous work. */
+/** Copy link, Show QR code, Export, Import, and Recent work. */
 export function ShareTools() {
   const actions = useShare((s) => s.actions);
   const error = useShare((s) => s.error);
-  const previous = useShare((s) => s.previous);
+  const recent = useShare((s) => s.recent);
   return (
     <>
       <SharePanel
@@ -14,26 +17,39 @@ export function ShareTools() {
         error={error}
         onDismissError={actions.dismissError}
       />
-      <RestorePrevious name={previous} onRestore={actions.restorePrevious} />
+      {recent && <RecentWorkButton recent={recent} onOpen={(id) => void actions.openRecent(id)} />}
     </>
   );
 }
 
-/** The replay-mismatch notice and the "open this link over your work?" question. */
+function StorageProblem({ recent }: { recent: RecentWork }) {
+  const problem = useStore(recent.store, (s) => s.problem);
+  if (!problem) return null;
+  return (
+    <p role="alert" className="notice notice-error">
+      {problem}
+    </p>
+  );
+}
+
+/** The replay-mismatch notice, what the page opened when it could open two things, and a full storage. */
 export function ShareNoticesInner() {
   const actions = useShare((s) => s.actions);
   const mismatch = useShare((s) => s.mismatch);
-  const conflict = useShare((s) => s.conflict);
+  const info = useShare((s) => s.info);
+  const recent = useShare((s) => s.recent);
   return (
     <>
       <MismatchNotice mismatch={mismatch} onDismiss={actions.dismissMismatch} />
-      <LinkConflictDialog
-        open={conflict !== null}
-        linkName={conflict?.link.scenario.name ?? ''}
-        savedName={conflict?.saved.scenario.name ?? ''}
-        onOpenLink={() => actions.resolveConflict('open-link')}
-        onKeepWorking={() => actions.resolveConflict('keep-working')}
-      />
+      {info && (
+        <p role="status" className="notice share-info">
+          {info}{' '}
+          <button type="button" className="quiet" onClick={actions.dismissInfo}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      {recent && <StorageProblem recent={recent} />}
     </>
   );
 }

@@ -6,6 +6,7 @@ import { Icon } from './icons';
 import { UndoBar } from './ActPanel';
 import { ShortHash } from './InspectPanel';
 import type { Markers } from '../state/store';
+import { describeStop } from '../state/store';
 
 /** |< < [>] > >|, speed, the scrub slider with markers, and "tick 180 / 600". */
 /** The only part of the bar that changes every frame. */
@@ -66,6 +67,7 @@ export function TimelineBar() {
       </div>
       <Scrubber />
       <SeekProgress />
+      <ReplayStopped />
     </section>
   );
 }
@@ -218,6 +220,21 @@ const Marks = memo(function Marks(props: {
     </svg>
   );
 });
+
+/** A far seek that stopped at the replay budget: where, why, and Continue. */
+function ReplayStopped() {
+  const stopped = useLab((s) => s.stopped);
+  const actions = useLab((s) => s.actions);
+  if (!stopped) return null;
+  return (
+    <div role="status" className="seek-progress replay-stopped">
+      <span>{describeStop(stopped)}</span>
+      <button type="button" onClick={() => actions.continueReplay()}>
+        Continue
+      </button>
+    </div>
+  );
+}
 
 function SeekProgress() {
   const seek = useLab((s) => s.seek);

@@ -5,8 +5,9 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LabContext } from './context';
 import { ShareContext } from './ShareControls';
 import type { ShareStore, Startup } from '../state/shareSession';
-import { AUTOSAVE_KEY, LINK_PREFIX, readFlags, readLessonLink } from '../state/shareKeys';
-import type { PageFlags } from '../state/shareKeys';
+import { AUTOSAVE_KEY, PREVIOUS_KEY, hasShareLink, readFlags, readLessonLink } from '../state/shareKeys';
+import { tabHasWork } from './recentWorkIdb';
+import type { LessonLink, PageFlags } from '../state/shareKeys';
 import { PageModeContext } from './lesson/pageMode';
 import { openCompareLesson } from './lesson/compareLesson';
 import { createLabStore } from '../state/store';
@@ -39,6 +40,12 @@ function render(store: LabStore, share: ShareStore | null): void {
   );
 }
 
+/** The link asked for a step the lesson does not have: what it opened instead, in words. */
+function clampedStep(link: LessonLink, step: number, count: number): string | null {
+  if (link.asked === null || link.asked === String(step + 1)) return null;
+  return `This lesson has ${count} steps: the link's step “${link.asked.slice(0, 20)}” is not one of them, so it opened at step ${step + 1}.`;
+}
+
 /** Opens a built-in lesson at a step (`#lesson=<id>&step=<n>`), or says why it cannot. */
 async function openLessonLink(store: LabStore, hash: string): Promise<void> {
   const link = readLessonLink(hash);
@@ -54,17 +61,25 @@ async function openLessonLink(store: LabStore, hash: string): Promise<void> {
     // Several architectures on one clock: the Compare view opens it, once App listens.
     await firstScreen();
     const steps = r.comparison.lesson!.steps;
-    openCompareLesson({ id: link.lesson, comparison: r.comparison, step: Math.min(link.step, steps.length - 1) });
+    const step = Math.min(link.step, steps.length - 1);
+    openCompareLesson({ id: link.lesson, comparison: r.comparison, step });
+    const clamped = clampedStep(link, step, steps.length);
+    if (clamped) a.notify('info', clamped);
     return;
   }
   const steps = r.scenario.lesson!.steps;
   const step = Math.min(link.step, steps.length - 1);
   a.openScenario(r.scenario, steps[step]!.tick, `lesson:${link.lesson}`);
+  const clamped = clampedStep(link, step, steps.length);
+  if (clamped) a.notify('info', clamped);
 }
 
+/** This tab has work to resume, or an older StateLab left work in localStorage to move. */
 function hasSavedWork(): boolean {
+  if (flags.embed || flags.audience) return false;
+  if (tabHasWork()) return true;
   try {
-    return !!window.localStorage.getItem(AUTOSAVE_KEY);
+    return !!window.localStorage.getItem(AUTOSAVE_KEY) || !!window.localStorage.getItem(PREVIOUS_KEY);
   } catch {
     return false;
   }
@@ -88,17 +103,17 @@ async function boot(): Promise<void> {
   // What the page opens with: a share link in the fragment, the autosaved work, or neither.
   // Only the first two need the decoder before the first screen; a newcomer's page renders
   // the default scenario at once and loads sharing after.
-  const needsDecoder = window.location.hash.startsWith(LINK_PREFIX) || hasSavedWork();
+  const needsDecoder = hasShareLink(window.location.hash) || hasSavedWork();
   const early = needsDecoder ? await import('./shareSetup') : null;
-  const env = early?.browserShareEnv();
-  const startup: Startup =
-    early && env
-      ? early.pageStartup(env)
-      : readLessonLink(window.location.hash)
-        ? { kind: 'lesson', error: null }
-        : { kind: 'none', error: null };
+  const prepared = early ? await early.browserShare(flags) : null;
+  const startup: Startup = prepared
+    ? prepared.startup
+    : readLessonLink(window.location.hash)
+      ? { kind: 'lesson', error: null }
+      : { kind: 'none', error: null };
   // With neither, a scenario is already running when the page opens: the default one, playing.
-  const lessonLink = readLessonLink(window.location.hash) !== null;
+  // A lesson link beside a share link: the share link is opened (and the page says so).
+  const lessonLink = startup.kind === 'lesson';
   const receiptLink = window.location.hash.startsWith(RECEIPT_PREFIX);
   const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink && !receiptLink });
   render(store, null);
@@ -115,7 +130,7 @@ async function boot(): Promise<void> {
     await firstScreen();
     setup = await import('./shareSetup');
   }
-  const shareEnv = env ?? setup.browserShareEnv();
+  const shareEnv = prepared?.env ?? (await setup.browserShare(flags)).env;
   const share = setup.connectShare(
     store,
     (scenario, tick, id) => store.getState().actions.openScenario(scenario, tick, id),

@@ -1,41 +1,102 @@
 import type { Scenario } from '../sim/index';
-import { memoryStorage } from '../state/share';
-import type { KeyValueStorage } from '../state/share';
+import { AUTOSAVE_KEY, PREVIOUS_KEY } from '../state/shareKeys';
+import { createRecentWork, packRaw } from '../state/recentWork';
+import type { RecentWork } from '../state/recentWork';
 import { createShareStore, planStartup } from '../state/shareSession';
 import type { LabLike, ShareHostEnv, ShareStore, Startup } from '../state/shareSession';
+import type { PageFlags } from '../state/shareKeys';
+import { hasShareLink } from '../state/shareKeys';
+import { broadcastWorkChannel, idbWorkDb, tabIdentity } from './recentWorkIdb';
 
 /**
- * The browser side of sharing: localStorage (or memory, where the browser refuses it), the
- * timers, the address bar, and the page events (a link pasted while the page is open, the
- * page being hidden: write the autosave now).
+ * The browser side of sharing: recent work in IndexedDB (with a BroadcastChannel between
+ * tabs), the timers, the address bar, and the page events (a link pasted while the page is
+ * open, the page being hidden: write the autosave now).
  */
 
-function pageStorage(): KeyValueStorage {
+/**
+ * Work an older StateLab kept in localStorage (one autosave slot and one "previous work")
+ * moves into recent work once, as it is, readable or not; the slots are cleared only after
+ * the move succeeded. Returns the id of the old autosave's entry, to resume it.
+ */
+async function moveOldSlots(
+  recent: RecentWork,
+  put: (id: string, text: string, name: string, arch: string) => Promise<void>,
+): Promise<string | null> {
+  let store: Storage;
   try {
-    const s = window.localStorage;
-    const probe = 'statelab-probe';
-    s.setItem(probe, '1');
-    s.removeItem(probe);
-    return s;
+    store = window.localStorage;
   } catch {
-    return memoryStorage();
+    return null;
   }
+  let resume: string | null = null;
+  for (const [key, id] of [
+    [AUTOSAVE_KEY, 'earlier:autosave'],
+    [PREVIOUS_KEY, 'earlier:previous'],
+  ] as const) {
+    const text = store.getItem(key);
+    if (!text) continue;
+    let name = key === AUTOSAVE_KEY ? 'Saved work' : 'Previous work';
+    let arch = '';
+    try {
+      const v = JSON.parse(text) as { scenario?: { name?: unknown; architecture?: { kind?: unknown } } };
+      if (typeof v.scenario?.name === 'string') name = v.scenario.name.slice(0, 120);
+      if (typeof v.scenario?.architecture?.kind === 'string') arch = v.scenario.architecture.kind.slice(0, 40);
+    } catch {
+      // kept as it is all the same
+    }
+    try {
+      await put(id, text, name, arch);
+      store.removeItem(key);
+      if (key === AUTOSAVE_KEY) resume = id;
+    } catch {
+      // the slot stays where it was
+    }
+  }
+  await recent.refresh();
+  return resume;
 }
 
-export function browserShareEnv(): ShareHostEnv {
-  return {
-    storage: pageStorage(),
+export interface BrowserShare {
+  env: ShareHostEnv;
+  startup: Startup;
+}
+
+/** What the page opens with (decides the lab's autoplay), and where its work is kept. */
+export async function browserShare(flags: PageFlags): Promise<BrowserShare> {
+  const db = await idbWorkDb();
+  const id = tabIdentity();
+  const follower = flags.embed || flags.audience;
+  const recent = db
+    ? createRecentWork({
+        db,
+        channel: broadcastWorkChannel(),
+        tab: id.tab,
+        remember: id.remember,
+        now: () => Date.now(),
+        follower,
+        nonce: crypto.randomUUID(),
+        newTab: id.renew,
+      })
+    : null;
+  let resume = id.resume;
+  if (recent && db && !follower) {
+    const moved = await moveOldSlots(recent, (entryId, text, name, arch) =>
+      db.put({ id: entryId, tab: 'earlier', name, arch, savedAt: Date.now(), data: packRaw(text) }),
+    );
+    resume ??= moved;
+  } else if (recent) await recent.refresh();
+  const env: ShareHostEnv = {
+    recent,
     timers: { set: (cb, ms) => window.setTimeout(cb, ms), clear: (h) => window.clearTimeout(h as number) },
     clearLink: () => {
-      if (!window.location.hash.startsWith('#s=')) return;
+      // An embed keeps its link: "Open in StateLab" opens what it shows from the address.
+      if (flags.embed || !hasShareLink(window.location.hash)) return;
       window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
     },
   };
-}
-
-/** What the page opens with, from its fragment and the autosave (decides the lab's autoplay). */
-export function pageStartup(env: ShareHostEnv): Startup {
-  return planStartup(window.location.hash, env.storage);
+  // A follower shows what it is given; it never resumes (or saves) work of its own.
+  return { env, startup: planStartup(window.location.hash, follower ? null : resume) };
 }
 
 export function connectShare(

@@ -67,6 +67,20 @@ describe('comparison links', () => {
   const raw = (env: unknown): string =>
     `#c=${CODEC}:${toBase64Url(deflateSync(new TextEncoder().encode(JSON.stringify(env))))}`;
 
+  it('a version that is not a whole number is "not a valid version", not "made by a newer StateLab"', () => {
+    const env = { v: 1, engine: ENGINE_VERSION, comparison: c0 };
+    const err = (v: unknown): string => {
+      const d = decodeComparison(raw({ ...env, v }));
+      return d.ok ? 'opened' : d.message;
+    };
+    expect(err(1.5)).toMatch(/1\.5 is not a valid version/);
+    expect(err(1.5)).not.toMatch(/newer/);
+    expect(err(-3)).toMatch(/-3 is not a valid version/);
+    expect(err('2')).toMatch(/"2" is not a valid version/);
+    expect(err(2)).toMatch(/made by a newer StateLab/);
+    expect(err(undefined)).toMatch(/has no format version/);
+  });
+
   it("round-trips each panel's end hash; a link without them has nothing to check", () => {
     const d = decodeComparison(comparisonLink(c0, 'https://example.org/', full()));
     expect(d.ok && { ...d.results }).toEqual(full());

@@ -204,7 +204,10 @@ export function decodeComparison(input: string): CompareDecoded {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('the link holds no comparison');
   const env = raw as { v?: unknown; engine?: unknown; comparison?: unknown; results?: unknown };
-  if (typeof env.v !== 'number' || env.v < 1) return bad('the link has no format version');
+  if (env.v === undefined) return bad('the link has no format version');
+  // 1.5 or -3 is no version at all, not a newer one.
+  if (typeof env.v !== 'number' || !Number.isInteger(env.v) || env.v < 1)
+    return bad(`${JSON.stringify(env.v).slice(0, 20)} is not a valid version (a whole number from 1)`);
   if (env.v > COMPARE_ENVELOPE_VERSION) return bad(`this was made by a newer StateLab (comparison format ${env.v})`);
   const parsed = parseComparison(env.comparison);
   if (!parsed.ok) return bad(`the comparison in it is invalid: ${formatErrors(parsed.errors)}`);

@@ -121,6 +121,15 @@ export function parseStateLabJson(text: string): History {
     if (completedAt !== null && completedAt !== undefined && typeof completedAt !== 'number') {
       throw new Error(`ops[${i}].completedAt must be a number or null`);
     }
+    // JSON reads 1e999 as Infinity: such a record cannot be ordered, so the file is refused
+    // (the checker would otherwise leave it out of the search without a word).
+    for (const [field, v] of [
+      ['id', id],
+      ['invokedAt', invokedAt],
+      ['completedAt', completedAt ?? 0],
+    ] as const)
+      if (!Number.isFinite(v))
+        throw new Error(`ops[${i}].${field} is ${String(v)}: ids and times must be finite numbers`);
     if (outcome !== null && outcome !== undefined && outcome !== 'ok' && outcome !== 'fail' && outcome !== 'info') {
       throw new Error(`ops[${i}].outcome must be ok, fail, info or null`);
     }

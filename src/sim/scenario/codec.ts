@@ -16,15 +16,14 @@ import { parseScenario } from './validate';
  * Decoding is a pipeline with a cap at every stage, so any string gets either a scenario or
  * a clear, typed error, before any expensive work: link length, base64 alphabet, inflated
  * size (a decompression bomb stops at the cap), UTF-8, JSON, strict schema, semantic checks,
- * migration of older versions, and only then replay.
+ * migration of older versions, and only then replay, which stops at the engine's budget of
+ * events (REPLAY_BUDGET, docs/engine.md "The cost of a replay") and asks to go on.
  */
 
 export const ENVELOPE_VERSION = 1;
 export const CODEC = 'z';
 export const MAX_LINK_CHARS = 400_000;
 export const MAX_INFLATED_BYTES = 2_000_000;
-/** Replays longer than this (agents × ticks) are refused: a link must not hang a phone. */
-export const MAX_REPLAY_WORK = 5_000_000;
 
 export interface Envelope {
   v: number;
@@ -188,10 +187,14 @@ export function decodeLink(input: string): Decoded {
   return decodeEnvelopeText(text);
 }
 
-/** The JSON of an envelope (as exported to a file) → an envelope or an error. */
-export function decodeEnvelopeText(text: string): Decoded {
-  if (text.length > MAX_INFLATED_BYTES)
-    return fail('size', `the scenario is larger than ${MAX_INFLATED_BYTES.toLocaleString('en')} characters`);
+/**
+ * The JSON of an envelope (as exported to a file) → an envelope or an error. `maxChars`: the
+ * size cap; work saved in this browser is the user's own and may be larger than a link's
+ * (20,000 actions are about 2.5 MB), so it is read with a larger one.
+ */
+export function decodeEnvelopeText(text: string, maxChars = MAX_INFLATED_BYTES): Decoded {
+  if (text.length > maxChars)
+    return fail('size', `the scenario is larger than ${maxChars.toLocaleString('en')} characters`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -203,11 +206,15 @@ export function decodeEnvelopeText(text: string): Decoded {
 
 export function decodeEnvelopeValue(raw: unknown): Decoded {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return fail('schema', 'expected a StateLab scenario envelope (a JSON object)');
+    return fail(
+      'schema',
+      `this is not a StateLab file: it holds ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}, not a scenario envelope (a JSON object)`,
+    );
   let obj = raw as Record<string, unknown>;
   const v0 = obj['v'];
+  if (v0 === undefined) return fail('schema', 'the envelope has no format version ("v")');
   if (typeof v0 !== 'number' || !Number.isInteger(v0) || v0 < 1)
-    return fail('schema', 'the envelope has no format version ("v")');
+    return fail('schema', `${JSON.stringify(v0).slice(0, 20)} is not a valid version (a whole number from 1)`);
   if (v0 > ENVELOPE_VERSION)
     return fail(
       'migrate',
@@ -241,12 +248,6 @@ export function decodeEnvelopeValue(raw: unknown): Decoded {
   const s = parsed.scenario;
   if (env.data.tick > s.duration)
     return fail('semantic', `tick ${env.data.tick} is after the scenario's end (${s.duration})`);
-  const work = (s.agents.length + s.actions.filter((a) => a.type === 'spawn-agent').length + 1) * s.duration;
-  if (work > MAX_REPLAY_WORK)
-    return fail(
-      'size',
-      `the scenario is too large to replay here (agents × ticks = ${work.toLocaleString('en')}, limit ${MAX_REPLAY_WORK.toLocaleString('en')})`,
-    );
   const envelope: Envelope = {
     v: ENVELOPE_VERSION,
     engine: env.data.engine,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { apply, initStore, snapshotText, valueAt } from './store';
+import { apply, centralized, initStore, snapshotText, STORE, valueAt } from './store';
 import type { CentralState } from './store';
 import type { JsonValue } from '../../core/json';
 import { runs } from '../../core/fuzz.testkit';
@@ -113,5 +113,80 @@ describe('the centralized store against a model', () => {
     expect(apply(s, 'get_version', {}, 4)).toEqual({ outcome: 'ok', result: { version: 2 } });
     expect(valueAt(s, 'agent1.status', 1)).toBeNull();
     expect(valueAt(s, 'agent1.status', 2)).toBe('moving');
+  });
+});
+
+describe('the queue: arrivals, duplicates and service', () => {
+  type Step = { t: 'arrive'; agent: number; id: number } | { t: 'done' } | { t: 'crash' } | { t: 'copy' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({ t: fc.constant('arrive' as const), agent: fc.nat({ max: 3 }), id: fc.nat({ max: 12 }) }),
+    },
+    { weight: 3, arbitrary: fc.constant({ t: 'done' as const }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'crash' as const }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'copy' as const }) },
+  );
+  const config = { kind: 'centralized' as const, serviceTime: 1 };
+  const ctx = (now: number) => ({ now, self: STORE, draw: (from: number) => from });
+
+  it('ignores exactly what a scan of the whole queue would, across copies and crashes', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        let s = initStore();
+        // The model: the queue as plain (agent, id) pairs, checked by scanning it.
+        let model: [string, number][] = [];
+        let inService: [string, number] | null = null;
+        let ignored = 0;
+        let now = 0;
+        for (const st of steps) {
+          now += 1;
+          if (st.t === 'copy') {
+            // A checkpoint or a worker's world: a new queue array with no index yet.
+            s = structuredClone(s);
+            continue;
+          }
+          if (st.t === 'crash') {
+            s = centralized.onCrash(s, config) as typeof s;
+            model = [];
+            inService = null;
+            continue;
+          }
+          if (st.t === 'done') {
+            const job = s.inService;
+            if (!job) continue;
+            centralized.onTimer(s, { t: 'done', id: job.req.id, from: job.from }, config, ctx(now));
+            inService = model.shift() ?? null;
+            continue;
+          }
+          const from = `agent${st.agent}`;
+          const lastId = s.sessions[from]?.lastId;
+          const inModel =
+            (inService !== null && inService[0] === from && inService[1] === st.id) ||
+            model.some(([a, i]) => a === from && i === st.id);
+          const ignoredBefore = s.stats.duplicatesIgnored;
+          centralized.onMessage(s, from, { t: 'req', id: st.id, op: 'get', args: { key: 'x' } }, config, ctx(now));
+          const expectIgnored = lastId !== undefined && st.id < lastId ? true : lastId === st.id ? false : inModel;
+          expect(s.stats.duplicatesIgnored - ignoredBefore).toBe(expectIgnored ? 1 : 0);
+          if (expectIgnored) ignored += 1;
+          else if (lastId !== st.id) {
+            if (inService === null) inService = [from, st.id];
+            else model.push([from, st.id]);
+          }
+          expect(s.queue.map((q) => [q.from, q.req.id])).toEqual(model);
+          expect(s.inService ? [s.inService.from, s.inService.req.id] : null).toEqual(inService);
+        }
+        expect(s.stats.duplicatesIgnored).toBe(ignored);
+      }),
+      { seed: 1919, numRuns: 300 },
+    );
+  });
+
+  it('checkpoints share queued requests: they are frozen', () => {
+    const s = initStore();
+    for (let id = 1; id <= 3; id++)
+      centralized.onMessage(s, `agent${id}`, { t: 'req', id, op: 'get', args: { key: 'x' } }, config, ctx(1));
+    expect(s.queue).toHaveLength(2);
+    for (const q of s.queue) expect(Object.isFrozen(q) && Object.isFrozen(q.req.args)).toBe(true);
   });
 });

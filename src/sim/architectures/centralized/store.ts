@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
 import { dictDelete, dictGet, dictKeys, dictSet, dictHas } from '../../core/dict';
-import { canonicalJson, deepFreeze } from '../../core/hash';
+import { canonicalJson, cloneJson, deepFreeze } from '../../core/hash';
 import type { Architecture, Effects, Holdings, OperationSpec, Reply, Request } from '../types';
 import { isRecord, isRequest } from '../types';
 import { checkKey, checkRollbackTarget, checkUpdates, checkValue } from '../args';
@@ -342,9 +342,29 @@ export function snapshotText(s: CentralState): string {
   return canonicalJson({ state, version: s.version, timestamps });
 }
 
+/**
+ * The operation ids in a queue, beside the state rather than in it (the world and its hash
+ * stay as they were), keyed by the queue array itself: a copied world has new arrays and
+ * rebuilds its set once. Without it every arrival scanned the whole queue, and an overloaded
+ * store (200 agents) made a replay quadratic in its queue. A set whose size no longer matches
+ * its queue is rebuilt, so it can only ever cost time, never change an answer.
+ */
+const queuedIds = new WeakMap<Queued[], Set<number>>();
+
+function idsIn(queue: Queued[]): Set<number> {
+  let ids = queuedIds.get(queue);
+  if (!ids || ids.size !== queue.length) {
+    ids = new Set(queue.map((q) => q.req.id));
+    queuedIds.set(queue, ids);
+  }
+  return ids;
+}
+
 function startNext(s: CentralState, config: CentralizedConfig, now: number): Effects<CentralState>['timers'] {
   if (s.inService || s.queue.length === 0) return [];
+  const ids = idsIn(s.queue);
   s.inService = s.queue.shift()!;
+  ids.delete(s.inService.req.id);
   s.stats.totalWait += now - s.inService.arrivedAt;
   return [{ delay: config.serviceTime, payload: { t: 'done', id: s.inService.req.id, from: s.inService.from } }];
 }
@@ -374,11 +394,22 @@ export const centralized: Architecture<CentralizedConfig, CentralState> = {
       return none;
     }
     const same = (q: Queued | null): boolean => q !== null && q.from === from && q.req.id === payload.id;
-    if (same(s.inService) || s.queue.some(same)) {
+    const ids = idsIn(s.queue);
+    // The set only says an id may be queued; the scan confirms it (rare: a duplicate or a retry).
+    if (same(s.inService) || (ids.has(payload.id) && s.queue.some(same))) {
       s.stats.duplicatesIgnored += 1;
       return none;
     }
-    s.queue.push({ from, req: { t: 'req', id: payload.id, op: payload.op, args: payload.args }, arrivedAt: ctx.now });
+    // Frozen: a queued request never changes, so checkpoints share it instead of copying a
+    // queue that an overloaded store grows to 100,000 entries.
+    s.queue.push(
+      deepFreeze({
+        from,
+        req: { t: 'req', id: payload.id, op: payload.op, args: cloneJson(payload.args) },
+        arrivedAt: ctx.now,
+      }),
+    );
+    ids.add(payload.id);
     s.stats.maxQueue = Math.max(s.stats.maxQueue, s.queue.length);
     return { state, send: [], timers: startNext(s, config, ctx.now) };
   },
@@ -432,5 +463,7 @@ export const centralized: Architecture<CentralizedConfig, CentralState> = {
   settle(state) {
     for (const k of Object.keys(state.data)) deepFreeze(state.data[k]);
     for (const k of Object.keys(state.keyHistory)) for (const e of state.keyHistory[k]!) deepFreeze(e);
+    for (const q of state.queue) deepFreeze(q);
+    if (state.inService) deepFreeze(state.inService);
   },
 };
