@@ -170,6 +170,12 @@ export interface Architecture<C extends ArchitectureConfig = ArchitectureConfig,
    * Absent or null: the operation's `description` says it. Optional.
    */
   opHint?(op: string, config: C): string | null;
+  /**
+   * Whose operation a server's own message serves (a coordinator's request to a shard, for an
+   * agent's write): when the message is dropped, that operation's timeout can say why (the
+   * shard behind the coordinator was down). Null: no agent's. Optional.
+   */
+  onBehalfOf?(state: S, payload: unknown): { agent: string; opId: number } | null;
   /** Validates an agent's request arguments before it is sent; a message means "rejected". */
   checkArgs(op: string, args: { [k: string]: JsonValue }): string | null;
 }

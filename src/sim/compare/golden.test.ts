@@ -12,6 +12,7 @@ interface Golden {
   regenerate: string;
   links: { id: string; link: string; results: { [panel: string]: string } }[];
   withoutResults: string;
+  older: { id: string; engine: string; link: string; differs: string[] }[];
 }
 const golden: Golden = goldenJson;
 
@@ -64,6 +65,18 @@ describe('golden comparison links (format 1)', () => {
     const p = d.comparison.panels.find((x) => x.id === 'gossip-lww')!;
     expect(makeEnvelope(buildScenario(d.comparison, p), d.comparison.duration).hash).toBe(g.results[p.id]);
   });
+
+  it.each(golden.older.map((l) => [`${l.id} (engine ${l.engine})`, l] as const))(
+    'an older engine’s link, %s, still opens; exactly the panels its engine ran differently replay to other worlds',
+    (_id, g) => {
+      const d = decodeComparison(g.link);
+      expect(d.ok, d.ok ? '' : d.message).toBe(true);
+      if (!d.ok) return;
+      expect(d.engine).toBe(g.engine);
+      const differ = d.comparison.panels.filter((p) => runPanel(d.comparison, p).hash !== d.results?.[p.id]);
+      expect(differ.map((p) => p.id)).toEqual(g.differs);
+    },
+  );
 
   it('a link made before links carried results still opens, with nothing to check', () => {
     const d = decodeComparison(golden.withoutResults);

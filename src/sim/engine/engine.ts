@@ -188,7 +188,24 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
   const owner = isRequest(m.payload) ? m.from : isReply(m.payload) ? m.to : null;
   const opId = isRequest(m.payload) || isReply(m.payload) ? (m.payload as { id: number }).id : null;
   const a = owner === null ? undefined : dictGet(w.agents, owner);
-  if (a?.pending && a.pending.opId === opId) a.pending.note = text;
+  if (a?.pending && a.pending.opId === opId) {
+    a.pending.note = text;
+    return;
+  }
+  // A server's own message on an agent's behalf (a coordinator's request to a shard).
+  const srv = owner === null ? dictGet(w.servers, m.from) : undefined;
+  const behalf = srv === undefined ? null : (getArchitecture(w.arch.kind).onBehalfOf?.(srv.state, m.payload) ?? null);
+  const b = behalf === null ? undefined : dictGet(w.agents, behalf.agent);
+  if (behalf !== null && b?.pending && b.pending.opId === behalf.opId) {
+    b.pending.note =
+      why === 'lost'
+        ? `the network lost ${m.from}'s request to ${m.to}`
+        : why === 'cut'
+          ? `${m.from}'s request to ${m.to} was dropped: the link ${m.from} → ${m.to} is cut`
+          : why === 'crashed'
+            ? `${m.from}'s request to ${m.to} reached ${m.to} while it was down`
+            : `${m.from}'s request to ${m.to} was dropped by hand`;
+  }
 }
 
 /**

@@ -453,3 +453,35 @@ describe('arguments', () => {
     expect(partitioned.checkArgs('set', { key: '__proto__', value: 1 })).toBeNull();
   });
 });
+
+describe('what a failed or timed-out operation says (the labels match the run)', () => {
+  const op = (tick: number, o: string, args: Record<string, unknown>): Action =>
+    ({ tick, type: 'op', agent: 'agent1', op: o, args }) as Action;
+
+  it('a write that times out behind a crashed shard names that shard, not "lost or delayed"', () => {
+    const s = scenario(
+      cfg({ shards: ['shard0', 'shard1'], replication: 2, readQuorum: 1, writeQuorum: 2 }),
+      agents(1, { kind: 'idle' }, 30),
+      [{ tick: 5, type: 'crash', node: 'shard1' }, op(10, 'set', { key: 'x', value: 1 })],
+    );
+    const w = worldAt(s, 100);
+    const r = w.history.find((h) => h.op === 'set');
+    expect(r?.outcome).toBe('info');
+    expect(r?.reason).toContain("coordinator's request to shard1 reached shard1 while it was down");
+    expect(r?.reason).not.toContain('lost or delayed');
+  });
+
+  it('a failed read says how many replicas it needed, and why fewer than R', () => {
+    const s = scenario(
+      cfg({ shards: ['shard0'], replication: 2, readQuorum: 2, writeQuorum: 1 }),
+      agents(1, { kind: 'idle' }, 60),
+      [op(5, 'set', { key: 'x', value: 1 }), { tick: 20, type: 'crash', node: 'shard0' }, op(30, 'get', { key: 'x' })],
+    );
+    const w = worldAt(s, 150);
+    const r = w.history.find((h) => h.op === 'get');
+    expect(r?.outcome).toBe('fail');
+    expect(r?.reason).toContain(
+      'only 0 of the 1 replica needed answered (shard0); R is 2, but x is held by only 1 replica',
+    );
+  });
+});

@@ -828,7 +828,11 @@ function onOpTimeout(s: CoordState, rid: number, at: unknown, c: PartitionedConf
         'fail',
         null,
         o.phase === 'read'
-          ? `only ${n} of the ${o.need} replicas needed answered (${o.replicas[key]!.join(', ')})`
+          ? `only ${n} of the ${o.need} ${o.need === 1 ? 'replica' : 'replicas'} needed answered (${o.replicas[key]!.join(', ')})${
+              o.need < c.readQuorum
+                ? `; R is ${c.readQuorum}, but ${key} is held by only ${o.replicas[key]!.length} ${o.replicas[key]!.length === 1 ? 'replica' : 'replicas'}`
+                : ''
+            }`
           : `the write-back reached ${n} of ${o.need} replicas`,
       );
       break;
@@ -1228,6 +1232,12 @@ function effects(state: PartState, out: Out): Effects<PartState> {
 
 export const partitioned: Architecture<PartitionedConfig, PartState> = {
   kind: 'partitioned',
+  onBehalfOf(state, payload) {
+    // A shard request the coordinator sends for a client's operation names its op by rid.
+    if (state.role !== 'coordinator' || !isRecord(payload) || typeof payload['rid'] !== 'number') return null;
+    const o = dictGet(state.ops, String(payload['rid']));
+    return o === undefined || o.agent === '' ? null : { agent: o.agent, opId: o.reqId };
+  },
   label: 'Partitioned',
   promise:
     "Without replication, linearizable per key for agents that reach the key's shard; with replication N, R, W: a read overlapping no write returns the latest acknowledged write when R + W > N, and every operation is linearizable with read write-back (ABD); two-phase commit is all or nothing once everyone recovers. Rebalancing never loses an acknowledged write.",
