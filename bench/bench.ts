@@ -52,6 +52,13 @@ async function main(): Promise<void> {
     const { auditBench } = await import('./audit');
     print('Rollback and audit', auditBench());
   }
+  if (!only || only === 'seed') {
+    const { seedBench } = await import('./seed');
+    const r = seedBench();
+    print("Beside the reference's own Python (same work, same run; ratio = reference time / StateLab time)", r.figures);
+    for (const n of r.notes) console.log(`  ${n}`);
+    if (r.line) console.log(r.line);
+  }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');
     else {
