@@ -191,6 +191,31 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
   if (a?.pending && a.pending.opId === opId) a.pending.note = text;
 }
 
+// Random stream names, memoised: a name built afresh for every draw must be hashed again for
+// each lookup in `world.rng`; a memoised one carries its hash. Bounded; the names are the same.
+const streamNames = new Map<string, Map<string, string>>();
+let streamNameCount = 0;
+
+function streamName(prefix: string, id: string): string {
+  let row = streamNames.get(prefix);
+  if (row === undefined) {
+    row = new Map();
+    streamNames.set(prefix, row);
+  }
+  let name = row.get(id);
+  if (name === undefined) {
+    if (streamNameCount > 1 << 18) {
+      streamNames.clear();
+      streamNameCount = 0;
+      return `${prefix}:${id}`;
+    }
+    name = `${prefix}:${id}`;
+    row.set(id, name);
+    streamNameCount += 1;
+  }
+  return name;
+}
+
 /**
  * Sends over the network. `streamPrefix` names the random stream the link draws from:
  * heartbeats draw from their own (`health:a>b`), so turning health checks on changes no
@@ -199,8 +224,11 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
 function send(w: World, from: string, to: string, payload: unknown, streamPrefix = 'net'): void {
   w.metrics.messagesSent += 1;
   const link = linkSettings(w.net, from, to);
-  const stream = `${streamPrefix}:${linkKey(from, to)}`;
   const jitter = w.net.config.jitter;
+  // A link that draws nothing (no jitter, loss or duplication) needs no stream name: naming
+  // it is most of the cost of a send on a large cluster.
+  const draws = jitter > 0 || link.loss > 0 || link.duplication > 0;
+  const stream = draws ? streamName(streamPrefix, linkKey(from, to)) : '';
   const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
   const m: Message = {
     id: newId(w),
@@ -316,7 +344,7 @@ class EngineAgentEnv implements AgentEnv {
     return unreachableBecause(this.w.net, this.a.id, server) ?? unreachableBecause(this.w.net, server, this.a.id);
   }
   draw(from: number, to: number): number {
-    return drawStream(this.w.rng, this.w.seed, `agent:${this.a.id}`, from, to);
+    return drawStream(this.w.rng, this.w.seed, streamName('agent', this.a.id), from, to);
   }
   suspects(server: string): { status: 'suspected' | 'down'; since: number } | null {
     const v = pairHealth(this.w.health, this.a.id, server);
@@ -341,7 +369,7 @@ class EngineServerCtx implements HandlerCtx {
     return this.w.now;
   }
   draw(from: number, to: number): number {
-    return drawStream(this.w.rng, this.w.seed, `node:${this.self}`, from, to);
+    return drawStream(this.w.rng, this.w.seed, streamName('node', this.self), from, to);
   }
 }
 
