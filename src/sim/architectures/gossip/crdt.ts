@@ -114,7 +114,13 @@ export function vvCompare(a: VV, b: VV): Order {
 }
 
 function unionKeys(a: Dict<unknown>, b: Dict<unknown>): string[] {
-  const s = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  // Most maps of a document are empty on one side or both: no set to build then.
+  if (kb.length === 0) return ka.sort(compareStrings);
+  if (ka.length === 0) return kb.sort(compareStrings);
+  const s = new Set(ka);
+  for (const k of kb) s.add(k);
   return [...s].sort(compareStrings);
 }
 

@@ -346,14 +346,24 @@ function setDoc(s: GossipState, d: Doc, now: number): void {
 
 /** The reference's store has no version vector; its shadow per-key vectors stand in for the plot. */
 function refVv(r: RefStore): VV {
+  // A frozen store never changes: its vector is computed once (frozen too, as it is shared).
+  const frozen = Object.isFrozen(r);
+  if (frozen) {
+    const hit = refVvs.get(r);
+    if (hit) return hit;
+  }
   let vv: VV = {};
   for (const k of Object.keys(r)) vv = vvMerge(vv, r[k]!.who);
+  if (frozen) refVvs.set(r, deepFreeze(vv));
   return vv;
 }
 
+const refVvs = new WeakMap<RefStore, VV>();
+
 function setRef(s: GossipState, r: RefStore, now: number): void {
-  logVv(s, refVv(s.ref), refVv(r), now);
+  const before = refVv(s.ref);
   s.ref = deepFreeze(r);
+  logVv(s, before, refVv(s.ref), now);
 }
 
 /** An LWW write that loses to a concurrent one disappears: note each one, as it happens. */
@@ -594,9 +604,36 @@ function message(s: GossipState, config: GossipConfig, kind: GossipMsg['kind'], 
   };
 }
 
+// JSON lengths of frozen states (documents and stores are deep-frozen when set), so a round
+// that sends the same snapshot to many peers, or a state that stays put for rounds, is
+// serialised once. Holds nothing the world depends on.
+const frozenLengths = new WeakMap<object, number>();
+
+function jsonLength(x: object | null): number {
+  if (x === null) return 4;
+  const frozen = Object.isFrozen(x);
+  if (frozen) {
+    const n = frozenLengths.get(x);
+    if (n !== undefined) return n;
+  }
+  const n = JSON.stringify(x).length;
+  if (frozen) frozenLengths.set(x, n);
+  return n;
+}
+
+/**
+ * JSON.stringify(m).length, exactly: a property's text does not depend on the others, so the
+ * message's own fields are serialised with the states as null ("null", 4 characters each)
+ * and each state's length is added in their place.
+ */
+function messageBytes(m: GossipMsg): number {
+  const shell = JSON.stringify({ ...m, vv: null, doc: null, ref: null }).length;
+  return shell - 12 + jsonLength(m.vv) + jsonLength(m.doc) + jsonLength(m.ref);
+}
+
 function sendCounted(s: GossipState, out: Send[], to: string, m: GossipMsg): void {
   // The length of JSON text does not depend on key order: the native serialiser is exact here.
-  const bytes = JSON.stringify(m).length;
+  const bytes = messageBytes(m);
   const r = roundStat(s, m.round);
   r.sent += 1;
   r.bytes += bytes;
