@@ -104,9 +104,11 @@ export function gossipRun(seed: number, nodes = NODES): { rounds: number; perRou
 // ------------------------------------------------------------------ the merge alone
 
 /**
- * Pairs of replicas whose per-key counters differ every way (higher on one side, the other,
- * equal, absent), the same on both sides: pair p, key i, counters (p+i) mod 3 and (p+2i) mod 3
- * (0: the node never wrote it), values naming the node and the counter.
+ * Pairs of replicas that have seen different prefixes of the same writes: key i is written by
+ * writer w(i mod 4); in pair p one side has seen (p+i) mod 3 of its writes and the other
+ * (p+2i) mod 3 (0: not the key at all), so per key either side may be ahead, or both equal.
+ * The reference's counters and StateLab's shadow vectors agree on every key: no concurrent
+ * write, nothing for the shadow to name; the work is the merge itself.
  */
 function pairCounters(p: number, i: number): [number, number] {
   return [(p + i) % 3, (p + 2 * i) % 3];
@@ -119,10 +121,10 @@ function refPairs(): [RefStore, RefStore][] {
     const b: RefStore = {};
     for (let i = 0; i < PAIR_KEYS; i++) {
       const [ca, cb] = pairCounters(p, i);
-      if (ca > 0) a[`k${i}`] = { v: `a${p}:${ca}`, n: ca, who: { a: ca } };
-      if (cb > 0) b[`k${i}`] = { v: `b${p}:${cb}`, n: cb, who: { b: cb } };
+      if (ca > 0) a[`k${i}`] = Object.freeze({ v: `v${i}:${ca}`, n: ca, who: Object.freeze({ [`w${i % 4}`]: ca }) });
+      if (cb > 0) b[`k${i}`] = Object.freeze({ v: `v${i}:${cb}`, n: cb, who: Object.freeze({ [`w${i % 4}`]: cb }) });
     }
-    out.push([a, b]);
+    out.push([Object.freeze(a), Object.freeze(b)]);
   }
   return out;
 }
@@ -137,8 +139,8 @@ for p in range(P):
     a, b = GossipNode("a"), GossipNode("b")
     for i in range(K):
         ca, cb = (p + i) % 3, (p + 2 * i) % 3
-        if ca > 0: a.state[f"k{i}"] = f"a{p}:{ca}"; a.version_vector[f"k{i}"] = ca
-        if cb > 0: b.state[f"k{i}"] = f"b{p}:{cb}"; b.version_vector[f"k{i}"] = cb
+        if ca > 0: a.state[f"k{i}"] = f"v{i}:{ca}"; a.version_vector[f"k{i}"] = ca
+        if cb > 0: b.state[f"k{i}"] = f"v{i}:{cb}"; b.version_vector[f"k{i}"] = cb
     pairs.append((a, b))
 t0 = time.perf_counter()
 for a, b in pairs: a._sync_with_peer(b)

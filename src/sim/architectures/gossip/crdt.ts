@@ -98,15 +98,25 @@ export function vvMin(vs: readonly VV[]): VV {
 }
 
 export function vvLeq(a: VV, b: VV): boolean {
-  for (const k of Object.keys(a)) if (vvGet(a, k) > vvGet(b, k)) return false;
+  for (const k of Object.keys(a)) if (a[k]! > vvGet(b, k)) return false;
   return true;
 }
 
 export type Order = 'equal' | 'a-dominates' | 'b-dominates' | 'concurrent';
 
 export function vvCompare(a: VV, b: VV): Order {
-  const ab = vvLeq(a, b);
-  const ba = vvLeq(b, a);
+  // vvLeq both ways in one pass over a and one over the origins only b has.
+  // for-in, not Object.keys: no array per call (vectors are compared per key per merge).
+  let ab = true;
+  let ba = true;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    const x = a[k]!;
+    const y = vvGet(b, k);
+    if (x > y) ab = false;
+    else if (x < y) ba = false;
+  }
+  for (const k in b) if (Object.hasOwn(b, k) && b[k]! > 0 && !Object.hasOwn(a, k)) ba = false;
   if (ab && ba) return 'equal';
   if (ba) return 'a-dominates';
   if (ab) return 'b-dominates';
