@@ -388,6 +388,9 @@ function deliver(w: World, m: Message): void {
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
+    // Without an archive, no input record or closure: a delivery is the engine's commonest event.
+    if (!isArchiving(w, m.to))
+      return applyEffects(w, m.to, arch.onMessage(srv.state, m.from, m.payload, w.arch, serverCtx(w, m.to)));
     serverInput(w, m.to, { at: w.now, kind: 'message', from: m.from, payload: m.payload }, (ctx) =>
       arch.onMessage(srv.state, m.from, m.payload, w.arch, ctx),
     );
@@ -407,6 +410,8 @@ function fire(w: World, t: Timer): void {
   const srv = dictGet(w.servers, t.node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
+    if (!isArchiving(w, t.node))
+      return applyEffects(w, t.node, arch.onTimer(srv.state, t.payload, w.arch, serverCtx(w, t.node)));
     serverInput(w, t.node, { at: w.now, kind: 'timer', payload: t.payload }, (ctx) =>
       arch.onTimer(srv.state, t.payload, w.arch, ctx),
     );

@@ -580,11 +580,16 @@ function isGossip(p: unknown): p is GossipMsg {
 function roundStat(s: GossipState, round: number): RoundStat {
   const last = s.rounds[s.rounds.length - 1];
   if (last && last.round === round) return last;
-  const found = s.rounds.find((r) => r.round === round);
-  if (found) return found;
+  // The ring is sorted by round, and rounds mostly arrive in order: a round after the last
+  // is new, and appending it keeps the ring sorted.
+  const inOrder = last === undefined || last.round < round;
+  if (!inOrder) {
+    const found = s.rounds.find((r) => r.round === round);
+    if (found) return found;
+  }
   const r = { round, sent: 0, bytes: 0 };
   pushCapped(s.rounds, r, RING);
-  s.rounds.sort((a, b) => a.round - b.round);
+  if (!inOrder) s.rounds.sort((a, b) => a.round - b.round);
   return r;
 }
 
