@@ -675,7 +675,30 @@ function absorb(s: GossipState, config: GossipConfig, from: string, m: GossipMsg
   if (!m.doc) return;
   hear(s, from, m);
   noteLwwDrops(s, m.doc, now);
-  setDoc(s, mergeDocs(s.doc, m.doc), now);
+  const merged = mergeDocs(s.doc, m.doc);
+  // A merge that changes nothing (the same data in the same key order: most merges, once a
+  // write has spread) keeps the document it had, already frozen and already measured.
+  if (!sameJson(merged, s.doc)) setDoc(s, merged, now);
+}
+
+/** Equal as JSON text: the same values, and the same keys in the same order at every level. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /**
