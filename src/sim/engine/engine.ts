@@ -752,21 +752,48 @@ function refreshHealth(w: World): void {
 
 /** The next tick after `w.now` at which anything happens, or null if nothing ever will. */
 export function nextEventTick(w: World, s: Scenario): number | null {
+  return nextTick(w, s, 0);
+}
+
+/** nextEventTick, with the first `fired` timers already fired (see Fired). */
+function nextTick(w: World, s: Scenario, fired: number): number | null {
   let t = Infinity;
   const act = s.actions[w.actionsApplied];
   if (act) t = Math.min(t, act.tick);
   const m = w.net.inFlight[0];
   if (m) t = Math.min(t, m.deliverAt);
-  const tm = w.timers[0];
+  const tm = w.timers[fired];
   if (tm) t = Math.min(t, tm.at);
   if (w.durability) t = Math.min(t, nextDurabilityTick(w));
   return t === Infinity ? null : t;
 }
 
-function processTick(w: World, s: Scenario, t: number): void {
+/**
+ * Timers fired during one `advance` and not yet taken off the front of `w.timers`. Removing
+ * each from the front moves the whole queue (a cluster of a thousand replicas has a thousand
+ * round timers, one due per tick in the sequential round), so they leave in one splice when
+ * anyone may look: before actions (they filter the timers), before the end of a tick with
+ * durability, before `onBusy`, and when `advance` returns. Meanwhile nothing reads the timers
+ * but setTimer, whose insertion lands after them anyway (they are due at or before now, a new
+ * timer at least one tick later).
+ */
+interface Fired {
+  n: number;
+}
+
+function dropFired(w: World, fired: Fired): void {
+  if (fired.n > 0) {
+    w.timers.splice(0, fired.n);
+    fired.n = 0;
+  }
+}
+
+function processTick(w: World, s: Scenario, t: number, fired: Fired): void {
   w.now = t;
   w.metrics.busyTicks += 1;
-  for (let act = s.actions[w.actionsApplied]; act && act.tick === t; act = s.actions[w.actionsApplied]) {
+  let act = s.actions[w.actionsApplied];
+  if (act && act.tick === t) dropFired(w, fired);
+  for (; act && act.tick === t; act = s.actions[w.actionsApplied]) {
     const err = applyAction(w, act);
     observers.get(w)?.action?.(act, w.actionsApplied, err, t);
     if (err) w.actionErrors.push({ index: w.actionsApplied, tick: t, reason: err });
@@ -781,10 +808,15 @@ function processTick(w: World, s: Scenario, t: number): void {
   while (due < inFlight.length && inFlight[due]!.deliverAt === t) due++;
   if (due > 0) for (const m of inFlight.splice(0, due)) deliver(w, m);
   const timers = w.timers;
-  due = 0;
-  while (due < timers.length && timers[due]!.at === t) due++;
-  if (due > 0) for (const tm of timers.splice(0, due)) fire(w, tm);
-  if (w.durability) endOfTick(w, t, (id) => isCrashed(w.net, id));
+  while (fired.n < timers.length && timers[fired.n]!.at === t) {
+    const tm = timers[fired.n]!;
+    fired.n += 1;
+    fire(w, tm);
+  }
+  if (w.durability) {
+    dropFired(w, fired);
+    endOfTick(w, t, (id) => isCrashed(w.net, id));
+  }
 }
 
 /**
@@ -802,17 +834,22 @@ export function advance(
 ): void {
   if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
   if (observer) observers.set(w, observer);
+  const fired: Fired = { n: 0 };
   try {
     for (;;) {
-      const next = nextEventTick(w, s);
+      const next = nextTick(w, s, fired.n);
       if (next === null || next > to) break;
       if (next <= w.now)
         throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
-      processTick(w, s, next);
-      onBusy?.(next);
+      processTick(w, s, next, fired);
+      if (onBusy) {
+        dropFired(w, fired);
+        onBusy(next);
+      }
     }
     w.now = to;
   } finally {
+    dropFired(w, fired);
     if (observer) observers.delete(w);
   }
 }
