@@ -1,6 +1,9 @@
 /**
  * `npm run bench`: prints StateLab's speed and memory figures next to their targets. Figures
  * are measured, not asserted: machines here are noisy, so tests never fail on a timing.
+ * `npm run bench -- <part>` runs one part: engine, checker, gossip, event-sourcing,
+ * partitioned, backup, trace, health, compare, audit, seed (StateLab beside the reference's
+ * own Python, bench/seed.ts: ends with the `seed-ratio` line), app.
  */
 import { existsSync } from 'node:fs';
 import { engineBench, type Figure } from './engine';
