@@ -669,7 +669,8 @@ function absorb(s: GossipState, config: GossipConfig, from: string, m: GossipMsg
       s.flawCount += 1;
       pushCapped(s.flaws, f, SHORT);
     }
-    setRef(s, r.store, now);
+    // A store that took nothing comes back as it was: nothing to freeze, nothing new to log.
+    if (r.store !== s.ref) setRef(s, r.store, now);
     return;
   }
   if (!m.doc) return;
