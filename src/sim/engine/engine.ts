@@ -160,7 +160,9 @@ function setTimer(w: World, node: string, delay: number, payload: unknown): void
     if (x.at < t.at || (x.at === t.at && x.id < t.id)) lo = mid + 1;
     else hi = mid;
   }
-  q.splice(lo, 0, t);
+  // Most land last (a round timer, a reply): push skips splice's set-up.
+  if (lo === q.length) q.push(t);
+  else q.splice(lo, 0, t);
 }
 
 /**

@@ -119,7 +119,9 @@ export function enqueueMessage(net: NetState, m: Message): void {
     if (x.deliverAt < m.deliverAt || (x.deliverAt === m.deliverAt && x.id < m.id)) lo = mid + 1;
     else hi = mid;
   }
-  q.splice(lo, 0, m);
+  // Most land last (a round timer, a reply): push skips splice's set-up.
+  if (lo === q.length) q.push(m);
+  else q.splice(lo, 0, m);
 }
 
 export function recordDrop(net: NetState, m: Message, at: number, why: DroppedMessage['why']): void {
