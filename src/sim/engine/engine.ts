@@ -171,8 +171,15 @@ function setTimer(w: World, node: string, delay: number, payload: unknown): void
  */
 const observers = new WeakMap<World, EngineObserver>();
 
+/** `advance` calls now observed: while none is, a send or delivery skips the WeakMap. */
+let observing = 0;
+
+function observerOf(w: World): EngineObserver | undefined {
+  return observing > 0 ? observers.get(w) : undefined;
+}
+
 function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
-  observers.get(w)?.drop?.(m, why, w.now);
+  observerOf(w)?.drop?.(m, why, w.now);
   recordDrop(w.net, m, w.now, why);
   if (why === 'lost') w.metrics.droppedLost += 1;
   else if (why === 'cut') w.metrics.droppedCut += 1;
@@ -241,7 +248,7 @@ function send(w: World, from: string, to: string, payload: unknown, streamPrefix
     payload,
     duplicate: false,
   };
-  const obs = observers.get(w);
+  const obs = observerOf(w);
   obs?.send?.(m);
   if (isCut(w.net, from, to)) return noteDrop(w, m, 'cut');
   if (chance(w.rng, w.seed, stream, link.loss)) return noteDrop(w, m, 'lost');
@@ -381,7 +388,7 @@ function deliver(w: World, m: Message): void {
   if (!nodeExists(w, m.to) || isCrashed(w.net, m.to)) return noteDrop(w, m, 'crashed');
   if (isCut(w.net, m.from, m.to)) return noteDrop(w, m, 'cut');
   w.metrics.messagesDelivered += 1;
-  observers.get(w)?.deliver?.(m, w.now);
+  observerOf(w)?.deliver?.(m, w.now);
   // Heartbeats belong to the health checks, whatever the receiver is: no handler sees them.
   if (isHeartbeat(m.payload)) {
     if (w.health) onHeartbeat(w.health, m.from, m.to, m.payload, healthEnv(w));
@@ -797,7 +804,7 @@ function processTick(w: World, s: Scenario, t: number, fired: Fired): void {
   if (act && act.tick === t) dropFired(w, fired);
   for (; act && act.tick === t; act = s.actions[w.actionsApplied]) {
     const err = applyAction(w, act);
-    observers.get(w)?.action?.(act, w.actionsApplied, err, t);
+    observerOf(w)?.action?.(act, w.actionsApplied, err, t);
     if (err) w.actionErrors.push({ index: w.actionsApplied, tick: t, reason: err });
     w.actionsApplied += 1;
   }
@@ -835,7 +842,10 @@ export function advance(
   observer?: EngineObserver,
 ): void {
   if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
-  if (observer) observers.set(w, observer);
+  if (observer) {
+    observers.set(w, observer);
+    observing += 1;
+  }
   const fired: Fired = { n: 0 };
   try {
     for (;;) {
@@ -852,7 +862,10 @@ export function advance(
     w.now = to;
   } finally {
     dropFired(w, fired);
-    if (observer) observers.delete(w);
+    if (observer) {
+      observers.delete(w);
+      observing -= 1;
+    }
   }
 }
 
