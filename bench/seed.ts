@@ -15,7 +15,8 @@ import type { Figure } from './engine';
  * same run (../shared/bench/seed-python, or $STATELAB_SEED_PYTHON; see its README). Each pair
  * is checked for the same final state, then printed with its ratio (the reference's time over
  * StateLab's: above 1, StateLab is faster). Timings on a shared machine are noisy: StateLab's
- * side is the median of several repetitions, the reference's what its driver reports.
+ * side is the median of several repetitions, warm (after a run that compiles it) and each after
+ * a collection; the reference's side is what its driver reports (Python has no JIT to warm).
  */
 
 const NODES = 1000;
@@ -151,6 +152,7 @@ print(json.dumps(dict(work="merge", pairs=P, keys=K, merge_ms=(t1 - t0) * 1000,
 
 function mergeRun(): { ms: number; state: unknown } {
   const pairs = refPairs();
+  global.gc?.();
   const t0 = performance.now();
   const merged = pairs.map(([a, b]) => refSync(a, b));
   const ms = performance.now() - t0;
@@ -226,7 +228,12 @@ export function seedBench(): { figures: Figure[]; line: string | null; notes: st
     rounds: number[];
     per_round_ms: number;
   };
-  const runs = Array.from({ length: REPS }, (_, k) => gossipRun(1 + k));
+  // StateLab's side runs warm (a JIT's first runs measure the compiler), after a collection.
+  gossipRun(REPS + 1);
+  const runs = Array.from({ length: REPS }, (_, k) => {
+    global.gc?.();
+    return gossipRun(1 + k);
+  });
   for (const r of runs) same('gossip', isDeepStrictEqual(r.state && plainRef(r.state), { key1: 'value1' }));
   same(
     'gossip (the reference converged)',
@@ -253,6 +260,8 @@ export function seedBench(): { figures: Figure[]; line: string | null; notes: st
     merge_ms: number;
     state: unknown;
   };
+  mergeRun();
+  mergeRun();
   const merges = Array.from({ length: 7 }, () => mergeRun());
   for (const m of merges) same('merge', isDeepStrictEqual(m.state, pm.state));
   const mergeMs = median(merges.map((m) => m.ms));
@@ -272,6 +281,7 @@ export function seedBench(): { figures: Figure[]; line: string | null; notes: st
   const log = referenceLog();
   const replays: number[] = [];
   for (let k = 0; k < 7; k++) {
+    global.gc?.();
     const t0 = performance.now();
     const r = replay(log);
     const state = plainState(r.state);
