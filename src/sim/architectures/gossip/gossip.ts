@@ -741,7 +741,13 @@ interface Members {
 // is not 10,000 scans of the membership; it holds nothing the world depends on.
 const membersMemo = new WeakMap<GossipConfig, Members>();
 
+// The configuration last asked about (one is held): a round asks several times per replica, always of
+// the same configuration, and a pointer compare is cheaper than the WeakMap.
+let lastConfig: GossipConfig | null = null;
+let lastMembers: Members | null = null;
+
 function members(config: GossipConfig): Members {
+  if (config === lastConfig && lastMembers) return lastMembers;
   let m = membersMemo.get(config);
   if (!m) {
     m = {
@@ -750,6 +756,8 @@ function members(config: GossipConfig): Members {
     };
     membersMemo.set(config, m);
   }
+  lastConfig = config;
+  lastMembers = m;
   return m;
 }
 
