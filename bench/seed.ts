@@ -15,8 +15,7 @@ import type { Figure } from './engine';
  * same run (../shared/bench/seed-python, or $STATELAB_SEED_PYTHON; see its README). Each pair
  * is checked for the same final state, then printed with its ratio (the reference's time over
  * StateLab's: above 1, StateLab is faster). Timings on a shared machine are noisy: StateLab's
- * side is the median of several repetitions, warm (after a run that compiles it) and each after
- * a collection; the reference's side is what its driver reports (Python has no JIT to warm).
+ * side is the median of several repetitions, warm (after a run that compiles it); the reference's side is what its driver reports (Python has no JIT to warm).
  */
 
 const NODES = 1000;
@@ -280,8 +279,9 @@ export function seedBench(): { figures: Figure[]; line: string | null; notes: st
   const pe = JSON.parse(python([script, 'events', '--count', String(EVENTS)])) as { replay_ms: number; state: unknown };
   const log = referenceLog();
   const replays: number[] = [];
+  // No collection before these: after a full one V8 shrinks the young generation, and a
+  // replay that allocates an entry per event then pays for many more scavenges.
   for (let k = 0; k < 7; k++) {
-    global.gc?.();
     const t0 = performance.now();
     const r = replay(log);
     const state = plainState(r.state);
