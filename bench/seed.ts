@@ -15,7 +15,8 @@ import type { Figure } from './engine';
  * same run (../shared/bench/seed-python, or $STATELAB_SEED_PYTHON; see its README). Each pair
  * is checked for the same final state, then printed with its ratio (the reference's time over
  * StateLab's: above 1, StateLab is faster). Timings on a shared machine are noisy: StateLab's
- * side is the median of several repetitions, warm (after a run that compiles it); the reference's side is what its driver reports (Python has no JIT to warm).
+ * side is the median of several repetitions, warm (after a run that compiles it); the
+ * reference's side is what its driver reports (Python has no JIT to warm).
  */
 
 const NODES = 1000;
