@@ -1,6 +1,9 @@
 /**
  * `npm run bench`: prints StateLab's speed and memory figures next to their targets. Figures
  * are measured, not asserted: machines here are noisy, so tests never fail on a timing.
+ * `npm run bench -- <part>` runs one part: engine, checker, gossip, event-sourcing,
+ * partitioned, backup, trace, health, compare, audit, seed (StateLab beside the reference's
+ * own Python, bench/seed.ts: ends with the `seed-ratio` line), app.
  */
 import { existsSync } from 'node:fs';
 import { engineBench, type Figure } from './engine';
@@ -55,6 +58,13 @@ async function main(): Promise<void> {
   if (!only || only === 'challenge') {
     const { challengeBench } = await import('./challenge');
     print('Challenges', challengeBench());
+  }
+  if (!only || only === 'seed') {
+    const { seedBench } = await import('./seed');
+    const r = seedBench();
+    print("Beside the reference's own Python (same work, same run; ratio = reference time / StateLab time)", r.figures);
+    for (const n of r.notes) console.log(`  ${n}`);
+    if (r.line) console.log(r.line);
   }
   if ((!only || only === 'app') && existsSync(new URL('./app.ts', import.meta.url))) {
     if (!existsSync('dist/index.html')) console.log('\nApp: skipped (build first: npx vite build)');

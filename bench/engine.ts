@@ -60,18 +60,25 @@ export function engineBench(): Figure[] {
   const s = fiftyAgents();
   const figures: Figure[] = [];
 
-  const t0 = performance.now();
-  const w = worldAt(s, s.duration);
-  const ms = performance.now() - t0;
+  // One run to warm the JIT, then the median of five: the machine is shared and noisy.
+  let w = worldAt(s, s.duration);
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    w = worldAt(s, s.duration);
+    runs.push(performance.now() - t0);
+  }
+  const ms = median(runs);
   figures.push({
-    name: 'engine: ticks per second, 50 agents, random workloads',
+    name: 'engine: ticks per second, 50 agents, random workloads (median of 5, warm)',
     value: Math.round(s.duration / (ms / 1000)),
     unit: 'ticks/s',
   });
   figures.push({
-    name: 'engine: operations simulated per second',
+    name: 'engine: operations simulated per second (the crowd, headless)',
     value: Math.round(w.history.length / (ms / 1000)),
     unit: 'ops/s',
+    target: '≥ 200,000',
   });
   figures.push({ name: 'engine: busy ticks in the 10,000-tick run', value: w.metrics.busyTicks, unit: 'ticks' });
 

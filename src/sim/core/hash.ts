@@ -63,7 +63,18 @@ export function cloneJson<T>(value: T): T {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const k of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[k]);
+    // Arrays by index: Object.keys would make a string per element, on the engine's hot path.
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const x: unknown = value[i];
+        if (x !== null && typeof x === 'object') deepFreeze(x);
+      }
+    } else {
+      for (const k of Object.keys(value)) {
+        const x = (value as Record<string, unknown>)[k];
+        if (x !== null && typeof x === 'object') deepFreeze(x);
+      }
+    }
   }
   return value;
 }

@@ -160,7 +160,9 @@ function setTimer(w: World, node: string, delay: number, payload: unknown): void
     if (x.at < t.at || (x.at === t.at && x.id < t.id)) lo = mid + 1;
     else hi = mid;
   }
-  q.splice(lo, 0, t);
+  // Most land last (a round timer, a reply): push skips splice's set-up.
+  if (lo === q.length) q.push(t);
+  else q.splice(lo, 0, t);
 }
 
 /**
@@ -169,8 +171,15 @@ function setTimer(w: World, node: string, delay: number, payload: unknown): void
  */
 const observers = new WeakMap<World, EngineObserver>();
 
+/** `advance` calls now observed: while none is, a send or delivery skips the WeakMap. */
+let observing = 0;
+
+function observerOf(w: World): EngineObserver | undefined {
+  return observing > 0 ? observers.get(w) : undefined;
+}
+
 function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
-  observers.get(w)?.drop?.(m, why, w.now);
+  observerOf(w)?.drop?.(m, why, w.now);
   recordDrop(w.net, m, w.now, why);
   if (why === 'lost') w.metrics.droppedLost += 1;
   else if (why === 'cut') w.metrics.droppedCut += 1;
@@ -208,6 +217,31 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
   }
 }
 
+// Random stream names, memoised: a name built afresh for every draw must be hashed again for
+// each lookup in `world.rng`; a memoised one carries its hash. Bounded; the names are the same.
+const streamNames = new Map<string, Map<string, string>>();
+let streamNameCount = 0;
+
+function streamName(prefix: string, id: string): string {
+  let row = streamNames.get(prefix);
+  if (row === undefined) {
+    row = new Map();
+    streamNames.set(prefix, row);
+  }
+  let name = row.get(id);
+  if (name === undefined) {
+    if (streamNameCount > 1 << 18) {
+      streamNames.clear();
+      streamNameCount = 0;
+      return `${prefix}:${id}`;
+    }
+    name = `${prefix}:${id}`;
+    row.set(id, name);
+    streamNameCount += 1;
+  }
+  return name;
+}
+
 /**
  * Sends over the network. `streamPrefix` names the random stream the link draws from:
  * heartbeats draw from their own (`health:a>b`), so turning health checks on changes no
@@ -216,8 +250,11 @@ function noteDrop(w: World, m: Message, why: DroppedMessage['why']): void {
 function send(w: World, from: string, to: string, payload: unknown, streamPrefix = 'net'): void {
   w.metrics.messagesSent += 1;
   const link = linkSettings(w.net, from, to);
-  const stream = `${streamPrefix}:${linkKey(from, to)}`;
   const jitter = w.net.config.jitter;
+  // A link that draws nothing (no jitter, loss or duplication) needs no stream name: naming
+  // it is most of the cost of a send on a large cluster.
+  const draws = jitter > 0 || link.loss > 0 || link.duplication > 0;
+  const stream = draws ? streamName(streamPrefix, linkKey(from, to)) : '';
   const latency = link.latency + (jitter > 0 ? drawStream(w.rng, w.seed, stream, 0, jitter) : 0);
   const m: Message = {
     id: newId(w),
@@ -228,7 +265,7 @@ function send(w: World, from: string, to: string, payload: unknown, streamPrefix
     payload,
     duplicate: false,
   };
-  const obs = observers.get(w);
+  const obs = observerOf(w);
   obs?.send?.(m);
   if (isCut(w.net, from, to)) return noteDrop(w, m, 'cut');
   if (chance(w.rng, w.seed, stream, link.loss)) return noteDrop(w, m, 'lost');
@@ -333,7 +370,7 @@ class EngineAgentEnv implements AgentEnv {
     return unreachableBecause(this.w.net, this.a.id, server) ?? unreachableBecause(this.w.net, server, this.a.id);
   }
   draw(from: number, to: number): number {
-    return drawStream(this.w.rng, this.w.seed, `agent:${this.a.id}`, from, to);
+    return drawStream(this.w.rng, this.w.seed, streamName('agent', this.a.id), from, to);
   }
   suspects(server: string): { status: 'suspected' | 'down'; since: number } | null {
     const v = pairHealth(this.w.health, this.a.id, server);
@@ -358,7 +395,7 @@ class EngineServerCtx implements HandlerCtx {
     return this.w.now;
   }
   draw(from: number, to: number): number {
-    return drawStream(this.w.rng, this.w.seed, `node:${this.self}`, from, to);
+    return drawStream(this.w.rng, this.w.seed, streamName('node', this.self), from, to);
   }
 }
 
@@ -368,7 +405,7 @@ function deliver(w: World, m: Message): void {
   if (!nodeExists(w, m.to) || isCrashed(w.net, m.to)) return noteDrop(w, m, 'crashed');
   if (isCut(w.net, m.from, m.to)) return noteDrop(w, m, 'cut');
   w.metrics.messagesDelivered += 1;
-  observers.get(w)?.deliver?.(m, w.now);
+  observerOf(w)?.deliver?.(m, w.now);
   // Heartbeats belong to the health checks, whatever the receiver is: no handler sees them.
   if (isHeartbeat(m.payload)) {
     if (w.health) onHeartbeat(w.health, m.from, m.to, m.payload, healthEnv(w));
@@ -377,6 +414,9 @@ function deliver(w: World, m: Message): void {
   const srv = dictGet(w.servers, m.to);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
+    // Without an archive, no input record or closure: a delivery is the engine's commonest event.
+    if (!isArchiving(w, m.to))
+      return applyEffects(w, m.to, arch.onMessage(srv.state, m.from, m.payload, w.arch, serverCtx(w, m.to)));
     serverInput(w, m.to, { at: w.now, kind: 'message', from: m.from, payload: m.payload }, (ctx) =>
       arch.onMessage(srv.state, m.from, m.payload, w.arch, ctx),
     );
@@ -396,6 +436,8 @@ function fire(w: World, t: Timer): void {
   const srv = dictGet(w.servers, t.node);
   if (srv) {
     const arch = getArchitecture(w.arch.kind);
+    if (!isArchiving(w, t.node))
+      return applyEffects(w, t.node, arch.onTimer(srv.state, t.payload, w.arch, serverCtx(w, t.node)));
     serverInput(w, t.node, { at: w.now, kind: 'timer', payload: t.payload }, (ctx) =>
       arch.onTimer(srv.state, t.payload, w.arch, ctx),
     );
@@ -736,29 +778,71 @@ function refreshHealth(w: World): void {
 
 /** The next tick after `w.now` at which anything happens, or null if nothing ever will. */
 export function nextEventTick(w: World, s: Scenario): number | null {
+  return nextTick(w, s, 0);
+}
+
+/** nextEventTick, with the first `fired` timers already fired (see Fired). */
+function nextTick(w: World, s: Scenario, fired: number): number | null {
   let t = Infinity;
   const act = s.actions[w.actionsApplied];
   if (act) t = Math.min(t, act.tick);
   const m = w.net.inFlight[0];
   if (m) t = Math.min(t, m.deliverAt);
-  const tm = w.timers[0];
+  const tm = w.timers[fired];
   if (tm) t = Math.min(t, tm.at);
   if (w.durability) t = Math.min(t, nextDurabilityTick(w));
   return t === Infinity ? null : t;
 }
 
-function processTick(w: World, s: Scenario, t: number): void {
+/**
+ * Timers fired during one `advance` and not yet taken off the front of `w.timers`. Removing
+ * each from the front moves the whole queue (a cluster of a thousand replicas has a thousand
+ * round timers, one due per tick in the sequential round), so they leave in one splice when
+ * anyone may look: before actions (they filter the timers), before the end of a tick with
+ * durability, before `onBusy`, and when `advance` returns. Meanwhile nothing reads the timers
+ * but setTimer, whose insertion lands after them anyway (they are due at or before now, a new
+ * timer at least one tick later).
+ */
+interface Fired {
+  n: number;
+}
+
+function dropFired(w: World, fired: Fired): void {
+  if (fired.n > 0) {
+    w.timers.splice(0, fired.n);
+    fired.n = 0;
+  }
+}
+
+function processTick(w: World, s: Scenario, t: number, fired: Fired): void {
   w.now = t;
   w.metrics.busyTicks += 1;
-  for (let act = s.actions[w.actionsApplied]; act && act.tick === t; act = s.actions[w.actionsApplied]) {
+  let act = s.actions[w.actionsApplied];
+  if (act && act.tick === t) dropFired(w, fired);
+  for (; act && act.tick === t; act = s.actions[w.actionsApplied]) {
     const err = applyAction(w, act);
-    observers.get(w)?.action?.(act, w.actionsApplied, err, t);
+    observerOf(w)?.action?.(act, w.actionsApplied, err, t);
     if (err) w.actionErrors.push({ index: w.actionsApplied, tick: t, reason: err });
     w.actionsApplied += 1;
   }
-  while (w.net.inFlight.length > 0 && w.net.inFlight[0]!.deliverAt === t) deliver(w, w.net.inFlight.shift()!);
-  while (w.timers.length > 0 && w.timers[0]!.at === t) fire(w, w.timers.shift()!);
-  if (w.durability) endOfTick(w, t, (id) => isCrashed(w.net, id));
+  // What is due at t is known before the first delivery (latency and delays are at least one
+  // tick, and nothing but an action removes a message or a timer), so it leaves its queue in
+  // one splice: shift() moves the whole queue once per message, and a large cluster has
+  // thousands in flight.
+  const inFlight = w.net.inFlight;
+  let due = 0;
+  while (due < inFlight.length && inFlight[due]!.deliverAt === t) due++;
+  if (due > 0) for (const m of inFlight.splice(0, due)) deliver(w, m);
+  const timers = w.timers;
+  while (fired.n < timers.length && timers[fired.n]!.at === t) {
+    const tm = timers[fired.n]!;
+    fired.n += 1;
+    fire(w, tm);
+  }
+  if (w.durability) {
+    dropFired(w, fired);
+    endOfTick(w, t, (id) => isCrashed(w.net, id));
+  }
 }
 
 /**
@@ -775,19 +859,30 @@ export function advance(
   observer?: EngineObserver,
 ): void {
   if (to < w.now) throw new Error(`advance: the world is at tick ${w.now}, past ${to}`);
-  if (observer) observers.set(w, observer);
+  if (observer) {
+    observers.set(w, observer);
+    observing += 1;
+  }
+  const fired: Fired = { n: 0 };
   try {
     for (;;) {
-      const next = nextEventTick(w, s);
+      const next = nextTick(w, s, fired.n);
       if (next === null || next > to) break;
       if (next <= w.now)
         throw new Error(`advance: action ${w.actionsApplied} at tick ${next} is in the past of tick ${w.now}`);
-      processTick(w, s, next);
-      onBusy?.(next);
+      processTick(w, s, next, fired);
+      if (onBusy) {
+        dropFired(w, fired);
+        onBusy(next);
+      }
     }
     w.now = to;
   } finally {
-    if (observer) observers.delete(w);
+    dropFired(w, fired);
+    if (observer) {
+      observers.delete(w);
+      observing -= 1;
+    }
   }
 }
 

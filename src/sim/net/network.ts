@@ -1,5 +1,5 @@
 import type { Dict } from '../core/dict';
-import { dictDelete, dictGet, dictHas, dictSet } from '../core/dict';
+import { dictDelete, dictGet, dictHas, dictIsEmpty, dictSet } from '../core/dict';
 import type { NetworkConfig } from '../scenario/schema';
 import type { Message } from '../engine/types';
 
@@ -37,8 +37,29 @@ export interface NetState {
 
 export const RECENT_DROPS = 32;
 
+// Link keys are looked up on every send and delivery (cuts, overrides, the link's random
+// stream). A fresh concatenation must be hashed for each lookup; a memoised one carries its
+// hash. Bounded, and it holds nothing the world depends on.
+const linkKeys = new Map<string, Map<string, string>>();
+let linkKeyCount = 0;
+
 export function linkKey(from: string, to: string): string {
-  return `${from}>${to}`;
+  let row = linkKeys.get(from);
+  if (row === undefined) {
+    if (linkKeyCount > 1 << 18) {
+      linkKeys.clear();
+      linkKeyCount = 0;
+    }
+    row = new Map();
+    linkKeys.set(from, row);
+  }
+  let k = row.get(to);
+  if (k === undefined) {
+    k = `${from}>${to}`;
+    row.set(to, k);
+    linkKeyCount += 1;
+  }
+  return k;
 }
 
 export function initNet(config: NetworkConfig): NetState {
@@ -46,7 +67,7 @@ export function initNet(config: NetworkConfig): NetState {
 }
 
 export function isCut(net: NetState, from: string, to: string): boolean {
-  return dictHas(net.cut, linkKey(from, to));
+  return !dictIsEmpty(net.cut) && dictHas(net.cut, linkKey(from, to));
 }
 
 export function setCut(net: NetState, from: string, to: string, cut: boolean): void {
@@ -63,13 +84,28 @@ export function setCrashed(net: NetState, node: string, crashed: boolean): void 
   else dictDelete(net.crashed, node);
 }
 
-export function linkSettings(net: NetState, from: string, to: string): Required<LinkOverride> {
-  const o = dictGet(net.overrides, linkKey(from, to));
+/** A link's settings: read them, do not keep or change them (the defaults' object is shared). */
+export function linkSettings(net: NetState, from: string, to: string): Readonly<Required<LinkOverride>> {
+  const o = dictIsEmpty(net.overrides) ? undefined : dictGet(net.overrides, linkKey(from, to));
+  if (o === undefined) return defaultsOf(net.config);
   return {
     latency: o?.latency ?? net.config.latency,
     loss: o?.loss ?? net.config.loss,
     duplication: o?.duplication ?? net.config.duplication,
   };
+}
+
+// The defaults as a link's settings, one object per network configuration (configurations are
+// immutable values), so a send over a link without overrides allocates nothing for them.
+const defaultLinks = new WeakMap<NetworkConfig, Readonly<Required<LinkOverride>>>();
+
+function defaultsOf(config: NetworkConfig): Readonly<Required<LinkOverride>> {
+  let d = defaultLinks.get(config);
+  if (d === undefined) {
+    d = Object.freeze({ latency: config.latency, loss: config.loss, duplication: config.duplication });
+    defaultLinks.set(config, d);
+  }
+  return d;
 }
 
 /** Inserts keeping (deliverAt, id) order; ids only grow, so equal ticks stay in send order. */
@@ -83,7 +119,9 @@ export function enqueueMessage(net: NetState, m: Message): void {
     if (x.deliverAt < m.deliverAt || (x.deliverAt === m.deliverAt && x.id < m.id)) lo = mid + 1;
     else hi = mid;
   }
-  q.splice(lo, 0, m);
+  // Most land last (a round timer, a reply): push skips splice's set-up.
+  if (lo === q.length) q.push(m);
+  else q.splice(lo, 0, m);
 }
 
 export function recordDrop(net: NetState, m: Message, at: number, why: DroppedMessage['why']): void {

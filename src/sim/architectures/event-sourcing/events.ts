@@ -136,31 +136,57 @@ export function eventKey(e: StoredEvent): string {
   return typeof k === 'string' ? k : '';
 }
 
-/** Applies one event to a state in place. Entries are frozen: copies of the state share them. */
+/**
+ * Applies one event to a state in place. Entries are frozen: copies of the state share them.
+ * Reads old schemas as `upcast` does, without building the upcast object: replay runs this
+ * once per event of the log, and the reference's own two types are schema 1.
+ */
 export function applyEvent(state: KvState, e: StoredEvent): void {
-  const d = upcast(e);
-  const key = typeof d['key'] === 'string' ? d['key'] : '';
-  const put = (value: JsonValue): void => dictSet(state, key, deepFreeze<Entry>([value, e.commit, e.at]));
+  applyTo(state, e, true);
+}
+
+/**
+ * `applyEvent`, with the entry frozen or not. Only a state nobody else can see yet may hold
+ * unfrozen entries (a replay building its result), and it freezes them before it is seen:
+ * freezing is most of the cost of an event, and most entries of a replay are overwritten.
+ */
+function applyTo(state: KvState, e: StoredEvent, freeze: boolean): void {
+  const d = e.data;
   switch (e.type) {
     case 'key_set':
-      put(d['value'] ?? null);
+      put(state, keyOf(d), d['value'] ?? null, e, freeze);
       return;
     case 'key_deleted':
-      dictDelete(state, key);
+      dictDelete(state, keyOf(d));
       return;
     case 'counter_incremented': {
+      const key = keyOf(d);
       const cur = dictGet(state, key)?.[0];
       const by = typeof d['by'] === 'number' ? d['by'] : 0;
-      put((typeof cur === 'number' ? cur : 0) + by);
+      put(state, key, (typeof cur === 'number' ? cur : 0) + by, e, freeze);
       return;
     }
-    case 'update_position':
-      put({ x: d['x'] ?? 0, y: d['y'] ?? 0 });
+    case 'update_position': {
+      const key = e.schema < EVENT_SCHEMAS.update_position.current ? 'position' : keyOf(d);
+      put(state, key, { x: d['x'] ?? 0, y: d['y'] ?? 0 }, e, freeze);
       return;
-    case 'change_status':
-      put(d['status'] ?? '');
+    }
+    case 'change_status': {
+      const key = e.schema < EVENT_SCHEMAS.change_status.current ? 'status' : keyOf(d);
+      put(state, key, d['status'] ?? '', e, freeze);
       return;
+    }
   }
+}
+
+function keyOf(d: { [k: string]: JsonValue }): string {
+  const k = d['key'];
+  return typeof k === 'string' ? k : '';
+}
+
+function put(state: KvState, key: string, value: JsonValue, e: StoredEvent, freeze: boolean): void {
+  const entry: Entry = [value, e.commit, e.at];
+  dictSet(state, key, freeze ? deepFreeze(entry) : entry);
 }
 
 export function copyState(s: KvState): KvState {
@@ -177,12 +203,15 @@ export function replay(
 ): { state: KvState; applied: number } {
   const state: KvState = {};
   let applied = 0;
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (e.v > upTo) break;
     if (type !== null && e.type !== type) continue;
-    applyEvent(state, e);
+    applyTo(state, e, false);
     applied += 1;
   }
+  // The entries that survived, frozen as applyEvent would have left them, before anyone sees the state.
+  for (const k of Object.keys(state)) deepFreeze(state[k]);
   return { state, applied };
 }
 

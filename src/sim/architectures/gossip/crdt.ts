@@ -98,15 +98,25 @@ export function vvMin(vs: readonly VV[]): VV {
 }
 
 export function vvLeq(a: VV, b: VV): boolean {
-  for (const k of Object.keys(a)) if (vvGet(a, k) > vvGet(b, k)) return false;
+  for (const k of Object.keys(a)) if (a[k]! > vvGet(b, k)) return false;
   return true;
 }
 
 export type Order = 'equal' | 'a-dominates' | 'b-dominates' | 'concurrent';
 
 export function vvCompare(a: VV, b: VV): Order {
-  const ab = vvLeq(a, b);
-  const ba = vvLeq(b, a);
+  // vvLeq both ways in one pass over a and one over the origins only b has.
+  // for-in, not Object.keys: no array per call (vectors are compared per key per merge).
+  let ab = true;
+  let ba = true;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    const x = a[k]!;
+    const y = vvGet(b, k);
+    if (x > y) ab = false;
+    else if (x < y) ba = false;
+  }
+  for (const k in b) if (Object.hasOwn(b, k) && b[k]! > 0 && !Object.hasOwn(a, k)) ba = false;
   if (ab && ba) return 'equal';
   if (ba) return 'a-dominates';
   if (ab) return 'b-dominates';
@@ -114,7 +124,13 @@ export function vvCompare(a: VV, b: VV): Order {
 }
 
 function unionKeys(a: Dict<unknown>, b: Dict<unknown>): string[] {
-  const s = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  // Most maps of a document are empty on one side or both: no set to build then.
+  if (kb.length === 0) return ka.sort(compareStrings);
+  if (ka.length === 0) return kb.sort(compareStrings);
+  const s = new Set(ka);
+  for (const k of kb) s.add(k);
   return [...s].sort(compareStrings);
 }
 

@@ -346,14 +346,24 @@ function setDoc(s: GossipState, d: Doc, now: number): void {
 
 /** The reference's store has no version vector; its shadow per-key vectors stand in for the plot. */
 function refVv(r: RefStore): VV {
+  // A frozen store never changes: its vector is computed once (frozen too, as it is shared).
+  const frozen = Object.isFrozen(r);
+  if (frozen) {
+    const hit = refVvs.get(r);
+    if (hit) return hit;
+  }
   let vv: VV = {};
   for (const k of Object.keys(r)) vv = vvMerge(vv, r[k]!.who);
+  if (frozen) refVvs.set(r, deepFreeze(vv));
   return vv;
 }
 
+const refVvs = new WeakMap<RefStore, VV>();
+
 function setRef(s: GossipState, r: RefStore, now: number): void {
-  logVv(s, refVv(s.ref), refVv(r), now);
+  const before = refVv(s.ref);
   s.ref = deepFreeze(r);
+  logVv(s, before, refVv(s.ref), now);
 }
 
 /** An LWW write that loses to a concurrent one disappears: note each one, as it happens. */
@@ -570,11 +580,16 @@ function isGossip(p: unknown): p is GossipMsg {
 function roundStat(s: GossipState, round: number): RoundStat {
   const last = s.rounds[s.rounds.length - 1];
   if (last && last.round === round) return last;
-  const found = s.rounds.find((r) => r.round === round);
-  if (found) return found;
+  // The ring is sorted by round, and rounds mostly arrive in order: a round after the last
+  // is new, and appending it keeps the ring sorted.
+  const inOrder = last === undefined || last.round < round;
+  if (!inOrder) {
+    const found = s.rounds.find((r) => r.round === round);
+    if (found) return found;
+  }
   const r = { round, sent: 0, bytes: 0 };
   pushCapped(s.rounds, r, RING);
-  s.rounds.sort((a, b) => a.round - b.round);
+  if (!inOrder) s.rounds.sort((a, b) => a.round - b.round);
   return r;
 }
 
@@ -594,9 +609,38 @@ function message(s: GossipState, config: GossipConfig, kind: GossipMsg['kind'], 
   };
 }
 
+// JSON lengths of frozen states (documents and stores are deep-frozen when set), so a round
+// that sends the same snapshot to many peers, or a state that stays put for rounds, is
+// serialised once. Holds nothing the world depends on.
+const frozenLengths = new WeakMap<object, number>();
+
+function jsonLength(x: object | null): number {
+  if (x === null) return 4;
+  const frozen = Object.isFrozen(x);
+  if (frozen) {
+    const n = frozenLengths.get(x);
+    if (n !== undefined) return n;
+  }
+  const n = JSON.stringify(x).length;
+  if (frozen) frozenLengths.set(x, n);
+  return n;
+}
+
+/**
+ * JSON.stringify(m).length, exactly: a property's text does not depend on the others, so the
+ * message's own fields are serialised with the states as null ("null", 4 characters each)
+ * and each state's length is added in their place.
+ */
+export function messageBytes(m: GossipMsg): number {
+  // {"t":"gossip","kind":"","round":,"origin":,"vv":null,"doc":null,"ref":null} is 75
+  // characters; the kind is plain ASCII and the round a whole number.
+  const shell = 75 + m.kind.length + String(m.round).length + JSON.stringify(m.origin).length;
+  return shell - 12 + jsonLength(m.vv) + jsonLength(m.doc) + jsonLength(m.ref);
+}
+
 function sendCounted(s: GossipState, out: Send[], to: string, m: GossipMsg): void {
   // The length of JSON text does not depend on key order: the native serialiser is exact here.
-  const bytes = JSON.stringify(m).length;
+  const bytes = messageBytes(m);
   const r = roundStat(s, m.round);
   r.sent += 1;
   r.bytes += bytes;
@@ -625,13 +669,37 @@ function absorb(s: GossipState, config: GossipConfig, from: string, m: GossipMsg
       s.flawCount += 1;
       pushCapped(s.flaws, f, SHORT);
     }
-    setRef(s, r.store, now);
+    // A store that took nothing comes back as it was: nothing to freeze, nothing new to log.
+    if (r.store !== s.ref) setRef(s, r.store, now);
     return;
   }
   if (!m.doc) return;
   hear(s, from, m);
   noteLwwDrops(s, m.doc, now);
-  setDoc(s, mergeDocs(s.doc, m.doc), now);
+  const merged = mergeDocs(s.doc, m.doc);
+  // A merge that changes nothing (the same data in the same key order: most merges, once a
+  // write has spread) keeps the document it had, already frozen and already measured.
+  if (!sameJson(merged, s.doc)) setDoc(s, merged, now);
+}
+
+/** Equal as JSON text: the same values, and the same keys in the same order at every level. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /**
@@ -673,7 +741,13 @@ interface Members {
 // is not 10,000 scans of the membership; it holds nothing the world depends on.
 const membersMemo = new WeakMap<GossipConfig, Members>();
 
+// The configuration last asked about (one is held): a round asks several times per replica, always of
+// the same configuration, and a pointer compare is cheaper than the WeakMap.
+let lastConfig: GossipConfig | null = null;
+let lastMembers: Members | null = null;
+
 function members(config: GossipConfig): Members {
+  if (config === lastConfig && lastMembers) return lastMembers;
   let m = membersMemo.get(config);
   if (!m) {
     m = {
@@ -682,6 +756,8 @@ function members(config: GossipConfig): Members {
     };
     membersMemo.set(config, m);
   }
+  lastConfig = config;
+  lastMembers = m;
   return m;
 }
 

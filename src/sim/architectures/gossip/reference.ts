@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../core/json';
 import type { Dict } from '../../core/dict';
-import { dictGet, dictSet } from '../../core/dict';
+import { compareStrings, dictGet, dictSet } from '../../core/dict';
 import type { VV } from './crdt';
 import { vvCompare, vvGet } from './crdt';
 
@@ -60,9 +60,28 @@ export function refAccept(
   at: string,
   tick: number,
 ): { store: RefStore; flaws: RefFlaw[] } {
-  const out: RefStore = { ...mine };
+  // Copied on the first change only: a store that takes nothing is returned as it is (stores
+  // are frozen values; the same data, the same key order).
+  let out: RefStore | null = null;
   const flaws: RefFlaw[] = [];
-  for (const k of Object.keys(theirs).sort()) {
+  // Replacing a key mine already has is the same in any order; keys new to mine and flaws are
+  // what key order decides (insertion order, the flaws' order), so only those are sorted.
+  let ordered: string[] | null = null;
+  for (const k of Object.keys(theirs)) {
+    const t = theirs[k]!;
+    const m = dictGet(mine, k);
+    if (m === t) continue;
+    if (!m) {
+      (ordered ??= []).push(k);
+      continue;
+    }
+    const order = vvCompare(m.who, t.who);
+    if (t.n !== m.n ? order === 'concurrent' : order !== 'equal') (ordered ??= []).push(k);
+    else if (t.n > m.n) dictSet((out ??= { ...mine }), k, t);
+  }
+  if (ordered === null) return { store: out ?? mine, flaws };
+  out ??= { ...mine };
+  for (const k of sortKeys(ordered)) {
     const t = theirs[k]!;
     const m = dictGet(mine, k);
     if (!m) {
@@ -82,6 +101,24 @@ export function refAccept(
     }
   }
   return { store: out, flaws };
+}
+
+/**
+ * The default sort's order for strings (code units). A merge sorts a handful of keys, where
+ * an insertion sort beats the builtin's set-up; distinct keys have one sorted order either way.
+ */
+function sortKeys(ks: string[]): string[] {
+  if (ks.length > 16) return ks.sort(compareStrings);
+  for (let i = 1; i < ks.length; i++) {
+    const k = ks[i]!;
+    let j = i - 1;
+    while (j >= 0 && ks[j]! > k) {
+      ks[j + 1] = ks[j]!;
+      j--;
+    }
+    ks[j + 1] = k;
+  }
+  return ks;
 }
 
 /** The reference's `_sync_with_peer(peer)` in place on both: both directions at once. */

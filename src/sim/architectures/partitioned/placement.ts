@@ -1,5 +1,6 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { md5ModShort, md5Short } from './md5';
 
 /**
  * Where a key lives: the three placement strategies, as pure integer arithmetic.
@@ -28,13 +29,18 @@ export interface Placement {
   replication: number;
 }
 
+/** MD5 of the key's UTF-8 form: one block, no hasher, for a short key; else the general MD5. */
 export function digest(key: string): Uint8Array {
+  return md5Short(key) ?? md5General(key);
+}
+
+export function md5General(key: string): Uint8Array {
   return md5(utf8ToBytes(key));
 }
 
 /** int(md5(key), 16) % n, as Python computes it. */
 export function md5Mod(key: string, n: number): number {
-  return bytesMod(digest(key), n);
+  return md5ModShort(key, n) ?? bytesMod(md5General(key), n);
 }
 
 export function bytesMod(bytes: Uint8Array, n: number): number {
