@@ -444,6 +444,8 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         if (m.id === seekId && s.seek) set({ seek: { ...s.seek, done: m.done, total: m.total } });
         return;
       case 'seek-done':
+      case 'seek-stopped': {
+        // A finished seek and one stopped at the replay budget both bring a timeline to adopt.
         if (m.id !== seekId) return;
         seekId = null;
         if (m.rev !== s.rev) {
@@ -458,29 +460,15 @@ export function createLabStore(host: LabHost, opts: LabOptions = {}): LabStore {
         } catch (e) {
           fail(e);
         }
-        set({ seek: null });
+        set(
+          m.type === 'seek-stopped'
+            ? { seek: null, stopped: { tick: m.tick, target: m.target, work: m.work, budget: m.budget } }
+            : { seek: null },
+        );
         actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
         commit();
         return;
-      case 'seek-stopped':
-        if (m.id !== seekId) return;
-        seekId = null;
-        if (m.rev !== s.rev) {
-          set({ seek: null });
-          actor.send({ type: 'SEEK_CANCEL' });
-          return;
-        }
-        try {
-          const first = m.timeline.checkpoints[0]?.now ?? m.tick;
-          if (first - seekAfter > CHECKPOINT_EVERY) gaps.push({ from: seekAfter, to: first });
-          tl.adopt(m.timeline);
-        } catch (e) {
-          fail(e);
-        }
-        set({ seek: null, stopped: { tick: m.tick, target: m.target, work: m.work, budget: m.budget } });
-        actor.send({ type: 'SEEK_DONE', atEnd: m.tick >= s.scenario.duration });
-        commit();
-        return;
+      }
       case 'seek-cancelled':
         if (m.id !== seekId) return;
         seekId = null;
