@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_INFLATED_BYTES, MAX_LINK_CHARS, fromBase64Url, inflateCapped, toBase64Url } from '../scenario/codec';
 import type { Scenario } from '../scenario/schema';
 import { parseScenario } from '../scenario/validate';
+import { firstIssue, scenarioProblem } from './schema';
 import { ENGINE_VERSION } from '../version';
 import type { Challenge } from './types';
 
@@ -88,15 +89,9 @@ export function receiptFromValue(raw: unknown): DecodedReceipt {
           : 'the receipt has no valid version',
     };
   const r = ReceiptSchema.safeParse(filled);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    return {
-      ok: false,
-      error: `not a valid receipt: ${i?.path.map(String).join('.') || '(top)'}: ${i?.message ?? ''}`,
-    };
-  }
+  if (!r.success) return { ok: false, error: `not a valid receipt: ${firstIssue(r.error.issues)}` };
   const sc = parseScenario(r.data.scenario);
-  if (!sc.ok) return { ok: false, error: `its scenario is not valid: ${sc.errors[0]?.path}: ${sc.errors[0]?.message}` };
+  if (!sc.ok) return { ok: false, error: scenarioProblem(sc.errors) };
   const version = handMade && !('version' in obj) ? null : r.data.version;
   return {
     ok: true,

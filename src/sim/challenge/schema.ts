@@ -67,6 +67,17 @@ const ChallengeSchema = z.strictObject({
 
 const FileSchema = z.strictObject({ format: z.literal(1), challenge: ChallengeSchema, scenario: ScenarioSchema });
 
+/** The first of zod's issues, as "path: message". */
+export function firstIssue(issues: readonly z.core.$ZodIssue[]): string {
+  const i = issues[0];
+  return `${i?.path.map(String).join('.') || '(top)'}: ${i?.message ?? ''}`;
+}
+
+/** A scenario inside a file or a receipt that did not validate, in one sentence. */
+export function scenarioProblem(errors: readonly { path: string; message: string }[]): string {
+  return `its scenario is not valid: ${errors[0]?.path}: ${errors[0]?.message}`;
+}
+
 export type ParsedChallenge = { ok: true; file: ChallengeFile } | { ok: false; error: string };
 
 /** The largest challenge file read (characters). */
@@ -88,15 +99,9 @@ export function parseChallenge(raw: unknown): ParsedChallenge {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return { ok: false, error: 'not a challenge file: it is not a JSON object' };
   const r = FileSchema.safeParse(raw);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    return {
-      ok: false,
-      error: `not a valid challenge: ${i?.path.map(String).join('.') || '(top)'}: ${i?.message ?? ''}`,
-    };
-  }
+  if (!r.success) return { ok: false, error: `not a valid challenge: ${firstIssue(r.error.issues)}` };
   const sc = parseScenario(r.data.scenario);
-  if (!sc.ok) return { ok: false, error: `its scenario is not valid: ${sc.errors[0]?.path}: ${sc.errors[0]?.message}` };
+  if (!sc.ok) return { ok: false, error: scenarioProblem(sc.errors) };
   const scenario: Scenario = sc.scenario;
   const c = r.data.challenge;
   const agents = new Set(scenario.agents.map((a) => a.id));
