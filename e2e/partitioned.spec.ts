@@ -86,7 +86,7 @@ test('cut the link to one shard: only its keys become unavailable', async ({ pag
   await inspectAgent(page, 'agent3');
   const alpha = opLog(page).getByRole('listitem').filter({ hasText: 'get alpha' }).first();
   await expect(alpha).toContainText('failed', { timeout: 20_000 });
-  await expect(alpha).toContainText('only 0 of the 1 replicas needed answered (shard0)');
+  await expect(alpha).toContainText('only 0 of the 1 replica needed answered (shard0)');
   await expect(opLog(page).getByRole('listitem').filter({ hasText: 'get beta' }).first()).toContainText('b1', {
     timeout: 20_000,
   });

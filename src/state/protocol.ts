@@ -3,6 +3,8 @@ import type { TimelineExport } from '../sim/timeline/timeline';
 import type { Trace } from '../sim/trace/trace';
 import type { Comparison } from '../sim/compare/constants';
 import type { PanelResult } from '../sim/compare/compare';
+import type { ChallengeFile } from '../sim/challenge/types';
+import type { GradedAttempt } from '../sim/challenge/grade';
 
 /**
  * Messages between the store and the simulation worker. The worker runs the same engine
@@ -22,7 +24,16 @@ export type ToWorker =
   /** A space-time trace of ticks from..to (causal pasts within it); only the newest is answered. */
   | { type: 'trace'; id: number; rev: number; from: number; to: number; maxEvents: number }
   /** Runs every panel of a comparison to its end and scores it (cancel with `cancel`). */
-  | { type: 'compare'; id: number; comparison: Comparison };
+  | { type: 'compare'; id: number; comparison: Comparison }
+  /** A challenge attempt, graded from scratch (the grade worker, gradeJobs.ts). */
+  | {
+      type: 'grade';
+      id: number;
+      file: ChallengeFile;
+      scenario: Scenario;
+      version: number | null;
+      recorded: { hash: string; engine: string } | null;
+    };
 
 /** The summary's markers beyond failures (see `summary`), all ascending ticks. */
 export interface SummaryMarks {
@@ -35,6 +46,7 @@ export interface SummaryMarks {
 
 export type FromWorker =
   | { type: 'hash'; id: number; rev: number; tick: number; hash: string }
+  | { type: 'graded'; id: number; grade: GradedAttempt }
   | { type: 'progress'; id: number; done: number; total: number }
   /** The worker timeline's work beyond the page's (`exportAfter`), for the page to `adopt`. */
   | { type: 'seek-done'; id: number; rev: number; tick: number; timeline: TimelineExport }

@@ -1,5 +1,5 @@
-import { useEffect, useId, useMemo, useState } from 'react';
-import { describe, diffActions, grade, gradeAttempt, spent, type Grade } from '../../sim/challenge/grade';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { describe, diffActions, spent, type Grade } from '../../sim/challenge/grade';
 import { decodeReceipt, encodeReceipt, makeReceipt } from '../../sim/challenge/receipt';
 import type { ChallengeFile, Knob } from '../../sim/challenge/types';
 import type { Scenario } from '../../sim/scenario/schema';
@@ -12,6 +12,8 @@ import {
   loadChallenge,
   type LoadedChallenge,
 } from '../../state/challenges';
+import { gradeWorker, inProcessGradeWorker } from '../../state/gradeJobs';
+import type { WorkerPort } from '../../state/workerPort';
 import { useLab } from '../context';
 import { useProgress } from './progressStore';
 import { KIND_LABEL, SHOW_SPACETIME_EVENT } from './words';
@@ -55,38 +57,55 @@ function Attempt({ file }: { file: ChallengeFile }) {
   const [gradedScenario, setGradedScenario] = useState<Scenario | null>(null);
   const stale = result !== null && gradedScenario !== scenario;
 
-  function check(): void {
+  // Grading replays the attempt and runs the checker: in its own worker, off the main thread.
+  const worker = useGradeWorker();
+  const ask = useRef(0);
+  const pending = useRef<{ id: number; scenario: Scenario; fromLink: boolean } | null>(null);
+  const progressRef = useRef(progress);
+  progressRef.current = progress;
+
+  function requestGrade(attempt: Scenario, fromLink: boolean, version: number | null, recorded: Recorded): void {
+    if (worker === null) return;
+    const id = ++ask.current;
+    pending.current = { id, scenario: attempt, fromLink };
     setChecking(true);
-    // Let "Checking…" paint before the replay runs.
-    window.setTimeout(() => {
-      const g = grade(file, scenario);
-      const receipt =
-        g.verdict === 'pass'
-          ? `${window.location.origin}${window.location.pathname}#${encodeReceipt(makeReceipt(c, scenario, g.hash))}`
-          : null;
-      setResult({ grade: g, receipt });
-      setGradedScenario(scenario);
-      setProgress(afterCheck(progress, g.verdict, g.withinPar, receipt));
-      setChecking(false);
-    }, 0);
+    worker.postMessage({ type: 'grade', id, file, scenario: attempt, version, recorded });
   }
 
-  // Opened from a receipt link: graded again from scratch at once, version and hash included.
   useEffect(() => {
+    if (worker === null) return;
+    worker.onmessage = (e) => {
+      const m = e.data;
+      const p = pending.current;
+      if (m.type !== 'graded' || p === null || m.id !== p.id) return;
+      pending.current = null;
+      const g = m.grade;
+      const receipt =
+        g.verdict === 'pass' && !p.fromLink
+          ? `${window.location.origin}${window.location.pathname}#${encodeReceipt(makeReceipt(c, p.scenario, g.hash))}`
+          : null;
+      setResult({ grade: g, receipt, fromLink: p.fromLink });
+      setGradedScenario(p.scenario);
+      if (!p.fromLink) setProgress(afterCheck(progressRef.current, g.verdict, g.withinPar, receipt));
+      setChecking(false);
+    };
+  }, [worker, c, setProgress]);
+
+  function check(): void {
+    requestGrade(scenario, false, c.version, null);
+  }
+
+  // Opened from a receipt link: graded again from scratch once the worker is up, version and
+  // hash included (the panel mounts with the receipt's scenario).
+  const receiptGraded = useRef(false);
+  useEffect(() => {
+    if (worker === null || receiptGraded.current) return;
+    receiptGraded.current = true;
     const d = window.location.hash.startsWith('#receipt=') ? decodeReceipt(window.location.hash) : null;
     if (d === null || !d.ok || d.receipt.challenge !== c.id) return;
     const r = d.receipt;
-    const g = gradeAttempt(
-      [file],
-      c.id,
-      r.version,
-      scenario,
-      r.hash === undefined ? undefined : { hash: r.hash, engine: r.engine },
-    );
-    setResult({ grade: g, receipt: null, fromLink: true });
-    setGradedScenario(scenario);
-    // Once per opening: the panel mounts with the receipt's scenario.
-  }, []);
+    requestGrade(scenario, true, r.version, r.hash === undefined ? null : { hash: r.hash, engine: r.engine });
+  }, [worker]);
 
   const hintsOpen = progress.hints;
   const nextHint = hintsOpen < c.hints.length && progress.failed >= hintOpensAfter(hintsOpen);
@@ -120,7 +139,7 @@ function Attempt({ file }: { file: ChallengeFile }) {
         />
       )}
       <div className="challenge-tools">
-        <button type="button" className="primary" onClick={check} disabled={checking}>
+        <button type="button" className="primary" onClick={check} disabled={checking || worker === null}>
           Check
         </button>
         <button
@@ -175,6 +194,19 @@ function Attempt({ file }: { file: ChallengeFile }) {
       )}
     </section>
   );
+}
+
+type Recorded = { hash: string; engine: string } | null;
+
+/** One grade worker while a challenge is open (the in-thread jobs where workers are missing). */
+function useGradeWorker(): WorkerPort | null {
+  const [port, setPort] = useState<WorkerPort | null>(null);
+  useEffect(() => {
+    const p = gradeWorker() ?? inProcessGradeWorker();
+    setPort(p);
+    return () => p.terminate();
+  }, []);
+  return port;
 }
 
 function GradeView({
