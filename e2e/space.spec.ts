@@ -42,6 +42,10 @@ test('after Write, Space plays rather than writing again; in a field Enter write
 }) => {
   await open(page);
   await pause(page);
+  // At tick 0 agent1 has no request of its own in flight, so the Write goes out at once
+  // (where the pause lands depends on the machine's speed).
+  await page.getByRole('slider', { name: 'Tick' }).fill('0');
+  await expect(page.locator('.tick-readout')).toContainText('tick 0 /');
   await page.getByLabel('Key', { exact: true }).fill('once');
   await page.getByLabel('Value', { exact: true }).fill('1');
   await page.getByRole('button', { name: 'Write', exact: true }).click();
