@@ -84,8 +84,9 @@ test('the ladder: fail a challenge, open a hint, pass it within par; the receipt
     await fresh.close();
   }
 
-  // The ladder remembers, across a reload.
+  // A reload brings the attempt back as the challenge, and the ladder remembers.
   await page.reload();
+  await expect(panel.getByRole('status', { name: 'Budget' })).toContainText('Faults: 1 of 2 used');
   await page.getByRole('button', { name: 'Challenges' }).click();
   await expect(page.getByRole('dialog', { name: 'Challenges' }).getByRole('listitem').first()).toContainText(
     'passed within par',

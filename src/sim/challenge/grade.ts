@@ -87,6 +87,26 @@ export function outOfBounds(file: ChallengeFile, attempt: Scenario): string | nu
 }
 
 /**
+ * Whether a scenario is a run of this challenge's start (its name, architecture kind, seed,
+ * duration, network and agents): how a resumed attempt is recognised, whatever it spent.
+ */
+export function isAttemptAt(file: ChallengeFile, s: Scenario): boolean {
+  const start = file.scenario;
+  const same = (a: unknown, b: unknown): boolean => canonicalJson(a as never) === canonicalJson(b as never);
+  return (
+    s.name === start.name &&
+    s.architecture.kind === start.architecture.kind &&
+    s.seed === start.seed &&
+    s.duration === start.duration &&
+    same(s.network, start.network) &&
+    same(
+      s.agents.map((a) => a.id),
+      start.agents.map((a) => a.id),
+    )
+  );
+}
+
+/**
  * Faults (what starts one) and operations among added actions. A link cut both ways at one tick
  * (what a click on the diagram's link does) is one fault: one link, cut.
  */
