@@ -12,8 +12,11 @@ import { currentTick, open, pause, tickText } from './helpers';
  */
 
 /** The world hash's short form, once it is computed for the cursor. */
+/** The world hash the page shows, once it is the hash of the cursor's tick (it follows the cursor). */
 async function shortHash(page: Page): Promise<string> {
   const code = page.locator('.short-hash code.hash');
+  const tick = await currentTick(page);
+  await expect(code).toHaveAccessibleDescription(new RegExp(`^at tick ${tick};`));
   await expect(code).toHaveText(/^[0-9a-f]{12}$/);
   return (await code.textContent()) ?? '';
 }
