@@ -35,10 +35,7 @@ export async function loadChallenge(id: string): Promise<LoadedChallenge> {
   );
 }
 
-/** The lab's scenario id for a challenge's attempt. */
-export const challengeScenarioId = (id: string): string => `challenge:${id}`;
-export const challengeOf = (scenarioId: string): string | null =>
-  scenarioId.startsWith('challenge:') ? scenarioId.slice('challenge:'.length) : null;
+export { challengeOf, challengeScenarioId } from './challengeIds';
 
 /** What a student has done on one challenge: kept with their work, shown on the ladder. */
 export interface Progress {

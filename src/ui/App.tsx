@@ -16,7 +16,7 @@ import { SPEEDS } from '../playback/machine';
 import { COMPARE_FRAGMENT } from '../sim/compare/limits';
 import { loadCompareView } from './compare/load';
 import { COMPARE_LESSON_EVENT, type CompareLesson } from './lesson/compareLesson';
-import { SHOW_SPACETIME_EVENT } from './challenge/words';
+import { SHOW_SPACETIME_EVENT } from '../state/challengeIds';
 import { isPressable, keepsKey, spaceIsPlay } from './keys';
 
 // The Compare view (and the checker it runs in its own worker) loads only when opened.

@@ -14,7 +14,7 @@ import { createLabStore } from '../state/store';
 import type { LabStore } from '../state/store';
 import { browserHost } from '../state/host';
 import { registerServiceWorker } from './registerSw';
-import { RECEIPT_PREFIX, openReceiptLink } from './challenge/receiptLink';
+import { RECEIPT_PREFIX } from '../state/challengeIds';
 import './styles.css';
 
 const rootEl = document.getElementById('root');
@@ -115,13 +115,19 @@ async function boot(): Promise<void> {
   // A lesson link beside a share link: the share link is opened (and the page says so).
   const lessonLink = startup.kind === 'lesson';
   const receiptLink = window.location.hash.startsWith(RECEIPT_PREFIX);
+  // The receipt's decoder and the challenges load only for a receipt link.
+  const openReceipt = async (): Promise<void> => {
+    if (!window.location.hash.startsWith(RECEIPT_PREFIX)) return;
+    const { openReceiptLink } = await import('./challenge/receiptLink');
+    await openReceiptLink(store, window.location.hash);
+  };
   const store = createLabStore(browserHost(), { autoplay: startup.kind === 'none' && !lessonLink && !receiptLink });
   render(store, null);
   if (lessonLink) await openLessonLink(store, window.location.hash);
-  if (receiptLink) await openReceiptLink(store, window.location.hash);
+  if (receiptLink) await openReceipt();
   window.addEventListener('hashchange', () => {
     void openLessonLink(store, window.location.hash);
-    void openReceiptLink(store, window.location.hash);
+    void openReceipt();
   });
 
   // The decoder loads once the first screen is up (App marks it), not while React renders.

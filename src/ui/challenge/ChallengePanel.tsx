@@ -12,6 +12,7 @@ import {
   loadChallenge,
   type LoadedChallenge,
 } from '../../state/challenges';
+import { RECEIPT_PREFIX } from '../../state/challengeIds';
 import { gradeWorker, inProcessGradeWorker } from '../../state/gradeJobs';
 import type { WorkerPort } from '../../state/workerPort';
 import { useLab } from '../context';
@@ -101,7 +102,7 @@ function Attempt({ file }: { file: ChallengeFile }) {
   useEffect(() => {
     if (worker === null || receiptGraded.current) return;
     receiptGraded.current = true;
-    const d = window.location.hash.startsWith('#receipt=') ? decodeReceipt(window.location.hash) : null;
+    const d = window.location.hash.startsWith(RECEIPT_PREFIX) ? decodeReceipt(window.location.hash) : null;
     if (d === null || !d.ok || d.receipt.challenge !== c.id) return;
     const r = d.receipt;
     requestGrade(scenario, true, r.version, r.hash === undefined ? null : { hash: r.hash, engine: r.engine });

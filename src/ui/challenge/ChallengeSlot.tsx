@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { challengeOf, challengeScenarioId, loadChallenges } from '../../state/challenges';
-import { useLab } from '../context';
+import { challengeOf } from '../../state/challengeIds';
+import { useLab, useLabStore } from '../context';
 
 // The challenge panel (and the grader and validator it needs) loads only when a challenge is open.
 const ChallengePanel = lazy(() => import('./ChallengePanel'));
@@ -19,31 +19,18 @@ export function ChallengeSlot() {
 
 /**
  * A reload resumes the tab's work as a plain scenario: an attempt at a challenge (named as the
- * challenge's start is, on the same run: isAttemptAt) is opened as that challenge
- * again, its own script kept, so the panel and the student's place come back.
+ * challenge's start is, on the same run) is opened as that challenge again (resume.ts, loaded
+ * only for a scenario so named).
  */
 function useResumedAttempt(): void {
-  const custom = useLab((s) => s.scenarioId === 'custom');
-  const scenario = useLab((s) => s.scenario);
-  const cursor = useLab((s) => s.cursor);
-  const actions = useLab((s) => s.actions);
-  const named = custom && scenario.name.startsWith('Challenge: ');
+  const store = useLabStore();
+  const named = useLab((s) => s.scenarioId === 'custom' && s.scenario.name.startsWith('Challenge: '));
   useEffect(() => {
     if (!named) return;
-    let live = true;
-    void Promise.all([loadChallenges(), import('../../sim/challenge/grade')]).then(([all, { isAttemptAt }]) => {
-      if (!live) return;
-      for (const c of all) {
-        if (!c.ok || !isAttemptAt(c.file, scenario)) continue;
-        actions.openScenario(scenario, cursor, challengeScenarioId(c.file.challenge.id), {
-          keep: c.file.scenario.actions,
-        });
-        return;
-      }
-    });
+    const live = { current: true };
+    void import('./resume').then(({ resumeAttempt }) => resumeAttempt(store, live));
     return () => {
-      live = false;
+      live.current = false;
     };
-    // Once per resumed scenario: acting changes the scenario, not whether it was resumed.
-  }, [named]);
+  }, [named, store]);
 }

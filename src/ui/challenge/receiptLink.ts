@@ -1,7 +1,5 @@
 import type { LabStore } from '../../state/store';
-import { challengeScenarioId } from '../../state/challenges';
-
-export const RECEIPT_PREFIX = '#receipt=';
+import { RECEIPT_PREFIX, challengeScenarioId } from '../../state/challengeIds';
 
 /**
  * Opens a receipt link (`#receipt=z:…`): the attempt, as the challenge's scenario, in the lab;

@@ -6,5 +6,4 @@ export const KIND_LABEL: Record<ChallengeKind, string> = {
   unbreakable: 'Unbreakable',
 };
 
-/** Asks App to open the space-time diagram (a challenge's witness is shown there). */
-export const SHOW_SPACETIME_EVENT = 'statelab:show-spacetime';
+export { SHOW_SPACETIME_EVENT } from '../../state/challengeIds';
