@@ -1,7 +1,7 @@
 import { ComparisonJob } from '../sim/compare/compare';
 import type { Comparison } from '../sim/compare/constants';
 import type { FromWorker, ToWorker } from './protocol';
-import { inProcessPort, type WorkerPort } from './workerPort';
+import { inProcessPort, startWorker, type WorkerPort } from './workerPort';
 
 /**
  * The comparison's worker jobs (protocol.ts: `compare`, `cancel` → `compare-progress`,
@@ -64,15 +64,9 @@ export class CompareJobs {
 
 /** The real worker for comparisons (Vite bundles compare.worker.ts as its own file). */
 export function compareWorker(): WorkerPort | null {
-  if (typeof Worker === 'undefined') return null;
-  try {
-    return new Worker(new URL('./compare.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'statelab-compare',
-    }) as unknown as WorkerPort;
-  } catch {
-    return null;
-  }
+  return startWorker(
+    () => new Worker(new URL('./compare.worker.ts', import.meta.url), { type: 'module', name: 'statelab-compare' }),
+  );
 }
 
 /** The same jobs in this thread (see inProcessPort): tests, and where workers are missing. */

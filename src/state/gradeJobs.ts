@@ -1,6 +1,6 @@
 import { gradeAttempt } from '../sim/challenge/grade';
 import type { FromWorker, ToWorker } from './protocol';
-import { inProcessPort, type WorkerPort } from './workerPort';
+import { inProcessPort, startWorker, type WorkerPort } from './workerPort';
 
 /**
  * Grading a challenge attempt off the main thread (protocol.ts: `grade` → `graded`): a replay
@@ -28,15 +28,9 @@ export class GradeJobs {
 
 /** The real worker (Vite bundles grade.worker.ts as its own file), or null where there is none. */
 export function gradeWorker(): WorkerPort | null {
-  if (typeof Worker === 'undefined') return null;
-  try {
-    return new Worker(new URL('./grade.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'statelab-grade',
-    }) as unknown as WorkerPort;
-  } catch {
-    return null;
-  }
+  return startWorker(
+    () => new Worker(new URL('./grade.worker.ts', import.meta.url), { type: 'module', name: 'statelab-grade' }),
+  );
 }
 
 /** The same jobs in this thread: tests, and where workers are missing. */

@@ -7,17 +7,24 @@ export interface WorkerPort {
   terminate(): void;
 }
 
-/** The real one: the engine in a module worker (Vite bundles it as a separate file). */
-export function browserWorker(): WorkerPort | null {
+/**
+ * A module worker, or null where the page cannot start one. `make` holds the literal
+ * `new Worker(new URL(…, import.meta.url))`: that is what Vite looks for to bundle the file.
+ */
+export function startWorker(make: () => Worker): WorkerPort | null {
   if (typeof Worker === 'undefined') return null;
   try {
-    return new Worker(new URL('./sim.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'statelab-sim',
-    }) as unknown as WorkerPort;
+    return make() as unknown as WorkerPort;
   } catch {
     return null;
   }
+}
+
+/** The real one: the engine in a module worker (Vite bundles it as a separate file). */
+export function browserWorker(): WorkerPort | null {
+  return startWorker(
+    () => new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'statelab-sim' }),
+  );
 }
 
 /** What runs a worker's jobs: messages in, and work in short slices (jobs.ts, compareJobs.ts). */
